@@ -1,0 +1,10 @@
+#pragma once
+// One function per subcommand; each returns the process exit code.
+#include <string>
+#include <vector>
+
+namespace ringtmp::cli {
+
+int train_command(const std::vector<std::string>& args);
+
+}  // namespace ringtmp::cli

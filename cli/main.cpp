@@ -1,0 +1,54 @@
+// ringtmp: the command-line front door. Parses a subcommand's flags into the typed config
+// and dispatches; exit codes: 0 done, 1 run failed (data, files, peers), 2 usage or config.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+void print_usage() {
+  fmt::print(
+      "ringtmp {} - RingTMP and baselines, trained across many small devices\n\n"
+      "Usage: ringtmp <command> [options]   (ringtmp <command> --help for its options)\n\n"
+      "Commands:\n"
+      "  train      train with any strategy (local, or ring/ps/allreduce in-process)\n"
+      "  sim        run on the SimGrid backend            (not in this build yet)\n"
+      "  launch     N runtime nodes on this machine         (not in this build yet)\n"
+      "  node       one runtime node on a real device       (not in this build yet)\n"
+      "  validate   the same config in sim and runtime      (not in this build yet)\n"
+      "  calibrate  measure this host, write its profile    (not in this build yet)\n"
+      "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
+      kVersion);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage();
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    fmt::print("ringtmp {}\n", kVersion);
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "train") return ringtmp::cli::train_command(args);
+  for (const char* planned : {"sim", "launch", "node", "validate", "calibrate", "figures"}) {
+    if (command == planned) {
+      fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
+                 command);
+      return 2;
+    }
+  }
+  fmt::print(stderr, "ringtmp: unknown command '{}' (see ringtmp --help)\n", command);
+  return 2;
+}

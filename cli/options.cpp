@@ -1,0 +1,151 @@
+#include "cli/options.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+namespace ringtmp::cli {
+namespace po = boost::program_options;
+namespace {
+
+po::options_description run_options() {
+  po::options_description o("Run options (each is also a key in the --config INI file)");
+  // Everything is read as text and converted by us, so a bad value gets one message that
+  // names the key and says what is allowed.
+  auto text = [] { return po::value<std::string>(); };
+  o.add_options()
+      ("strategy", text(), "local | ring | ps | allreduce (default local)")
+      ("schedule", text(), "ring schedule: gpipe | 1f1b | async (default 1f1b)")
+      ("ps-mode", text(), "parameter server mode: bsp | asp | ssp (default bsp)")
+      ("staleness", text(), "ssp staleness bound S (default 0)")
+      ("servers", text(), "parameter server shards K (default 1)")
+      ("nodes", text(), "nodes N: ring stages or workers (default 1)")
+      ("shard", text(), "data sharding across workers: iid | by-label (default iid)")
+      ("layers", text(), "MLP widths, input first (default 784,256,128,10)")
+      ("activation", text(), "hidden activation: relu | tanh (default relu)")
+      ("batch", text(), "global minibatch size (default 64)")
+      ("microbatches", text(), "micro-batches per minibatch (default 1)")
+      ("lr", text(), "learning rate (default 0.05)")
+      ("momentum", text(), "SGD momentum in [0,1) (default 0)")
+      ("weight-decay", text(), "L2 weight decay (default 0)")
+      ("epochs", text(), "epochs over the training set (default 1)")
+      ("iterations", text(), "iterations; overrides --epochs when > 0")
+      ("eval-every", text(), "iterations between test evaluations (default: end only)")
+      ("seed", text(), "random seed (default 1)")
+      ("dataset", text(), "fashion-mnist | synthetic (default fashion-mnist)")
+      ("data-dir", text(), "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")
+      ("synthetic-train", text(), "synthetic training samples (default 8192)")
+      ("synthetic-test", text(), "synthetic test samples (default 2048)")
+      ("out", text(), "run folder (default results/runs/<strategy>-<time>)");
+  return o;
+}
+
+template <class T>
+Status to_number(const std::string& key, const std::string& text, T& out) {
+  if (std::is_unsigned_v<T> && text.find('-') != std::string::npos)
+    return Status::errorf("invalid value for {}: '{}' must not be negative", key, text);
+  std::istringstream in(text);
+  T v{};
+  in >> v;
+  if (!in || !(in >> std::ws).eof())
+    return Status::errorf("invalid value for {}: '{}' is not a {}", key, text,
+                          std::is_integral_v<T> ? "whole number" : "number");
+  out = v;
+  return {};
+}
+
+template <class E>
+Status to_enum(const std::string& key, const std::string& text, std::optional<E> (*parse)(std::string_view),
+               const char* choices, E& out) {
+  auto v = parse(text);
+  if (!v) return Status::errorf("invalid value for {}: '{}' (choose {})", key, text, choices);
+  out = *v;
+  return {};
+}
+
+Status apply_options(const po::variables_map& vm, RunConfig& c) {
+  auto get = [&](const char* key) -> const std::string* {
+    return vm.count(key) ? &vm[key].as<std::string>() : nullptr;
+  };
+  Status s;
+  auto number = [&](const char* key, auto& field) {
+    if (const auto* v = get(key); v && s.ok()) s = to_number(key, *v, field);
+  };
+  auto choice = [&](const char* key, auto parse, const char* choices, auto& field) {
+    if (const auto* v = get(key); v && s.ok()) s = to_enum(key, *v, parse, choices, field);
+  };
+  choice("strategy", parse_strategy, "local|ring|ps|allreduce", c.strategy);
+  choice("schedule", parse_schedule, "gpipe|1f1b|async", c.schedule);
+  choice("ps-mode", parse_ps_mode, "bsp|asp|ssp", c.ps_mode);
+  choice("shard", parse_shard_mode, "iid|by-label", c.shard);
+  choice("activation", parse_activation, "relu|tanh", c.activation);
+  choice("dataset", parse_dataset, "fashion-mnist|synthetic", c.dataset);
+  number("staleness", c.staleness);
+  number("servers", c.servers);
+  number("nodes", c.nodes);
+  number("batch", c.batch);
+  number("microbatches", c.microbatches);
+  number("lr", c.lr);
+  number("momentum", c.momentum);
+  number("weight-decay", c.weight_decay);
+  number("epochs", c.epochs);
+  number("iterations", c.iterations);
+  number("eval-every", c.eval_every);
+  number("seed", c.seed);
+  number("synthetic-train", c.synthetic_train);
+  number("synthetic-test", c.synthetic_test);
+  if (!s.ok()) return s;
+  if (const auto* v = get("layers")) {
+    auto layers = parse_int_list(*v, "layers");
+    if (!layers.ok()) return layers.status();
+    c.layers = *layers;
+  }
+  if (const auto* v = get("data-dir")) c.data_dir = *v;
+  if (const auto* v = get("out")) c.out = *v;
+  return c.validate();
+}
+
+}  // namespace
+
+StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args) {
+  po::options_description general("General");
+  general.add_options()("help,h", "show this help")(
+      "config", po::value<std::string>(), "INI file of run options (flags win over it)");
+  po::options_description all = run_options();
+  po::options_description visible(fmt::format("Usage: ringtmp {} [options]", command));
+  visible.add(general).add(all);
+
+  ParsedArgs parsed;
+  po::variables_map vm;
+  try {
+    po::options_description cmdline;
+    cmdline.add(general).add(all);
+    po::store(po::command_line_parser(args).options(cmdline).run(), vm);
+  } catch (const po::error& e) {
+    return Status::errorf("{} (see ringtmp {} --help)", e.what(), command);
+  }
+  if (vm.count("help")) {
+    std::ostringstream text;
+    text << visible;
+    parsed.help = true;
+    parsed.help_text = text.str();
+    return parsed;
+  }
+  if (vm.count("config")) {
+    const std::string path = vm["config"].as<std::string>();
+    std::ifstream file(path);
+    if (!file) return Status::errorf("config file {}: cannot open", path);
+    try {
+      po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), vm);
+    } catch (const po::error& e) {
+      return Status::errorf("config file {}: {}", path, e.what());
+    }
+  }
+  if (auto s = apply_options(vm, parsed.config); !s.ok()) return s;
+  return parsed;
+}
+
+}  // namespace ringtmp::cli

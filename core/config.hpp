@@ -1,0 +1,74 @@
+#pragma once
+// The typed run configuration shared by every subcommand and backend, and its validation.
+// No parsing of files or flags lives here (that is the CLI's job); names of fields are the
+// names of the flags and INI keys, so an error can name the culprit as the user wrote it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/data/shard.hpp"
+#include "core/model/activation.hpp"
+#include "core/status.hpp"
+
+namespace ringtmp {
+
+enum class StrategyKind { local, ring, ps, allreduce };
+enum class Schedule { gpipe, one_f_one_b, async };
+enum class PsMode { bsp, asp, ssp };
+enum class DatasetKind { fashion_mnist, synthetic };
+
+std::string_view to_string(StrategyKind v);
+std::string_view to_string(Schedule v);
+std::string_view to_string(PsMode v);
+std::string_view to_string(DatasetKind v);
+std::optional<StrategyKind> parse_strategy(std::string_view s);
+std::optional<Schedule> parse_schedule(std::string_view s);
+std::optional<PsMode> parse_ps_mode(std::string_view s);
+std::optional<DatasetKind> parse_dataset(std::string_view s);
+std::optional<Activation> parse_activation(std::string_view s);
+std::optional<ShardMode> parse_shard_mode(std::string_view s);
+
+inline constexpr const char* kDefaultFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+struct RunConfig {
+  // What trains where.
+  StrategyKind strategy = StrategyKind::local;
+  Schedule schedule = Schedule::one_f_one_b;
+  PsMode ps_mode = PsMode::bsp;
+  int staleness = 0;
+  int servers = 1;
+  int nodes = 1;
+  ShardMode shard = ShardMode::iid;
+
+  // The model and its optimisation.
+  std::vector<int> layers = {784, 256, 128, 10};
+  Activation activation = Activation::relu;
+  int batch = 64;
+  int microbatches = 1;
+  float lr = 0.05f;
+  float momentum = 0.0f;
+  float weight_decay = 0.0f;
+  int epochs = 1;
+  int64_t iterations = 0;   // when > 0, wins over epochs
+  int64_t eval_every = 0;   // iterations between test evaluations; 0: only at the end
+  uint64_t seed = 1;
+
+  // The data.
+  DatasetKind dataset = DatasetKind::fashion_mnist;
+  std::string data_dir = kDefaultFashionMnistDir;
+  int64_t synthetic_train = 8192;
+  int64_t synthetic_test = 2048;
+
+  std::string out;  // run folder; empty: results/runs/<strategy>-<timestamp>
+
+  // Checks every field's range and the fields' consistency; the message names the key.
+  Status validate() const;
+};
+
+// "784,256,128,10" -> {784,256,128,10}; error names `key` and the bad element.
+StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_view key);
+std::string join_ints(const std::vector<int>& v);
+
+}  // namespace ringtmp

@@ -1,0 +1,12 @@
+#pragma once
+// The dataset a RunConfig names: Fashion-MNIST from its directory, or the seeded synthetic
+// set shaped by the config's layer widths (inputs = first width, classes = last).
+#include "core/config.hpp"
+#include "core/data/dataset.hpp"
+#include "core/status.hpp"
+
+namespace ringtmp {
+
+StatusOr<DataSplit> load_data(const RunConfig& config);
+
+}  // namespace ringtmp

@@ -1,0 +1,48 @@
+#pragma once
+// Accumulates one node's metrics as it runs: busy / idle / send spans (summed, and kept for
+// the timeline up to a cap), traffic counters, and the peak of its accounted memory.
+// Times are seconds on the node's clock (Transport::now()), passed in by the caller.
+#include <algorithm>
+#include <vector>
+
+#include "core/metrics/run_result.hpp"
+
+namespace ringtmp {
+
+class NodeRecorder {
+ public:
+  static constexpr size_t kMaxSpans = 200000;  // per node; beyond it the timeline is truncated
+
+  NodeRecorder(int node, std::string role) {
+    m_.node = node;
+    m_.role = std::move(role);
+  }
+
+  void span(SpanKind kind, double start, double end) {
+    const double d = end - start;
+    if (kind == SpanKind::busy) m_.busy_s += d;
+    else if (kind == SpanKind::idle) m_.idle_s += d;
+    else m_.send_s += d;
+    if (spans_.size() < kMaxSpans) spans_.push_back({m_.node, kind, start, end});
+    else truncated_ = true;
+  }
+  void sent(int64_t bytes) { m_.bytes_sent += bytes; ++m_.msgs_sent; }
+  void received(int64_t bytes) { m_.bytes_recv += bytes; ++m_.msgs_recv; }
+  void memory(int64_t current_bytes) { m_.peak_memory_bytes = std::max(m_.peak_memory_bytes, current_bytes); }
+
+  const NodeMetrics& metrics() const { return m_; }
+  // Moves this node's figures into the run (the recorder is spent afterwards).
+  void finish_into(RunResult& run) {
+    run.nodes.push_back(m_);
+    run.timeline.insert(run.timeline.end(), spans_.begin(), spans_.end());
+    run.timeline_truncated = run.timeline_truncated || truncated_;
+    spans_.clear();
+  }
+
+ private:
+  NodeMetrics m_;
+  std::vector<Span> spans_;
+  bool truncated_ = false;
+};
+
+}  // namespace ringtmp

@@ -1,0 +1,35 @@
+#include "core/metrics/run_result.hpp"
+
+#include <algorithm>
+
+namespace ringtmp {
+
+double RunResult::idle_fraction() const {
+  if (nodes.empty()) return 0.0;
+  double sum = 0.0;
+  for (const auto& n : nodes) sum += n.idle_s / std::max(run_seconds(), 1e-12);
+  return sum / double(nodes.size());
+}
+
+int64_t RunResult::bytes_sent_total() const {
+  int64_t sum = 0;
+  for (const auto& n : nodes) sum += n.bytes_sent;
+  return sum;
+}
+
+int64_t RunResult::peak_memory_bytes_max() const {
+  int64_t m = 0;
+  for (const auto& n : nodes) m = std::max(m, n.peak_memory_bytes);
+  return m;
+}
+
+std::optional<double> RunResult::energy_joules() const {
+  double sum = 0.0;
+  for (const auto& n : nodes) {
+    if (!n.energy_j) return std::nullopt;
+    sum += *n.energy_j;
+  }
+  return nodes.empty() ? std::nullopt : std::optional(sum);
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,74 @@
+#pragma once
+// What every run records, with the same names in every backend (DESIGN.md, "What every run
+// records"). Fields that do not apply to a run stay empty (std::nullopt) and are written as
+// null: never invented.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+
+namespace ringtmp {
+
+struct NodeMetrics {
+  int node = 0;
+  std::string role;                 // "trainer", "stage", "worker", "server", ...
+  double busy_s = 0;                // inside compute()
+  double idle_s = 0;                // blocked waiting for a message
+  double send_s = 0;                // blocked handing a message to the transport
+  int64_t bytes_sent = 0, bytes_recv = 0;
+  int64_t msgs_sent = 0, msgs_recv = 0;
+  int64_t peak_memory_bytes = 0;    // parameters, gradients, optimizer state, stashes
+  std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
+};
+
+struct IterationRecord {
+  int64_t iteration = 0;  // 1-based: the update that just completed
+  double time = 0;        // seconds since the run started (wall, or simulated in sim)
+  double loss = 0;        // mean loss over the iteration's global batch
+  int64_t samples = 0;    // samples seen so far
+};
+
+struct EvalRecord {
+  int64_t iteration = 0;
+  double accuracy = 0;
+  double loss = 0;
+};
+
+enum class SpanKind { busy, idle, send };
+struct Span {
+  int node = 0;
+  SpanKind kind = SpanKind::busy;
+  double start = 0, end = 0;  // seconds since the run started
+};
+
+struct RunResult {
+  RunConfig config;
+  std::string dataset;              // e.g. "fashion-mnist"
+  std::string backend = "inproc";   // "local", "inproc", "sim", "runtime"
+  int64_t iterations = 0;
+  int64_t samples = 0;
+  double wall_seconds = 0;
+  std::optional<double> sim_seconds;
+  std::vector<NodeMetrics> nodes;
+  std::vector<IterationRecord> trace;
+  std::vector<EvalRecord> evals;
+  std::vector<Span> timeline;
+  bool timeline_truncated = false;
+  std::optional<int64_t> max_staleness;  // ps asp/ssp, ring async
+
+  double final_loss() const { return trace.empty() ? 0.0 : trace.back().loss; }
+  std::optional<double> test_accuracy() const {
+    return evals.empty() ? std::nullopt : std::optional(evals.back().accuracy);
+  }
+  // Seconds the run's own clock covers: simulated when simulated, else wall.
+  double run_seconds() const { return sim_seconds.value_or(wall_seconds); }
+  double samples_per_second() const { return samples / std::max(run_seconds(), 1e-12); }
+  double idle_fraction() const;                       // mean over nodes of idle / run_seconds
+  int64_t bytes_sent_total() const;
+  int64_t peak_memory_bytes_max() const;
+  std::optional<double> energy_joules() const;        // sum over nodes, when all have it
+};
+
+}  // namespace ringtmp

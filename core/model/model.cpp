@@ -1,0 +1,133 @@
+#include "core/model/model.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/model/dense.hpp"
+
+namespace ringtmp {
+
+std::string_view to_string(Activation a) {
+  switch (a) {
+    case Activation::none: return "none";
+    case Activation::relu: return "relu";
+    case Activation::tanh: return "tanh";
+  }
+  return "?";
+}
+
+int64_t ForwardStash::bytes() const {
+  int64_t n = 0;
+  for (const auto& m : outputs) n += m.size();
+  return n * int64_t(sizeof(float));
+}
+
+Model::Model(std::vector<LayerSpec> layers, int first_layer)
+    : layers_(std::move(layers)), first_layer_(first_layer) {
+  assert(!layers_.empty());
+  size_t total = 0;
+  for (const auto& l : layers_) {
+    offsets_.push_back(total);
+    total += size_t(l.out) * l.in + l.out;
+  }
+  params_.assign(total, 0.0f);
+  grads_.assign(total, 0.0f);
+}
+
+void Model::init(uint64_t seed) {
+  const Rng root(seed);
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    Rng rng = root.fork(uint64_t(first_layer_) + l);
+    const auto& spec = layers_[l];
+    float* w = params_.data() + offsets_[l];
+    const size_t n = size_t(spec.out) * spec.in;
+    if (spec.activation == Activation::relu) {
+      const float stddev = std::sqrt(2.0f / float(spec.in));
+      for (size_t i = 0; i < n; ++i) w[i] = stddev * rng.normal();
+    } else {
+      const float limit = std::sqrt(6.0f / float(spec.in + spec.out));
+      for (size_t i = 0; i < n; ++i) w[i] = rng.uniform(-limit, limit);
+    }
+    std::fill(w + n, w + n + spec.out, 0.0f);
+  }
+}
+
+void Model::zero_grads() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+
+const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch) const {
+  stash.input = input;
+  stash.batch = batch;
+  stash.outputs.resize(layers_.size());
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const auto& spec = layers_[l];
+    const float* x = l == 0 ? input : stash.outputs[l - 1].data();
+    ConstMatrixMap X(x, spec.in, batch);
+    ConstMatrixMap W(params_.data() + offsets_[l], spec.out, spec.in);
+    ConstVectorMap b(params_.data() + offsets_[l] + size_t(spec.out) * spec.in, spec.out);
+    Matrix& Y = stash.outputs[l];
+    Y.resize(spec.out, batch);  // no-op when the shape repeats
+    dense::forward(Y, X, W, b);
+    activation_forward(spec.activation, Y);
+  }
+  return stash.outputs.back();
+}
+
+void Model::backward(const ForwardStash& stash, Matrix& dout, float* dinput,
+                     const float* weights) {
+  const int batch = stash.batch;
+  assert(dout.rows() == output_width() && dout.cols() == batch);
+  if (batch > scratch_batch_) {
+    int widest = 0;
+    for (const auto& l : layers_) widest = std::max(widest, l.in);
+    for (auto& s : scratch_) s.resize(size_t(widest) * batch);
+    scratch_batch_ = batch;
+  }
+  if (!weights) weights = params_.data();
+
+  float* dy = dout.data();  // gradient w.r.t. the current layer's output
+  for (size_t l = layers_.size(); l-- > 0;) {
+    const auto& spec = layers_[l];
+    MatrixMap dY(dy, spec.out, batch);
+    activation_backward(spec.activation, dY, stash.outputs[l]);
+    const float* x = l == 0 ? stash.input : stash.outputs[l - 1].data();
+    MatrixMap dW(grads_.data() + offsets_[l], spec.out, spec.in);
+    VectorMap db(grads_.data() + offsets_[l] + size_t(spec.out) * spec.in, spec.out);
+    dense::backward(dW, db, dY, ConstMatrixMap(x, spec.in, batch));
+    float* dx = l == 0 ? dinput : scratch_[l % 2].data();
+    if (dx) {
+      ConstMatrixMap W(weights + offsets_[l], spec.out, spec.in);
+      dense::backward_input(MatrixMap(dx, spec.in, batch), dY, W);
+    }
+    dy = dx;
+  }
+}
+
+int64_t Model::forward_flops(int64_t batch) const {
+  int64_t f = 0;
+  for (const auto& l : layers_)
+    f += dense::forward_flops(l.in, l.out, batch) + activation_flops(l.activation, l.out * batch);
+  return f;
+}
+
+int64_t Model::backward_flops(int64_t batch, bool input_grad) const {
+  int64_t f = 0;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const auto& l = layers_[i];
+    f += dense::backward_flops(l.in, l.out, batch, i > 0 || input_grad) +
+         activation_flops(l.activation, l.out * batch);
+  }
+  return f;
+}
+
+std::string Model::describe() const {
+  std::string s;
+  for (const auto& l : layers_)
+    s += fmt::format("{}{}x{} {}", s.empty() ? "" : " | ", l.in, l.out, to_string(l.activation));
+  return fmt::format("{} : {} params ({:.2f} MiB, grads alike)", s, params_.size(),
+                     double(param_bytes()) / (1 << 20));
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,77 @@
+#pragma once
+// A model (or one pipeline stage of one): a contiguous run of layers whose parameters and
+// gradients each live in ONE flat buffer, with per-layer Eigen views into it, so that a
+// strategy can send, reduce or shard the whole model as one span.
+//
+// Threading: a Model is used by one thread. Forward may run for several micro-batches
+// before their backwards (each keeps its own ForwardStash).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/model/layer_spec.hpp"
+#include "core/model/rng.hpp"
+#include "core/model/tensor.hpp"
+
+namespace ringtmp {
+
+// What one forward pass leaves for its backward. The input is borrowed: the caller keeps
+// it alive (dataset block, received message) until backward has run.
+struct ForwardStash {
+  const float* input = nullptr;  // (in, batch), column-major
+  int batch = 0;
+  std::vector<Matrix> outputs;   // outputs[l]: post-activation of layer l, (out_l, batch)
+  int64_t bytes() const;         // accounted memory of the stashed outputs
+};
+
+class Model {
+ public:
+  // `first_layer`: index of layers[0] in the whole model, when this is one pipeline stage.
+  explicit Model(std::vector<LayerSpec> layers, int first_layer = 0);
+
+  const std::vector<LayerSpec>& layers() const { return layers_; }
+  int input_width() const { return layers_.front().in; }
+  int output_width() const { return layers_.back().out; }
+
+  // The flat buffers: W_0, b_0, W_1, b_1, ... (each W column-major (out, in)).
+  std::span<float> params() { return params_; }
+  std::span<const float> params() const { return params_; }
+  std::span<float> grads() { return grads_; }
+  std::span<const float> grads() const { return grads_; }
+  size_t param_offset(int layer) const { return offsets_[layer]; }
+
+  // He-normal for ReLU layers, Xavier-uniform otherwise; biases zero. Layer l of the whole
+  // model draws from its own stream of `seed`, so a stage initialises exactly the values the
+  // whole model would hold in its layers.
+  void init(uint64_t seed);
+  void zero_grads();
+
+  // input (in, batch) -> returns the output (out_last, batch) held in the stash.
+  const Matrix& forward(ForwardStash& stash, const float* input, int batch) const;
+
+  // dout (out_last, batch) is consumed (overwritten). Accumulates parameter gradients; writes
+  // dinput (in, batch) unless null. `weights` (default: current params) lets a pipeline
+  // run backward against the weights its forward saw (PipeDream weight stashing).
+  void backward(const ForwardStash& stash, Matrix& dout, float* dinput,
+                const float* weights = nullptr);
+
+  // Counted flops for a batch: what compute() charges in the simulator.
+  int64_t forward_flops(int64_t batch) const;
+  int64_t backward_flops(int64_t batch, bool input_grad) const;
+
+  int64_t param_bytes() const { return int64_t(params_.size() * sizeof(float)); }
+  // "784x256 relu | 256x128 relu | ... : 235146 params (0.90 MiB)"
+  std::string describe() const;
+
+ private:
+  std::vector<LayerSpec> layers_;
+  int first_layer_ = 0;
+  std::vector<size_t> offsets_;  // of W_l in the flat buffers; b_l follows it
+  std::vector<float> params_;
+  std::vector<float> grads_;
+  std::vector<float> scratch_[2];  // backward ping-pong, sized once: no per-batch allocation
+  int scratch_batch_ = 0;
+};
+
+}  // namespace ringtmp

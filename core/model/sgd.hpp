@@ -1,0 +1,45 @@
+#pragma once
+// SGD with momentum and weight decay, PyTorch's convention:
+//   v = momentum * v + (g + weight_decay * w);  w -= lr * v
+// It updates a flat span, so a parameter-server shard updates just its key range.
+#include <span>
+#include <vector>
+
+#include "core/model/tensor.hpp"
+
+namespace ringtmp {
+
+struct SgdOptions {
+  float lr = 0.05f;
+  float momentum = 0.0f;
+  float weight_decay = 0.0f;
+};
+
+class Sgd {
+ public:
+  Sgd(SgdOptions options, size_t size)
+      : o_(options), velocity_(options.momentum != 0.0f ? size : 0, 0.0f) {}
+
+  void step(std::span<float> params, std::span<const float> grads) {
+    VectorMap w(params.data(), Eigen::Index(params.size()));
+    ConstVectorMap g(grads.data(), Eigen::Index(grads.size()));
+    if (o_.momentum == 0.0f) {
+      if (o_.weight_decay == 0.0f) w -= o_.lr * g;
+      else w -= o_.lr * (g + o_.weight_decay * w);
+      return;
+    }
+    VectorMap v(velocity_.data(), Eigen::Index(velocity_.size()));
+    if (o_.weight_decay == 0.0f) v = o_.momentum * v + g;
+    else v = o_.momentum * v + g + o_.weight_decay * w;
+    w -= o_.lr * v;
+  }
+
+  // Accounted memory of the optimizer state.
+  int64_t state_bytes() const { return int64_t(velocity_.size() * sizeof(float)); }
+
+ private:
+  SgdOptions o_;
+  std::vector<float> velocity_;
+};
+
+}  // namespace ringtmp

@@ -1,0 +1,70 @@
+#include "core/strategy/local.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "core/data/batcher.hpp"
+#include "core/metrics/node_recorder.hpp"
+#include "core/model/loss.hpp"
+#include "core/model/model.hpp"
+#include "core/model/sgd.hpp"
+#include "core/strategy/evaluate.hpp"
+
+namespace ringtmp {
+
+int64_t planned_iterations(const RunConfig& c, int64_t train_samples) {
+  return c.iterations > 0 ? c.iterations : int64_t(c.epochs) * (train_samples / c.batch);
+}
+
+uint64_t batch_order_seed(const RunConfig& c) { return c.seed * 0x2545f4914f6cdd1dULL + 7; }
+
+StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
+  if (data.train.size() < c.batch)
+    return Status::errorf("batch {} is larger than the training set ({} samples)", c.batch,
+                          data.train.size());
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  auto now = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+
+  Model model(mlp_layers(c.layers, c.activation));
+  model.init(c.seed);
+  Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
+  Batcher batcher(data.train, c.batch, batch_order_seed(c));
+  const int64_t total = planned_iterations(c, data.train.size());
+
+  RunResult run;
+  run.config = c;
+  run.dataset = data.name;
+  run.backend = "local";
+  NodeRecorder rec(0, "trainer");
+  ForwardStash stash;
+  Matrix dlogits;
+  const float grad_scale = 1.0f / float(c.batch);
+
+  for (int64_t it = 1; it <= total; ++it) {
+    const double start = now();
+    const Batch b = batcher.next();
+    model.zero_grads();
+    const Matrix& logits = model.forward(stash, b.x, b.size);
+    const double loss = softmax_cross_entropy(logits, b.labels, grad_scale, &dlogits) / b.size;
+    model.backward(stash, dlogits, nullptr);
+    sgd.step(model.params(), model.grads());
+    const double end = now();
+    rec.span(SpanKind::busy, start, end);
+    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + stash.bytes());
+
+    run.samples += b.size;
+    run.trace.push_back({it, end, loss, run.samples});
+    if (c.eval_every > 0 && it % c.eval_every == 0 && it != total)
+      run.evals.push_back(evaluate(model, data.test, it));
+    if (progress) progress({it, total, loss, end, run.samples});
+  }
+  run.iterations = total;
+  run.wall_seconds = now();
+  run.evals.push_back(evaluate(model, data.test, total));
+  rec.finish_into(run);
+  return run;
+}
+
+}  // namespace ringtmp

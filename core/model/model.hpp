@@ -68,9 +68,9 @@ class Model {
   std::vector<LayerSpec> layers_;
   int first_layer_ = 0;
   std::vector<size_t> offsets_;  // of W_l in the flat buffers; b_l follows it
-  std::vector<float> params_;
-  std::vector<float> grads_;
-  std::vector<float> scratch_[2];  // backward ping-pong, sized once: no per-batch allocation
+  FloatBuffer params_;
+  FloatBuffer grads_;
+  FloatBuffer scratch_[2];  // backward ping-pong, sized once: no per-batch allocation
   int scratch_batch_ = 0;
 };
 

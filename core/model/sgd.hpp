@@ -39,7 +39,7 @@ class Sgd {
 
  private:
   SgdOptions o_;
-  std::vector<float> velocity_;
+  FloatBuffer velocity_;
 };
 
 }  // namespace ringtmp

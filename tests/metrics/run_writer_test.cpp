@@ -1,0 +1,62 @@
+// The run folder: every file present, the summary's required keys with null where a figure
+// does not apply, CSV rows matching the records.
+#include "core/metrics/run_writer.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+using namespace ringtmp;
+
+namespace {
+std::string read(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("write_run writes the four files with the contract's names") {
+  RunResult r;
+  r.dataset = "synthetic";
+  r.backend = "local";
+  r.iterations = 2;
+  r.samples = 128;
+  r.wall_seconds = 0.5;
+  r.trace = {{1, 0.25, 2.0, 64}, {2, 0.5, 1.5, 128}};
+  r.evals = {{2, 0.75, 0.6}};
+  r.nodes.push_back({.node = 0, .role = "trainer", .busy_s = 0.5, .peak_memory_bytes = 1000});
+  r.timeline.push_back({0, SpanKind::busy, 0.0, 0.25});
+
+  const auto dir = std::filesystem::temp_directory_path() / "ringtmp_run_writer_test";
+  std::filesystem::remove_all(dir);
+  REQUIRE(write_run(dir.string(), r).ok());
+
+  const std::string summary = read(dir / "summary.json");
+  for (const char* key : {"strategy", "nodes", "iterations", "samples_per_second", "wall_seconds",
+                          "final_loss", "test_accuracy", "idle_fraction", "bytes_sent_total",
+                          "peak_memory_bytes_max", "energy_joules"})
+    CHECK(summary.find(std::string("\"") + key + "\":") != std::string::npos);
+  CHECK(summary.find("\"energy_joules\": null") != std::string::npos);
+  CHECK(summary.find("\"samples_per_second\": 256") != std::string::npos);
+  CHECK(summary.find("\"test_accuracy\": 0.75") != std::string::npos);
+
+  CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
+  const std::string nodes = read(dir / "nodes.csv");
+  CHECK(nodes.rfind("node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv", 0) == 0);
+  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,\n") != std::string::npos);
+  const std::string timeline = read(dir / "timeline.json");
+  CHECK(timeline.find("\"traceEvents\"") != std::string::npos);
+  CHECK(timeline.find("\"name\":\"busy\",\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":0.000,\"dur\":250000.000") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an unwritable run folder is an error naming it") {
+  RunResult r;
+  auto s = write_run("/proc/ringtmp-cannot-be-here", r);
+  REQUIRE(!s.ok());
+  CHECK(s.message().find("/proc/ringtmp-cannot-be-here") != std::string::npos);
+}

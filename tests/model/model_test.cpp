@@ -1,0 +1,110 @@
+// The model: one flat buffer, gradients of the whole stack against finite differences,
+// stage initialisation equal to the whole model's, counted flops, weight stashing.
+#include "core/model/model.hpp"
+
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "core/model/loss.hpp"
+#include "tests/model/gradcheck.hpp"
+
+using namespace ringtmp;
+using ringtmp::testing::check_gradient;
+using ringtmp::testing::random_matrix;
+
+namespace {
+const std::vector<int> kWidths = {6, 5, 4, 3};
+}
+
+TEST_CASE("parameters live in one flat buffer, layer after layer") {
+  Model m(mlp_layers(kWidths, Activation::relu));
+  CHECK(m.params().size() == size_t(6 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3));
+  CHECK(m.grads().size() == m.params().size());
+  CHECK(m.param_offset(0) == 0);
+  CHECK(m.param_offset(1) == 35);
+  CHECK(m.param_offset(2) == 59);
+  CHECK(m.layers().back().activation == Activation::none);
+}
+
+TEST_CASE("whole-model gradient (parameters and input) matches finite differences") {
+  for (Activation act : {Activation::relu, Activation::tanh}) {
+    CAPTURE(to_string(act));
+    Model m(mlp_layers(kWidths, act));
+    m.init(3);
+    Rng rng(9);
+    Matrix X = random_matrix(6, 4, rng);
+    const std::vector<int32_t> labels = {0, 2, 1, 2};
+    auto loss = [&] {
+      ForwardStash s;
+      return softmax_cross_entropy(m.forward(s, X.data(), 4), labels, 0.0f, nullptr);
+    };
+    ForwardStash stash;
+    Matrix d;
+    softmax_cross_entropy(m.forward(stash, X.data(), 4), labels, 1.0f, &d);
+    m.zero_grads();
+    Matrix dX(6, 4);
+    m.backward(stash, d, dX.data());
+    const std::vector<float> grads(m.grads().begin(), m.grads().end());
+    check_gradient(m.params().data(), m.params().size(), grads.data(), loss, "dparams");
+    check_gradient(X.data(), X.size(), dX.data(), loss, "dinput");
+  }
+}
+
+TEST_CASE("a stage initialises exactly the values the whole model holds in its layers") {
+  const auto layers = mlp_layers(kWidths, Activation::relu);
+  Model whole(layers);
+  whole.init(42);
+  Model stage({layers.begin() + 1, layers.end()}, /*first_layer=*/1);
+  stage.init(42);
+  const auto w = whole.params().subspan(whole.param_offset(1));
+  REQUIRE(w.size() == stage.params().size());
+  CHECK(std::equal(w.begin(), w.end(), stage.params().begin()));
+}
+
+TEST_CASE("init depends on the seed and scales by fan-in") {
+  Model a(mlp_layers(std::vector<int>{400, 300, 10}, Activation::relu)), b = a;
+  a.init(1);
+  b.init(2);
+  CHECK(!std::equal(a.params().begin(), a.params().end(), b.params().begin()));
+  // He-normal: the first layer's weights have variance 2/400.
+  const auto w = a.params().first(400 * 300);
+  double sq = 0;
+  for (float v : w) sq += double(v) * v;
+  CHECK(sq / w.size() == doctest::Approx(2.0 / 400).epsilon(0.05));
+}
+
+TEST_CASE("counted flops add up the layers' analytic figures") {
+  Model m(mlp_layers(std::vector<int>{784, 256, 128, 10}, Activation::relu));
+  const int64_t B = 64;
+  const int64_t dense_fwd = 2 * B * (784 * 256 + 256 * 128 + 128 * 10) + B * (256 + 128 + 10);
+  const int64_t relu = B * (256 + 128);
+  CHECK(m.forward_flops(B) == dense_fwd + relu);
+  // Backward: dW and db everywhere, dX everywhere but the first layer (unless asked).
+  CHECK(m.backward_flops(B, false) == dense_fwd + relu + 2 * B * (256 * 128 + 128 * 10));
+  CHECK(m.backward_flops(B, true) == m.backward_flops(B, false) + 2 * B * 784 * 256);
+}
+
+TEST_CASE("backward against stashed weights uses those weights for the input gradient") {
+  Model m(mlp_layers(std::vector<int>{3, 2}, Activation::none));
+  m.init(5);
+  const std::vector<float> stashed(m.params().begin(), m.params().end());
+  Matrix X = Matrix::Ones(3, 1);
+  ForwardStash s;
+  m.forward(s, X.data(), 1);
+  for (float& p : m.params()) p += 1.0f;  // an update lands between forward and backward
+  Matrix d1 = Matrix::Ones(2, 1), d2 = d1;
+  Matrix dx_stashed(3, 1), dx_current(3, 1);
+  m.backward(s, d1, dx_stashed.data(), stashed.data());
+  m.backward(s, d2, dx_current.data());
+  // dX = W^T dY: with the stashed weights, dX differs by the +1 added to each weight (2 rows).
+  CHECK((dx_current - dx_stashed).isApprox(Matrix::Constant(3, 1, 2.0f)));
+}
+
+TEST_CASE("the stash accounts its bytes") {
+  Model m(mlp_layers(kWidths, Activation::relu));
+  Matrix X = Matrix::Zero(6, 8);
+  ForwardStash s;
+  m.forward(s, X.data(), 8);
+  CHECK(s.bytes() == int64_t(sizeof(float)) * 8 * (5 + 4 + 3));
+}

@@ -1,0 +1,108 @@
+#pragma once
+// Typed messages between nodes: a kind per payload struct, one std::variant, no placeholder
+// fields. Every message prints itself for logs (describe). The wire form is codec.hpp's.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/model/tensor.hpp"
+
+namespace ringtmp {
+
+// A (rows, cols) column-major float block: activations or gradients of a micro-batch.
+struct Block {
+  int32_t rows = 0;
+  int32_t cols = 0;
+  FloatBuffer data;  // rows * cols
+  bool operator==(const Block&) const = default;
+};
+
+// Ring, forward edge i -> i+1: stage i's output for one micro-batch.
+struct Activations {
+  int64_t iteration = 0;
+  int32_t microbatch = 0;
+  Block block;
+  bool operator==(const Activations&) const = default;
+};
+
+// Ring, backward edge i+1 -> i: the loss gradient w.r.t. stage i's output.
+struct Gradients {
+  int64_t iteration = 0;
+  int32_t microbatch = 0;
+  Block block;
+  bool operator==(const Gradients&) const = default;
+};
+
+// Ring, stage 0 -> stage N-1 (closing edge): the labels of a micro-batch, which only the
+// last stage (the loss) needs. Stage 0 reads the inputs; these bytes are counted like any.
+struct Labels {
+  int64_t iteration = 0;
+  int32_t microbatch = 0;
+  std::vector<int32_t> labels;
+  bool operator==(const Labels&) const = default;
+};
+
+// Ring, stage N-1 -> stage 0 (closing edge): a micro-batch has completed its loss and its
+// last stage's backward; one credit returns to stage 0, bounding micro-batches in flight.
+struct Token {
+  int64_t iteration = 0;
+  int32_t microbatch = 0;
+  bool operator==(const Token&) const = default;
+};
+
+// Parameter server, worker -> server: the worker's gradient for one shard's key range.
+struct PushGradient {
+  int64_t iteration = 0;
+  int32_t shard = 0;
+  FloatBuffer values;
+  bool operator==(const PushGradient&) const = default;
+};
+
+// Parameter server, server -> worker: a shard's parameters, current as of `iteration`
+// updates (the worker may start iteration `iteration` with them).
+struct ParamShard {
+  int64_t iteration = 0;
+  int32_t shard = 0;
+  FloatBuffer values;
+  bool operator==(const ParamShard&) const = default;
+};
+
+// All-reduce, node r -> r+1: one chunk of the flat gradient at one step. Steps 0..N-2 are
+// reduce-scatter (the receiver adds), N-1..2N-3 all-gather (the receiver copies).
+struct ReduceChunk {
+  int64_t iteration = 0;
+  int32_t step = 0;
+  int32_t chunk = 0;
+  FloatBuffer values;
+  bool operator==(const ReduceChunk&) const = default;
+};
+
+// Out-of-band control: a node tells a peer it is stopping, and why.
+struct Control {
+  enum class Code : uint8_t { stop = 1, error = 2 };
+  Code code = Code::stop;
+  std::string text;
+  bool operator==(const Control&) const = default;
+};
+
+// The kind is the wire tag; its value is the payload's index in the variant plus one.
+enum class MessageKind : uint8_t {
+  activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control
+};
+inline constexpr int kMessageKinds = 8;
+
+using Payload = std::variant<Activations, Gradients, Labels, Token, PushGradient, ParamShard,
+                             ReduceChunk, Control>;
+
+struct Message {
+  Payload payload;
+  MessageKind kind() const { return MessageKind(payload.index() + 1); }
+  bool operator==(const Message&) const = default;
+};
+
+// One line for logs, e.g. "activations(it=3 mb=1 64x256)".
+std::string describe(const Message& m);
+const char* to_string(MessageKind k);
+
+}  // namespace ringtmp

@@ -39,6 +39,7 @@ po::options_description run_options() {
       ("data-dir", text(), "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")
       ("synthetic-train", text(), "synthetic training samples (default 8192)")
       ("synthetic-test", text(), "synthetic test samples (default 2048)")
+      ("peer-timeout", text(), "seconds a node waits for a peer's message (default 60)")
       ("out", text(), "run folder (default results/runs/<strategy>-<time>)");
   return o;
 }
@@ -97,6 +98,7 @@ Status apply_options(const po::variables_map& vm, RunConfig& c) {
   number("seed", c.seed);
   number("synthetic-train", c.synthetic_train);
   number("synthetic-test", c.synthetic_test);
+  number("peer-timeout", c.peer_timeout);
   if (!s.ok()) return s;
   if (const auto* v = get("layers")) {
     auto layers = parse_int_list(*v, "layers");

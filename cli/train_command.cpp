@@ -10,6 +10,7 @@
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/model/model.hpp"
+#include "core/strategy/cluster.hpp"
 #include "core/strategy/local.hpp"
 
 namespace ringtmp::cli {
@@ -20,6 +21,21 @@ std::string default_run_folder(const RunConfig& c) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
   return fmt::format("results/runs/{}-{}", to_string(c.strategy), stamp);
+}
+
+std::string describe_strategy(const RunConfig& c) {
+  switch (c.strategy) {
+    case StrategyKind::local: return "strategy local";
+    case StrategyKind::ring:
+      return fmt::format("strategy ring ({}), {} stages, {} micro-batches", to_string(c.schedule),
+                         c.nodes, c.microbatches);
+    case StrategyKind::ps:
+      return fmt::format("strategy ps ({}{}), {} workers, {} servers", to_string(c.ps_mode),
+                         c.ps_mode == PsMode::ssp ? fmt::format(" s={}", c.staleness) : "", c.nodes,
+                         c.servers);
+    case StrategyKind::allreduce: return fmt::format("strategy allreduce, {} workers", c.nodes);
+  }
+  return "?";
 }
 
 }  // namespace
@@ -36,11 +52,6 @@ int train_command(const std::vector<std::string>& args) {
   }
   RunConfig c = parsed->config;
   if (c.out.empty()) c.out = default_run_folder(c);
-  if (c.strategy != StrategyKind::local) {
-    fmt::print(stderr, "ringtmp train: invalid value for strategy: {} is not in this build yet\n",
-               to_string(c.strategy));
-    return 2;
-  }
 
   auto data = load_data(c);
   if (!data.ok()) {
@@ -50,11 +61,13 @@ int train_command(const std::vector<std::string>& args) {
   fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
              data->train.size(), data->test.size(), data->train.features(), data->train.classes);
   fmt::print("model  {}\n", Model(mlp_layers(c.layers, c.activation)).describe());
-  fmt::print("train  strategy {}, batch {}, lr {}, momentum {}, seed {}\n", to_string(c.strategy),
-             c.batch, c.lr, c.momentum, c.seed);
+  fmt::print("train  {}, batch {}, lr {}, momentum {}, seed {}\n", describe_strategy(c), c.batch,
+             c.lr, c.momentum, c.seed);
 
   ProgressView view(ProgressView::stdout_is_terminal());
-  auto run = run_local(c, *data, [&](const Progress& p) { view.update(p); });
+  const ProgressFn progress = [&](const Progress& p) { view.update(p); };
+  auto run = c.strategy == StrategyKind::local ? run_local(c, *data, progress)
+                                               : run_inproc(c, *data, progress);
   view.finish();
   if (!run.ok()) {
     fmt::print(stderr, "ringtmp train: {}\n", run.status().message());
@@ -68,6 +81,10 @@ int train_command(const std::vector<std::string>& args) {
              "test accuracy {:.2f}%\n",
              run->iterations, run->wall_seconds, run->samples_per_second(), run->final_loss(),
              100.0 * run->test_accuracy().value_or(0.0));
+  if (c.strategy != StrategyKind::local)
+    fmt::print("nodes  idle {:.1f}% on average, {} bytes sent in all, peak memory {} bytes on one node{}\n",
+               100.0 * run->idle_fraction(), run->bytes_sent_total(), run->peak_memory_bytes_max(),
+               run->max_staleness ? fmt::format(", max staleness {}", *run->max_staleness) : "");
   fmt::print("run    {}/summary.json\n", c.out);
   return 0;
 }

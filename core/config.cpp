@@ -88,12 +88,16 @@ Status RunConfig::validate() const {
   if (eval_every < 0) return bad("eval-every", eval_every, "must be >= 0 (0: at the end only)");
   if (nodes < 1 || nodes > 65536) return bad("nodes", nodes, "must be in 1..65536");
   if (servers < 1 || servers > 4096) return bad("servers", servers, "must be in 1..4096");
+  if (!(peer_timeout > 0.0) || !std::isfinite(peer_timeout))
+    return bad("peer-timeout", peer_timeout, "must be a positive number of seconds");
   if (staleness < 0) return bad("staleness", staleness, "must be >= 0");
   if (strategy == StrategyKind::local && nodes != 1)
     return bad("nodes", nodes, "strategy local runs on exactly 1 node");
   if (strategy == StrategyKind::ring && nodes > int(layers.size()) - 1)
     return bad("nodes", nodes, fmt::format("the ring needs one layer per stage at least, and "
                                            "layers {} has {}", join_ints(layers), layers.size() - 1));
+  if ((strategy == StrategyKind::ps || strategy == StrategyKind::allreduce) && nodes > batch)
+    return bad("nodes", nodes, fmt::format("each worker needs at least one sample of the batch ({})", batch));
   if (dataset == DatasetKind::fashion_mnist) {
     if (layers.front() != 784) return bad("layers", join_ints(layers), "fashion-mnist needs 784 inputs");
     if (layers.back() != 10) return bad("layers", join_ints(layers), "fashion-mnist needs 10 outputs");

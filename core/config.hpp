@@ -61,6 +61,8 @@ struct RunConfig {
   int64_t synthetic_train = 8192;
   int64_t synthetic_test = 2048;
 
+  double peer_timeout = 60.0;  // seconds a node waits for a message before giving up
+
   std::string out;  // run folder; empty: results/runs/<strategy>-<timestamp>
 
   // Checks every field's range and the fields' consistency; the message names the key.

@@ -7,6 +7,10 @@
 
 namespace ringtmp {
 
+uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
+  return seed + uint64_t(epoch) * 0x9e3779b97f4a7c15ULL;
+}
+
 Batcher::Batcher(Dataset data, int batch, uint64_t seed)
     : data_(std::move(data)), batch_(batch), seed_(seed) {
   assert(batch_ > 0 && data_.size() >= batch_);
@@ -25,7 +29,7 @@ Batch Batcher::next() {
 
 void Batcher::shuffle() {
   // New position j takes the sample now at perm[j]; apply by following cycles.
-  const auto perm = permutation(data_.size(), seed_ + uint64_t(epoch_) * 0x9e3779b97f4a7c15ULL);
+  const auto perm = permutation(data_.size(), epoch_seed(seed_, epoch_));
   std::vector<bool> placed(perm.size(), false);
   Vector spare(data_.features());
   for (size_t start = 0; start < perm.size(); ++start) {

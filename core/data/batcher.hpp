@@ -17,6 +17,10 @@ struct Batch {
   int64_t epoch = 0;
 };
 
+// Seed of the permutation applied at the start of `epoch` (shared with BatchSlicer, so both
+// serve the same minibatches).
+uint64_t epoch_seed(uint64_t seed, int64_t epoch);
+
 class Batcher {
  public:
   // Error-free by construction; the caller checks data.size() >= batch first.

@@ -12,6 +12,7 @@ namespace ringtmp {
 class NodeRecorder {
  public:
   static constexpr size_t kMaxSpans = 200000;  // per node; beyond it the timeline is truncated
+  static constexpr double kMinSpanSeconds = 1e-6;
 
   NodeRecorder(int node, std::string role) {
     m_.node = node;
@@ -23,6 +24,7 @@ class NodeRecorder {
     if (kind == SpanKind::busy) m_.busy_s += d;
     else if (kind == SpanKind::idle) m_.idle_s += d;
     else m_.send_s += d;
+    if (d < kMinSpanSeconds) return;  // counted above; too short to draw
     if (spans_.size() < kMaxSpans) spans_.push_back({m_.node, kind, start, end});
     else truncated_ = true;
   }

@@ -20,6 +20,7 @@ struct NodeMetrics {
   int64_t bytes_sent = 0, bytes_recv = 0;
   int64_t msgs_sent = 0, msgs_recv = 0;
   int64_t peak_memory_bytes = 0;    // parameters, gradients, optimizer state, stashes
+  int64_t peak_stash_bytes = 0;     // of which: stashed activations, inputs and weights
   std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
 };
 

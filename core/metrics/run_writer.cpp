@@ -50,11 +50,12 @@ std::string iterations_csv(const RunResult& run) {
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes\n";
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, num(n.busy_s),
                      num(n.idle_s), num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
-                     n.msgs_recv, n.peak_memory_bytes, n.energy_j ? num(*n.energy_j) : "");
+                     n.msgs_recv, n.peak_memory_bytes, n.energy_j ? num(*n.energy_j) : "",
+                     n.peak_stash_bytes);
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/model/activation.hpp"
+#include "core/model/dense.hpp"
 
 namespace ringtmp {
 
@@ -23,5 +24,14 @@ inline std::vector<LayerSpec> mlp_layers(std::span<const int> widths, Activation
     layers.push_back({widths[i], widths[i + 1], i + 2 == widths.size() ? Activation::none : hidden});
   return layers;
 }
+
+// Counted flops of one training step of a layer (forward, backward with input gradient):
+// the cost the partitioner balances.
+inline int64_t layer_train_flops(const LayerSpec& l, int64_t batch) {
+  return dense::forward_flops(l.in, l.out, batch) + dense::backward_flops(l.in, l.out, batch, true) +
+         2 * activation_flops(l.activation, int64_t(l.out) * batch);
+}
+
+inline int64_t layer_param_count(const LayerSpec& l) { return int64_t(l.in) * l.out + l.out; }
 
 }  // namespace ringtmp

@@ -75,10 +75,9 @@ const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch)
   return stash.outputs.back();
 }
 
-void Model::backward(const ForwardStash& stash, Matrix& dout, float* dinput,
+void Model::backward(const ForwardStash& stash, float* dout, float* dinput,
                      const float* weights) {
   const int batch = stash.batch;
-  assert(dout.rows() == output_width() && dout.cols() == batch);
   if (batch > scratch_batch_) {
     int widest = 0;
     for (const auto& l : layers_) widest = std::max(widest, l.in);
@@ -87,7 +86,7 @@ void Model::backward(const ForwardStash& stash, Matrix& dout, float* dinput,
   }
   if (!weights) weights = params_.data();
 
-  float* dy = dout.data();  // gradient w.r.t. the current layer's output
+  float* dy = dout;  // gradient w.r.t. the current layer's output
   for (size_t l = layers_.size(); l-- > 0;) {
     const auto& spec = layers_[l];
     MatrixMap dY(dy, spec.out, batch);

@@ -53,7 +53,7 @@ class Model {
   // dout (out_last, batch) is consumed (overwritten). Accumulates parameter gradients; writes
   // dinput (in, batch) unless null. `weights` (default: current params) lets a pipeline
   // run backward against the weights its forward saw (PipeDream weight stashing).
-  void backward(const ForwardStash& stash, Matrix& dout, float* dinput,
+  void backward(const ForwardStash& stash, float* dout, float* dinput,
                 const float* weights = nullptr);
 
   // Counted flops for a batch: what compute() charges in the simulator.

@@ -48,7 +48,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     model.zero_grads();
     const Matrix& logits = model.forward(stash, b.x, b.size);
     const double loss = softmax_cross_entropy(logits, b.labels, grad_scale, &dlogits) / b.size;
-    model.backward(stash, dlogits, nullptr);
+    model.backward(stash, dlogits.data(), nullptr);
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);

@@ -47,7 +47,7 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
   const std::string nodes = read(dir / "nodes.csv");
   CHECK(nodes.rfind("node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv", 0) == 0);
-  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,\n") != std::string::npos);
+  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0\n") != std::string::npos);
   const std::string timeline = read(dir / "timeline.json");
   CHECK(timeline.find("\"traceEvents\"") != std::string::npos);
   CHECK(timeline.find("\"name\":\"busy\",\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":0.000,\"dur\":250000.000") != std::string::npos);

@@ -44,7 +44,7 @@ TEST_CASE("whole-model gradient (parameters and input) matches finite difference
     softmax_cross_entropy(m.forward(stash, X.data(), 4), labels, 1.0f, &d);
     m.zero_grads();
     Matrix dX(6, 4);
-    m.backward(stash, d, dX.data());
+    m.backward(stash, d.data(), dX.data());
     const std::vector<float> grads(m.grads().begin(), m.grads().end());
     check_gradient(m.params().data(), m.params().size(), grads.data(), loss, "dparams");
     check_gradient(X.data(), X.size(), dX.data(), loss, "dinput");
@@ -95,8 +95,8 @@ TEST_CASE("backward against stashed weights uses those weights for the input gra
   for (float& p : m.params()) p += 1.0f;  // an update lands between forward and backward
   Matrix d1 = Matrix::Ones(2, 1), d2 = d1;
   Matrix dx_stashed(3, 1), dx_current(3, 1);
-  m.backward(s, d1, dx_stashed.data(), stashed.data());
-  m.backward(s, d2, dx_current.data());
+  m.backward(s, d1.data(), dx_stashed.data(), stashed.data());
+  m.backward(s, d2.data(), dx_current.data());
   // dX = W^T dY: with the stashed weights, dX differs by the +1 added to each weight (2 rows).
   CHECK((dx_current - dx_stashed).isApprox(Matrix::Constant(3, 1, 2.0f)));
 }

@@ -1,0 +1,34 @@
+#pragma once
+// A data-parallel worker's share of each global minibatch. With iid sharding, worker w of N
+// takes its contiguous slice of exactly the minibatch `local` would train on (the same
+// epoch permutations as Batcher), gathered into a buffer it owns — so ps-bsp and all-reduce
+// can be compared with local sample for sample, while the dataset itself stays shared and
+// read-only. With by-label sharding, the worker draws its slice-sized batches from its own
+// label-sorted shard (non-iid).
+#include <optional>
+#include <vector>
+
+#include "core/data/batcher.hpp"
+#include "core/data/shard.hpp"
+
+namespace ringtmp {
+
+class BatchSlicer {
+ public:
+  BatchSlicer(const Dataset& data, int global_batch, int slices, int slice, uint64_t seed,
+              ShardMode mode);
+  Batch next();
+  int slice_size() const { return size_; }
+
+ private:
+  const Dataset& data_;
+  int batch_, size_, offset_;
+  uint64_t seed_;
+  std::vector<int64_t> order_;
+  int64_t epoch_ = -1, cursor_ = 0;
+  Matrix x_;
+  std::vector<int32_t> y_;
+  std::optional<Batcher> own_;  // by-label: this worker's shard
+};
+
+}  // namespace ringtmp

@@ -1,0 +1,89 @@
+#include "core/strategy/cluster.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/strategy/evaluate.hpp"
+
+namespace ringtmp {
+
+StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples) {
+  ClusterPlan p;
+  p.iterations = planned_iterations(c, train_samples);
+  if (train_samples < c.batch)
+    return Status::errorf("batch {} is larger than the training set ({} samples)", c.batch, train_samples);
+  switch (c.strategy) {
+    case StrategyKind::ring: {
+      auto layout = ring_layout(c);
+      if (!layout.ok()) return layout.status();
+      p.ring = std::move(*layout);
+      p.size = c.nodes;
+      break;
+    }
+    case StrategyKind::ps:
+      p.ps = ps_layout(c);
+      p.size = c.nodes + c.servers;
+      break;
+    case StrategyKind::allreduce:
+      p.size = c.nodes;
+      break;
+    case StrategyKind::local:
+      return Status::error("strategy local runs without a cluster");
+  }
+  return p;
+}
+
+StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
+                                   std::vector<NodeOutcome> outcomes, double wall_seconds,
+                                   std::string backend) {
+  // A node that stopped because a peer went down is a consequence; list causes first.
+  std::string failures;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& o : outcomes) {
+      if (o.status.ok()) continue;
+      const bool consequence = o.status.message().find("is down") != std::string::npos;
+      if (consequence != (pass == 1)) continue;
+      failures += (failures.empty() ? "" : "; ") + o.status.message();
+    }
+  if (!failures.empty()) return Status::errorf("run failed: {}", failures);
+
+  RunResult run;
+  run.config = c;
+  run.dataset = data.name;
+  run.backend = std::move(backend);
+  run.wall_seconds = wall_seconds;
+  std::map<int64_t, LossRecord> per_iteration;
+  FloatBuffer params;
+  for (auto& o : outcomes) {
+    for (const auto& l : o.losses) {
+      auto& m = per_iteration[l.iteration];
+      m.iteration = l.iteration;
+      m.time = std::max(m.time, l.time);
+      m.loss_sum += l.loss_sum;
+      m.samples += l.samples;
+    }
+    if (!o.params.empty()) {
+      if (params.size() < o.param_offset + o.params.size()) params.resize(o.param_offset + o.params.size());
+      std::copy(o.params.begin(), o.params.end(), params.begin() + o.param_offset);
+    }
+    if (o.max_staleness) run.max_staleness = std::max(run.max_staleness.value_or(0), *o.max_staleness);
+    run.nodes.push_back(o.metrics);
+    run.timeline.insert(run.timeline.end(), o.spans.begin(), o.spans.end());
+    run.timeline_truncated = run.timeline_truncated || o.spans_truncated;
+  }
+  for (const auto& [it, m] : per_iteration) {
+    run.samples += m.samples;
+    run.trace.push_back({it, m.time, m.loss_sum / double(std::max<int64_t>(m.samples, 1)), run.samples});
+  }
+  run.iterations = int64_t(run.trace.size());
+
+  Model model(mlp_layers(c.layers, c.activation));
+  if (params.size() != model.params().size())
+    return Status::errorf("run finished but the nodes returned {} of the model's {} parameters",
+                          params.size(), model.params().size());
+  std::copy(params.begin(), params.end(), model.params().begin());
+  run.evals.push_back(evaluate(model, data.test, run.iterations));
+  return run;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,112 @@
+#pragma once
+// A node's view of its transport, shared by every strategy and backend: it meters every call
+// (busy inside compute, idle inside recv, send-blocked inside send, bytes as the wire codec
+// counts them) and keeps the messages that arrived before the node wanted them, so a
+// strategy can wait for "the gradient of micro-batch 3" while other messages queue up.
+// A PeerDown or a silence longer than the peer timeout becomes an error Status.
+#include <deque>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "core/metrics/node_recorder.hpp"
+#include "core/strategy/node_outcome.hpp"
+#include "core/transport/codec.hpp"
+#include "core/transport/transport.hpp"
+
+namespace ringtmp {
+
+template <Transport T>
+class Endpoint {
+ public:
+  Endpoint(T& transport, std::string role, double peer_timeout)
+      : t_(transport), rec_(transport.rank(), std::move(role)), timeout_(peer_timeout) {}
+
+  int rank() const { return t_.rank(); }
+  int size() const { return t_.size(); }
+  double now() const { return t_.now(); }
+  NodeRecorder& recorder() { return rec_; }
+
+  void send(int to, Message&& m) {
+    const int64_t bytes = int64_t(encoded_size(m));
+    const double start = t_.now();
+    t_.send(to, std::move(m));
+    rec_.span(SpanKind::send, start, t_.now());
+    rec_.sent(bytes);
+  }
+
+  template <class Fn>
+  void compute(int64_t flops, Fn&& fn) {
+    const double start = t_.now();
+    t_.compute(flops, std::forward<Fn>(fn));
+    rec_.span(SpanKind::busy, start, t_.now());
+  }
+
+  // The first message (queued or arriving) for which match(from, message) holds.
+  template <class Match>
+  StatusOr<Received> await(Match&& match, const char* what) {
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      if (match(it->from, it->message)) {
+        Received r = std::move(*it);
+        pending_.erase(it);
+        return r;
+      }
+    }
+    while (true) {
+      auto r = next_from_transport(what);
+      if (!r.ok()) return r.status();
+      if (match(r->from, r->message)) return std::move(*r);
+      pending_.push_back(std::move(*r));
+    }
+  }
+
+  // The oldest message of any kind.
+  StatusOr<Received> next(const char* what) {
+    if (!pending_.empty()) {
+      Received r = std::move(pending_.front());
+      pending_.pop_front();
+      return r;
+    }
+    return next_from_transport(what);
+  }
+
+  // Whether a queued message matches, without waiting.
+  template <class Match>
+  bool has_pending(Match&& match) const {
+    for (const auto& r : pending_)
+      if (match(r.from, r.message)) return true;
+    return false;
+  }
+
+  // Hands the metrics out; the endpoint is spent afterwards.
+  void finish_into(NodeOutcome& out) {
+    RunResult scratch;
+    rec_.finish_into(scratch);
+    out.metrics = scratch.nodes.front();
+    out.spans = std::move(scratch.timeline);
+    out.spans_truncated = scratch.timeline_truncated;
+  }
+
+ private:
+  StatusOr<Received> next_from_transport(const char* what) {
+    const double start = t_.now();
+    Event e = t_.recv(timeout_);
+    rec_.span(SpanKind::idle, start, t_.now());
+    if (auto* r = std::get_if<Received>(&e)) {
+      rec_.received(int64_t(encoded_size(r->message)));
+      return std::move(*r);
+    }
+    if (auto* d = std::get_if<PeerDown>(&e))
+      return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
+                            d->reason, what);
+    return Status::errorf("node {}: no message for {:g} s while waiting for {}", rank(), timeout_,
+                          what);
+  }
+
+  T& t_;
+  NodeRecorder rec_;
+  double timeout_;
+  std::deque<Received> pending_;
+};
+
+}  // namespace ringtmp

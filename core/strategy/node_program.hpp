@@ -1,0 +1,43 @@
+#pragma once
+// Which node program runs on a rank, for every strategy — the single entry point a backend
+// (in-process threads, SimGrid actors, runtime processes) calls per node.
+#include <optional>
+
+#include "core/strategy/allreduce.hpp"
+#include "core/strategy/ps.hpp"
+#include "core/strategy/ring.hpp"
+
+namespace ringtmp {
+
+// Everything each node derives from the config before it starts (identical on all nodes).
+struct ClusterPlan {
+  int size = 1;                     // ranks in the cluster
+  std::optional<RingLayout> ring;   // ring only
+  std::optional<PsLayout> ps;       // ps only
+  int64_t iterations = 0;
+};
+
+// Error when the config cannot be laid out (e.g. more ring stages than layers).
+StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples);
+
+template <Transport T>
+NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
+                     const Dataset& train, const ProgressFn& progress) {
+  switch (c.strategy) {
+    case StrategyKind::ring:
+      return RingNode<T>(transport, c, *plan.ring, train, progress).run();
+    case StrategyKind::ps:
+      return transport.rank() < plan.ps->workers
+                 ? ps_worker(transport, c, *plan.ps, train, progress)
+                 : ps_server(transport, c, *plan.ps, plan.iterations);
+    case StrategyKind::allreduce:
+      return allreduce_node(transport, c, train, progress);
+    case StrategyKind::local:
+      break;
+  }
+  NodeOutcome out;
+  out.status = Status::error("strategy local has no distributed node program");
+  return out;
+}
+
+}  // namespace ringtmp

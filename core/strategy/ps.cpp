@@ -1,0 +1,15 @@
+#include "core/strategy/ps.hpp"
+
+namespace ringtmp {
+
+PsLayout ps_layout(const RunConfig& c) {
+  PsLayout l;
+  l.workers = c.nodes;
+  l.servers = c.servers;
+  size_t total = 0;
+  for (const auto& spec : mlp_layers(c.layers, c.activation)) total += size_t(layer_param_count(spec));
+  for (int k = 0; k <= c.servers; ++k) l.shard_begin.push_back(total * size_t(k) / size_t(c.servers));
+  return l;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,21 @@
+#include "core/strategy/ring.hpp"
+
+namespace ringtmp {
+
+StatusOr<RingLayout> ring_layout(const RunConfig& c) {
+  RingLayout l;
+  l.layers = mlp_layers(c.layers, c.activation);
+  std::vector<int64_t> costs;
+  for (const auto& spec : l.layers) costs.push_back(layer_train_flops(spec, c.batch));
+  auto p = partition_layers(costs, c.nodes);
+  if (!p.ok()) return p.status();
+  l.partition = std::move(*p);
+  size_t offset = 0;
+  for (int k = 0, layer = 0; k < l.partition.stages(); ++k) {
+    l.stage_param_offset.push_back(offset);
+    for (; layer < l.partition.end(k); ++layer) offset += size_t(layer_param_count(l.layers[layer]));
+  }
+  return l;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,398 @@
+// The wire codec (contract in codec.hpp). Bodies, per kind, all integers little endian:
+//   activations, gradients  iteration i64 | microbatch i32 | rows i32 | cols i32 | floats
+//   labels                  iteration i64 | microbatch i32 | count u32 | count x i32 (>= 0)
+//   token                   iteration i64 | microbatch i32
+//   push_gradient, param_shard  iteration i64 | shard i32 | floats
+//   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats
+//   control                 code u8 (1 stop, 2 error) | length u32 | length bytes of text
+// where "floats" is count u32 | count x binary32; a block's count must equal rows * cols.
+// Each decodable body has exactly one encoding, so decode-then-encode gives the same bytes.
+#include "core/transport/codec.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cstring>
+#include <limits>
+
+namespace ringtmp {
+
+namespace {
+
+static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559,
+              "the wire carries IEEE-754 binary32");
+static_assert(std::endian::native == std::endian::little ||
+                  std::endian::native == std::endian::big,
+              "mixed-endian hosts are not supported");
+constexpr bool kLittleHost = std::endian::native == std::endian::little;
+
+constexpr uint8_t kMagic0 = 'R';
+constexpr uint8_t kMagic1 = 'T';
+
+// ---- sizes ---------------------------------------------------------------------------------
+
+constexpr size_t kIterField = 8;
+constexpr size_t kI32Field = 4;
+constexpr size_t kCountField = 4;
+
+struct BodySize {
+  size_t operator()(const Activations& m) const { return block(m.block); }
+  size_t operator()(const Gradients& m) const { return block(m.block); }
+  size_t operator()(const Labels& m) const {
+    return kIterField + kI32Field + kCountField + 4 * m.labels.size();
+  }
+  size_t operator()(const Token&) const { return kIterField + kI32Field; }
+  size_t operator()(const PushGradient& m) const { return keyed(m.values); }
+  size_t operator()(const ParamShard& m) const { return keyed(m.values); }
+  size_t operator()(const ReduceChunk& m) const {
+    return kIterField + 2 * kI32Field + kCountField + 4 * m.values.size();
+  }
+  size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
+
+  static size_t block(const Block& b) {
+    return kIterField + 3 * kI32Field + kCountField + 4 * b.data.size();
+  }
+  static size_t keyed(const FloatBuffer& v) {
+    return kIterField + kI32Field + kCountField + 4 * v.size();
+  }
+};
+
+// ---- encoding ------------------------------------------------------------------------------
+
+// Appends little-endian fields to a vector whose capacity encode has already reserved.
+class Writer {
+ public:
+  explicit Writer(std::vector<uint8_t>& out) : out_(out) {}
+
+  void u8(uint8_t v) { out_.push_back(v); }
+  void u32(uint32_t v) {
+    const uint8_t b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+    out_.insert(out_.end(), b, b + 4);
+  }
+  void i32(int32_t v) { u32(uint32_t(v)); }
+  void i64(int64_t v) {
+    u32(uint32_t(uint64_t(v)));
+    u32(uint32_t(uint64_t(v) >> 32));
+  }
+  void count(size_t n) {
+    assert(n <= std::numeric_limits<uint32_t>::max() && "array too long for the wire");
+    u32(uint32_t(n));
+  }
+  // 4-byte little-endian elements (float or int32): one bulk copy on little-endian hosts.
+  template <class T>
+  void array(const T* p, size_t n) {
+    static_assert(sizeof(T) == 4);
+    count(n);
+    if constexpr (kLittleHost) {
+      const auto* bytes = reinterpret_cast<const uint8_t*>(p);
+      out_.insert(out_.end(), bytes, bytes + 4 * n);
+    } else {
+      for (size_t i = 0; i < n; ++i) u32(std::bit_cast<uint32_t>(p[i]));
+    }
+  }
+  void text(const std::string& s) {
+    count(s.size());
+    out_.insert(out_.end(), s.begin(), s.end());
+  }
+
+ private:
+  std::vector<uint8_t>& out_;
+};
+
+struct BodyWriter {
+  Writer& w;
+  void operator()(const Activations& m) const { head_block(m.iteration, m.microbatch, m.block); }
+  void operator()(const Gradients& m) const { head_block(m.iteration, m.microbatch, m.block); }
+  void operator()(const Labels& m) const {
+    w.i64(m.iteration);
+    w.i32(m.microbatch);
+    w.array(m.labels.data(), m.labels.size());
+  }
+  void operator()(const Token& m) const {
+    w.i64(m.iteration);
+    w.i32(m.microbatch);
+  }
+  void operator()(const PushGradient& m) const { keyed(m.iteration, m.shard, m.values); }
+  void operator()(const ParamShard& m) const { keyed(m.iteration, m.shard, m.values); }
+  void operator()(const ReduceChunk& m) const {
+    w.i64(m.iteration);
+    w.i32(m.step);
+    w.i32(m.chunk);
+    w.array(m.values.data(), m.values.size());
+  }
+  void operator()(const Control& m) const {
+    w.u8(uint8_t(m.code));
+    w.text(m.text);
+  }
+
+  void head_block(int64_t iteration, int32_t microbatch, const Block& b) const {
+    assert(int64_t(b.rows) * b.cols == int64_t(b.data.size()) && "block shape != data size");
+    w.i64(iteration);
+    w.i32(microbatch);
+    w.i32(b.rows);
+    w.i32(b.cols);
+    w.array(b.data.data(), b.data.size());
+  }
+  void keyed(int64_t iteration, int32_t key, const FloatBuffer& v) const {
+    w.i64(iteration);
+    w.i32(key);
+    w.array(v.data(), v.size());
+  }
+};
+
+// ---- decoding ------------------------------------------------------------------------------
+
+// Reads fields from a body. The first failure sticks: later reads return zeros and do
+// nothing, so the per-kind code reads straight through and checks once at the end. No
+// count is used to size anything before it has been checked against the bytes left.
+class Reader {
+ public:
+  Reader(std::span<const uint8_t> body, const char* kind) : body_(body), kind_(kind) {}
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+  size_t left() const { return body_.size() - pos_; }
+
+  template <class... Args>
+  void fail(fmt::format_string<Args...> f, Args&&... args) {
+    if (ok()) {
+      status_ = Status::error(fmt::format("frame body ({}): {}", kind_,
+                                          fmt::format(f, std::forward<Args>(args)...)));
+    }
+  }
+
+  uint8_t u8(const char* field) {
+    if (!need(1, field)) return 0;
+    return body_[pos_++];
+  }
+  uint32_t u32(const char* field) {
+    if (!need(4, field)) return 0;
+    const uint8_t* p = body_.data() + pos_;
+    pos_ += 4;
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+  }
+  int32_t i32(const char* field) { return int32_t(u32(field)); }
+  int64_t i64(const char* field) {
+    if (!need(8, field)) return 0;
+    const uint64_t lo = u32(field);
+    const uint64_t hi = u32(field);
+    return int64_t(lo | hi << 32);
+  }
+
+  // `count` 4-byte elements into out (float or int32), after checking they are present.
+  template <class Vec>
+  void array(uint32_t count, const char* what, Vec& out) {
+    if (!ok()) return;
+    if (count > left() / 4) {
+      fail("{} count {} exceeds the {} bytes left", what, count, left());
+      return;
+    }
+    out.resize(count);
+    const uint8_t* p = body_.data() + pos_;
+    if constexpr (kLittleHost) {
+      if (count > 0) std::memcpy(out.data(), p, 4 * size_t(count));
+    } else {
+      using T = typename Vec::value_type;
+      for (size_t i = 0; i < count; ++i) {
+        const uint8_t* q = p + 4 * i;
+        const uint32_t v = uint32_t(q[0]) | uint32_t(q[1]) << 8 | uint32_t(q[2]) << 16 |
+                           uint32_t(q[3]) << 24;
+        out[i] = std::bit_cast<T>(v);
+      }
+    }
+    pos_ += 4 * size_t(count);
+  }
+
+  void text(std::string& out) {
+    const uint32_t length = u32("text length");
+    if (!ok()) return;
+    if (length > left()) {
+      fail("text length {} exceeds the {} bytes left", length, left());
+      return;
+    }
+    out.assign(reinterpret_cast<const char*>(body_.data() + pos_), length);
+    pos_ += length;
+  }
+
+  void finish() {
+    if (ok() && left() != 0) fail("{} bytes left over after the fields", left());
+  }
+
+ private:
+  bool need(size_t n, const char* field) {
+    if (!ok()) return false;
+    if (left() < n) {
+      fail("{} needs {} bytes, {} left", field, n, left());
+      return false;
+    }
+    return true;
+  }
+
+  std::span<const uint8_t> body_;
+  const char* kind_;
+  size_t pos_ = 0;
+  Status status_;
+};
+
+void read_block(Reader& r, Block& b) {
+  b.rows = r.i32("rows");
+  b.cols = r.i32("cols");
+  const uint32_t count = r.u32("float count");
+  if (!r.ok()) return;
+  if (b.rows < 0 || b.cols < 0) {
+    r.fail("negative block shape {}x{}", b.rows, b.cols);
+    return;
+  }
+  if (int64_t(b.rows) * int64_t(b.cols) != int64_t(count)) {
+    r.fail("block {}x{} needs {} values but carries {}", b.rows, b.cols,
+           int64_t(b.rows) * int64_t(b.cols), count);
+    return;
+  }
+  r.array(count, "float", b.data);
+}
+
+void read_floats(Reader& r, FloatBuffer& v) { r.array(r.u32("float count"), "float", v); }
+
+template <class T>
+void read_ring_block(Reader& r, T& m) {
+  m.iteration = r.i64("iteration");
+  m.microbatch = r.i32("microbatch");
+  read_block(r, m.block);
+}
+
+template <class T>
+void read_keyed(Reader& r, T& m) {
+  m.iteration = r.i64("iteration");
+  m.shard = r.i32("shard");
+  read_floats(r, m.values);
+}
+
+Payload read_payload(MessageKind kind, Reader& r) {
+  switch (kind) {
+    case MessageKind::activations: {
+      Activations m;
+      read_ring_block(r, m);
+      return m;
+    }
+    case MessageKind::gradients: {
+      Gradients m;
+      read_ring_block(r, m);
+      return m;
+    }
+    case MessageKind::labels: {
+      Labels m;
+      m.iteration = r.i64("iteration");
+      m.microbatch = r.i32("microbatch");
+      r.array(r.u32("label count"), "label", m.labels);
+      for (size_t i = 0; r.ok() && i < m.labels.size(); ++i) {
+        if (m.labels[i] < 0) r.fail("label {} is {}, labels are non-negative", i, m.labels[i]);
+      }
+      return m;
+    }
+    case MessageKind::token: {
+      Token m;
+      m.iteration = r.i64("iteration");
+      m.microbatch = r.i32("microbatch");
+      return m;
+    }
+    case MessageKind::push_gradient: {
+      PushGradient m;
+      read_keyed(r, m);
+      return m;
+    }
+    case MessageKind::param_shard: {
+      ParamShard m;
+      read_keyed(r, m);
+      return m;
+    }
+    case MessageKind::reduce_chunk: {
+      ReduceChunk m;
+      m.iteration = r.i64("iteration");
+      m.step = r.i32("step");
+      m.chunk = r.i32("chunk");
+      read_floats(r, m.values);
+      return m;
+    }
+    case MessageKind::control: {
+      Control m;
+      const uint8_t code = r.u8("control code");
+      if (r.ok() && code != uint8_t(Control::Code::stop) &&
+          code != uint8_t(Control::Code::error)) {
+        r.fail("unknown control code {}", code);
+      }
+      m.code = Control::Code(code);
+      r.text(m.text);
+      return m;
+    }
+  }
+  // decode_body_length has already rejected every other kind.
+  r.fail("unknown message kind {}", int(kind));
+  return Token{};
+}
+
+}  // namespace
+
+size_t encoded_size(const Message& m) {
+  return kFrameHeaderBytes + std::visit(BodySize{}, m.payload);
+}
+
+void encode(const Message& m, std::vector<uint8_t>& out) {
+  const size_t body = std::visit(BodySize{}, m.payload);
+  assert(body <= std::numeric_limits<uint32_t>::max() && "message too large for the wire");
+  const size_t need = kFrameHeaderBytes + body;
+  // One allocation per frame; keep geometric growth when many frames append to one buffer.
+  if (out.capacity() - out.size() < need) {
+    out.reserve(std::max(out.size() + need, 2 * out.capacity()));
+  }
+  Writer w(out);
+  w.u8(kMagic0);
+  w.u8(kMagic1);
+  w.u8(kWireVersion);
+  w.u8(uint8_t(m.kind()));
+  w.u32(uint32_t(body));
+  std::visit(BodyWriter{w}, m.payload);
+}
+
+StatusOr<size_t> decode_body_length(std::span<const uint8_t> header, const CodecLimits& limits) {
+  if (header.size() < kFrameHeaderBytes) {
+    return Status::errorf("frame of {} bytes is shorter than the {}-byte header", header.size(),
+                          kFrameHeaderBytes);
+  }
+  if (header[0] != kMagic0 || header[1] != kMagic1) {
+    return Status::errorf("frame header: bad magic 0x{:02x} 0x{:02x} (want 'R' 'T')",
+                          header[0], header[1]);
+  }
+  if (header[2] != kWireVersion) {
+    return Status::errorf("frame header: unknown wire version {} (this build speaks {})",
+                          header[2], kWireVersion);
+  }
+  if (header[3] == 0 || header[3] > kMessageKinds) {
+    return Status::errorf("frame header: unknown message kind {}", header[3]);
+  }
+  const size_t body = size_t(header[4]) | size_t(header[5]) << 8 | size_t(header[6]) << 16 |
+                      size_t(header[7]) << 24;
+  if (limits.max_message_bytes < kFrameHeaderBytes ||
+      body > limits.max_message_bytes - kFrameHeaderBytes) {
+    return Status::errorf("frame header: a {}-byte body makes a frame over the limit of {} bytes",
+                          body, limits.max_message_bytes);
+  }
+  return body;
+}
+
+StatusOr<Message> decode(std::span<const uint8_t> frame, const CodecLimits& limits) {
+  StatusOr<size_t> body = decode_body_length(frame, limits);
+  if (!body.ok()) return body.status();
+  const size_t present = frame.size() - kFrameHeaderBytes;
+  if (present != *body) {
+    return Status::errorf("frame header announces a {}-byte body but {} bytes follow it", *body,
+                          present);
+  }
+  const auto kind = MessageKind(frame[3]);
+  Reader r(frame.subspan(kFrameHeaderBytes), to_string(kind));
+  Message m{read_payload(kind, r)};
+  r.finish();
+  if (!r.ok()) return r.status();
+  return m;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,93 @@
+// describe and to_string for typed messages: one log line per message, sizes not contents.
+#include "core/transport/message.hpp"
+
+#include <fmt/format.h>
+
+namespace ringtmp {
+
+namespace {
+
+// Control text comes from a peer (or from garbage that happened to decode): escape anything
+// that would break the one-line promise or a terminal.
+std::string escaped(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += char(c);
+    }
+  }
+  return out;
+}
+
+std::string code_name(Control::Code code) {
+  switch (code) {
+    case Control::Code::stop: return "stop";
+    case Control::Code::error: return "error";
+  }
+  return fmt::format("code {}", int(code));
+}
+
+struct Describer {
+  std::string operator()(const Activations& m) const {
+    return fmt::format("activations(it={} mb={} {}x{})", m.iteration, m.microbatch,
+                       m.block.rows, m.block.cols);
+  }
+  std::string operator()(const Gradients& m) const {
+    return fmt::format("gradients(it={} mb={} {}x{})", m.iteration, m.microbatch,
+                       m.block.rows, m.block.cols);
+  }
+  std::string operator()(const Labels& m) const {
+    return fmt::format("labels(it={} mb={} {} labels)", m.iteration, m.microbatch,
+                       m.labels.size());
+  }
+  std::string operator()(const Token& m) const {
+    return fmt::format("token(it={} mb={})", m.iteration, m.microbatch);
+  }
+  std::string operator()(const PushGradient& m) const {
+    return fmt::format("push_gradient(it={} shard={} {} values)", m.iteration, m.shard,
+                       m.values.size());
+  }
+  std::string operator()(const ParamShard& m) const {
+    return fmt::format("param_shard(it={} shard={} {} values)", m.iteration, m.shard,
+                       m.values.size());
+  }
+  std::string operator()(const ReduceChunk& m) const {
+    return fmt::format("reduce_chunk(it={} step={} chunk={} {} values)", m.iteration, m.step,
+                       m.chunk, m.values.size());
+  }
+  std::string operator()(const Control& m) const {
+    if (m.text.empty()) return fmt::format("control({})", code_name(m.code));
+    return fmt::format("control({}: {})", code_name(m.code), escaped(m.text));
+  }
+};
+
+}  // namespace
+
+std::string describe(const Message& m) { return std::visit(Describer{}, m.payload); }
+
+const char* to_string(MessageKind k) {
+  switch (k) {
+    case MessageKind::activations: return "activations";
+    case MessageKind::gradients: return "gradients";
+    case MessageKind::labels: return "labels";
+    case MessageKind::token: return "token";
+    case MessageKind::push_gradient: return "push_gradient";
+    case MessageKind::param_shard: return "param_shard";
+    case MessageKind::reduce_chunk: return "reduce_chunk";
+    case MessageKind::control: return "control";
+  }
+  return "unknown";
+}
+
+}  // namespace ringtmp

@@ -10,7 +10,8 @@
 // schedules, and from the messages that arrive in async.
 //   gpipe, 1f1b: one update per minibatch after all its micro-batches (equal to local SGD).
 //   async: PipeDream-style, no flush: a stage updates after every micro-batch's backward,
-//          which runs against the weights its forward used (weight stashing).
+//          which runs against the weights its forward used (weight stashing). At most N
+//          micro-batches are in flight, so a gradient is at most N-1 updates stale.
 #include <map>
 #include <vector>
 
@@ -114,7 +115,10 @@ class RingNode {
         ++done;
         continue;
       }
-      if (first_ && injected < units && (credits_ > 0 || ep_.has_pending(is_token))) {
+      // Inject when a credit is held and this stage's own stash is below the window: the
+      // token says the last stage finished, but the gradient may still be on its way here.
+      if (first_ && injected < units && int(slots_.size()) < n_ &&
+          (credits_ > 0 || ep_.has_pending(is_token))) {
         const int64_t it = injected / c_.microbatches + 1;
         const int mb = int(injected % c_.microbatches);
         if (mb == 0) batch_ = batcher_->next();

@@ -1,0 +1,87 @@
+// Failure without recovery (that comes later): a node that fails makes every other node
+// stop with a clear PeerDown error instead of hanging. Faults come from a forwarding
+// wrapper that overrides one call of the transport.
+#include "core/strategy/cluster.hpp"
+
+#include <chrono>
+
+#include <doctest/doctest.h>
+
+#include "core/data/synthetic.hpp"
+
+using namespace ringtmp;
+
+namespace {
+
+// Node `victim` dies at its `after`-th compute: it is marked down and its program unwinds.
+class DyingTransport : public ForwardingTransport<InProcTransport> {
+ public:
+  DyingTransport(InProcTransport& inner, int victim, int after)
+      : ForwardingTransport(inner), victim_(victim), after_(after) {}
+  template <class Fn>
+  void compute(int64_t flops, Fn&& fn) {
+    if (rank() == victim_ && ++calls_ == after_) {
+      inner_.hub().fail(rank(), "injected fault");
+      throw std::runtime_error("killed by the test");
+    }
+    inner_.compute(flops, std::forward<Fn>(fn));
+  }
+
+ private:
+  int victim_, after_, calls_ = 0;
+};
+
+// Drops every message one node sends: its peers starve and must time out, not hang.
+class MuteTransport : public ForwardingTransport<InProcTransport> {
+ public:
+  using ForwardingTransport::ForwardingTransport;
+  void send(int to, Message&& m) {
+    if (rank() != 1) inner_.send(to, std::move(m));
+  }
+};
+
+RunConfig config(StrategyKind s) {
+  RunConfig c;
+  c.strategy = s;
+  c.dataset = DatasetKind::synthetic;
+  c.layers = {16, 16, 16, 16, 4};
+  c.nodes = 4;
+  c.servers = 2;
+  c.batch = 16;
+  c.microbatches = 4;
+  c.iterations = 50;
+  c.peer_timeout = 30;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a failed peer stops every strategy quickly with a PeerDown error") {
+  const auto data = make_synthetic({.features = 16, .classes = 4, .train_samples = 512, .test_samples = 64});
+  for (StrategyKind s : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce})
+    for (Schedule sched : {Schedule::one_f_one_b, Schedule::async}) {
+      if (s != StrategyKind::ring && sched == Schedule::async) continue;
+      CAPTURE(to_string(s));
+      CAPTURE(to_string(sched));
+      auto c = config(s);
+      c.schedule = sched;
+      const auto start = std::chrono::steady_clock::now();
+      auto r = run_inproc(c, data, {}, [](InProcTransport& t) { return DyingTransport(t, 2, 7); });
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      REQUIRE(!r.ok());
+      const std::string& msg = r.status().message();
+      CAPTURE(msg);
+      CHECK(msg.find("node 2: killed by the test") != std::string::npos);
+      CHECK(msg.find("peer 2 is down (injected fault)") != std::string::npos);
+      CHECK(seconds < 5.0);  // far below the 30 s peer timeout: nobody waited it out
+    }
+}
+
+TEST_CASE("a silent peer becomes a timeout error naming what was awaited") {
+  const auto data = make_synthetic({.features = 16, .classes = 4, .train_samples = 512, .test_samples = 64});
+  auto c = config(StrategyKind::ring);
+  c.peer_timeout = 0.5;
+  auto r = run_inproc(c, data, {}, [](InProcTransport& t) { return MuteTransport(t); });
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("no message for 0.5 s while waiting for") != std::string::npos);
+}

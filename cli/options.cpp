@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -67,7 +68,8 @@ Status to_enum(const std::string& key, const std::string& text, std::optional<E>
   return {};
 }
 
-Status apply_options(const po::variables_map& vm, RunConfig& c) {
+// Sets the fields `vm` names; range and consistency checks come after all sources are in.
+Status assign_options(const po::variables_map& vm, RunConfig& c) {
   auto get = [&](const char* key) -> const std::string* {
     return vm.count(key) ? &vm[key].as<std::string>() : nullptr;
   };
@@ -107,7 +109,7 @@ Status apply_options(const po::variables_map& vm, RunConfig& c) {
   }
   if (const auto* v = get("data-dir")) c.data_dir = *v;
   if (const auto* v = get("out")) c.out = *v;
-  return c.validate();
+  return {};
 }
 
 }  // namespace
@@ -121,32 +123,41 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
   visible.add(general).add(all);
 
   ParsedArgs parsed;
-  po::variables_map vm;
+  po::variables_map cli;
   try {
     po::options_description cmdline;
     cmdline.add(general).add(all);
-    po::store(po::command_line_parser(args).options(cmdline).run(), vm);
+    const auto parsed_args = po::command_line_parser(args).options(cmdline).run();
+    for (const auto& word : po::collect_unrecognized(parsed_args.options, po::include_positional))
+      return Status::errorf("unexpected argument '{}' (see ringtmp {} --help)", word, command);
+    po::store(parsed_args, cli);
   } catch (const po::error& e) {
     return Status::errorf("{} (see ringtmp {} --help)", e.what(), command);
   }
-  if (vm.count("help")) {
+  if (cli.count("help")) {
     std::ostringstream text;
     text << visible;
     parsed.help = true;
     parsed.help_text = text.str();
     return parsed;
   }
-  if (vm.count("config")) {
-    const std::string path = vm["config"].as<std::string>();
+  // The file first, the flags over it: a bad value in the file is blamed on the file.
+  if (cli.count("config")) {
+    const std::string path = cli["config"].as<std::string>();
     std::ifstream file(path);
-    if (!file) return Status::errorf("config file {}: cannot open", path);
+    if (!file || !std::filesystem::is_regular_file(path))
+      return Status::errorf("config file {}: cannot open as a file", path);
+    po::variables_map from_file;
     try {
-      po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), vm);
+      po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);
     } catch (const po::error& e) {
       return Status::errorf("config file {}: {}", path, e.what());
     }
+    if (auto s = assign_options(from_file, parsed.config); !s.ok())
+      return Status::errorf("config file {}: {}", path, s.message());
   }
-  if (auto s = apply_options(vm, parsed.config); !s.ok()) return s;
+  if (auto s = assign_options(cli, parsed.config); !s.ok()) return s;
+  if (auto s = parsed.config.validate(); !s.ok()) return s;
   return parsed;
 }
 

@@ -71,11 +71,23 @@ StatusOr<IdxArray> read_idx(const std::string& path, int64_t max_bytes) {
       return Status::errorf("{}: IDX dimensions claim more than {} bytes", path, max_bytes);
     a.dims.push_back(dim);
   }
-  a.data.resize(size_t(count));
-  if (auto s = read_exact(f.get(), a.data.data(), a.data.size(), path, "the IDX data"); !s.ok())
-    return s;
+  // Grow the buffer as bytes actually arrive, so a header that lies about its size costs at
+  // most one chunk of memory before the short read is found.
+  constexpr size_t kChunk = size_t(16) << 20;
+  while (a.data.size() < size_t(count)) {
+    const size_t have = a.data.size(), want = std::min(size_t(count) - have, kChunk);
+    a.data.resize(have + want);
+    if (auto s = read_exact(f.get(), a.data.data() + have, want, path, "the IDX data"); !s.ok())
+      return Status::errorf("{}: file is truncated: its IDX dimensions need {} data bytes, fewer "
+                            "are present", path, count);
+  }
   uint8_t extra;
-  if (gzread(f.get(), &extra, 1) != 0)
+  const int more = gzread(f.get(), &extra, 1);
+  int code = Z_OK;
+  const char* msg = gzerror(f.get(), &code);
+  if (more < 0 || (more == 0 && code != Z_OK))  // e.g. a gzip stream cut inside its trailer
+    return Status::errorf("{}: corrupt or truncated compressed data after the IDX data ({})", path, msg);
+  if (more > 0)
     return Status::errorf("{}: file has bytes beyond what its IDX dimensions describe", path);
   return a;
 }
@@ -127,7 +139,7 @@ StatusOr<DataSplit> load_fashion_mnist(const std::string& dir) {
     if (!images.ok()) return images.status();
     auto labels = read_idx(labels_path);
     if (!labels.ok()) return labels.status();
-    auto set = idx_to_dataset(*images, *labels, 10, images_path);
+    auto set = idx_to_dataset(*images, *labels, 10, images_path + " / " + labels_path);
     if (!set.ok()) return set.status();
     (std::string(part) == "train" ? split.train : split.test) = std::move(*set);
   }

@@ -1,6 +1,7 @@
 #include "core/data/shard.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "core/model/rng.hpp"
@@ -36,7 +37,7 @@ std::vector<int64_t> shard_indices(const Dataset& data, int shards, int k, Shard
 std::pair<Dataset, Dataset> split_holdout(const Dataset& data, double test_fraction,
                                           uint64_t seed) {
   const auto order = permutation(data.size(), seed);
-  const auto keep = size_t(double(data.size()) * (1.0 - test_fraction));
+  const auto keep = size_t(data.size() - std::llround(double(data.size()) * test_fraction));
   const std::span<const int64_t> all(order);
   return {data.subset(all.first(keep)), data.subset(all.subspan(keep))};
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The command line's contract, through the real binary: exit 0 done, 1 run failed (data,
+# files), 2 usage or config error; every error is exactly one line on stderr naming the
+# culprit (flag, key, file); flags win over the --config file; a tiny run writes its folder.
+# Usage: exit_codes.sh <path-to-ringtmp>. Prints each case; stops at the first failure.
+set -u
+
+BIN=${1:?usage: exit_codes.sh <path-to-ringtmp>}
+[ -x "$BIN" ] || { echo "exit_codes.sh: $BIN is not an executable" >&2; exit 2; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ringtmp-cli-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# Run from the scratch folder: a run that wrongly succeeds writes results/runs/ here, not
+# into the source or build tree.
+cd "$TMP" || exit 2
+
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+RC=0
+CASE=""
+LAST_ARGS=()
+
+# A cheap run: if a bad flag were wrongly accepted, the case fails in a second instead of
+# training an epoch of Fashion-MNIST. Error cases add their bad flag to it.
+CHEAP=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16
+       --out "$TMP/stray-run")
+
+fail() {
+  echo "FAIL: $CASE: $*"
+  echo "  command: ringtmp ${LAST_ARGS[*]}"
+  echo "  exit code: $RC"
+  echo "  stderr:"; sed 's/^/    /' "$ERR"
+  echo "  stdout (first lines):"; head -n 5 "$OUT" | sed 's/^/    /'
+  exit 1
+}
+
+run() {
+  LAST_ARGS=("$@")
+  "$BIN" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+}
+
+# expect_exit CODE DESCRIPTION -- ARGS...
+expect_exit() {
+  local code=$1
+  CASE=$2
+  shift 3
+  printf '%-60s' "$CASE"
+  run "$@"
+  [ "$RC" -eq "$code" ] || fail "expected exit code $code"
+  echo "ok (exit $RC)"
+}
+
+# expect_error CODE DESCRIPTION NEEDLE... -- ARGS...: exit CODE, one stderr line holding
+# every NEEDLE (fixed strings).
+expect_error() {
+  local code=$1
+  CASE=$2
+  shift 2
+  local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+  shift
+  printf '%-60s' "$CASE"
+  run "$@"
+  [ "$RC" -eq "$code" ] || fail "expected exit code $code"
+  [ "$(wc -l <"$ERR")" -eq 1 ] && [ -n "$(head -c 1 "$ERR")" ] ||
+    fail "expected exactly one line on stderr"
+  local n
+  for n in "${needles[@]}"; do
+    grep -qF -- "$n" "$ERR" || fail "stderr does not name '$n'"
+  done
+  echo "ok (exit $RC)"
+}
+
+# summary_has FOLDER 'TEXT': summary.json holds TEXT (its writer puts one key per line).
+summary_has() {
+  grep -qF -- "$2" "$1/summary.json" || fail "$1/summary.json lacks $2"
+}
+
+echo "== top level"
+expect_exit 0 "--version" -- --version
+grep -q "ringtmp" "$OUT" || fail "--version printed no version"
+expect_exit 0 "--help" -- --help
+expect_exit 2 "no arguments" --
+expect_error 2 "unknown command" "frobnicate" -- frobnicate
+expect_error 2 "planned command not in this build" "sim" -- sim
+expect_exit 0 "train --help" -- train --help
+grep -qF -- "--batch" "$OUT" || fail "train --help does not list --batch"
+
+echo "== bad flags (exit 2, one line naming the flag)"
+expect_error 2 "train --bogus" "bogus" -- train --bogus
+expect_error 2 "train --batch (value missing)" "batch" -- train --batch
+expect_error 2 "train --batch abc" "batch" "abc" -- train "${CHEAP[@]}" --batch abc
+expect_error 2 "train --batch 1.5" "batch" -- train "${CHEAP[@]}" --batch 1.5
+expect_error 2 "train --batch 99999999999 (overflow)" "batch" -- train "${CHEAP[@]}" --batch 99999999999
+expect_error 2 "train --batch 0" "batch" -- train "${CHEAP[@]}" --batch 0
+expect_error 2 "train --lr -1" "lr" -- train "${CHEAP[@]}" --lr -1
+expect_error 2 "train --lr=0" "lr" -- train "${CHEAP[@]}" --lr=0
+expect_error 2 "train --momentum 1.5" "momentum" -- train "${CHEAP[@]}" --momentum 1.5
+expect_error 2 "train --layers 784,x,10" "layers" "x" -- train --layers 784,x,10
+expect_error 2 "train --seed -3" "seed" -- train "${CHEAP[@]}" --seed -3
+expect_error 2 "train --strategy nope" "strategy" "nope" -- train "${CHEAP[@]}" --strategy nope
+expect_error 2 "train --dataset mnist" "dataset" "mnist" -- train --dataset mnist
+expect_error 2 "train --nodes 2 (local runs on one node)" "nodes" -- train "${CHEAP[@]}" --nodes 2
+expect_error 2 "train --batch given twice" "batch" -- train "${CHEAP[@]}" --batch 8 --batch 16
+
+echo "== config files"
+cat >"$TMP/unknown.ini" <<'EOF'
+batch = 32
+bogus-key = 3
+EOF
+cat >"$TMP/bad-value.ini" <<'EOF'
+batch = abc
+EOF
+cat >"$TMP/good.ini" <<'EOF'
+# A tiny synthetic run; the test overrides batch with a flag.
+dataset = synthetic
+layers = 8,16,3
+batch = 32
+iterations = 5
+synthetic-train = 512
+synthetic-test = 64
+EOF
+expect_error 2 "config with an unknown key" "bogus-key" "$TMP/unknown.ini" -- \
+  train --config "$TMP/unknown.ini"
+expect_error 2 "config with a bad value" "batch" "abc" -- train --config "$TMP/bad-value.ini"
+expect_error 2 "missing config file" "$TMP/absent.ini" -- train --config "$TMP/absent.ini"
+expect_error 2 "config value failing validation" "momentum" -- \
+  train --config "$TMP/good.ini" --momentum 1
+
+expect_exit 0 "config alone is applied" -- train --config "$TMP/good.ini" --out "$TMP/from-config"
+summary_has "$TMP/from-config" '"batch": 32,'
+summary_has "$TMP/from-config" '"iterations": 5,'
+summary_has "$TMP/from-config" '"layers": "8,16,3",'
+expect_exit 0 "a flag wins over the config file" -- \
+  train --config "$TMP/good.ini" --batch 16 --out "$TMP/flag-wins"
+summary_has "$TMP/flag-wins" '"batch": 16,'
+summary_has "$TMP/flag-wins" '"iterations": 5,'  # the keys no flag overrides still apply
+
+echo "== run failures (exit 1)"
+expect_error 1 "train --data-dir /nonexistent" "dataset-fashion-mnist" "/nonexistent" -- \
+  train --data-dir /nonexistent/fashion-mnist
+
+echo "== a tiny synthetic run"
+expect_exit 0 "train --dataset synthetic --layers 8,16,3" -- \
+  train --dataset synthetic --layers 8,16,3 --iterations 20 --out "$TMP/run"
+for f in summary.json iterations.csv nodes.csv timeline.json; do
+  [ -s "$TMP/run/$f" ] || fail "the run folder lacks a non-empty $f"
+done
+summary_has "$TMP/run" '"iterations": 20,'
+[ "$(wc -l <"$TMP/run/iterations.csv")" -eq 21 ] || fail "iterations.csv should be a header and 20 rows"
+[ ! -e "$TMP/results" ] || fail "a run wrote a default results/ folder"
+
+echo "== silently ignored input (must be an error, not a default)"
+expect_error 2 "train with a stray positional argument" "stray-word" -- \
+  train "${CHEAP[@]}" stray-word
+expect_error 2 "train --config DIRECTORY" "$TMP" -- train "${CHEAP[@]}" --config "$TMP"
+
+echo "all CLI cases passed"

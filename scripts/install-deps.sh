@@ -10,7 +10,7 @@ packages=(
   libsimgrid-dev libsodium-dev
   doctest-dev
   dataset-fashion-mnist
-  python3 python3-torch python3-numpy
+  python3 python3-torch python3-numpy libopenblas0-serial
   gnuplot-nox iproute2
   clang-14 libclang-rt-14-dev
 )

@@ -12,6 +12,7 @@
 #include "core/model/model.hpp"
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
+#include "core/strategy/gradient_step.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
 
@@ -36,20 +37,15 @@ NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& trai
     k = ((k % n) + n) % n;
     return std::pair{k, model.grads().subspan(chunk_begin[k], chunk_begin[k + 1] - chunk_begin[k])};
   };
-  ForwardStash stash;
-  Matrix dlogits;
+  GradientStep step;
   int64_t samples = 0;
   const float scale = 1.0f / float(c.batch);
 
   for (int64_t it = 1; it <= total && out.status.ok(); ++it) {
     const Batch b = data.next();
     double loss = 0;
-    ep.compute(model.forward_flops(b.size) + model.backward_flops(b.size, false), [&] {
-      model.zero_grads();
-      loss = softmax_cross_entropy(model.forward(stash, b.x, b.size), b.labels, scale, &dlogits);
-      model.backward(stash, dlogits.data(), nullptr);
-    });
-    ep.recorder().memory(2 * model.param_bytes() + sgd.state_bytes() + stash.bytes());
+    ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
+    ep.recorder().memory(2 * model.param_bytes() + sgd.state_bytes() + step.stash_bytes());
     // Steps 0..N-2 reduce-scatter: send chunk r-s, add the received chunk r-s-1.
     // Steps N-1..2N-3 all-gather: send chunk r+1-s', copy the received chunk r-s'.
     for (int step = 0; step < 2 * (n - 1) && out.status.ok(); ++step) {

@@ -10,6 +10,7 @@
 #include "core/model/model.hpp"
 #include "core/model/sgd.hpp"
 #include "core/strategy/evaluate.hpp"
+#include "core/strategy/gradient_step.hpp"
 
 namespace ringtmp {
 
@@ -38,21 +39,17 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
   run.dataset = data.name;
   run.backend = "local";
   NodeRecorder rec(0, "trainer");
-  ForwardStash stash;
-  Matrix dlogits;
+  GradientStep step;
   const float grad_scale = 1.0f / float(c.batch);
 
   for (int64_t it = 1; it <= total; ++it) {
     const double start = now();
     const Batch b = batcher.next();
-    model.zero_grads();
-    const Matrix& logits = model.forward(stash, b.x, b.size);
-    const double loss = softmax_cross_entropy(logits, b.labels, grad_scale, &dlogits) / b.size;
-    model.backward(stash, dlogits.data(), nullptr);
+    const double loss = step.run(model, b, grad_scale) / b.size;
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);
-    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + stash.bytes());
+    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + step.stash_bytes());
 
     run.samples += b.size;
     run.trace.push_back({it, end, loss, run.samples});

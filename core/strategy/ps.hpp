@@ -20,6 +20,7 @@
 #include "core/model/model.hpp"
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
+#include "core/strategy/gradient_step.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
 
@@ -49,20 +50,15 @@ NodeOutcome ps_worker(T& transport, const RunConfig& c, const PsLayout& layout,
   BatchSlicer data(train, c.batch, layout.workers, w, batch_order_seed(c), c.shard);
   const int64_t total = planned_iterations(c, train.size());
   const float scale = 1.0f / float(ps_aggregates(c) ? c.batch : data.slice_size());
-  ForwardStash stash;
-  Matrix dlogits;
+  GradientStep step;
   int64_t samples = 0;
   ep.recorder().memory(2 * model.param_bytes());
 
   for (int64_t it = 1; it <= total && out.status.ok(); ++it) {
     const Batch b = data.next();
     double loss = 0;
-    ep.compute(model.forward_flops(b.size) + model.backward_flops(b.size, false), [&] {
-      model.zero_grads();
-      loss = softmax_cross_entropy(model.forward(stash, b.x, b.size), b.labels, scale, &dlogits);
-      model.backward(stash, dlogits.data(), nullptr);
-    });
-    ep.recorder().memory(2 * model.param_bytes() + stash.bytes());
+    ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
+    ep.recorder().memory(2 * model.param_bytes() + step.stash_bytes());
     const auto grads = model.grads();
     for (int k = 0; k < layout.servers; ++k) {
       const auto range = grads.subspan(layout.shard_begin[k], layout.shard_size(k));

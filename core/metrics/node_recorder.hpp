@@ -33,6 +33,8 @@ class NodeRecorder {
   void memory(int64_t current_bytes) { m_.peak_memory_bytes = std::max(m_.peak_memory_bytes, current_bytes); }
 
   const NodeMetrics& metrics() const { return m_; }
+  bool timeline_truncated() const { return truncated_; }
+  std::vector<Span> take_spans() { return std::move(spans_); }
   // Moves this node's figures into the run (the recorder is spent afterwards).
   void finish_into(RunResult& run) {
     run.nodes.push_back(m_);

@@ -41,8 +41,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& o : outcomes) {
       if (o.status.ok()) continue;
-      const bool consequence = o.status.message().find("is down") != std::string::npos;
-      if (consequence != (pass == 1)) continue;
+      if (o.stopped_by_peer != (pass == 1)) continue;
       failures += (failures.empty() ? "" : "; ") + o.status.message();
     }
   if (!failures.empty()) return Status::errorf("run failed: {}", failures);

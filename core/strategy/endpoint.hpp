@@ -80,11 +80,10 @@ class Endpoint {
 
   // Hands the metrics out; the endpoint is spent afterwards.
   void finish_into(NodeOutcome& out) {
-    RunResult scratch;
-    rec_.finish_into(scratch);
-    out.metrics = scratch.nodes.front();
-    out.spans = std::move(scratch.timeline);
-    out.spans_truncated = scratch.timeline_truncated;
+    out.metrics = rec_.metrics();
+    out.spans = rec_.take_spans();
+    out.spans_truncated = rec_.timeline_truncated();
+    out.stopped_by_peer = stopped_by_peer_;
   }
 
  private:
@@ -96,9 +95,11 @@ class Endpoint {
       rec_.received(int64_t(encoded_size(r->message)));
       return std::move(*r);
     }
-    if (auto* d = std::get_if<PeerDown>(&e))
+    if (auto* d = std::get_if<PeerDown>(&e)) {
+      stopped_by_peer_ = true;
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
                             d->reason, what);
+    }
     return Status::errorf("node {}: no message for {:g} s while waiting for {}", rank(), timeout_,
                           what);
   }
@@ -107,6 +108,7 @@ class Endpoint {
   NodeRecorder rec_;
   double timeout_;
   std::deque<Received> pending_;
+  bool stopped_by_peer_ = false;
 };
 
 }  // namespace ringtmp

@@ -21,6 +21,7 @@ struct LossRecord {
 
 struct NodeOutcome {
   Status status;
+  bool stopped_by_peer = false;  // the failure is a consequence of a peer going down
   NodeMetrics metrics;
   std::vector<Span> spans;
   bool spans_truncated = false;

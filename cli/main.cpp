@@ -18,7 +18,7 @@ void print_usage() {
       "Usage: ringtmp <command> [options]   (ringtmp <command> --help for its options)\n\n"
       "Commands:\n"
       "  train      train with any strategy (local, or ring/ps/allreduce in-process)\n"
-      "  sim        run on the SimGrid backend            (not in this build yet)\n"
+      "  sim        the same run on simulated devices and networks (SimGrid)\n"
       "  launch     N runtime nodes on this machine         (not in this build yet)\n"
       "  node       one runtime node on a real device       (not in this build yet)\n"
       "  validate   the same config in sim and runtime      (not in this build yet)\n"
@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "train") return ringtmp::cli::train_command(args);
-  for (const char* planned : {"sim", "launch", "node", "validate", "calibrate", "figures"}) {
+  if (command == "sim") return ringtmp::cli::sim_command(args);
+  for (const char* planned : {"launch", "node", "validate", "calibrate", "figures"}) {
     if (command == planned) {
       fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
                  command);

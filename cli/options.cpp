@@ -41,7 +41,13 @@ po::options_description run_options() {
       ("synthetic-train", text(), "synthetic training samples (default 8192)")
       ("synthetic-test", text(), "synthetic test samples (default 2048)")
       ("peer-timeout", text(), "seconds a node waits for a peer's message (default 60)")
-      ("out", text(), "run folder (default results/runs/<strategy>-<time>)");
+      ("out", text(), "run folder (default results/runs/<strategy>-<time>)")
+      ("device", text(), "device profile, or a mix in rank order like pi4b*6,pi3b+*2 (default pi4b)")
+      ("network", text(), "network profile: wifi-n | wifi-ac | ethernet-100m | ethernet-1g | ... (default wifi-n)")
+      ("platform", text(), "sim: a SimGrid XML platform to use instead of --device/--network")
+      ("timing-only", po::value<std::string>()->implicit_value("true"),
+       "sim: charge flops and bytes, skip the numerics and the dataset (needs --iterations)")
+      ("faults", text(), "sim: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)");
   return o;
 }
 
@@ -109,6 +115,15 @@ Status assign_options(const po::variables_map& vm, RunConfig& c) {
   }
   if (const auto* v = get("data-dir")) c.data_dir = *v;
   if (const auto* v = get("out")) c.out = *v;
+  if (const auto* v = get("device")) c.device = *v;
+  if (const auto* v = get("network")) c.network = *v;
+  if (const auto* v = get("platform")) c.platform = *v;
+  if (const auto* v = get("faults")) c.faults = *v;
+  if (const auto* v = get("timing-only")) {
+    if (*v == "true" || *v == "1" || *v == "yes") c.timing_only = true;
+    else if (*v == "false" || *v == "0" || *v == "no") c.timing_only = false;
+    else return Status::errorf("invalid value for timing-only: '{}' (choose true|false)", *v);
+  }
   return {};
 }
 

@@ -91,6 +91,12 @@ Status RunConfig::validate() const {
   if (!(peer_timeout > 0.0) || !std::isfinite(peer_timeout))
     return bad("peer-timeout", peer_timeout, "must be a positive number of seconds");
   if (staleness < 0) return bad("staleness", staleness, "must be >= 0");
+  if (device.empty()) return bad("device", "''", "name a device profile, e.g. pi4b");
+  if (network.empty()) return bad("network", "''", "name a network profile, e.g. wifi-n");
+  if (timing_only && iterations == 0)
+    return bad("iterations", iterations, "--timing-only loads no dataset, so give --iterations");
+  if (timing_only && strategy == StrategyKind::local)
+    return bad("timing-only", "true", "applies to distributed strategies in ringtmp sim");
   if (strategy == StrategyKind::local && nodes != 1)
     return bad("nodes", nodes, "strategy local runs on exactly 1 node");
   if (strategy == StrategyKind::ring && nodes > int(layers.size()) - 1)

@@ -63,6 +63,14 @@ struct RunConfig {
 
   double peer_timeout = 60.0;  // seconds a node waits for a message before giving up
 
+  // The platform. The simulator builds it from the profiles in platforms/; the runtime
+  // uses the device profile for its energy estimate.
+  std::string device = "pi4b";     // a profile name, or a mix in rank order: "pi4b*6,pi3b+*2"
+  std::string network = "wifi-n";  // a network profile name
+  std::string platform;            // sim: a SimGrid XML platform instead of device/network
+  bool timing_only = false;        // sim: charge flops and bytes, skip numerics and dataset
+  std::string faults;              // sim: "kill:3@120,pause:2@60+10" (see sim/fault_schedule.hpp)
+
   std::string out;  // run folder; empty: results/runs/<strategy>-<timestamp>
 
   // Checks every field's range and the fields' consistency; the message names the key.

@@ -1,6 +1,7 @@
 #pragma once
 // The dataset a RunConfig names: Fashion-MNIST from its directory, or the seeded synthetic
-// set shaped by the config's layer widths (inputs = first width, classes = last).
+// set shaped by the config's layer widths (inputs = first width, classes = last). A
+// timing-only config gets a placeholder of one zero batch and an empty test set.
 #include "core/config.hpp"
 #include "core/data/dataset.hpp"
 #include "core/status.hpp"

@@ -32,4 +32,10 @@ std::optional<double> RunResult::energy_joules() const {
   return nodes.empty() ? std::nullopt : std::optional(sum);
 }
 
+std::optional<double> RunResult::energy_per_sample() const {
+  auto e = energy_joules();
+  if (!e || samples == 0) return std::nullopt;
+  return *e / double(samples);
+}
+
 }  // namespace ringtmp

@@ -22,6 +22,7 @@ struct NodeMetrics {
   int64_t peak_memory_bytes = 0;    // parameters, gradients, optimizer state, stashes
   int64_t peak_stash_bytes = 0;     // of which: stashed activations, inputs and weights
   std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
+  std::optional<double> radio_energy_j;  // of which: radio / NIC (absent without a network profile)
 };
 
 struct IterationRecord {
@@ -52,6 +53,7 @@ struct RunResult {
   int64_t samples = 0;
   double wall_seconds = 0;
   std::optional<double> sim_seconds;
+  std::string platform;             // sim: what was simulated, e.g. "8 x pi4b on wifi-n (1 access point)"
   std::vector<NodeMetrics> nodes;
   std::vector<IterationRecord> trace;
   std::vector<EvalRecord> evals;
@@ -70,6 +72,7 @@ struct RunResult {
   int64_t bytes_sent_total() const;
   int64_t peak_memory_bytes_max() const;
   std::optional<double> energy_joules() const;        // sum over nodes, when all have it
+  std::optional<double> energy_per_sample() const;    // energy_joules / samples
 };
 
 }  // namespace ringtmp

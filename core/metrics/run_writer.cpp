@@ -1,5 +1,6 @@
 #include "core/metrics/run_writer.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -30,7 +31,9 @@ std::string or_null(const std::optional<T>& v) {
 }
 
 // Numbers in JSON and CSV: shortest round-trip form, so a file re-read gives the same double.
-std::string num(double v) { return fmt::format("{}", v); }
+// A value that does not exist (the loss of a timing-only run) is null, never NaN.
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+std::string csv_num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
 
 Status write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
@@ -43,19 +46,19 @@ Status write_file(const std::filesystem::path& path, const std::string& text) {
 std::string iterations_csv(const RunResult& run) {
   std::string s = "iteration,time,loss,samples\n";
   for (const auto& r : run.trace)
-    s += fmt::format("{},{},{},{}\n", r.iteration, num(r.time), num(r.loss), r.samples);
+    s += fmt::format("{},{},{},{}\n", r.iteration, num(r.time), csv_num(r.loss), r.samples);
   return s;
 }
 
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j,peak_stash_bytes\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j\n";
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, num(n.busy_s),
                      num(n.idle_s), num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
                      n.msgs_recv, n.peak_memory_bytes, n.energy_j ? num(*n.energy_j) : "",
-                     n.peak_stash_bytes);
+                     n.peak_stash_bytes, n.radio_energy_j ? num(*n.radio_energy_j) : "");
   return s;
 }
 
@@ -96,6 +99,7 @@ std::string summary_json(const RunResult& run) {
       "  \"wall_seconds\": {},\n  \"sim_seconds\": {},\n"
       "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
       "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"energy_joules\": {},\n"
+      "  \"energy_per_sample_j\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
       "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n  \"evaluations\": [{}]\n}}\n",
       quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? quote(to_string(c.schedule)) : "null",
@@ -105,7 +109,9 @@ std::string summary_json(const RunResult& run) {
       num(run.wall_seconds), or_null(run.sim_seconds), num(run.final_loss()),
       or_null(run.test_accuracy()), num(run.idle_fraction()),
       per_node ? fmt::format("{}", run.bytes_sent_total()) : "null", run.peak_memory_bytes_max(),
-      or_null(run.energy_joules()), or_null(run.max_staleness),
+      or_null(run.energy_joules()), or_null(run.energy_per_sample()),
+      run.platform.empty() ? "null" : quote(run.platform), c.timing_only ? "true" : "false",
+      or_null(run.max_staleness),
       run.timeline_truncated ? "true" : "false", evals);
 }
 

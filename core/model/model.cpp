@@ -57,10 +57,16 @@ void Model::init(uint64_t seed) {
 
 void Model::zero_grads() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
 
-const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch) const {
+void Model::prepare(ForwardStash& stash, const float* input, int batch) const {
   stash.input = input;
   stash.batch = batch;
   stash.outputs.resize(layers_.size());
+  for (size_t l = 0; l < layers_.size(); ++l)
+    stash.outputs[l].resize(layers_[l].out, batch);  // no-op when the shape repeats
+}
+
+const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch) const {
+  prepare(stash, input, batch);
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto& spec = layers_[l];
     const float* x = l == 0 ? input : stash.outputs[l - 1].data();
@@ -68,7 +74,6 @@ const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch)
     ConstMatrixMap W(params_.data() + offsets_[l], spec.out, spec.in);
     ConstVectorMap b(params_.data() + offsets_[l] + size_t(spec.out) * spec.in, spec.out);
     Matrix& Y = stash.outputs[l];
-    Y.resize(spec.out, batch);  // no-op when the shape repeats
     dense::forward(Y, X, W, b);
     activation_forward(spec.activation, Y);
   }

@@ -49,6 +49,9 @@ class Model {
 
   // input (in, batch) -> returns the output (out_last, batch) held in the stash.
   const Matrix& forward(ForwardStash& stash, const float* input, int batch) const;
+  // Shapes the stash for a batch without computing: what a timing-only simulation needs so
+  // the messages a forward would send have their true sizes. forward() calls it itself.
+  void prepare(ForwardStash& stash, const float* input, int batch) const;
 
   // dout (out_last, batch) is consumed (overwritten). Accumulates parameter gradients; writes
   // dinput (in, batch) unless null. `weights` (default: current params) lets a pipeline

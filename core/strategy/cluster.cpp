@@ -1,6 +1,7 @@
 #include "core/strategy/cluster.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "core/strategy/evaluate.hpp"
@@ -75,6 +76,10 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
     run.trace.push_back({it, m.time, m.loss_sum / double(std::max<int64_t>(m.samples, 1)), run.samples});
   }
   run.iterations = int64_t(run.trace.size());
+  if (c.timing_only) {  // no numerics ran: there is no loss and no model to evaluate
+    for (auto& r : run.trace) r.loss = std::numeric_limits<double>::quiet_NaN();
+    return run;
+  }
 
   Model model(mlp_layers(c.layers, c.activation));
   if (params.size() != model.params().size())

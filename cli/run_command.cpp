@@ -1,0 +1,106 @@
+#include "cli/run_command.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "cli/options.hpp"
+#include "cli/progress_view.hpp"
+#include "core/data/load_data.hpp"
+#include "core/metrics/run_writer.hpp"
+#include "core/model/model.hpp"
+
+namespace ringtmp::cli {
+namespace {
+
+std::string default_run_folder(const RunConfig& c) {
+  const std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return fmt::format("results/runs/{}-{}", to_string(c.strategy), stamp);
+}
+
+void print_result(const RunResult& run) {
+  const auto& c = run.config;
+  const std::string clock = run.sim_seconds
+                                ? fmt::format("{:.2f} simulated s (wall {:.2f} s)", *run.sim_seconds, run.wall_seconds)
+                                : fmt::format("{:.2f}s", run.wall_seconds);
+  const std::string quality =
+      c.timing_only ? "timing only: no loss, no accuracy"
+                    : fmt::format("final loss {:.4f}, test accuracy {:.2f}%", run.final_loss(),
+                                  100.0 * run.test_accuracy().value_or(0.0));
+  fmt::print("done   {} iterations in {}: {:.0f} samples/s, {}\n", run.iterations, clock,
+             run.samples_per_second(), quality);
+  if (c.strategy != StrategyKind::local)
+    fmt::print("nodes  idle {:.1f}% on average, {} bytes sent in all, peak memory {} bytes on one node{}\n",
+               100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
+               run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
+  if (auto e = run.energy_joules())
+    fmt::print("energy {:.1f} J in all, {:.4f} J per training sample\n", *e, run.energy_per_sample().value_or(0));
+}
+
+}  // namespace
+
+std::string describe_strategy(const RunConfig& c) {
+  switch (c.strategy) {
+    case StrategyKind::local: return "strategy local";
+    case StrategyKind::ring:
+      return fmt::format("strategy ring ({}), {} stages, {} micro-batches", to_string(c.schedule),
+                         c.nodes, c.microbatches);
+    case StrategyKind::ps:
+      return fmt::format("strategy ps ({}{}), {} workers, {} servers", to_string(c.ps_mode),
+                         c.ps_mode == PsMode::ssp ? fmt::format(" s={}", c.staleness) : "", c.nodes,
+                         c.servers);
+    case StrategyKind::allreduce: return fmt::format("strategy allreduce, {} workers", c.nodes);
+  }
+  return "?";
+}
+
+int run_command(const RunCommand& command, const std::vector<std::string>& args) {
+  const std::string prefix = "ringtmp " + command.name;
+  auto parsed = parse_run_args(command.name, args);
+  if (!parsed.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, parsed.status().message());
+    return 2;
+  }
+  if (parsed->help) {
+    fmt::print("{}", parsed->help_text);
+    return 0;
+  }
+  RunConfig c = parsed->config;
+  if (auto s = command.check(c); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, s.message());
+    return 2;
+  }
+  if (c.out.empty()) c.out = default_run_folder(c);
+
+  auto data = load_data(c);
+  if (!data.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, data.status().message());
+    return 1;
+  }
+  fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
+             data->train.size(), data->test.size(), data->train.features(), data->train.classes);
+  fmt::print("model  {}\n", Model(mlp_layers(c.layers, c.activation)).describe());
+  fmt::print("{:<6} {}, batch {}, lr {}, momentum {}, seed {}\n", command.name, describe_strategy(c),
+             c.batch, c.lr, c.momentum, c.seed);
+
+  ProgressView view(ProgressView::stdout_is_terminal());
+  const ProgressFn progress = [&](const Progress& p) { view.update(p); };
+  auto run = command.run(c, *data, progress);
+  view.finish();
+  if (!run.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, run.status().message());
+    return 1;
+  }
+  if (!run->platform.empty()) fmt::print("platf  {}\n", run->platform);
+  if (auto s = write_run(c.out, *run); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, s.message());
+    return 1;
+  }
+  print_result(*run);
+  fmt::print("run    {}/summary.json\n", c.out);
+  return 0;
+}
+
+}  // namespace ringtmp::cli

@@ -1,0 +1,22 @@
+// `ringtmp sim`: the same run on the SimGrid backend, against modelled devices and networks.
+#include "cli/commands.hpp"
+#include "cli/run_command.hpp"
+#include "sim/simulation.hpp"
+
+namespace ringtmp::cli {
+
+int sim_command(const std::vector<std::string>& args) {
+  RunCommand command;
+  command.name = "sim";
+  command.check = [](const RunConfig& c) -> Status {
+    if (c.strategy == StrategyKind::local)
+      return Status::error("strategy local has no cluster to simulate (choose ring, ps or allreduce)");
+    return {};
+  };
+  command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
+    return sim::simulate(c, data, sim::SimOptions{}, progress);
+  };
+  return run_command(command, args);
+}
+
+}  // namespace ringtmp::cli

@@ -1,0 +1,173 @@
+#include "core/platform/profiles.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace ringtmp {
+namespace {
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+// key -> value of one INI file's single section, with the checks every profile shares.
+class ProfileFile {
+ public:
+  static StatusOr<ProfileFile> read(const std::string& path, const std::string& section) {
+    std::ifstream in(path);
+    if (!in) return Status::errorf("profile {}: cannot open", path);
+    ProfileFile f;
+    f.path_ = path;
+    std::string line, current;
+    for (int number = 1; std::getline(in, line); ++number) {
+      line = trim(line);
+      if (line.empty() || line[0] == ';' || line[0] == '#') continue;
+      if (line.front() == '[') {
+        if (line.back() != ']') return Status::errorf("{}:{}: unclosed section header", path, number);
+        current = trim(line.substr(1, line.size() - 2));
+        continue;
+      }
+      const auto eq = line.find('=');
+      if (eq == std::string::npos) return Status::errorf("{}:{}: expected key = value", path, number);
+      if (current != section)
+        return Status::errorf("{}:{}: key outside section [{}]", path, number, section);
+      const std::string key = trim(line.substr(0, eq));
+      if (!f.values_.emplace(key, trim(line.substr(eq + 1))).second)
+        return Status::errorf("{}:{}: key '{}' given twice", path, number, key);
+    }
+    return f;
+  }
+
+  std::string text(const std::string& key, const std::string& fallback = "") const {
+    auto it = values_.find(key);
+    return it == values_.end() ? fallback : it->second;
+  }
+
+  // A positive finite number with its `_source`; `err` keeps the first problem.
+  double number(const std::string& key, Status& err) const {
+    if (!err.ok()) return 0;
+    auto it = values_.find(key);
+    if (it == values_.end()) {
+      err = Status::errorf("profile {}: missing key '{}'", path_, key);
+      return 0;
+    }
+    double v = 0;
+    const auto& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v <= 0) {
+      err = Status::errorf("profile {}: '{}' = '{}' is not a positive number", path_, key, s);
+      return 0;
+    }
+    if (text(key + "_source").empty())
+      err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
+    return v;
+  }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::string> values_;
+};
+
+StatusOr<ProfileFile> open_profile(const std::string& dir, const std::string& kind,
+                                   const std::string& name, const std::string& section) {
+  const auto path = std::filesystem::path(dir) / kind / (name + ".ini");
+  if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::is_regular_file(path)) {
+    auto known = list_profiles(dir, kind);
+    return Status::errorf("unknown {} profile '{}' (known: {}; files in {}/{})", section, name,
+                          known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")), dir, kind);
+  }
+  return ProfileFile::read(path.string(), section);
+}
+
+}  // namespace
+
+std::string default_platforms_dir() { return RINGTMP_PLATFORMS_DIR; }
+
+std::vector<std::string> list_profiles(const std::string& dir, const std::string& kind) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir) / kind, ec))
+    if (e.path().extension() == ".ini") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+StatusOr<DeviceProfile> load_device_profile(const std::string& dir, const std::string& name) {
+  auto f = open_profile(dir, "devices", name, "device");
+  if (!f.ok()) return f.status();
+  DeviceProfile d;
+  Status err;
+  d.name = name;
+  d.description = f->text("description", name);
+  d.flops = f->number("flops", err);
+  d.cores = int(f->number("cores", err));
+  d.ram_bytes = f->number("ram_bytes", err);
+  d.idle_w = f->number("idle_w", err);
+  d.busy_w = f->number("busy_w", err);
+  if (!err.ok()) return err;
+  if (d.busy_w < d.idle_w)
+    return Status::errorf("profile {}: busy_w {} is below idle_w {}", name, d.busy_w, d.idle_w);
+  return d;
+}
+
+StatusOr<NetworkProfile> load_network_profile(const std::string& dir, const std::string& name) {
+  auto f = open_profile(dir, "networks", name, "network");
+  if (!f.ok()) return f.status();
+  NetworkProfile n;
+  Status err;
+  n.name = name;
+  n.description = f->text("description", name);
+  const std::string kind = f->text("kind");
+  if (kind == "wifi") n.kind = NetworkKind::wifi;
+  else if (kind == "ethernet") n.kind = NetworkKind::ethernet;
+  else return Status::errorf("profile {}: kind '{}' (choose wifi|ethernet)", name, kind);
+  n.bandwidth_bps = f->number("bandwidth_bps", err);
+  n.latency_s = f->number("latency_s", err);
+  if (n.kind == NetworkKind::wifi) {
+    n.stations_per_ap = int(f->number("stations_per_ap", err));
+    n.backbone_bps = f->number("backbone_bps", err);
+    n.backbone_latency_s = f->number("backbone_latency_s", err);
+  }
+  n.idle_w = f->number("idle_w", err);
+  n.tx_w = f->number("tx_w", err);
+  n.rx_w = f->number("rx_w", err);
+  if (!err.ok()) return err;
+  return n;
+}
+
+StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes) {
+  if (spec.find('*') == std::string::npos && spec.find(',') == std::string::npos)
+    return std::vector<std::string>(size_t(nodes), spec);
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    const size_t comma = std::min(spec.find(',', pos), spec.size());
+    const std::string item = trim(spec.substr(pos, comma - pos));
+    const size_t star = item.find('*');
+    int count = 0;
+    const char* first = item.data() + star + 1;
+    const char* last = item.data() + item.size();
+    auto [end, ec] = star == std::string::npos ? std::from_chars_result{first, std::errc::invalid_argument}
+                                               : std::from_chars(first, last, count);
+    if (item.empty() || star == 0 || ec != std::errc() || end != last || count < 1)
+      return Status::errorf("invalid value for device: '{}' in '{}' (write name*count, e.g. pi4b*6,pi3b+*2)",
+                            item, spec);
+    out.insert(out.end(), size_t(count), item.substr(0, star));
+    pos = comma + 1;
+  }
+  if (int(out.size()) != nodes)
+    return Status::errorf("invalid value for device: '{}' describes {} devices but the run has {} nodes",
+                          spec, out.size(), nodes);
+  return out;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,50 @@
+#pragma once
+// Device and network profiles: the numbers the simulator builds its platform from and the
+// runtime estimates energy with. Each lives in platforms/{devices,networks}/<name>.ini, and
+// every numeric key K is followed by K_source naming where the number comes from; a
+// profile without a source for a number is refused.
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace ringtmp {
+
+struct DeviceProfile {
+  std::string name;         // file stem, e.g. "pi4b"
+  std::string description;
+  double flops = 0;         // effective flop/s on ringtmp's kernels (what sim charges against)
+  int cores = 1;
+  double ram_bytes = 0;
+  double idle_w = 0;        // whole device, idle
+  double busy_w = 0;        // whole device, all cores busy
+};
+
+enum class NetworkKind { wifi, ethernet };
+
+struct NetworkProfile {
+  std::string name;
+  std::string description;
+  NetworkKind kind = NetworkKind::ethernet;
+  double bandwidth_bps = 0;    // goodput of one station's (host's) link, bits/s
+  double latency_s = 0;        // one hop: station -> access point, or host -> switch
+  int stations_per_ap = 0;     // wifi: stations one access point serves
+  double backbone_bps = 0;     // wifi: wired link between access points
+  double backbone_latency_s = 0;
+  double idle_w = 0, tx_w = 0, rx_w = 0;  // radio / NIC power by state
+};
+
+// Where platforms/ is: the source tree's, fixed at build time.
+std::string default_platforms_dir();
+
+StatusOr<DeviceProfile> load_device_profile(const std::string& platforms_dir, const std::string& name);
+StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, const std::string& name);
+
+// "pi4b" -> that device for every node; "pi4b*6,pi3b+*2" -> one entry per node in rank order.
+// The counts of a mix must add up to `nodes`.
+StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes);
+
+// Profile files available in platforms_dir/<kind> ("devices" or "networks"), sorted.
+std::vector<std::string> list_profiles(const std::string& platforms_dir, const std::string& kind);
+
+}  // namespace ringtmp

@@ -1,0 +1,36 @@
+#pragma once
+// Builds the simulated platform of a run through SimGrid's C++ API, from the profiles in
+// platforms/ (or loads the user's SimGrid XML instead):
+//   Wi-Fi: a wifi zone per access point; stations reach each other through their AP, so
+//     station-to-station traffic crosses the air twice. When the nodes outnumber the
+//     profile's stations per AP, several APs share the nodes evenly and talk over a wired
+//     backbone (a star of split-duplex links).
+//     SimGrid's wifi links take no latency, so the profile's per-hop latency is added by the
+//     SimNetwork when a message is delivered (two air hops station -> AP -> station).
+//   Ethernet: a switched star, one split-duplex link per host.
+// Hosts compute at the device profile's effective flop rate and carry its idle/busy watts
+// for SimGrid's host energy plugin. Call after the Engine exists and before it runs.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "core/config.hpp"
+#include "core/platform/profiles.hpp"
+
+namespace ringtmp::sim {
+
+struct Platform {
+  std::vector<simgrid::s4u::Host*> hosts;  // per rank
+  std::vector<DeviceProfile> devices;       // per rank; empty for a user's XML
+  std::optional<NetworkProfile> network;    // empty for a user's XML
+  int access_points = 0;
+  // Added to every delivery: the air hops' latency, which SimGrid's wifi links cannot hold.
+  double delivery_delay_s = 0;
+  std::string description;                  // "8 x pi4b on wifi-n (1 access point)"
+};
+
+StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir);
+
+}  // namespace ringtmp::sim

@@ -1,0 +1,98 @@
+#include "sim/simulation.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include <fmt/format.h>
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
+
+#include "core/strategy/cluster.hpp"
+#include "sim/fault_schedule.hpp"
+#include "sim/platform.hpp"
+#include "sim/radio_energy.hpp"
+#include "sim/sim_network.hpp"
+#include "sim/sim_transport.hpp"
+
+namespace s4u = simgrid::s4u;
+
+namespace ringtmp::sim {
+namespace {
+
+std::unique_ptr<s4u::Engine> make_engine(const SimOptions& o) {
+  std::vector<std::string> words = {"ringtmp-sim"};
+  words.insert(words.end(), o.simgrid_args.begin(), o.simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  int argc = int(words.size());
+  auto engine = std::make_unique<s4u::Engine>(&argc, argv.data());
+  // CM02: the profiles give effective (goodput) bandwidths, so no TCP correction factors
+  // on top; no reverse-direction cross traffic, for the same reason.
+  s4u::Engine::set_config("network/model:CM02");
+  s4u::Engine::set_config("network/crosstraffic:0");
+  sg_host_energy_plugin_init();
+  if (o.wifi_energy_plugin) sg_wifi_energy_plugin_init();
+  return engine;
+}
+
+}  // namespace
+
+StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const SimOptions& options,
+                             const ProgressFn& progress) {
+  auto plan = plan_cluster(c, data.train.size());
+  if (!plan.ok()) return plan.status();
+  auto faults = parse_fault_schedule(c.faults, plan->size);
+  if (!faults.ok()) return faults.status();
+
+  auto engine = make_engine(options);
+  auto platform = build_platform(c, plan->size, options.platforms_dir);
+  if (!platform.ok()) return platform.status();
+  SimNetwork network(platform->hosts, platform->delivery_delay_s);
+  FaultInjector injector(*faults, platform->hosts, network);
+
+  std::vector<NodeOutcome> outcomes(size_t(plan->size));
+  std::vector<bool> finished(size_t(plan->size), false);
+  for (int r = 0; r < plan->size; ++r) {
+    network.start_receiver(r);
+    s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
+      SimTransport transport(network, r, c.timing_only);
+      try {
+        outcomes[r] = run_node(transport, c, *plan, data.train, progress);
+      } catch (const std::exception& e) {
+        outcomes[r].status = Status::errorf("node {}: {}", r, e.what());
+      }
+      finished[r] = true;
+      if (!outcomes[r].status.ok())
+        network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));
+    });
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  engine->run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double end = s4u::Engine::get_clock();
+
+  for (int r = 0; r < plan->size; ++r) {
+    auto& o = outcomes[r];
+    if (!finished[r]) {
+      const auto cause = injector.report(r);
+      o.status = Status::errorf("node {}: {}", r, cause.empty() ? "never finished" : cause);
+      o.stopped_by_peer = false;
+    }
+    double joules = sg_host_get_consumed_energy(platform->hosts[r]);
+    if (platform->network) {
+      const auto& air = network.air(r);
+      const auto radio = radio_use(*platform->network, air.bytes_sent, air.bytes_received, end);
+      o.metrics.radio_energy_j = radio.energy_j;
+      joules += radio.energy_j;
+    }
+    o.metrics.energy_j = joules;
+  }
+  auto run = merge_outcomes(c, data, std::move(outcomes), wall, "sim");
+  if (!run.ok()) return run.status();
+  run->sim_seconds = end;
+  run->platform = platform->description;
+  return run;
+}
+
+}  // namespace ringtmp::sim

@@ -1,0 +1,29 @@
+#pragma once
+// One simulated run: the engine, the platform, one actor per node running the same node
+// program as every other backend over a SimTransport, the fault schedule, and energy.
+// SimGrid allows one engine per process, so call simulate() once per process (the CLI does;
+// tests fork).
+#include <string>
+#include <vector>
+
+#include "core/data/dataset.hpp"
+#include "core/metrics/run_result.hpp"
+#include "core/platform/profiles.hpp"
+#include "core/strategy/progress.hpp"
+
+namespace ringtmp::sim {
+
+struct SimOptions {
+  std::string platforms_dir = default_platforms_dir();
+  // Passed to SimGrid as command-line words, e.g. "--log=root.thres:critical".
+  std::vector<std::string> simgrid_args = {"--log=root.thres:warning"};
+  bool wifi_energy_plugin = false;  // SimGrid's own wifi energy plugin (logs at the end)
+};
+
+// The run's RunResult with sim_seconds, energy per node (host plugin plus our radio model)
+// and the platform's description; an error naming the culprit for bad platform input, or
+// listing which node failed when (fault schedule first) if the run did not complete.
+StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const SimOptions& options,
+                             const ProgressFn& progress = {});
+
+}  // namespace ringtmp::sim

@@ -4,6 +4,9 @@
 #include <limits>
 #include <map>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "core/strategy/evaluate.hpp"
 
 namespace ringtmp {
@@ -37,15 +40,27 @@ StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples) {
 StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                                    std::vector<NodeOutcome> outcomes, double wall_seconds,
                                    std::string backend) {
-  // A node that stopped because a peer went down is a consequence; list causes first.
-  std::string failures;
-  for (int pass = 0; pass < 2; ++pass)
-    for (const auto& o : outcomes) {
-      if (o.status.ok()) continue;
-      if (o.stopped_by_peer != (pass == 1)) continue;
-      failures += (failures.empty() ? "" : "; ") + o.status.message();
+  // A node that stopped because a peer went down is a consequence: the causes are listed
+  // whole, the consequences by node with the first one's message as an example.
+  std::string causes, example;
+  std::vector<int> stopped;
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    const auto& o = outcomes[r];
+    if (o.status.ok()) continue;
+    if (o.stopped_by_peer) {
+      if (stopped.empty()) example = o.status.message();
+      stopped.push_back(int(r));
+    } else {
+      causes += (causes.empty() ? "" : "; ") + o.status.message();
     }
-  if (!failures.empty()) return Status::errorf("run failed: {}", failures);
+  }
+  if (!causes.empty() || !stopped.empty()) {
+    std::string text = causes.empty() ? "" : causes;
+    if (!stopped.empty())
+      text += fmt::format("{}{} {} stopped because a peer went down (first: {})", text.empty() ? "" : "; then ",
+                          stopped.size() == 1 ? "node" : "nodes", fmt::join(stopped, ","), example);
+    return Status::errorf("run failed: {}", text);
+  }
 
   RunResult run;
   run.config = c;

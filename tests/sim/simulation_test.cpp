@@ -1,0 +1,147 @@
+// The simulator runs the same node programs as every other backend: same config and seed,
+// same loss trace as the in-process transport; timing-only keeps the traffic and the clock.
+#include "sim/simulation.hpp"
+
+#include <doctest/doctest.h>
+
+#include "core/data/load_data.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/strategy/cluster.hpp"
+#include "tests/sim/in_child.hpp"
+#include "tests/sim/test_platforms.hpp"
+
+using namespace ringtmp;
+using ringtmp::testing::in_child;
+
+namespace {
+
+RunConfig base(StrategyKind s) {
+  RunConfig c;
+  c.strategy = s;
+  c.dataset = DatasetKind::synthetic;
+  c.layers = {32, 24, 24, 16, 8};
+  c.nodes = 4;
+  c.servers = 2;
+  c.batch = 32;
+  c.microbatches = 4;
+  c.momentum = 0.5f;
+  c.iterations = 30;
+  c.network = "eth";
+  c.device = "unit";
+  return c;
+}
+
+DataSplit data() {
+  return make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 128, .seed = 3});
+}
+
+// Losses, then: sim seconds, bytes sent, messages sent, energy.
+std::vector<double> simulated(const RunConfig& c, const std::string& platforms) {
+  sim::SimOptions o;
+  o.platforms_dir = platforms;
+  auto run = sim::simulate(c, data(), o);
+  if (!run.ok()) throw std::runtime_error(run.status().message());
+  std::vector<double> v;
+  for (const auto& r : run->trace) v.push_back(r.loss);
+  double msgs = 0;
+  for (const auto& n : run->nodes) msgs += double(n.msgs_sent);
+  v.insert(v.end(), {*run->sim_seconds, double(run->bytes_sent_total()), msgs, run->energy_joules().value_or(-1)});
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("sim reproduces the in-process loss trace for every synchronous strategy") {
+  testing::TestPlatforms platforms;
+  struct Case {
+    StrategyKind strategy;
+    Schedule schedule;
+  };
+  for (auto [strategy, schedule] : {Case{StrategyKind::ring, Schedule::gpipe}, Case{StrategyKind::ring, Schedule::one_f_one_b},
+                                    Case{StrategyKind::ps, Schedule::gpipe}, Case{StrategyKind::allreduce, Schedule::gpipe}}) {
+    RunConfig c = base(strategy);
+    c.schedule = schedule;
+    CAPTURE(to_string(strategy));
+    CAPTURE(to_string(schedule));
+    auto inproc = run_inproc(c, data());
+    REQUIRE(inproc.ok());
+    auto sim = in_child([&] { return simulated(c, platforms.dir()); });
+    REQUIRE_MESSAGE(sim.ok, sim.error);
+    REQUIRE(sim.values.size() == inproc->trace.size() + 4);
+    for (size_t i = 0; i < inproc->trace.size(); ++i) {
+      const double a = inproc->trace[i].loss, b = sim.values[i];
+      CHECK(std::abs(a - b) <= 1e-5 * std::abs(a));
+    }
+    // Bytes are the wire codec's in both worlds.
+    CHECK(sim.values[inproc->trace.size() + 1] == double(inproc->bytes_sent_total()));
+    CHECK(sim.values[inproc->trace.size()] > 0);  // the clock moved
+  }
+}
+
+TEST_CASE("timing-only keeps the clock, the traffic and the message count of the real run") {
+  testing::TestPlatforms platforms;
+  for (auto strategy : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
+    CAPTURE(to_string(strategy));
+    RunConfig c = base(strategy);
+    auto full = in_child([&] { return simulated(c, platforms.dir()); });
+    c.timing_only = true;
+    auto timing = in_child([&] {
+      sim::SimOptions o;
+      o.platforms_dir = platforms.dir();
+      auto none = load_data(c);  // no dataset is read: one zero batch
+      if (!none.ok() || none->train.size() != c.batch) throw std::runtime_error("placeholder data");
+      auto run = sim::simulate(c, *none, o);
+      if (!run.ok()) throw std::runtime_error(run.status().message());
+      double msgs = 0;
+      for (const auto& n : run->nodes) msgs += double(n.msgs_sent);
+      // (doctest's checks do not cross the fork: the child reports by throwing)
+      if (!std::isnan(run->trace.back().loss) || !run->evals.empty())
+        throw std::runtime_error("a timing-only run reported a loss or an evaluation");
+      return std::vector<double>{*run->sim_seconds, double(run->bytes_sent_total()), msgs};
+    });
+    REQUIRE_MESSAGE(full.ok, full.error);
+    REQUIRE_MESSAGE(timing.ok, timing.error);
+    const size_t k = full.values.size() - 4;
+    CHECK(timing.values[0] == doctest::Approx(full.values[k]).epsilon(1e-9));
+    CHECK(timing.values[1] == full.values[k + 1]);
+    CHECK(timing.values[2] == full.values[k + 2]);
+  }
+}
+
+TEST_CASE("energy is positive and grows with the work done") {
+  testing::TestPlatforms platforms;
+  RunConfig c = base(StrategyKind::ring);
+  c.iterations = 10;
+  auto shorter = in_child([&] { return simulated(c, platforms.dir()); });
+  c.iterations = 40;
+  auto longer = in_child([&] { return simulated(c, platforms.dir()); });
+  REQUIRE_MESSAGE(shorter.ok, shorter.error);
+  REQUIRE_MESSAGE(longer.ok, longer.error);
+  const double e_short = shorter.values.back(), e_long = longer.values.back();
+  CHECK(e_short > 0);
+  CHECK(e_long > 2 * e_short);
+}
+
+TEST_CASE("bad platform input is one clear error") {
+  testing::TestPlatforms platforms;
+  auto run_with = [&](RunConfig c) {
+    auto r = in_child([&] { return simulated(c, platforms.dir()); });
+    CHECK_FALSE(r.ok);
+    return r.error;
+  };
+  RunConfig c = base(StrategyKind::ring);
+  c.device = "pi9";
+  CHECK(run_with(c).find("unknown device profile 'pi9'") != std::string::npos);
+  c = base(StrategyKind::ring);
+  c.network = "carrier-pigeon";
+  CHECK(run_with(c).find("unknown network profile 'carrier-pigeon'") != std::string::npos);
+  c = base(StrategyKind::ring);
+  c.device = "unit*3";
+  CHECK(run_with(c).find("describes 3 devices but the run has 4") != std::string::npos);
+  c = base(StrategyKind::ring);
+  c.faults = "kill:9@1";
+  CHECK(run_with(c).find("node 9 is outside 0..3") != std::string::npos);
+  c = base(StrategyKind::ring);
+  c.platform = "/nonexistent/platform.xml";
+  CHECK(run_with(c).find("platform /nonexistent/platform.xml: cannot open") != std::string::npos);
+}

@@ -1,0 +1,79 @@
+#include "runtime/cluster_key.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sodium.h>
+
+#include "runtime/text_file.hpp"
+
+namespace ringtmp {
+
+bool sodium_ready() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+ClusterKey generate_cluster_key() {
+  if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
+  ClusterKey k;
+  randombytes_buf(k.bytes.data(), k.bytes.size());
+  return k;
+}
+
+std::string to_hex(const ClusterKey& key) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : key.bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+StatusOr<ClusterKey> parse_cluster_key(std::string_view text, std::string_view name) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  text = first == std::string_view::npos ? std::string_view{} : text.substr(first, last - first + 1);
+  if (text.size() != 2 * kClusterKeyBytes)
+    return Status::errorf("key file {}: expected {} hexadecimal digits (a {}-byte key), found {} characters",
+                          name, 2 * kClusterKeyBytes, kClusterKeyBytes, text.size());
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  ClusterKey k;
+  for (size_t i = 0; i < kClusterKeyBytes; ++i) {
+    const int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return Status::errorf("key file {}: character {} is not a hexadecimal digit", name,
+                            hi < 0 ? 2 * i + 1 : 2 * i + 2);
+    k.bytes[i] = uint8_t(hi << 4 | lo);
+  }
+  return k;
+}
+
+StatusOr<ClusterKey> load_key_file(const std::string& path) {
+  auto text = read_text_file(path, "key file");
+  if (!text.ok()) return text.status();
+  return parse_cluster_key(*text, path);
+}
+
+Status write_key_file(const std::string& path, const ClusterKey& key) {
+  // Created 0600 from the start (not chmod-ed after), so the key is never readable by others.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::errorf("key file {}: cannot create it: {}", path, std::strerror(errno));
+  const std::string text = to_hex(key) + "\n";
+  const bool ok = ::fchmod(fd, 0600) == 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+  const int err = errno;
+  ::close(fd);
+  if (!ok) return Status::errorf("key file {}: cannot write it: {}", path, std::strerror(err));
+  return {};
+}
+
+}  // namespace ringtmp

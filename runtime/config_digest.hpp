@@ -1,0 +1,31 @@
+#pragma once
+// A hash of the run configuration, compared in the handshake: two nodes only train together
+// when they would compute the same run. It covers the fields that change what is computed
+// (strategy, model, optimiser, data, seed, sizes) and leaves out the ones that may
+// legitimately differ per device: data_dir (where this device keeps the dataset), out (this
+// node's output folder) and peer_timeout (how long this node is willing to wait).
+//
+// The canonical form is text, one "key=value" line per field in a fixed order, floats by
+// their bit pattern (so 0.1 and 0.1000001 differ, and no locale or printing precision can
+// make two different configs equal). A field added to RunConfig is NOT covered until it is
+// listed in canonical_config (config_digest.cpp); listing it changes every digest, which is
+// harmless (all nodes of a run use the same binary).
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace ringtmp {
+
+using ConfigDigest = std::array<uint8_t, 32>;  // SHA-256
+
+// The text that is hashed; exposed so a mismatch can be explained and tests can read it.
+std::string canonical_config(const RunConfig& c);
+
+ConfigDigest config_digest(const RunConfig& c);
+
+// First `digits` hexadecimal digits, for error lines ("config a1b2c3d4 vs 9f8e7d6c").
+std::string short_hex(const ConfigDigest& d, int digits = 12);
+
+}  // namespace ringtmp

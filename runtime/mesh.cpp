@@ -1,0 +1,179 @@
+// The steady state of a Mesh: links that are up, frames, heartbeats, failures, closing.
+// Start-up (listen, dial, accept, rendezvous) is in mesh_startup.cpp.
+#include "runtime/mesh.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ringtmp {
+
+Mesh::Mesh(int rank, const ClusterKey& key, const ConfigDigest& digest, NetOptions options)
+    : rank_(rank), key_(key), digest_(digest), opt_(std::move(options)), acceptor_(io_) {}
+
+Mesh::~Mesh() {
+  close(Status::error("the node stopped without closing its transport"));
+  // After kill() or freeze() the thread is gone; the sockets close with their owners here.
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  for (auto& p : peers_)
+    if (p.link) p.link->close();
+}
+
+void Mesh::log(const std::string& line) const {
+  if (opt_.log) {
+    opt_.log(line);
+  } else {
+    std::fprintf(stderr, "ringtmp: %s\n", line.c_str());
+  }
+}
+
+void Mesh::send(int to, Message&& m) {
+  if (to == rank_) {
+    inbox_.push(Received{rank_, std::move(m)});
+    return;
+  }
+  asio::post(io_, [this, to, m = std::move(m)] {
+    Peer& p = peers_[size_t(to)];
+    if (p.state == PeerState::up && !closing_) p.link->send_message(m);
+  });
+}
+
+void Mesh::link_up(int peer, std::shared_ptr<Link> link) {
+  Peer& p = peers_[size_t(peer)];
+  p.state = PeerState::up;
+  p.link = link;
+  p.last_error.clear();
+  ++open_links_;
+  asio::co_spawn(io_, run_link(peer, std::move(link)), asio::detached);
+  if (starting_ && std::all_of(peers_.begin(), peers_.end(),
+                               [](const Peer& q) { return q.state == PeerState::up || q.state == PeerState::self; }))
+    finish_startup({});
+}
+
+asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
+  const std::string why = co_await link->read_frames(
+      [this, peer](FrameType type, std::span<const uint8_t> body) { return on_frame(peer, type, body); });
+  // The connection is over. Only a peer that had not said bye (or abort) is down.
+  mark_down(peer, why);
+  --open_links_;
+  if (closing_ && open_links_ == 0) {
+    std::lock_guard lock(mu_);
+    drained_ = true;
+    cv_.notify_all();
+  }
+}
+
+Status Mesh::on_frame(int peer, FrameType type, std::span<const uint8_t> body) {
+  switch (type) {
+    case FrameType::data: {
+      // Authenticated bytes from a key holder, decoded with the same checks as any input.
+      auto m = decode(body, opt_.limits);
+      if (!m.ok()) return Status::errorf("undecodable message: {}", m.status().message());
+      if (peers_[size_t(peer)].state == PeerState::up) inbox_.push(Received{peer, std::move(*m)});
+      return {};
+    }
+    case FrameType::heartbeat:
+      return {};
+    case FrameType::bye:
+      // A clean finish: no event, and nothing more is sent to it. Our side ends too, and
+      // the link closes when the peer's end of stream arrives.
+      if (peers_[size_t(peer)].state == PeerState::up) peers_[size_t(peer)].state = PeerState::left;
+      peers_[size_t(peer)].link->finish();
+      return {};
+    case FrameType::abort:
+      mark_down(peer, fmt::format("it stopped: {}",
+                                  std::string_view(reinterpret_cast<const char*>(body.data()), body.size())));
+      return {};
+    case FrameType::hello:
+    case FrameType::ready:
+      break;  // parse_envelope_header refuses these after the handshake
+  }
+  return Status::errorf("unexpected {} frame", to_string(type));
+}
+
+void Mesh::mark_down(int peer, const std::string& reason) {
+  Peer& p = peers_[size_t(peer)];
+  if (p.state != PeerState::up) return;  // once per peer; a peer that left is not down
+  p.state = PeerState::down;
+  p.link->finish();  // an abort's sender waits for our end of stream; a broken link is closed
+  if (!closing_) log(fmt::format("rank {}: peer {} is down: {}", rank_, peer, reason));
+  inbox_.push(PeerDown{peer, reason});
+  if (starting_)
+    finish_startup(Status::errorf("rank {}: peer {} ({}) went down during start-up: {}", rank_, peer,
+                                  to_string(addresses_[size_t(peer)]), reason));
+}
+
+asio::awaitable<void> Mesh::heartbeats() {
+  asio::steady_timer timer(io_);
+  while (!closing_) {
+    timer.expires_after(steady_seconds(opt_.heartbeat_interval));
+    co_await timer.async_wait(asio::use_awaitable);
+    const auto now = std::chrono::steady_clock::now();
+    for (int r = 0; r < size_; ++r) {
+      Peer& p = peers_[size_t(r)];
+      if (p.state != PeerState::up || closing_) continue;
+      const double silent = std::chrono::duration<double>(now - p.link->last_heard()).count();
+      if (silent > opt_.silence_timeout) {
+        mark_down(r, fmt::format("silent for {:.1f} s (heartbeat timeout {:g} s)", silent, opt_.silence_timeout));
+      } else if (p.link->send_idle()) {
+        p.link->send_control(FrameType::heartbeat);
+      }
+    }
+  }
+}
+
+void Mesh::begin_close(Status outcome) {
+  if (closing_) return;
+  closing_ = true;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  if (starting_) finish_startup(outcome.ok() ? Status::error("closed during start-up") : outcome);
+  for (auto& p : peers_) {
+    if (p.state == PeerState::up) {
+      if (outcome.ok()) {
+        p.link->send_control(FrameType::bye);
+      } else {
+        p.link->send_control(FrameType::abort, outcome.message());
+      }
+    }
+    if (p.link) p.link->finish();
+  }
+  if (open_links_ == 0) {
+    std::lock_guard lock(mu_);
+    drained_ = true;
+    cv_.notify_all();
+  }
+}
+
+void Mesh::close(const Status& outcome) {
+  if (closed_) return;
+  closed_ = true;
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this, outcome] { begin_close(outcome); });
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, steady_seconds(opt_.close_timeout), [&] { return drained_; });
+  }
+  stop_thread();
+}
+
+void Mesh::stop_thread() {
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Mesh::kill() {
+  closed_ = true;
+  stop_thread();
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  for (auto& p : peers_)
+    if (p.link) p.link->close();
+}
+
+void Mesh::freeze() {
+  closed_ = true;
+  stop_thread();
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,141 @@
+#pragma once
+// Membership and liveness of one runtime node, above the dumb links (link.hpp): who is in
+// the cluster, the start-up rendezvous with bounded retries, heartbeats, and turning a
+// dead, silent or failed peer into exactly one PeerDown event. TcpTransport is a thin face
+// on it; the strategies never see any of this.
+//
+// Topology: every pair of ranks shares one connection, opened at start-up by the higher
+// rank (it dials, the lower accepts), so every node watches every other's liveness and
+// gets a PeerDown for any failure, as in the simulator and the in-process transport. The
+// clusters this runs on (a table of Pis) are small: N(N-1)/2 connections cost nothing,
+// and one rule for every strategy beats a per-strategy neighbour list.
+//
+// Threads: a Mesh runs its own network thread (an io_context). The node thread calls the
+// public members; send, wait and stats are safe from any thread, the others are called by
+// the node's thread only. Numerics never wait for the network and vice versa: sends are
+// queued, frames are sealed, checked and decoded on the network thread.
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "runtime/inbox.hpp"
+#include "runtime/link.hpp"
+#include "runtime/peers_file.hpp"
+
+namespace ringtmp {
+
+struct NetOptions {
+  double startup_timeout = 60;     // every peer connected and authenticated within this
+  double handshake_timeout = 5;    // one connection's handshake
+  double heartbeat_interval = 1;   // a link with nothing queued gets a heartbeat this often
+  double silence_timeout = 10;     // a peer heard nothing from for this long is down
+  double close_timeout = 5;        // close() waits this long for queues to drain and bye's answer
+  int max_pending_handshakes = 16; // more strangers at once are turned away unheard
+  std::string listen_host = "0.0.0.0";  // all interfaces (a Debian host name may map to 127.0.1.1)
+  CodecLimits limits;
+  // One line per dropped connection and per peer that went down; default: stderr.
+  std::function<void(const std::string&)> log;
+};
+
+class Mesh {
+ public:
+  // Binds and listens on listen_host:port (port 0: a free port, see port()). Nothing is
+  // accepted until connect(): the kernel queues early callers. Error, e.g.
+  // "rank 1 cannot listen on 0.0.0.0:5001: Address already in use".
+  static StatusOr<std::unique_ptr<Mesh>> listen(int rank, uint16_t port, const ClusterKey& key,
+                                                const ConfigDigest& digest, NetOptions options);
+  ~Mesh();  // closes with an error (peers get PeerDown) if close() was not called
+  Mesh(const Mesh&) = delete;
+  Mesh& operator=(const Mesh&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  uint16_t port() const { return port_; }
+
+  // The start-up rendezvous: dials every lower rank (retrying until the start-up timeout),
+  // accepts every higher one, returns once all are connected and authenticated. Blocks.
+  // Errors at once: a peer with another key ("authentication failed"), another config
+  // ("config mismatch"), other ranks, a peer that stops during start-up; after the timeout:
+  // the peers still missing and why. After an error the mesh is closed and the peers that
+  // had connected are told why (they get PeerDown).
+  Status connect(const std::vector<PeerAddress>& peers);
+
+  // Queues m for `to` (a frame to self goes straight to the inbox). Dropped silently when
+  // `to` is down or has left.
+  void send(int to, Message&& m);
+  // The next event: Received, PeerDown (once per peer), or Timeout after timeout_s.
+  Event wait(double timeout_s) { return inbox_.wait(timeout_s); }
+
+  // Ends the node's part: says bye (ok) or abort with the error's text (peers get PeerDown
+  // with it), lets queued frames drain and peers answer, at most close_timeout, then stops
+  // the network thread. Idempotent.
+  void close(const Status& outcome);
+  // Test hooks for the two ways a process dies. kill: sockets closed, no goodbye (SIGKILL;
+  // peers see the connection end). freeze: the network thread stops, sockets stay open,
+  // nothing more is read or sent (SIGSTOP, a hung host; peers see silence).
+  void kill();
+  void freeze();
+
+  const WireStats& stats() const { return stats_; }
+
+ private:
+  enum class PeerState { self, waiting, up, left, down };
+  struct Peer {
+    PeerState state = PeerState::waiting;
+    std::shared_ptr<Link> link;
+    std::string last_error;  // why start-up has not reached it yet
+  };
+
+  Mesh(int rank, const ClusterKey& key, const ConfigDigest& digest, NetOptions options);
+
+  // Start-up (mesh_startup.cpp).
+  void start();
+  asio::awaitable<void> dial(int peer);
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve_incoming(tcp::socket socket);
+  void finish_startup(Status result);
+  std::string missing_peers() const;
+
+  // Steady state (mesh.cpp).
+  void link_up(int peer, std::shared_ptr<Link> link);
+  asio::awaitable<void> run_link(int peer, std::shared_ptr<Link> link);
+  Status on_frame(int peer, FrameType type, std::span<const uint8_t> body);
+  void mark_down(int peer, const std::string& reason);
+  asio::awaitable<void> heartbeats();
+  void begin_close(Status outcome);
+  void stop_thread();
+  void log(const std::string& line) const;
+
+  const int rank_;
+  int size_ = 0;
+  uint16_t port_ = 0;
+  const ClusterKey key_;
+  const ConfigDigest digest_;
+  const NetOptions opt_;
+
+  // Network-thread state. io_ is declared first so that it is destroyed last: the
+  // coroutines it still holds when the node stops die with it.
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::vector<PeerAddress> addresses_;
+  std::vector<Peer> peers_;
+  bool starting_ = true, closing_ = false;
+  int pending_handshakes_ = 0;
+  int open_links_ = 0;
+
+  // Hand-over to the node thread.
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Status> startup_result_;
+  bool drained_ = false;
+  bool closed_ = false;  // node thread only
+  Inbox inbox_;
+  WireStats stats_;
+};
+
+}  // namespace ringtmp

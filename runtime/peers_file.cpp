@@ -1,0 +1,81 @@
+#include "runtime/peers_file.hpp"
+
+#include <charconv>
+
+#include "runtime/text_file.hpp"
+
+namespace ringtmp {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+// One entry, or the reason it is not one (the caller adds file and line).
+StatusOr<PeerAddress> parse_entry(std::string_view e) {
+  const auto colon = e.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return Status::errorf("'{}' is not host:port", e);
+  std::string_view host = e.substr(0, colon);
+  const std::string_view port = e.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']')
+      return Status::errorf("'{}' has an unclosed '[' around its IPv6 address", e);
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return Status::errorf("'{}': put an IPv6 address in brackets, e.g. [::1]:5000", e);
+  }
+  if (host.find_first_of(" \t") != std::string_view::npos)
+    return Status::errorf("'{}' holds a space; one host:port per line", e);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
+      value > 65535)
+    return Status::errorf("'{}' has port '{}', expected a number from 1 to 65535", e, port);
+  return PeerAddress{std::string(host), uint16_t(value)};
+}
+
+}  // namespace
+
+std::string to_string(const PeerAddress& a) {
+  if (a.host.find(':') != std::string::npos) return fmt::format("[{}]:{}", a.host, a.port);
+  return fmt::format("{}:{}", a.host, a.port);
+}
+
+StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::string_view name) {
+  std::vector<PeerAddress> peers;
+  std::vector<int> lines;  // the line each rank came from, for duplicate errors
+  int line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    auto entry = parse_entry(line);
+    if (!entry.ok())
+      return Status::errorf("peers file {} line {}: {}", name, line_no, entry.status().message());
+    for (size_t r = 0; r < peers.size(); ++r)
+      if (peers[r] == *entry)
+        return Status::errorf("peers file {} line {}: {} is already rank {} (line {})", name,
+                              line_no, to_string(*entry), r, lines[r]);
+    peers.push_back(std::move(*entry));
+    lines.push_back(line_no);
+  }
+  if (peers.empty()) return Status::errorf("peers file {} lists no host:port", name);
+  return peers;
+}
+
+StatusOr<std::vector<PeerAddress>> load_peers_file(const std::string& path) {
+  auto text = read_text_file(path, "peers file");
+  if (!text.ok()) return text.status();
+  return parse_peers(*text, path);
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,29 @@
+#include "runtime/tcp_transport.hpp"
+
+namespace ringtmp {
+
+StatusOr<std::unique_ptr<TcpTransport>> TcpTransport::listen(int rank, uint16_t port, const ClusterKey& key,
+                                                             const ConfigDigest& digest, NetOptions options) {
+  auto mesh = Mesh::listen(rank, port, key, digest, std::move(options));
+  if (!mesh.ok()) return mesh.status();
+  return std::unique_ptr<TcpTransport>(new TcpTransport(std::move(*mesh)));
+}
+
+Status TcpTransport::connect(const std::vector<PeerAddress>& peers) {
+  Status s = mesh_->connect(peers);
+  epoch_ = std::chrono::steady_clock::now();
+  return s;
+}
+
+StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
+                                                        const ClusterKey& key, const ConfigDigest& digest,
+                                                        NetOptions options) {
+  if (rank < 0 || rank >= int(peers.size()))
+    return Status::errorf("rank {} is not in the peers list (ranks 0..{})", rank, int(peers.size()) - 1);
+  auto t = TcpTransport::listen(rank, peers[size_t(rank)].port, key, digest, std::move(options));
+  if (!t.ok()) return t.status();
+  if (Status s = (*t)->connect(peers); !s.ok()) return s;
+  return std::move(*t);
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,63 @@
+#pragma once
+// The socket backend's Transport: the core's strategies run over real TCP connections,
+// one process (or, in tests, one thread) per node. A thin face on a Mesh (mesh.hpp), which
+// owns the connections, the handshake, heartbeats and failure detection; this class only
+// adds the node's clock and the concept's shape.
+//
+// Life of a node (what `ringtmp node` does):
+//   auto t = connect_cluster(rank, peers, key, config_digest(c), options);  // rendezvous
+//   NodeOutcome o = run_node(**t, c, plan, train, progress);
+//   (*t)->close(o.status);  // bye, or abort with the error (peers get PeerDown)
+// Tests and `launch` that want free ports call TcpTransport::listen with port 0, publish
+// port(), then connect(peers).
+//
+// Contract: the Transport concept's (core/transport/transport.hpp). now() is seconds on the
+// steady clock since the rendezvous completed, so the nodes' clocks agree to within the
+// start-up skew (a round trip or so). compute runs fn on the calling thread. send never
+// blocks: frames are sealed and written by the network thread.
+#include <chrono>
+#include <memory>
+
+#include "runtime/mesh.hpp"
+
+namespace ringtmp {
+
+class TcpTransport {
+ public:
+  // Binds the node's port (0: a free one) and listens; see Mesh::listen.
+  static StatusOr<std::unique_ptr<TcpTransport>> listen(int rank, uint16_t port, const ClusterKey& key,
+                                                        const ConfigDigest& digest, NetOptions options = {});
+  // The start-up rendezvous with every peer; see Mesh::connect. Blocks.
+  Status connect(const std::vector<PeerAddress>& peers);
+
+  int rank() const { return mesh_->rank(); }
+  int size() const { return mesh_->size(); }
+  uint16_t port() const { return mesh_->port(); }
+
+  void send(int to, Message&& m) { mesh_->send(to, std::move(m)); }
+  Event recv(double timeout_s) { return mesh_->wait(timeout_s); }
+  double now() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
+  }
+  template <class Fn>
+  void compute(int64_t /*flops*/, Fn&& fn) { fn(); }
+
+  // See Mesh::close / kill / freeze.
+  void close(const Status& outcome) { mesh_->close(outcome); }
+  void kill() { mesh_->kill(); }
+  void freeze() { mesh_->freeze(); }
+
+  const WireStats& stats() const { return mesh_->stats(); }
+
+ private:
+  explicit TcpTransport(std::unique_ptr<Mesh> mesh) : mesh_(std::move(mesh)) {}
+  std::unique_ptr<Mesh> mesh_;
+  std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
+};
+
+// listen on peers[rank]'s port, then connect: one call for a node whose port is known.
+StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
+                                                        const ClusterKey& key, const ConfigDigest& digest,
+                                                        NetOptions options = {});
+
+}  // namespace ringtmp

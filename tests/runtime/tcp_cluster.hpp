@@ -1,0 +1,112 @@
+#pragma once
+// Runs a whole cluster of TcpTransports in this process: one thread per node, loopback,
+// free ports (port 0), a fresh cluster key. The runtime counterpart of run_inproc, with the
+// same `wrap` hook for fault injection; what `ringtmp launch --local` does with processes.
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/strategy/cluster.hpp"
+#include "runtime/tcp_transport.hpp"
+
+namespace ringtmp::testing {
+
+// Fast timeouts for tests; the defaults suit Wi-Fi.
+inline NetOptions test_net_options() {
+  NetOptions o;
+  o.startup_timeout = 10;
+  o.handshake_timeout = 1;
+  o.heartbeat_interval = 0.1;
+  o.silence_timeout = 1.0;
+  o.close_timeout = 2;
+  return o;
+}
+
+// Log lines of every node, thread-safe, for tests that check what was dropped.
+class LogSink {
+ public:
+  std::function<void(const std::string&)> fn() {
+    return [this](const std::string& line) {
+      std::lock_guard lock(mu_);
+      lines_.push_back(line);
+    };
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mu_);
+    return lines_;
+  }
+  int count(std::string_view part) {
+    int n = 0;
+    for (const auto& l : lines())
+      if (l.find(part) != std::string::npos) ++n;
+    return n;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+struct TcpNoWrap {
+  TcpTransport& operator()(TcpTransport& t) const { return t; }
+};
+
+struct TcpRun {
+  StatusOr<RunResult> result = Status::error("not run");
+  std::vector<uint16_t> ports;
+  int64_t payload_bytes = 0, data_wire_bytes = 0;
+};
+
+// `on_ports` runs once every node listens (before the rendezvous), e.g. to aim a hostile
+// client at a port. Transports live until every node has finished, so a frozen node stays
+// silent (not disconnected) while the others notice.
+template <class Wrap = TcpNoWrap>
+TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wrap wrap = {},
+               const std::function<void(const std::vector<uint16_t>&)>& on_ports = {}) {
+  TcpRun run;
+  auto plan = plan_cluster(c, data.train.size());
+  REQUIRE(plan.ok());
+  const ClusterKey key = generate_cluster_key();
+  const ConfigDigest digest = config_digest(c);
+  std::vector<std::unique_ptr<TcpTransport>> nodes;
+  std::vector<PeerAddress> peers;
+  for (int r = 0; r < plan->size; ++r) {
+    auto t = TcpTransport::listen(r, 0, key, digest, options);
+    REQUIRE(t.ok());
+    run.ports.push_back((*t)->port());
+    peers.push_back({"127.0.0.1", (*t)->port()});
+    nodes.push_back(std::move(*t));
+  }
+  if (on_ports) on_ports(run.ports);
+  std::vector<NodeOutcome> outcomes(size_t(plan->size));
+  std::vector<std::thread> threads;
+  const auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < plan->size; ++r) {
+    threads.emplace_back([&, r] {
+      TcpTransport& t = *nodes[size_t(r)];
+      NodeOutcome& out = outcomes[size_t(r)];
+      if (Status s = t.connect(peers); !s.ok()) {
+        out.status = s;
+        return;
+      }
+      try {
+        decltype(auto) w = wrap(t);
+        out = run_node(w, c, *plan, data.train, {});
+      } catch (const std::exception& e) {
+        out.status = Status::errorf("node {}: {}", r, e.what());
+      }
+      t.close(out.status);
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& n : nodes) {
+    run.payload_bytes += n->stats().payload_bytes;
+    run.data_wire_bytes += n->stats().data_wire_bytes;
+  }
+  run.result = merge_outcomes(c, data, std::move(outcomes), wall, "tcp");
+  return run;
+}
+
+}  // namespace ringtmp::testing

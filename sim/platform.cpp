@@ -45,7 +45,11 @@ std::pair<s4u::NetZone*, simgrid::kernel::routing::NetPoint*> build_cell(int ap,
   cell->set_property("access_point", ap_name);
   for (int r = first; r < last; ++r) hosts.push_back(add_host(cell, r, devices[r]));
   auto* router = cell->create_router(ap_name);
-  auto* air = cell->create_link(fmt::format("air-{}", ap), n.bandwidth_bps / 8)->set_latency(n.latency_s);
+  auto* air = cell->create_link(fmt::format("air-{}", ap), n.bandwidth_bps / 8);
+  // For SimGrid's own wifi energy plugin, when a user enables it: the profile's radio watts
+  // (idle:tx:rx:sleep) and no beacons, the same model as our per-node accounting.
+  air->set_property("wifi_watt_values", fmt::format("{}:{}:{}:{}", n.idle_w, n.tx_w, n.rx_w, n.idle_w));
+  air->set_property("control_duration", "0");
   air->seal();
   for (int r = first; r < last; ++r) air->set_host_wifi_rate(hosts[r], 0);
   cell->seal();

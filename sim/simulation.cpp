@@ -17,27 +17,6 @@
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
-namespace {
-
-std::unique_ptr<s4u::Engine> make_engine(const SimOptions& o) {
-  std::vector<std::string> words = {"ringtmp-sim"};
-  words.insert(words.end(), o.simgrid_args.begin(), o.simgrid_args.end());
-  std::vector<char*> argv;
-  for (auto& w : words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  int argc = int(words.size());
-  auto engine = std::make_unique<s4u::Engine>(&argc, argv.data());
-  // CM02: the profiles give effective (goodput) bandwidths, so no TCP correction factors
-  // on top; no reverse-direction cross traffic, for the same reason.
-  s4u::Engine::set_config("network/model:CM02");
-  s4u::Engine::set_config("network/crosstraffic:0");
-  sg_host_energy_plugin_init();
-  if (o.wifi_energy_plugin) sg_wifi_energy_plugin_init();
-  return engine;
-}
-
-}  // namespace
-
 StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const SimOptions& options,
                              const ProgressFn& progress) {
   auto plan = plan_cluster(c, data.train.size());
@@ -45,7 +24,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   auto faults = parse_fault_schedule(c.faults, plan->size);
   if (!faults.ok()) return faults.status();
 
-  auto engine = make_engine(options);
+  auto engine = start_engine(options);
   auto platform = build_platform(c, plan->size, options.platforms_dir);
   if (!platform.ok()) return platform.status();
   SimNetwork network(platform->hosts, platform->delivery_delay_s);

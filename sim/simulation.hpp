@@ -8,17 +8,10 @@
 
 #include "core/data/dataset.hpp"
 #include "core/metrics/run_result.hpp"
-#include "core/platform/profiles.hpp"
+#include "sim/engine.hpp"
 #include "core/strategy/progress.hpp"
 
 namespace ringtmp::sim {
-
-struct SimOptions {
-  std::string platforms_dir = default_platforms_dir();
-  // Passed to SimGrid as command-line words, e.g. "--log=root.thres:critical".
-  std::vector<std::string> simgrid_args = {"--log=root.thres:warning"};
-  bool wifi_energy_plugin = false;  // SimGrid's own wifi energy plugin (logs at the end)
-};
 
 // The run's RunResult with sim_seconds, energy per node (host plugin plus our radio model)
 // and the platform's description; an error naming the culprit for bad platform input, or

@@ -11,7 +11,7 @@ int sim_command(const std::vector<std::string>& args) {
   command.check = [](const RunConfig& c) -> Status {
     if (c.strategy == StrategyKind::local)
       return Status::error("strategy local has no cluster to simulate (choose ring, ps or allreduce)");
-    return {};
+    return sim::check_sim_inputs(c, sim::SimOptions{});
   };
   command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
     return sim::simulate(c, data, sim::SimOptions{}, progress);

@@ -13,6 +13,10 @@
 
 namespace ringtmp::sim {
 
+// The config's platform inputs (profiles, device mix, XML file, fault schedule), checked
+// without loading data or starting SimGrid: errors here are the user's (the CLI exits 2).
+Status check_sim_inputs(const RunConfig& c, const SimOptions& options);
+
 // The run's RunResult with sim_seconds, energy per node (host plugin plus our radio model)
 // and the platform's description; an error naming the culprit for bad platform input, or
 // listing which node failed when (fault schedule first) if the run did not complete.

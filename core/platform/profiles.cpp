@@ -77,8 +77,13 @@ class ProfileFile {
   std::map<std::string, std::string> values_;
 };
 
+// `name` is a profile of platforms_dir/<kind>, or a path to a user's own .ini file.
 StatusOr<ProfileFile> open_profile(const std::string& dir, const std::string& kind,
                                    const std::string& name, const std::string& section) {
+  if (name.size() > 4 && name.ends_with(".ini")) {
+    if (!std::filesystem::is_regular_file(name)) return Status::errorf("{} profile {}: cannot open as a file", section, name);
+    return ProfileFile::read(name, section);
+  }
   const auto path = std::filesystem::path(dir) / kind / (name + ".ini");
   if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::is_regular_file(path)) {
     auto known = list_profiles(dir, kind);

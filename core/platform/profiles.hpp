@@ -37,6 +37,7 @@ struct NetworkProfile {
 // Where platforms/ is: the source tree's, fixed at build time.
 std::string default_platforms_dir();
 
+// `name`: a profile of platforms_dir ("pi4b"), or the path of a user's own file ("my.ini").
 StatusOr<DeviceProfile> load_device_profile(const std::string& platforms_dir, const std::string& name);
 StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, const std::string& name);
 

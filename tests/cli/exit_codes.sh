@@ -84,7 +84,7 @@ grep -q "ringtmp" "$OUT" || fail "--version printed no version"
 expect_exit 0 "--help" -- --help
 expect_exit 2 "no arguments" --
 expect_error 2 "unknown command" "frobnicate" -- frobnicate
-expect_error 2 "planned command not in this build" "sim" -- sim
+expect_error 2 "planned command not in this build" "launch" -- launch
 expect_exit 0 "train --help" -- train --help
 grep -qF -- "--batch" "$OUT" || fail "train --help does not list --batch"
 
@@ -151,6 +151,52 @@ done
 summary_has "$TMP/run" '"iterations": 20,'
 [ "$(wc -l <"$TMP/run/iterations.csv")" -eq 21 ] || fail "iterations.csv should be a header and 20 rows"
 [ ! -e "$TMP/results" ] || fail "a run wrote a default results/ folder"
+
+echo "== sim"
+SIM=(--strategy ring --nodes 2 --microbatches 2 --dataset synthetic --layers 8,16,3 --iterations 3
+     --synthetic-train 256 --synthetic-test 16)
+expect_exit 0 "sim --help" -- sim --help
+grep -qF -- "--faults" "$OUT" || fail "sim --help does not list --faults"
+expect_error 2 "sim --device pi9" "pi9" "device" -- sim "${SIM[@]}" --device pi9 --out "$TMP/stray-run"
+expect_error 2 "sim --network nope" "nope" "network" -- sim "${SIM[@]}" --network nope --out "$TMP/stray-run"
+expect_error 2 "sim --device mix of the wrong size" "pi4b*3" -- sim "${SIM[@]}" --device 'pi4b*3' --out "$TMP/stray-run"
+expect_error 2 "sim --faults kill:7@1" "kill:7@1" "faults" -- sim "${SIM[@]}" --faults kill:7@1 --out "$TMP/stray-run"
+expect_error 2 "sim --platform missing.xml" "$TMP/missing.xml" -- sim "${SIM[@]}" --platform "$TMP/missing.xml"
+expect_error 2 "sim --timing-only without --iterations" "iterations" -- \
+  sim --strategy ring --nodes 2 --timing-only
+expect_error 2 "sim --timing-only=maybe" "timing-only" -- sim "${SIM[@]}" --timing-only=maybe
+expect_error 2 "sim --strategy local" "local" -- sim --strategy local
+expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
+expect_error 1 "sim with a node killed" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
+  sim "${SIM[@]}" --faults kill:1@0 --out "$TMP/stray-run"
+expect_exit 0 "sim, tiny ring on the default platform" -- sim "${SIM[@]}" --out "$TMP/sim-run"
+for f in summary.json iterations.csv nodes.csv timeline.json; do
+  [ -s "$TMP/sim-run/$f" ] || fail "the sim run folder lacks a non-empty $f"
+done
+summary_has "$TMP/sim-run" '"backend": "sim",'
+summary_has "$TMP/sim-run" '"platform": "2 x pi4b on wifi-n (1 access point)",'
+grep -q '"sim_seconds": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no sim_seconds"
+grep -q '"energy_per_sample_j": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no energy per sample"
+cat >"$TMP/platform.xml" <<'XML'
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <zone id="lab" routing="Full">
+    <host id="pi-10" speed="1Gf"><prop id="wattage_per_state" value="2:2:5"/></host>
+    <host id="pi-9" speed="2Gf"><prop id="wattage_per_state" value="2:2:5"/></host>
+    <link id="cable" bandwidth="100MBps" latency="1ms"/>
+    <route src="pi-9" dst="pi-10"><link_ctn id="cable"/></route>
+  </zone>
+</platform>
+XML
+expect_exit 0 "sim --platform FILE.xml" -- sim "${SIM[@]}" --platform "$TMP/platform.xml" --out "$TMP/xml-run"
+summary_has "$TMP/xml-run" '"platform": "2 hosts of'
+grep -q '"energy_joules": [0-9]' "$TMP/xml-run/summary.json" || fail "XML run: host energy missing"
+cat >"$TMP/broken.xml" <<'XML'
+<platform version="4.1"><zone id="x" routing="Full"><host id="a" speed="fast"/></zone></platform>
+XML
+expect_error 1 "sim --platform with a broken XML" "$TMP/broken.xml" -- \
+  sim "${SIM[@]}" --platform "$TMP/broken.xml" --out "$TMP/stray-run"
 
 echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \

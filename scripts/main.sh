@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The README's main command: dependencies, build, then the default run (extra flags pass on).
+# The README's main command: dependencies, build, then the simulated comparison of RingTMP,
+# the parameter server and all-reduce on 8 Pi 4Bs over Wi-Fi (experiments/sim_compare).
+# Usage: scripts/main.sh [OUT]   (default results/runs/compare-<time>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
-exec build/cli/ringtmp train --eval-every 200 "$@"
+exec bash experiments/sim_compare/run.sh "$@"

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Turns the run folders of one comparison into comparison.csv and a table on stdout.
+Usage: report.py OUT NAME...   (reads OUT/NAME/summary.json, writes OUT/comparison.csv)"""
+import csv
+import json
+import sys
+
+out, names = sys.argv[1], sys.argv[2:]
+rows = []
+for name in names:
+    with open(f"{out}/{name}/summary.json") as f:
+        s = json.load(f)
+    it = s["iterations"]
+    rows.append({
+        "strategy": name,
+        "seconds_per_iteration": s["sim_seconds"] / it,
+        "idle_percent": 100 * s["idle_fraction"],
+        "bytes_per_iteration": s["bytes_sent_total"] / it,
+        "energy_per_sample_j": s["energy_per_sample_j"],
+        "test_accuracy_percent": 100 * s["test_accuracy"],
+        "final_loss": s["final_loss"],
+        "wall_seconds": s["wall_seconds"],
+    })
+with open(f"{out}/comparison.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+
+print(f"{'strategy':<11} {'s/iteration':>11} {'idle %':>7} {'MB/iteration':>12} "
+      f"{'J/sample':>9} {'test acc %':>10} {'wall s':>7}")
+for r in rows:
+    print(f"{r['strategy']:<11} {r['seconds_per_iteration']:>11.3f} {r['idle_percent']:>7.1f} "
+          f"{r['bytes_per_iteration'] / 1e6:>12.2f} {r['energy_per_sample_j']:>9.4f} "
+          f"{r['test_accuracy_percent']:>10.2f} {r['wall_seconds']:>7.1f}")
+print("(simulated time and energy; wall s is what the simulation cost on this machine)")

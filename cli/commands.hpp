@@ -7,5 +7,6 @@ namespace ringtmp::cli {
 
 int train_command(const std::vector<std::string>& args);
 int sim_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args);
 
 }  // namespace ringtmp::cli

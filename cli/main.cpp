@@ -22,7 +22,7 @@ void print_usage() {
       "  launch     N runtime nodes on this machine         (not in this build yet)\n"
       "  node       one runtime node on a real device       (not in this build yet)\n"
       "  validate   the same config in sim and runtime      (not in this build yet)\n"
-      "  calibrate  measure this host, write its profile    (not in this build yet)\n"
+      "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
       kVersion);
 }
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "train") return ringtmp::cli::train_command(args);
   if (command == "sim") return ringtmp::cli::sim_command(args);
-  for (const char* planned : {"launch", "node", "validate", "calibrate", "figures"}) {
+  if (command == "calibrate") return ringtmp::cli::calibrate_command(args);
+  for (const char* planned : {"launch", "node", "validate", "figures"}) {
     if (command == planned) {
       fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
                  command);

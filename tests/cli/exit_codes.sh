@@ -198,6 +198,15 @@ XML
 expect_error 1 "sim --platform with a broken XML" "$TMP/broken.xml" -- \
   sim "${SIM[@]}" --platform "$TMP/broken.xml" --out "$TMP/stray-run"
 
+echo "== calibrate"
+expect_exit 0 "calibrate --out FILE" -- calibrate --dataset synthetic --layers 8,16,3 --batch 8 --out "$TMP/host.ini"
+grep -q "^flops = [0-9]" "$TMP/host.ini" || fail "calibrate wrote no flop rate"
+grep -q "^flops_source = measured" "$TMP/host.ini" || fail "calibrate's flop rate names no source"
+expect_exit 0 "sim --device with the calibrated profile" -- \
+  sim "${SIM[@]}" --device "$TMP/host.ini" --out "$TMP/host-run"
+expect_error 1 "calibrate --out into a missing folder" "$TMP/no/such/host.ini" -- \
+  calibrate --dataset synthetic --layers 8,16,3 --out "$TMP/no/such/host.ini"
+
 echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \
   train "${CHEAP[@]}" stray-word

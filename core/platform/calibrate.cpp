@@ -1,0 +1,85 @@
+#include "core/platform/calibrate.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/data/synthetic.hpp"
+#include "core/data/batcher.hpp"
+#include "core/model/sgd.hpp"
+#include "core/strategy/gradient_step.hpp"
+
+namespace ringtmp {
+
+int per_node_batch(const RunConfig& c) {
+  switch (c.strategy) {
+    case StrategyKind::ring: return std::max(1, c.batch / c.microbatches);
+    case StrategyKind::ps:
+    case StrategyKind::allreduce: return std::max(1, c.batch / c.nodes);
+    case StrategyKind::local: break;
+  }
+  return c.batch;
+}
+
+FlopRate measure_flop_rate(const RunConfig& c, double min_seconds, int rounds) {
+  FlopRate best;
+  best.batch = per_node_batch(c);
+  Model model(mlp_layers(c.layers, c.activation));
+  model.init(c.seed);
+  Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
+  auto data = make_synthetic({.features = c.layers.front(), .classes = c.layers.back(),
+                              .train_samples = int64_t(best.batch) * 8, .test_samples = 1, .seed = c.seed});
+  Batcher batcher(data.train, best.batch, c.seed);
+  GradientStep step;
+  const int64_t flops_per_step = GradientStep::flops(model, best.batch) + 3 * int64_t(model.params().size());
+  for (int i = 0; i < 3; ++i) step.run(model, batcher.next(), 1.0f);  // warm caches and buffers
+  using clock = std::chrono::steady_clock;
+  for (int round = 0; round < rounds; ++round) {
+    int64_t steps = 0;
+    const auto start = clock::now();
+    double elapsed = 0;
+    while (elapsed < min_seconds) {
+      step.run(model, batcher.next(), 1.0f / float(best.batch));
+      sgd.step(model.params(), model.grads());
+      ++steps;
+      elapsed = std::chrono::duration<double>(clock::now() - start).count();
+    }
+    const double rate = double(flops_per_step) * double(steps) / elapsed;
+    if (rate > best.flops_per_s) {
+      best.flops_per_s = rate;
+      best.steps = steps;
+      best.seconds = elapsed;
+    }
+  }
+  return best;
+}
+
+std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const double ram = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  char host[256] = "this machine";
+  gethostname(host, sizeof host - 1);
+  return fmt::format(
+      "; This machine, written by `ringtmp calibrate` (re-run it to refresh). Every number K\n"
+      "; has a K_source line.\n"
+      "[device]\n"
+      "description = {0} ({1} cores), calibrated on layers {2}, per-node batch {3}\n"
+      "flops = {4:.6g}\n"
+      "flops_source = measured by ringtmp calibrate: best of 3 rounds of {5} whole training steps "
+      "(forward, loss, backward, SGD) of layers {2} at batch {3} on one thread, {6:.3f} s, counted flops / seconds\n"
+      "cores = {1}\n"
+      "cores_source = std::thread::hardware_concurrency() on {0}\n"
+      "ram_bytes = {7:.0f}\n"
+      "ram_bytes_source = sysconf(_SC_PHYS_PAGES) x sysconf(_SC_PAGESIZE) on {0}\n"
+      "idle_w = 10\n"
+      "idle_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server idle figure\n"
+      "busy_w = 30\n"
+      "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n",
+      host, cores, join_ints(c.layers), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram);
+}
+
+}  // namespace ringtmp

@@ -12,11 +12,8 @@ Mesh::Mesh(int rank, const ClusterKey& key, const ConfigDigest& digest, NetOptio
 
 Mesh::~Mesh() {
   close(Status::error("the node stopped without closing its transport"));
-  // After kill() or freeze() the thread is gone; the sockets close with their owners here.
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  for (auto& p : peers_)
-    if (p.link) p.link->close();
+  // After kill() or freeze() the thread is gone; the sockets close here.
+  close_sockets();
 }
 
 void Mesh::log(const std::string& line) const {
@@ -95,7 +92,7 @@ void Mesh::mark_down(int peer, const std::string& reason) {
   Peer& p = peers_[size_t(peer)];
   if (p.state != PeerState::up) return;  // once per peer; a peer that left is not down
   p.state = PeerState::down;
-  p.link->finish();  // an abort's sender waits for our end of stream; a broken link is closed
+  p.link->close();  // whatever it still sends is moot; the aborting side reads our end of stream
   if (!closing_) log(fmt::format("rank {}: peer {} is down: {}", rank_, peer, reason));
   inbox_.push(PeerDown{peer, reason});
   if (starting_)
@@ -103,19 +100,21 @@ void Mesh::mark_down(int peer, const std::string& reason) {
                                   to_string(addresses_[size_t(peer)]), reason));
 }
 
+// Runs until the network thread stops: while closing, a silent peer must not hold up the
+// wait for its end of stream any longer than it would hold up a PeerDown.
 asio::awaitable<void> Mesh::heartbeats() {
   asio::steady_timer timer(io_);
-  while (!closing_) {
+  while (true) {
     timer.expires_after(steady_seconds(opt_.heartbeat_interval));
     co_await timer.async_wait(asio::use_awaitable);
     const auto now = std::chrono::steady_clock::now();
     for (int r = 0; r < size_; ++r) {
       Peer& p = peers_[size_t(r)];
-      if (p.state != PeerState::up || closing_) continue;
+      if (p.state != PeerState::up) continue;
       const double silent = std::chrono::duration<double>(now - p.link->last_heard()).count();
       if (silent > opt_.silence_timeout) {
         mark_down(r, fmt::format("silent for {:.1f} s (heartbeat timeout {:g} s)", silent, opt_.silence_timeout));
-      } else if (p.link->send_idle()) {
+      } else if (p.link->send_idle() && !closing_) {
         p.link->send_control(FrameType::heartbeat);
       }
     }
@@ -127,6 +126,7 @@ void Mesh::begin_close(Status outcome) {
   closing_ = true;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  for (const auto& link : handshaking_) link->close();
   if (starting_) finish_startup(outcome.ok() ? Status::error("closed during start-up") : outcome);
   for (auto& p : peers_) {
     if (p.state == PeerState::up) {
@@ -165,8 +165,13 @@ void Mesh::stop_thread() {
 void Mesh::kill() {
   closed_ = true;
   stop_thread();
+  close_sockets();
+}
+
+void Mesh::close_sockets() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  for (const auto& link : handshaking_) link->close();
   for (auto& p : peers_)
     if (p.link) p.link->close();
 }

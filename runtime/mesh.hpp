@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -108,6 +109,7 @@ class Mesh {
   asio::awaitable<void> heartbeats();
   void begin_close(Status outcome);
   void stop_thread();
+  void close_sockets();  // network thread stopped
   void log(const std::string& line) const;
 
   const int rank_;
@@ -124,7 +126,7 @@ class Mesh {
   std::vector<PeerAddress> addresses_;
   std::vector<Peer> peers_;
   bool starting_ = true, closing_ = false;
-  int pending_handshakes_ = 0;
+  std::set<std::shared_ptr<Link>> handshaking_;  // closed with the mesh, so callers hear it
   int open_links_ = 0;
 
   // Hand-over to the node thread.

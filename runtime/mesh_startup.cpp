@@ -119,7 +119,9 @@ asio::awaitable<void> Mesh::dial(int peer) {
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
       const HandshakeSide side{rank_, size_, peer, digest_};
+      handshaking_.insert(link);
       auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
+      handshaking_.erase(link);
       if (!starting_) co_return;
       if (!bad) {
         link_up(peer, std::move(link));
@@ -150,9 +152,9 @@ asio::awaitable<void> Mesh::accept_loop() {
     } catch (const boost::system::system_error&) {
       co_return;  // the acceptor was closed
     }
-    if (pending_handshakes_ >= opt_.max_pending_handshakes) {
+    if (int(handshaking_.size()) >= opt_.max_pending_handshakes) {
       log(fmt::format("rank {}: dropped a connection: {} handshakes already pending", rank_,
-                      pending_handshakes_));
+                      handshaking_.size()));
       continue;
     }
     asio::co_spawn(io_, serve_incoming(std::move(socket)), asio::detached);
@@ -161,10 +163,10 @@ asio::awaitable<void> Mesh::accept_loop() {
 
 asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
   auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
-  ++pending_handshakes_;
+  handshaking_.insert(link);
   const HandshakeSide side{rank_, size_, -1, digest_};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
-  --pending_handshakes_;
+  handshaking_.erase(link);
   if (closing_) co_return;
   const int claimed = link->peer_rank();
   const std::string caller =

@@ -21,6 +21,13 @@
 
 namespace ringtmp::testing {
 
+// Ways to make a session frame wrong while its tag stays right (or not).
+struct FrameTweak {
+  bool corrupt_tag = false;        // flip a bit of the tag
+  std::optional<uint32_t> sender;  // claim another rank
+  std::optional<uint64_t> seq;     // another sequence number (replay, skip)
+};
+
 class RawPeer {
  public:
   explicit RawPeer(uint16_t port) {
@@ -91,11 +98,13 @@ class RawPeer {
     return ready && verify_frame(*ready, session_);
   }
 
-  // A session frame with the next sequence number; `corrupt_tag` flips a bit of its tag.
-  void send(FrameType type, std::span<const uint8_t> body, bool corrupt_tag = false) {
+  // A session frame, with the next sequence number unless tweaked.
+  void send(FrameType type, std::span<const uint8_t> body, FrameTweak tweak = {}) {
     std::vector<uint8_t> f;
-    seal_frame(type, rank_, seq_++, body, session_, f);
-    if (corrupt_tag) f.back() ^= 1;
+    const uint64_t seq = tweak.seq.value_or(seq_);
+    ++seq_;
+    seal_frame(type, tweak.sender.value_or(rank_), seq, body, session_, f);
+    if (tweak.corrupt_tag) f.back() ^= 1;
     write(f);
   }
   void send_message(const Message& m) {

@@ -7,10 +7,38 @@
 #include <thread>
 #include <vector>
 
+#include "core/data/synthetic.hpp"
 #include "core/strategy/cluster.hpp"
 #include "runtime/tcp_transport.hpp"
 
 namespace ringtmp::testing {
+
+// A small synthetic problem and a 4-node config (6 ranks for ps: 2 servers) that trains
+// in a fraction of a second, shared by the runtime's cluster tests.
+inline const DataSplit& small_data() {
+  static const DataSplit d =
+      make_synthetic({.features = 16, .classes = 4, .train_samples = 512, .test_samples = 64, .seed = 5});
+  return d;
+}
+
+inline RunConfig small_cluster_config(StrategyKind s) {
+  RunConfig c;
+  c.strategy = s;
+  c.schedule = Schedule::one_f_one_b;
+  c.ps_mode = PsMode::bsp;
+  c.dataset = DatasetKind::synthetic;
+  c.layers = {16, 24, 16, 12, 4};
+  c.nodes = 4;
+  c.servers = 2;
+  c.batch = 16;
+  c.microbatches = 4;
+  c.lr = 0.05f;
+  c.momentum = 0.9f;
+  c.iterations = 30;
+  c.seed = 9;
+  c.peer_timeout = 10;
+  return c;
+}
 
 // Fast timeouts for tests; the defaults suit Wi-Fi.
 inline NetOptions test_net_options() {
@@ -58,12 +86,12 @@ struct TcpRun {
   int64_t payload_bytes = 0, data_wire_bytes = 0;
 };
 
-// `on_ports` runs once every node listens (before the rendezvous), e.g. to aim a hostile
-// client at a port. Transports live until every node has finished, so a frozen node stays
+// `on_ports(ports, key)` runs once every node listens (before the rendezvous), e.g. to aim a
+// hostile client at a port. Transports live until every node has finished, so a frozen node stays
 // silent (not disconnected) while the others notice.
 template <class Wrap = TcpNoWrap>
 TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wrap wrap = {},
-               const std::function<void(const std::vector<uint16_t>&)>& on_ports = {}) {
+               const std::function<void(const std::vector<uint16_t>&, const ClusterKey&)>& on_ports = {}) {
   TcpRun run;
   auto plan = plan_cluster(c, data.train.size());
   REQUIRE(plan.ok());
@@ -78,7 +106,7 @@ TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wr
     peers.push_back({"127.0.0.1", (*t)->port()});
     nodes.push_back(std::move(*t));
   }
-  if (on_ports) on_ports(run.ports);
+  if (on_ports) on_ports(run.ports, key);
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<std::thread> threads;
   const auto start = std::chrono::steady_clock::now();

@@ -7,39 +7,15 @@
 
 #include <doctest/doctest.h>
 
-#include "core/data/synthetic.hpp"
 #include "tests/runtime/tcp_cluster.hpp"
 
 using namespace ringtmp;
 using ringtmp::testing::run_tcp;
+using ringtmp::testing::small_cluster_config;
+using ringtmp::testing::small_data;
 using ringtmp::testing::test_net_options;
 
 namespace {
-
-const DataSplit& data() {
-  static const DataSplit d =
-      make_synthetic({.features = 16, .classes = 4, .train_samples = 512, .test_samples = 64, .seed = 5});
-  return d;
-}
-
-RunConfig config(StrategyKind s) {
-  RunConfig c;
-  c.strategy = s;
-  c.schedule = Schedule::one_f_one_b;
-  c.ps_mode = PsMode::bsp;
-  c.dataset = DatasetKind::synthetic;
-  c.layers = {16, 24, 16, 12, 4};
-  c.nodes = 4;
-  c.servers = 2;
-  c.batch = 16;
-  c.microbatches = 4;
-  c.lr = 0.05f;
-  c.momentum = 0.9f;
-  c.iterations = 30;
-  c.seed = 9;
-  c.peer_timeout = 10;
-  return c;
-}
 
 double worst_relative_difference(const RunResult& a, const RunResult& b) {
   REQUIRE(a.trace.size() == b.trace.size());
@@ -56,10 +32,10 @@ double worst_relative_difference(const RunResult& a, const RunResult& b) {
 TEST_CASE("tcp: ring 1f1b, ps bsp and all-reduce over loopback reproduce the in-process run") {
   for (StrategyKind s : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
     CAPTURE(to_string(s));
-    const RunConfig c = config(s);
-    auto reference = run_inproc(c, data());
+    const RunConfig c = small_cluster_config(s);
+    auto reference = run_inproc(c, small_data());
     REQUIRE(reference.ok());
-    auto tcp = run_tcp(c, data(), test_net_options());
+    auto tcp = run_tcp(c, small_data(), test_net_options());
     INFO((tcp.result.ok() ? std::string("ok") : tcp.result.status().message()));
     REQUIRE(tcp.result.ok());
     CHECK(tcp.result->iterations == 30);

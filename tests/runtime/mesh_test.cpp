@@ -1,0 +1,130 @@
+// A mesh's steady state, driven frame by frame from a hand-made peer that holds the key and
+// joins as rank 1: good frames arrive in order; a bad tag, a lying length, a wrong rank, a
+// replayed frame, an undecodable body, an abort or silence each make that peer down, with
+// the reason, exactly once; a bye is not a failure. (A peer whose connection simply ends is
+// covered by the kill test in tcp_faults_test.cpp.)
+#include "runtime/mesh.hpp"
+
+#include <future>
+
+#include <doctest/doctest.h>
+
+#include "tests/runtime/raw_peer.hpp"
+#include "tests/runtime/tcp_cluster.hpp"
+
+using namespace ringtmp;
+using ringtmp::testing::lying_header;
+using ringtmp::testing::RawPeer;
+
+namespace {
+
+// Rank 0 is a real mesh; rank 1 is a RawPeer the test drives.
+struct MeshAndRaw {
+  std::unique_ptr<Mesh> mesh;
+  std::unique_ptr<RawPeer> raw;
+};
+
+MeshAndRaw mesh_and_raw(double silence_timeout = 5) {
+  NetOptions o = ringtmp::testing::test_net_options();
+  o.silence_timeout = silence_timeout;
+  o.log = [](const std::string&) {};
+  const ClusterKey key = generate_cluster_key();
+  const ConfigDigest digest = config_digest(RunConfig{});
+  auto m = Mesh::listen(0, 0, key, digest, o);
+  REQUIRE(m.ok());
+  Mesh& mesh = **m;
+  auto connected = std::async(std::launch::async, [&] {
+    return mesh.connect({{"127.0.0.1", mesh.port()}, {"127.0.0.1", 9}});
+  });
+  auto raw = std::make_unique<RawPeer>(mesh.port());
+  REQUIRE(raw->handshake(key, 1, 0, 2, digest));
+  REQUIRE(connected.get().ok());
+  return {std::move(*m), std::move(raw)};
+}
+
+Message token(int64_t it) { return Message{Token{.iteration = it, .microbatch = 0}}; }
+
+// The reason of the PeerDown the mesh reports next (fails the test on anything else).
+std::string peer_down_reason(Mesh& m) {
+  Event e = m.wait(3);
+  auto* d = std::get_if<PeerDown>(&e);
+  REQUIRE(d != nullptr);
+  CHECK(d->rank == 1);
+  return d->reason;
+}
+
+}  // namespace
+
+TEST_CASE("mesh: frames from a peer arrive in order; sends to self loop back") {
+  auto [mesh, raw] = mesh_and_raw();
+  for (int i = 0; i < 3; ++i) raw->send_message(token(i));
+  for (int i = 0; i < 3; ++i) {
+    Event e = mesh->wait(3);
+    auto* r = std::get_if<Received>(&e);
+    REQUIRE(r != nullptr);
+    CHECK(r->from == 1);
+    CHECK(std::get<Token>(r->message.payload).iteration == i);
+  }
+  mesh->send(0, token(42));
+  Event e = mesh->wait(1);
+  REQUIRE(std::holds_alternative<Received>(e));
+  CHECK(std::get<Received>(e).from == 0);
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.05)));
+}
+
+TEST_CASE("mesh: every broken rule on an authenticated connection makes the peer down once") {
+  struct Case {
+    const char* name;
+    std::function<void(RawPeer&)> act;
+    const char* reason;
+  };
+  const std::vector<uint8_t> junk_codec = {'R', 'T', 1, 99, 0, 0, 0, 0};
+  const std::vector<Case> cases = {
+      {"bad tag", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.corrupt_tag = true}); },
+       "authentication failed: heartbeat frame with a bad tag"},
+      {"oversized length", [](RawPeer& p) { p.write(lying_header(FrameType::data, 0xfffffff0u)); },
+       "data body of 4294967280 bytes outside [8, 268435456]"},
+      {"frame before handshake kind", [](RawPeer& p) { p.write(lying_header(FrameType::hello, kHelloBodyBytes)); },
+       "hello frame after the handshake"},
+      {"undecodable body", [&](RawPeer& p) { p.send(FrameType::data, junk_codec); },
+       "undecodable message: "},
+      {"abort", [](RawPeer& p) { p.send(FrameType::abort, std::vector<uint8_t>{'b', 'o', 'o', 'm'}); },
+       "it stopped: boom"},
+      {"wrong sender", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.sender = 0}); },
+       "heartbeat frame claims rank 0 on rank 1's connection"},
+      {"replayed frame", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.seq = 1}); },
+       "heartbeat frame numbered 1, expected 2 (replayed or lost frames)"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto [mesh, raw] = mesh_and_raw();
+    c.act(*raw);
+    const std::string reason = peer_down_reason(*mesh);
+    CHECK(reason.starts_with(c.reason));
+    // Once only, and later sends to it vanish without an error.
+    mesh->send(1, token(1));
+    CHECK(std::holds_alternative<Timeout>(mesh->wait(0.05)));
+  }
+}
+
+TEST_CASE("mesh: a bye is a clean finish, not a PeerDown") {
+  auto [mesh, raw] = mesh_and_raw();
+  raw->send_message(token(5));
+  raw->send(FrameType::bye, {});
+  Event e = mesh->wait(3);
+  REQUIRE(std::holds_alternative<Received>(e));  // what came before the bye still arrives
+  CHECK(raw->hung_up(3));  // the mesh answers the bye by ending its side
+  raw.reset();
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.3)));
+}
+
+TEST_CASE("mesh: a silent peer is down after the silence timeout") {
+  auto [mesh, raw] = mesh_and_raw(0.5);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string reason = peer_down_reason(*mesh);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(reason.starts_with("silent for "));
+  CHECK(reason.find("(heartbeat timeout 0.5 s)") != std::string::npos);
+  CHECK(seconds >= 0.4);
+  CHECK(seconds < 1.5);
+}

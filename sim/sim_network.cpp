@@ -6,63 +6,63 @@
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
+namespace {
+
+void put_detached(s4u::Mailbox* box, void* envelope, int64_t bytes, void (*destroy)(void*)) {
+  box->put_init(envelope, uint64_t(bytes))->detach(destroy);
+}
+
+}  // namespace
 
 SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
-    : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()) {
-  for (size_t r = 0; r < hosts_.size(); ++r) {
-    inboxes_[r].ready = s4u::Semaphore::create(0);
+    : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
+      down_(hosts_.size(), false), air_(hosts_.size()) {
+  for (size_t r = 0; r < hosts_.size(); ++r)
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
-  }
 }
 
-void SimNetwork::start_receiver(int rank) {
-  auto receiver = s4u::Actor::create(fmt::format("rx-{}", rank), hosts_[rank], [this, rank] {
-    auto* mailbox = inboxes_[rank].mailbox;
-    while (true) {
-      std::unique_ptr<Envelope> env;
-      try {
-        env.reset(mailbox->get<Envelope>());
-      } catch (const simgrid::NetworkFailureException&) {
-        continue;  // the sender's host died mid-transfer; its PeerDown comes from fail()
-      }
-      air_[rank].bytes_received += env->bytes;
-      push(rank, Received{env->from, std::move(env->message)}, delivery_delay_s_);
-    }
-  });
-  // The receiver never ends by itself; the simulation ends when the nodes do.
-  receiver->daemonize();
-  inboxes_[rank].mailbox->set_receiver(receiver);
-}
+void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank].mailbox->set_receiver(receiver); }
 
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
-  auto* env = new Envelope{from, bytes, std::move(m)};
-  inboxes_[to].mailbox->put_init(env, uint64_t(bytes))->detach([](void* p) {
-    delete static_cast<Envelope*>(p);
-  });
+  put_detached(inboxes_[to].mailbox, new Envelope{from, bytes, std::move(m), {}}, bytes,
+               [](void* p) { delete static_cast<Envelope*>(p); });
 }
 
 Event SimNetwork::wait(int rank, double timeout_s) {
   auto& box = inboxes_[rank];
-  if (box.ready->acquire_timeout(timeout_s)) return Timeout{};
-  Pending p = std::move(box.events.front());
-  box.events.pop_front();
-  // Every message has the same delay, so waiting for the oldest keeps arrival order.
-  if (const double wait = p.due - s4u::Engine::get_clock(); wait > 0) s4u::this_actor::sleep_for(wait);
-  return std::move(p.event);
+  const double deadline = s4u::Engine::get_clock() + timeout_s;
+  while (true) {
+    if (!box.pending) box.pending = box.mailbox->get_async<Envelope>(&box.landing);
+    const double left = deadline - s4u::Engine::get_clock();
+    try {
+      if (left <= 0 || s4u::Comm::wait_any_for({box.pending}, left) < 0) return Timeout{};
+    } catch (const simgrid::NetworkFailureException&) {
+      box.pending = nullptr;  // the sender died mid-transfer; its PeerDown follows
+      continue;
+    }
+    box.pending = nullptr;
+    std::unique_ptr<Envelope> env(box.landing);
+    if (!env->down_reason.empty()) return PeerDown{env->from, std::move(env->down_reason)};
+    air_[rank].bytes_received += env->bytes;
+    // Every message has the same added delay, so delivering in order keeps it exact.
+    if (delivery_delay_s_ > 0) s4u::this_actor::sleep_for(delivery_delay_s_);
+    return Received{env->from, std::move(env->message)};
+  }
 }
 
 void SimNetwork::fail(int rank, const std::string& reason) {
   if (down_[rank]) return;
   down_[rank] = true;
-  for (int r = 0; r < size(); ++r)
-    if (r != rank && !down_[r]) push(r, PeerDown{rank, reason}, 0);
-}
-
-void SimNetwork::push(int rank, Event&& e, double delay_s) {
-  inboxes_[rank].events.push_back({std::move(e), s4u::Engine::get_clock() + delay_s});
-  inboxes_[rank].ready->release();
+  for (int r = 0; r < size(); ++r) {
+    if (r == rank || down_[r] || !hosts_[r]->is_on()) continue;
+    // Put from the survivor's own host: the notice costs no modelled network time.
+    auto* box = inboxes_[r].mailbox;
+    s4u::Actor::create(fmt::format("peer-down-{}-to-{}", rank, r), hosts_[r], [box, rank, reason] {
+      put_detached(box, new Envelope{rank, 0, Message{}, reason}, 0, [](void* p) { delete static_cast<Envelope*>(p); });
+    });
+  }
 }
 
 }  // namespace ringtmp::sim

@@ -1,10 +1,10 @@
 #pragma once
-// The shared side of the SimGrid backend: one mailbox per rank with a permanent receiver
-// actor, so bytes flow as soon as they are sent (like TCP) instead of waiting for the node
-// to ask; arrived messages and PeerDown events queue per rank behind a semaphore, which
-// the node's recv waits on with its timeout. Everything here runs in simulated actors or
-// in SimGrid's maestro: cooperative, one at a time, so there are no locks.
-#include <deque>
+// The shared side of the SimGrid backend. Each rank has a mailbox whose permanent receiver
+// is that rank's node actor, so bytes flow as soon as they are sent (like TCP) instead of
+// waiting for the node to ask, and arrive in the order they were sent. A PeerDown travels
+// the same way: a zero-byte envelope put into every survivor's mailbox by a short-lived
+// actor on the survivor's own host, so the node waits on one thing only. Everything here
+// runs in simulated actors or in SimGrid's maestro: cooperative, one at a time, no locks.
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,14 +27,15 @@ class SimNetwork {
   int size() const { return int(hosts_.size()); }
   simgrid::s4u::Host* host(int rank) const { return hosts_[rank]; }
 
-  // Starts rank's receiver on its host. Call once per rank, before the simulation runs.
-  void start_receiver(int rank);
+  // `receiver` (rank's node actor, on rank's host) takes rank's messages from now on.
+  void set_receiver(int rank, simgrid::s4u::ActorPtr receiver);
 
   // Non-blocking: the message (an owned copy) travels as `bytes` bytes on the platform.
   // Dropped when `to` is known to be down; lost if either end dies in flight.
   void post(int from, int to, Message&& m, int64_t bytes);
 
-  // The next event for `rank`, or Timeout after timeout_s simulated seconds.
+  // The next event for `rank`, or Timeout after timeout_s simulated seconds. From rank's
+  // receiver actor only.
   Event wait(int rank, double timeout_s);
 
   // `rank` is gone: every other rank gets PeerDown(rank) once; later posts to it drop.
@@ -49,17 +50,13 @@ class SimNetwork {
     int from = 0;
     int64_t bytes = 0;
     Message message;
-  };
-  struct Pending {
-    Event event;
-    double due = 0;  // simulated time at which the node may see it
+    std::string down_reason;  // set: this is PeerDown(from), not a message
   };
   struct Inbox {
-    std::deque<Pending> events;
-    simgrid::s4u::SemaphorePtr ready;  // one token per queued event
     simgrid::s4u::Mailbox* mailbox = nullptr;
+    simgrid::s4u::CommPtr pending;  // the receive in progress, kept across timeouts
+    Envelope* landing = nullptr;    // where `pending` puts its envelope
   };
-  void push(int rank, Event&& e, double delay_s);
 
   std::vector<simgrid::s4u::Host*> hosts_;
   double delivery_delay_s_;

@@ -50,8 +50,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<bool> finished(size_t(plan->size), false);
   for (int r = 0; r < plan->size; ++r) {
-    network.start_receiver(r);
-    s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
+    auto node = s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
       SimTransport transport(network, r, c.timing_only);
       try {
         outcomes[r] = run_node(transport, c, *plan, data.train, progress);
@@ -62,6 +61,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
       if (!outcomes[r].status.ok())
         network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));
     });
+    network.set_receiver(r, node);
   }
   const auto wall_start = std::chrono::steady_clock::now();
   engine->run();

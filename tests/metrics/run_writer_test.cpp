@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <doctest/doctest.h>
@@ -47,10 +48,30 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
   const std::string nodes = read(dir / "nodes.csv");
   CHECK(nodes.rfind("node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv", 0) == 0);
-  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0\n") != std::string::npos);
+  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0,\n") != std::string::npos);  // no energy: empty
   const std::string timeline = read(dir / "timeline.json");
   CHECK(timeline.find("\"traceEvents\"") != std::string::npos);
   CHECK(timeline.find("\"name\":\"busy\",\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":0.000,\"dur\":250000.000") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a loss that does not exist (timing-only) is written as null and an empty cell") {
+  RunResult r;
+  r.config.timing_only = true;
+  r.trace.push_back({1, 0.5, std::numeric_limits<double>::quiet_NaN(), 64});
+  r.samples = 64;
+  r.nodes.push_back({});
+  r.nodes.back().energy_j = 6.4;
+  r.nodes.back().radio_energy_j = 1.5;
+  const auto dir = std::filesystem::temp_directory_path() / "ringtmp-writer-nan-test";
+  REQUIRE(write_run(dir.string(), r).ok());
+  const std::string summary = read(dir / "summary.json");
+  CHECK(summary.find("\"final_loss\": null") != std::string::npos);
+  CHECK(summary.find("\"timing_only\": true") != std::string::npos);
+  CHECK(summary.find("\"energy_per_sample_j\": 0.1") != std::string::npos);
+  CHECK(summary.find("nan") == std::string::npos);
+  CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.5,,64\n");
+  CHECK(read(dir / "nodes.csv").find(",6.4,0,1.5\n") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

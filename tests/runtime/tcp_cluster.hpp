@@ -83,7 +83,7 @@ struct TcpNoWrap {
 struct TcpRun {
   StatusOr<RunResult> result = Status::error("not run");
   std::vector<uint16_t> ports;
-  int64_t payload_bytes = 0, data_wire_bytes = 0;
+  int64_t payload_bytes = 0, data_wire_bytes = 0, control_wire_bytes = 0;  // summed over nodes
 };
 
 // `on_ports(ports, key)` runs once every node listens (before the rendezvous), e.g. to aim a
@@ -132,6 +132,7 @@ TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wr
   for (const auto& n : nodes) {
     run.payload_bytes += n->stats().payload_bytes;
     run.data_wire_bytes += n->stats().data_wire_bytes;
+    run.control_wire_bytes += n->stats().control_wire_bytes;
   }
   run.result = merge_outcomes(c, data, std::move(outcomes), wall, "tcp");
   return run;

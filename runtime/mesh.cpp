@@ -3,6 +3,7 @@
 #include "runtime/mesh.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 
 namespace ringtmp {
@@ -25,6 +26,7 @@ void Mesh::log(const std::string& line) const {
 }
 
 void Mesh::send(int to, Message&& m) {
+  assert(to >= 0 && to < size_ && "send to a rank outside the cluster (or before connect)");
   if (to == rank_) {
     inbox_.push(Received{rank_, std::move(m)});
     return;

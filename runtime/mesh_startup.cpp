@@ -145,12 +145,22 @@ asio::awaitable<void> Mesh::dial(int peer) {
 }
 
 asio::awaitable<void> Mesh::accept_loop() {
+  asio::steady_timer pause(io_);
   while (!closing_) {
     tcp::socket socket(io_);
+    std::string error;
     try {
       co_await acceptor_.async_accept(socket, asio::use_awaitable);
-    } catch (const boost::system::system_error&) {
-      co_return;  // the acceptor was closed
+    } catch (const boost::system::system_error& e) {
+      if (closing_ || e.code() == asio::error::operation_aborted) co_return;  // closed by us
+      error = e.code().message();
+    }
+    if (!error.empty()) {
+      // Out of file descriptors (a flood of strangers) and the like: keep the door, slowly.
+      log(fmt::format("rank {}: accepting a connection failed: {}", rank_, error));
+      pause.expires_after(steady_seconds(0.1));
+      co_await pause.async_wait(asio::use_awaitable);
+      continue;
     }
     if (int(handshaking_.size()) >= opt_.max_pending_handshakes) {
       log(fmt::format("rank {}: dropped a connection: {} handshakes already pending", rank_,

@@ -1,6 +1,7 @@
 // The strategies over real sockets: a 4-node cluster of TcpTransports on loopback (one
 // thread per node) reproduces the in-process transport's loss trace for ring 1f1b, ps bsp
-// and all-reduce, and the connect_cluster entry point reports bad input clearly.
+// and all-reduce; a node reads its peers and key files from disk; framing costs under 2%;
+// connect_cluster reports bad input clearly.
 #include "runtime/tcp_transport.hpp"
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "core/data/synthetic.hpp"
+#include "tests/data/temp_dir.hpp"
 #include "tests/runtime/tcp_cluster.hpp"
 
 using namespace ringtmp;
@@ -83,4 +85,41 @@ TEST_CASE("tcp: framing costs at most 2% on a ring with Fashion-MNIST-sized laye
   const double ratio = double(tcp.data_wire_bytes + tcp.control_wire_bytes) / double(tcp.payload_bytes);
   MESSAGE("wire bytes / payload bytes = ", ratio);
   CHECK(ratio <= 1.02);
+}
+
+TEST_CASE("tcp: a node's inputs from disk: peers file and key file, as `ringtmp node` reads them") {
+  ringtmp::testing::TempDir dir;
+  const ClusterKey key = generate_cluster_key();
+  REQUIRE(write_key_file(dir.file("cluster.key"), key).ok());
+  const RunConfig c = small_cluster_config(StrategyKind::allreduce);
+  const ConfigDigest digest = config_digest(c);
+  std::vector<std::unique_ptr<TcpTransport>> nodes;
+  std::string peers_text = "# allreduce on loopback\n";
+  for (int r = 0; r < c.nodes; ++r) {
+    auto k = load_key_file(dir.file("cluster.key"));
+    REQUIRE(k.ok());
+    auto t = TcpTransport::listen(r, 0, *k, digest, test_net_options());
+    REQUIRE(t.ok());
+    peers_text += fmt::format("127.0.0.1:{}\n", (*t)->port());
+    nodes.push_back(std::move(*t));
+  }
+  std::ofstream(dir.file("peers.txt")) << peers_text;
+  auto peers = load_peers_file(dir.file("peers.txt"));
+  REQUIRE(peers.ok());
+  auto plan = plan_cluster(c, small_data().train.size());
+  REQUIRE(plan.ok());
+  std::vector<NodeOutcome> outcomes(size_t(c.nodes));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < c.nodes; ++r)
+    threads.emplace_back([&, r] {
+      TcpTransport& t = *nodes[size_t(r)];
+      outcomes[size_t(r)].status = t.connect(*peers);
+      if (outcomes[size_t(r)].status.ok()) outcomes[size_t(r)] = run_node(t, c, *plan, small_data().train, {});
+      t.close(outcomes[size_t(r)].status);
+    });
+  for (auto& t : threads) t.join();
+  auto result = merge_outcomes(c, small_data(), std::move(outcomes), 0, "tcp");
+  INFO((result.ok() ? std::string("ok") : result.status().message()));
+  REQUIRE(result.ok());
+  CHECK(result->iterations == c.iterations);
 }

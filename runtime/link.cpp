@@ -57,12 +57,18 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
                                                                double timeout_s) {
   auto self = shared_from_this();
   const bool dialer = side.expected_peer >= 0;
-  auto timed_out = std::make_shared<bool>(false);
+  // The deadline closes the socket, which ends whatever read or write is pending. `over`
+  // keeps an expiry that races with success (already queued when the timer is cancelled)
+  // from closing a link that has just come up.
+  struct Deadline {
+    bool over = false, timed_out = false;
+  };
+  auto d = std::make_shared<Deadline>();
   asio::steady_timer deadline(socket_.get_executor());
   deadline.expires_after(steady_seconds(timeout_s));
-  deadline.async_wait([self, timed_out](boost::system::error_code ec) {
-    if (!ec) {
-      *timed_out = true;
+  deadline.async_wait([self, d](boost::system::error_code ec) {
+    if (!ec && !d->over) {
+      d->timed_out = true;
       self->close();
     }
   });
@@ -122,9 +128,10 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
       close();
       co_return bad;
     }
+    d->over = true;
     co_return std::nullopt;
   } catch (const boost::system::system_error& e) {
-    io_error = *timed_out ? fmt::format("handshake timed out after {:g} s", timeout_s)
+    io_error = d->timed_out ? fmt::format("handshake timed out after {:g} s", timeout_s)
                           : fmt::format("connection lost during the handshake ({})", e.code().message());
   }
   co_return error(HandshakeFailure::io, io_error);

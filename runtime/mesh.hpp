@@ -62,7 +62,7 @@ class Mesh {
   // Errors at once: a peer with another key ("authentication failed"), another config
   // ("config mismatch"), other ranks, a peer that stops during start-up; after the timeout:
   // the peers still missing and why. After an error the mesh is closed and the peers that
-  // had connected are told why (they get PeerDown).
+  // had connected are told why (they get PeerDown). Called once.
   Status connect(const std::vector<PeerAddress>& peers);
 
   // Queues m for `to` (a frame to self goes straight to the inbox). Dropped silently when

@@ -41,6 +41,7 @@ StatusOr<std::unique_ptr<Mesh>> Mesh::listen(int rank, uint16_t port, const Clus
 }
 
 Status Mesh::connect(const std::vector<PeerAddress>& peers) {
+  if (thread_.joinable() || closed_) return Status::errorf("rank {}: connect may be called once", rank_);
   const int n = int(peers.size());
   if (rank_ < 0 || rank_ >= n)
     return Status::errorf("rank {} is not in the peers list (ranks 0..{})", rank_, n - 1);
@@ -190,6 +191,8 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
                          peers_[size_t(claimed)].state == PeerState::waiting;
     if (starting_ && awaited && fatal(bad->kind) && bad->kind != HandshakeFailure::garbage)
       finish_startup(Status::errorf("rank {}: connection from {}: {}", rank_, caller, bad->message));
+    else if (starting_ && awaited)
+      peers_[size_t(claimed)].last_error = bad->message;  // for the timeout's message
     co_return;
   }
   if (peers_[size_t(claimed)].state != PeerState::waiting) {

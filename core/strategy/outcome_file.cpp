@@ -1,0 +1,155 @@
+#include "core/strategy/outcome_file.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace ringtmp {
+namespace {
+
+constexpr char kMagic[4] = {'R', 'T', 'O', '1'};
+
+class Writer {
+ public:
+  template <class T>
+  void pod(T v) {
+    uint8_t b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));  // x86-64 and aarch64 are little-endian
+    out.insert(out.end(), b, b + sizeof(T));
+  }
+  void text(const std::string& s) {
+    pod(uint64_t(s.size()));
+    out.insert(out.end(), s.begin(), s.end());
+  }
+  std::vector<uint8_t> out;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::span<const uint8_t> in) : in_(in) {}
+  template <class T>
+  bool pod(T& v) {
+    if (in_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(&v, in_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  // A count of `each`-byte items, checked against what is left before anyone allocates.
+  bool count(uint64_t& n, size_t each) {
+    return pod(n) && n <= (in_.size() - pos_) / std::max<size_t>(each, 1);
+  }
+  bool text(std::string& s) {
+    uint64_t n = 0;
+    if (!count(n, 1)) return false;
+    s.assign(reinterpret_cast<const char*>(in_.data() + pos_), n);
+    pos_ += n;
+    return true;
+  }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  std::span<const uint8_t> in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
+  Writer w;
+  w.out.assign(kMagic, kMagic + 4);
+  w.pod(uint8_t(o.status.ok()));
+  w.text(o.status.ok() ? "" : o.status.message());
+  w.pod(uint8_t(o.stopped_by_peer));
+  const auto& m = o.metrics;
+  w.pod(int64_t(m.node));
+  w.text(m.role);
+  for (double v : {m.busy_s, m.idle_s, m.send_s}) w.pod(v);
+  for (int64_t v : {m.bytes_sent, m.bytes_recv, m.msgs_sent, m.msgs_recv, m.peak_memory_bytes, m.peak_stash_bytes})
+    w.pod(v);
+  w.pod(uint64_t(o.spans.size()));
+  for (const auto& s : o.spans) {
+    w.pod(int64_t(s.node));
+    w.pod(uint8_t(s.kind));
+    w.pod(s.start);
+    w.pod(s.end);
+  }
+  w.pod(uint8_t(o.spans_truncated));
+  w.pod(uint64_t(o.losses.size()));
+  for (const auto& l : o.losses) {
+    w.pod(l.iteration);
+    w.pod(l.time);
+    w.pod(l.loss_sum);
+    w.pod(l.samples);
+  }
+  w.pod(uint64_t(o.param_offset));
+  w.pod(uint64_t(o.params.size()));
+  for (float v : o.params) w.pod(v);
+  w.pod(uint8_t(o.max_staleness.has_value()));
+  w.pod(o.max_staleness.value_or(0));
+  return std::move(w.out);
+}
+
+StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
+  const auto bad = [](const char* what) { return Status::errorf("not a node outcome: {}", what); };
+  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) return bad("wrong magic or version");
+  Reader r(bytes.subspan(4));
+  NodeOutcome o;
+  uint8_t ok = 0, flag = 0;
+  std::string message;
+  if (!r.pod(ok) || !r.text(message) || !r.pod(flag)) return bad("truncated status");
+  if (!ok) o.status = Status::error(message.empty() ? "failed" : message);
+  o.stopped_by_peer = flag != 0;
+  auto& m = o.metrics;
+  int64_t node = 0;
+  if (!r.pod(node) || !r.text(m.role) || !r.pod(m.busy_s) || !r.pod(m.idle_s) || !r.pod(m.send_s) ||
+      !r.pod(m.bytes_sent) || !r.pod(m.bytes_recv) || !r.pod(m.msgs_sent) || !r.pod(m.msgs_recv) ||
+      !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes))
+    return bad("truncated metrics");
+  m.node = int(node);
+  uint64_t n = 0;
+  if (!r.count(n, 25)) return bad("span count beyond the file");
+  o.spans.resize(n);
+  for (auto& s : o.spans) {
+    int64_t sn = 0;
+    uint8_t kind = 0;
+    if (!r.pod(sn) || !r.pod(kind) || !r.pod(s.start) || !r.pod(s.end) || kind > 2) return bad("bad span");
+    s.node = int(sn);
+    s.kind = SpanKind(kind);
+  }
+  if (!r.pod(flag)) return bad("truncated");
+  o.spans_truncated = flag != 0;
+  if (!r.count(n, 32)) return bad("loss count beyond the file");
+  o.losses.resize(n);
+  for (auto& l : o.losses)
+    if (!r.pod(l.iteration) || !r.pod(l.time) || !r.pod(l.loss_sum) || !r.pod(l.samples)) return bad("bad loss");
+  uint64_t offset = 0;
+  if (!r.pod(offset) || !r.count(n, sizeof(float))) return bad("parameter count beyond the file");
+  o.param_offset = size_t(offset);
+  o.params.resize(n);
+  for (auto& v : o.params) r.pod(v);
+  int64_t staleness = 0;
+  if (!r.pod(flag) || !r.pod(staleness)) return bad("truncated staleness");
+  if (flag) o.max_staleness = staleness;
+  if (!r.done()) return bad("trailing bytes");
+  return o;
+}
+
+Status write_outcome_file(const std::string& path, const NodeOutcome& o) {
+  const auto bytes = encode_outcome(o);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  f.close();
+  if (!f) return Status::errorf("{}: cannot write the node's outcome", path);
+  return {};
+}
+
+StatusOr<NodeOutcome> read_outcome_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::errorf("{}: cannot open the node's outcome", path);
+  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  auto o = decode_outcome(bytes);
+  if (!o.ok()) return Status::errorf("{}: {}", path, o.status().message());
+  return o;
+}
+
+}  // namespace ringtmp

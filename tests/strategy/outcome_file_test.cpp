@@ -1,0 +1,75 @@
+// Node outcomes survive the trip through a file exactly, and a damaged file is an error,
+// never a crash or a huge allocation.
+#include "core/strategy/outcome_file.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ringtmp;
+
+namespace {
+
+NodeOutcome sample() {
+  NodeOutcome o;
+  o.status = Status::error("node 2: peer 1 is down");
+  o.stopped_by_peer = true;
+  o.metrics.node = 2;
+  o.metrics.role = "stage";
+  o.metrics.busy_s = 1.25;
+  o.metrics.idle_s = 0.5;
+  o.metrics.bytes_sent = 123456789012;
+  o.metrics.msgs_recv = 42;
+  o.metrics.peak_stash_bytes = 7;
+  o.spans = {{2, SpanKind::idle, 0.1, 0.2}, {2, SpanKind::busy, 0.2, 0.7}};
+  o.losses = {{1, 0.7, 12.5, 64}, {2, 1.4, 11.0, 64}};
+  o.param_offset = 100;
+  o.params.assign({1.5f, -2.25f, 3e-8f});
+  o.max_staleness = 3;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a node outcome round-trips through its encoding") {
+  const NodeOutcome o = sample();
+  auto back = decode_outcome(encode_outcome(o));
+  REQUIRE(back.ok());
+  CHECK(back->status.message() == o.status.message());
+  CHECK(back->stopped_by_peer);
+  CHECK(back->metrics.node == 2);
+  CHECK(back->metrics.role == "stage");
+  CHECK(back->metrics.busy_s == 1.25);
+  CHECK(back->metrics.bytes_sent == 123456789012);
+  CHECK(back->metrics.msgs_recv == 42);
+  CHECK(back->metrics.peak_stash_bytes == 7);
+  REQUIRE(back->spans.size() == 2);
+  CHECK(back->spans[1].kind == SpanKind::busy);
+  CHECK(back->spans[1].end == 0.7);
+  REQUIRE(back->losses.size() == 2);
+  CHECK(back->losses[1].loss_sum == 11.0);
+  CHECK(back->param_offset == 100);
+  CHECK(std::vector<float>(back->params.begin(), back->params.end()) == std::vector<float>{1.5f, -2.25f, 3e-8f});
+  CHECK(back->max_staleness == 3);
+
+  NodeOutcome fine;
+  auto ok = decode_outcome(encode_outcome(fine));
+  REQUIRE(ok.ok());
+  CHECK(ok->status.ok());
+  CHECK_FALSE(ok->max_staleness.has_value());
+}
+
+TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
+  const auto bytes = encode_outcome(sample());
+  for (size_t n = 0; n < bytes.size(); ++n)
+    CHECK_FALSE(decode_outcome(std::span(bytes.data(), n)).ok());
+  auto longer = bytes;
+  longer.push_back(0);
+  CHECK(decode_outcome(longer).status().message().find("trailing bytes") != std::string::npos);
+  auto magic = bytes;
+  magic[3] = '9';
+  CHECK(decode_outcome(magic).status().message().find("magic") != std::string::npos);
+  // A span count of 2^60: refused before allocating.
+  auto huge = encode_outcome(NodeOutcome{});
+  const size_t spans_at = 4 + 1 + 8 + 1 + 8 + 8 + 3 * 8 + 6 * 8;
+  for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
+  CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
+}

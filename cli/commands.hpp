@@ -8,5 +8,7 @@ namespace ringtmp::cli {
 int train_command(const std::vector<std::string>& args);
 int sim_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
+int node_command(const std::vector<std::string>& args);
+int launch_command(const std::vector<std::string>& args);
 
 }  // namespace ringtmp::cli

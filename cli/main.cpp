@@ -19,8 +19,8 @@ void print_usage() {
       "Commands:\n"
       "  train      train with any strategy (local, or ring/ps/allreduce in-process)\n"
       "  sim        the same run on simulated devices and networks (SimGrid)\n"
-      "  launch     N runtime nodes on this machine         (not in this build yet)\n"
-      "  node       one runtime node on a real device       (not in this build yet)\n"
+      "  launch     N runtime nodes on this machine (TCP on loopback), merged into one run\n"
+      "  node       one runtime node on a real device (peers file, cluster key)\n"
       "  validate   the same config in sim and runtime      (not in this build yet)\n"
       "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
   if (command == "train") return ringtmp::cli::train_command(args);
   if (command == "sim") return ringtmp::cli::sim_command(args);
   if (command == "calibrate") return ringtmp::cli::calibrate_command(args);
-  for (const char* planned : {"launch", "node", "validate", "figures"}) {
+  if (command == "node") return ringtmp::cli::node_command(args);
+  if (command == "launch") return ringtmp::cli::launch_command(args);
+  for (const char* planned : {"validate", "figures"}) {
     if (command == planned) {
       fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
                  command);

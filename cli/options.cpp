@@ -129,10 +129,12 @@ Status assign_options(const po::variables_map& vm, RunConfig& c) {
 
 }  // namespace
 
-StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args) {
+StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
+                                    const std::vector<ExtraFlag>& extra) {
   po::options_description general("General");
   general.add_options()("help,h", "show this help")(
       "config", po::value<std::string>(), "INI file of run options (flags win over it)");
+  for (const auto& f : extra) general.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
   po::options_description all = run_options();
   po::options_description visible(fmt::format("Usage: ringtmp {} [options]", command));
   visible.add(general).add(all);
@@ -172,8 +174,45 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
       return Status::errorf("config file {}: {}", path, s.message());
   }
   if (auto s = assign_options(cli, parsed.config); !s.ok()) return s;
+  for (const auto& f : extra)
+    if (cli.count(f.name)) parsed.extra[f.name] = cli[f.name].as<std::string>();
   if (auto s = parsed.config.validate(); !s.ok()) return s;
   return parsed;
+}
+
+std::string config_ini(const RunConfig& c) {
+  std::string s = "# written by ringtmp: the run's whole configuration\n";
+  auto put = [&](const char* key, const auto& v) { s += fmt::format("{} = {}\n", key, v); };
+  put("strategy", to_string(c.strategy));
+  put("schedule", to_string(c.schedule));
+  put("ps-mode", to_string(c.ps_mode));
+  put("staleness", c.staleness);
+  put("servers", c.servers);
+  put("nodes", c.nodes);
+  put("shard", to_string(c.shard));
+  put("layers", join_ints(c.layers));
+  put("activation", to_string(c.activation));
+  put("batch", c.batch);
+  put("microbatches", c.microbatches);
+  put("lr", c.lr);
+  put("momentum", c.momentum);
+  put("weight-decay", c.weight_decay);
+  put("epochs", c.epochs);
+  put("iterations", c.iterations);
+  put("eval-every", c.eval_every);
+  put("seed", c.seed);
+  put("dataset", to_string(c.dataset));
+  put("data-dir", c.data_dir);
+  put("synthetic-train", c.synthetic_train);
+  put("synthetic-test", c.synthetic_test);
+  put("peer-timeout", c.peer_timeout);
+  put("device", c.device);
+  put("network", c.network);
+  if (!c.platform.empty()) put("platform", c.platform);
+  put("timing-only", c.timing_only ? "true" : "false");
+  if (!c.faults.empty()) put("faults", c.faults);
+  if (!c.out.empty()) put("out", c.out);
+  return s;
 }
 
 }  // namespace ringtmp::cli

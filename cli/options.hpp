@@ -1,6 +1,7 @@
 #pragma once
 // Command-line and INI parsing into the typed RunConfig. Every flag is also an INI key of
 // the same name (without the dashes); flags win over the file.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,20 @@ struct ParsedArgs {
   RunConfig config;
   bool help = false;
   std::string help_text;
+  std::map<std::string, std::string> extra;  // the command's own flags that were given
+};
+
+// A flag of one command only (command line, not INI): name and help text.
+struct ExtraFlag {
+  std::string name, help;
 };
 
 // args: the words after the subcommand. An error names the flag, key or file at fault.
-StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args);
+StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
+                                    const std::vector<ExtraFlag>& extra = {});
+
+// The config as an INI file parse_run_args reads back to the same RunConfig (every key;
+// numbers in round-trip form): how `launch` hands its exact config to its nodes.
+std::string config_ini(const RunConfig& c);
 
 }  // namespace ringtmp::cli

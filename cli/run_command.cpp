@@ -11,7 +11,6 @@
 #include "core/model/model.hpp"
 
 namespace ringtmp::cli {
-namespace {
 
 std::string default_run_folder(const RunConfig& c) {
   const std::time_t t = std::time(nullptr);
@@ -36,10 +35,9 @@ void print_result(const RunResult& run) {
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
                run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
   if (auto e = run.energy_joules())
-    fmt::print("energy {:.1f} J in all, {:.4f} J per training sample\n", *e, run.energy_per_sample().value_or(0));
+    fmt::print("energy {:.1f} J in all, {:.4f} J per training sample{}\n", *e, run.energy_per_sample().value_or(0),
+               run.energy_is_estimate ? " (estimate: the device profiles' power model)" : "");
 }
-
-}  // namespace
 
 std::string describe_strategy(const RunConfig& c) {
   switch (c.strategy) {

@@ -23,4 +23,10 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
 
 std::string describe_strategy(const RunConfig& c);
 
+// The closing lines of a run: iterations, time, loss and accuracy, idle, traffic, energy.
+void print_result(const RunResult& run);
+
+// results/runs/<strategy>-<time>
+std::string default_run_folder(const RunConfig& c);
+
 }  // namespace ringtmp::cli

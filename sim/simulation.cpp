@@ -11,7 +11,7 @@
 #include "core/strategy/cluster.hpp"
 #include "sim/fault_schedule.hpp"
 #include "sim/platform.hpp"
-#include "sim/radio_energy.hpp"
+#include "core/platform/energy_model.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/sim_transport.hpp"
 

@@ -53,6 +53,7 @@ struct RunResult {
   int64_t samples = 0;
   double wall_seconds = 0;
   std::optional<double> sim_seconds;
+  bool energy_is_estimate = false;  // runtime: the device profiles' power model, not a meter
   std::string platform;             // sim: what was simulated, e.g. "8 x pi4b on wifi-n (1 access point)"
   std::vector<NodeMetrics> nodes;
   std::vector<IterationRecord> trace;

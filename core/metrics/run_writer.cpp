@@ -99,7 +99,7 @@ std::string summary_json(const RunResult& run) {
       "  \"wall_seconds\": {},\n  \"sim_seconds\": {},\n"
       "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
       "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"energy_joules\": {},\n"
-      "  \"energy_per_sample_j\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
+      "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
       "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n  \"evaluations\": [{}]\n}}\n",
       quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? quote(to_string(c.schedule)) : "null",
@@ -109,7 +109,7 @@ std::string summary_json(const RunResult& run) {
       num(run.wall_seconds), or_null(run.sim_seconds), num(run.final_loss()),
       or_null(run.test_accuracy()), num(run.idle_fraction()),
       per_node ? fmt::format("{}", run.bytes_sent_total()) : "null", run.peak_memory_bytes_max(),
-      or_null(run.energy_joules()), or_null(run.energy_per_sample()),
+      or_null(run.energy_joules()), or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
       run.platform.empty() ? "null" : quote(run.platform), c.timing_only ? "true" : "false",
       or_null(run.max_staleness),
       run.timeline_truncated ? "true" : "false", evals);

@@ -84,7 +84,7 @@ grep -q "ringtmp" "$OUT" || fail "--version printed no version"
 expect_exit 0 "--help" -- --help
 expect_exit 2 "no arguments" --
 expect_error 2 "unknown command" "frobnicate" -- frobnicate
-expect_error 2 "planned command not in this build" "launch" -- launch
+expect_error 2 "planned command not in this build" "validate" -- validate
 expect_exit 0 "train --help" -- train --help
 grep -qF -- "--batch" "$OUT" || fail "train --help does not list --batch"
 
@@ -206,6 +206,56 @@ expect_exit 0 "sim --device with the calibrated profile" -- \
   sim "${SIM[@]}" --device "$TMP/host.ini" --out "$TMP/host-run"
 expect_error 1 "calibrate --out into a missing folder" "$TMP/no/such/host.ini" -- \
   calibrate --dataset synthetic --layers 8,16,3 --out "$TMP/no/such/host.ini"
+
+echo "== node and launch (TCP on loopback)"
+RT=(--dataset synthetic --layers 8,16,16,3 --batch 16 --iterations 8 --synthetic-train 256 --synthetic-test 16
+    --nodes 2 --microbatches 2)
+expect_error 2 "launch without --local" "--local" -- launch "${RT[@]}" --strategy ring
+expect_error 2 "launch --local 3 for a 2-node ring" "needs 2" -- launch "${RT[@]}" --strategy ring --local 3
+expect_error 2 "launch --local abc" "local" -- launch "${RT[@]}" --strategy ring --local abc
+expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+expect_error 2 "node without --rank" "--rank" -- node "${RT[@]}" --strategy ring --peers x --key-file y
+printf '127.0.0.1:5001\nnot-an-address\n' >"$TMP/bad-peers.txt"
+expect_error 2 "node with a bad peers file" "$TMP/bad-peers.txt" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/bad-peers.txt" --key-file "$TMP/absent.key"
+printf '127.0.0.1:5001\n127.0.0.1:5002\n' >"$TMP/peers.txt"
+expect_error 2 "node with a missing key file" "$TMP/absent.key" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
+for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce"; do
+  name=${strategy%% *}
+  local_n=2; [ "$name" = ps ] && local_n=3
+  # shellcheck disable=SC2086
+  expect_exit 0 "launch --local $local_n --strategy $strategy" -- \
+    launch "${RT[@]}" --strategy $strategy --local "$local_n" --out "$TMP/launch-$name"
+  # shellcheck disable=SC2086
+  run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
+  summary_has "$TMP/launch-$name" '"backend": "runtime",'
+  summary_has "$TMP/launch-$name" '"energy_is_estimate": true,'
+  # Same loss trace as in-process, to a relative 1e-5.
+  paste -d, "$TMP/launch-$name/iterations.csv" "$TMP/train-$name/iterations.csv" | tail -n +2 |
+    awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad }' ||
+    fail "launch's loss trace differs from train's"
+done
+# A node killed (SIGKILL) mid-run: the others stop with PeerDown, launch exits 1 naming it.
+CASE="launch: SIGKILL one node mid-run"
+printf '%-60s' "$CASE"
+"$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 \
+  --out "$TMP/killed" >"$OUT" 2>"$ERR" &
+LAUNCH=$!
+for _ in $(seq 1 100); do
+  VICTIM=$(pgrep -f -- "node --config $TMP/killed/nodes/run.ini --rank 1" || true)
+  [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
+  sleep 0.1
+done
+[ -n "$VICTIM" ] || fail "node 1 never started"
+kill -9 "$VICTIM"
+START=$(date +%s)
+wait "$LAUNCH"; RC=$?
+[ "$RC" -eq 1 ] || fail "expected exit code 1"
+[ $(( $(date +%s) - START )) -le 30 ] || fail "the survivors took more than 30 s to stop"
+grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
+grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
+echo "ok (exit $RC)"
 
 echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \

@@ -11,7 +11,7 @@
 #include "core/config.hpp"
 #include "core/data/load_data.hpp"
 #include "sim/platform.hpp"
-#include "sim/radio_energy.hpp"
+#include "core/platform/energy_model.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/simulation.hpp"
 #include "tests/sim/in_child.hpp"
@@ -58,7 +58,7 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
   }
   engine->run();
   const auto& n = *platform->network;
-  return {arrived, sim::radio_use(n, bytes, 0, arrived).tx_s, sim::radio_use(n, 0, bytes, arrived).rx_s};
+  return {arrived, radio_use(n, bytes, 0, arrived).tx_s, radio_use(n, 0, bytes, arrived).rx_s};
 }
 
 struct RunFigures {

@@ -1,17 +1,20 @@
 #pragma once
-// Radio (or NIC) energy of one node: our own accounting, because SimGrid 3.32's wifi energy
-// plugin only logs its total when the link is destroyed and has no per-node getter.
+// The power models of a node, shared by the simulator and the runtime's energy estimate.
+// Radio (or NIC) energy of one node: our own accounting (in sim because SimGrid 3.32's wifi
+// energy plugin only logs its total when the link is destroyed and has no per-node getter).
 // A node's radio transmits for its bytes sent and receives for its bytes received, each at
 // its own link's rate (air time: on a shared medium a byte occupies it for 8/rate seconds
 // whatever the contention), and idles for the rest of the run:
 //   E = tx_w * tx_s + rx_w * rx_s + idle_w * (T - tx_s - rx_s).
 // A test checks the air time against the plugin's own log on a small Wi-Fi case.
+// Device energy (runtime estimate; sim uses SimGrid's host plugin, which computes the same):
+//   E = idle_w * T + (busy_w - idle_w) / cores * busy_s   (a node computes on one core).
 #include <algorithm>
 #include <cstdint>
 
 #include "core/platform/profiles.hpp"
 
-namespace ringtmp::sim {
+namespace ringtmp {
 
 struct RadioUse {
   double tx_s = 0, rx_s = 0, energy_j = 0;
@@ -27,4 +30,8 @@ inline RadioUse radio_use(const NetworkProfile& n, int64_t bytes_sent, int64_t b
   return u;
 }
 
-}  // namespace ringtmp::sim
+inline double device_energy(const DeviceProfile& d, double busy_s, double run_seconds) {
+  return d.idle_w * run_seconds + (d.busy_w - d.idle_w) / double(std::max(d.cores, 1)) * busy_s;
+}
+
+}  // namespace ringtmp

@@ -1,0 +1,255 @@
+// `ringtmp launch --local N`: N runtime nodes on this machine, one `ringtmp node` process
+// each on 127.0.0.1, with a fresh cluster key and peers file; their output is streamed as
+// one view (each line prefixed with its node), and their outcomes are merged into one run
+// folder shaped like sim's. Energy is the device profiles' power model applied to what
+// each node measured (busy and run time, bytes), labelled an estimate.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/run_command.hpp"
+#include "core/data/load_data.hpp"
+#include "core/metrics/run_writer.hpp"
+#include "core/platform/energy_model.hpp"
+#include "core/strategy/cluster.hpp"
+#include "core/strategy/outcome_file.hpp"
+#include "runtime/cluster_key.hpp"
+
+extern char** environ;
+
+namespace ringtmp::cli {
+namespace {
+
+// Free TCP ports on 127.0.0.1, found by binding port 0 (all held until all are known, so
+// they differ; a race with another program after release is possible but unlikely).
+StatusOr<std::vector<int>> free_ports(int n) {
+  std::vector<int> fds, ports;
+  for (int i = 0; i < n; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      for (int f : fds) ::close(f);
+      if (fd >= 0) ::close(fd);
+      return Status::error("cannot find a free TCP port on 127.0.0.1");
+    }
+    fds.push_back(fd);
+    ports.push_back(ntohs(a.sin_port));
+  }
+  for (int f : fds) ::close(f);
+  return ports;
+}
+
+struct Child {
+  pid_t pid = -1;
+  int out = -1;  // read end of its stdout+stderr
+  std::string partial;
+  std::string ended;  // "exited with code 3", "was killed by signal 9 (Killed)"
+};
+
+StatusOr<Child> spawn_node(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (::pipe(fds) != 0) return Status::error("cannot create a pipe for a node");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::vector<char*> words;
+  for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
+  words.push_back(nullptr);
+  Child c;
+  const int err = posix_spawn(&c.pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (err != 0) {
+    ::close(fds[0]);
+    return Status::errorf("cannot start {}: {}", argv[0], std::strerror(err));
+  }
+  c.out = fds[0];
+  return c;
+}
+
+// Forwards every child's lines, prefixed, until all have closed their output; then reaps.
+void stream_and_wait(std::vector<Child>& children) {
+  std::vector<pollfd> fds;
+  for (auto& c : children) fds.push_back({c.out, POLLIN, 0});
+  for (size_t open = children.size(); open > 0;) {
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+    for (size_t k = 0; k < children.size(); ++k) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fds[k].fd, buf, sizeof buf);
+      auto& c = children[k];
+      if (n > 0) c.partial.append(buf, size_t(n));
+      for (size_t nl; (nl = c.partial.find_first_of("\n\r")) != std::string::npos; c.partial.erase(0, nl + 1))
+        if (nl > 0) fmt::print("[node {}] {}\n", k, c.partial.substr(0, nl));
+      if (n <= 0) {
+        if (!c.partial.empty()) fmt::print("[node {}] {}\n", k, c.partial);
+        ::close(fds[k].fd);
+        fds[k].fd = -1;
+        --open;
+      }
+    }
+    std::fflush(stdout);
+  }
+  for (auto& c : children) {
+    int status = 0;
+    ::waitpid(c.pid, &status, 0);
+    c.ended = WIFEXITED(status) ? fmt::format("exited with code {}", WEXITSTATUS(status))
+                                : fmt::format("was killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  }
+}
+
+// The device profiles' power model over what each node measured; nullopt when a profile
+// is missing (then no estimate is written rather than a wrong one).
+bool estimate_energy(const RunConfig& c, RunResult& run) {
+  auto names = expand_device_mix(c.device, int(run.nodes.size()));
+  auto net = load_network_profile(default_platforms_dir(), c.network);
+  if (!names.ok() || !net.ok()) return false;
+  for (size_t r = 0; r < run.nodes.size(); ++r) {
+    auto d = load_device_profile(default_platforms_dir(), (*names)[r]);
+    if (!d.ok()) return false;
+    auto& n = run.nodes[r];
+    const auto radio = radio_use(*net, n.bytes_sent, n.bytes_recv, run.wall_seconds);
+    n.radio_energy_j = radio.energy_j;
+    n.energy_j = device_energy(*d, n.busy_s, run.wall_seconds) + radio.energy_j;
+  }
+  run.energy_is_estimate = true;
+  return true;
+}
+
+}  // namespace
+
+int launch_command(const std::vector<std::string>& args) {
+  auto parsed = parse_run_args("launch", args,
+                               {{"local", "N: start N nodes on this machine (127.0.0.1)"},
+                                {"base-port", "ports P..P+N-1 (default: free ports)"}});
+  auto usage = [](const std::string& message) {
+    fmt::print(stderr, "ringtmp launch: {}\n", message);
+    return 2;
+  };
+  if (!parsed.ok()) return usage(parsed.status().message());
+  if (parsed->help) {
+    fmt::print("{}", parsed->help_text);
+    return 0;
+  }
+  RunConfig c = parsed->config;
+  if (!parsed->extra.count("local")) return usage("--local N is required (nodes on this machine)");
+  int n = 0, base = 0;
+  try {
+    n = std::stoi(parsed->extra["local"]);
+    if (parsed->extra.count("base-port")) base = std::stoi(parsed->extra["base-port"]);
+  } catch (const std::exception&) {
+    return usage("invalid value for --local or --base-port: not a whole number");
+  }
+  if (n < 1 || n > 256) return usage(fmt::format("invalid value for local: {} (1..256)", n));
+  if (base < 0 || base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {}", base));
+  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
+  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
+    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
+  if (c.out.empty()) c.out = default_run_folder(c);
+
+  auto data = load_data(c);
+  if (!data.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", data.status().message());
+    return 1;
+  }
+  auto plan = plan_cluster(c, data->train.size());
+  if (!plan.ok()) return usage(plan.status().message());
+  if (plan->size != n)
+    return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
+                             c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
+
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(c.out) / "nodes";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    fmt::print(stderr, "ringtmp launch: {}: cannot create ({})\n", dir.string(), ec.message());
+    return 1;
+  }
+  std::vector<int> ports;
+  if (base > 0) {
+    for (int k = 0; k < n; ++k) ports.push_back(base + k);
+  } else {
+    auto free = free_ports(n);
+    if (!free.ok()) return usage(free.status().message());
+    ports = *free;
+  }
+  std::ofstream(dir / "peers.txt") << [&] {
+    std::string s = "# written by ringtmp launch: one host:port per node, in rank order\n";
+    for (int p : ports) s += fmt::format("127.0.0.1:{}\n", p);
+    return s;
+  }();
+  if (auto s = write_key_file((dir / "cluster.key").string(), generate_cluster_key()); !s.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
+    return 1;
+  }
+  RunConfig node_config = c;
+  node_config.out = dir.string();
+  std::ofstream(dir / "run.ini") << config_ini(node_config);
+
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  fmt::print("launch {} nodes on 127.0.0.1 (ports {}..{}), {}; nodes' files in {}\n", n, ports.front(),
+             ports.back(), describe_strategy(c), dir.string());
+  std::vector<Child> children;
+  const auto start = std::chrono::steady_clock::now();
+  for (int k = 0; k < n; ++k) {
+    auto child = spawn_node({self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
+                             "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string()});
+    if (!child.ok()) {
+      for (auto& c2 : children) ::kill(c2.pid, SIGTERM);
+      stream_and_wait(children);
+      fmt::print(stderr, "ringtmp launch: {}\n", child.status().message());
+      return 1;
+    }
+    children.push_back(*child);
+  }
+  stream_and_wait(children);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<NodeOutcome> outcomes(static_cast<size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    auto o = read_outcome_file((dir / fmt::format("node-{}.outcome", k)).string());
+    if (o.ok()) {
+      outcomes[k] = std::move(*o);
+    } else {
+      outcomes[k].status = Status::errorf("node {}: {} and left no outcome", k, children[k].ended);
+    }
+  }
+  auto run = merge_outcomes(c, *data, std::move(outcomes), wall, "runtime");
+  if (!run.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", run.status().message());
+    return 1;
+  }
+  // The nodes' clocks start at their rendezvous; the run's length is the slowest node's.
+  run->wall_seconds = 0;
+  for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);
+  estimate_energy(c, *run);
+  if (auto s = write_run(c.out, *run); !s.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
+    return 1;
+  }
+  print_result(*run);
+  fmt::print("run    {}/summary.json\n", c.out);
+  return 0;
+}
+
+}  // namespace ringtmp::cli

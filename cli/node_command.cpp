@@ -1,0 +1,95 @@
+// `ringtmp node`: one runtime node, one process per device. It loads the same config as
+// sim and train, meets its peers (peers file, cluster key), runs its node program over TCP
+// and writes its outcome to OUT/node-<rank>.outcome for whoever merges the run (`launch`).
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress_view.hpp"
+#include "core/data/load_data.hpp"
+#include "core/strategy/cluster.hpp"
+#include "core/strategy/outcome_file.hpp"
+#include "runtime/cluster_key.hpp"
+#include "runtime/config_digest.hpp"
+#include "runtime/peers_file.hpp"
+#include "runtime/tcp_transport.hpp"
+
+namespace ringtmp::cli {
+
+int node_command(const std::vector<std::string>& args) {
+  auto parsed = parse_run_args("node", args,
+                               {{"rank", "this node's rank: its line in the peers file, from 0"},
+                                {"peers", "peers file: one host:port per line, in rank order"},
+                                {"key-file", "the cluster key (64 hex digits; the same file on every node)"}});
+  auto usage = [](const std::string& message) {
+    fmt::print(stderr, "ringtmp node: {}\n", message);
+    return 2;
+  };
+  if (!parsed.ok()) return usage(parsed.status().message());
+  if (parsed->help) {
+    fmt::print("{}", parsed->help_text);
+    return 0;
+  }
+  for (const char* required : {"rank", "peers", "key-file"})
+    if (!parsed->extra.count(required)) return usage(fmt::format("--{} is required", required));
+  const RunConfig& c = parsed->config;
+  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
+  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
+    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
+  int rank = -1;
+  try {
+    size_t used = 0;
+    rank = std::stoi(parsed->extra["rank"], &used);
+    if (used != parsed->extra["rank"].size()) rank = -1;
+  } catch (const std::exception&) {
+  }
+  if (rank < 0) return usage(fmt::format("invalid value for rank: '{}'", parsed->extra["rank"]));
+  auto peers = load_peers_file(parsed->extra["peers"]);
+  if (!peers.ok()) return usage(peers.status().message());
+  auto key = load_key_file(parsed->extra["key-file"]);
+  if (!key.ok()) return usage(key.status().message());
+  const std::string out = c.out.empty() ? "." : c.out;
+
+  auto data = load_data(c);
+  if (!data.ok()) {
+    fmt::print(stderr, "ringtmp node: {}\n", data.status().message());
+    return 1;
+  }
+  auto plan = plan_cluster(c, data->train.size());
+  if (!plan.ok()) return usage(plan.status().message());
+  if (int(peers->size()) != plan->size)
+    return usage(fmt::format("peers file {} lists {} nodes, the config needs {}{}", parsed->extra["peers"],
+                             peers->size(), plan->size,
+                             c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
+  if (rank >= plan->size) return usage(fmt::format("invalid value for rank: {} (the cluster has ranks 0..{})", rank, plan->size - 1));
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+
+  fmt::print("node {} of {}: {}, listening on port {}\n", rank, plan->size, to_string(c.strategy), (*peers)[rank].port);
+  auto transport = connect_cluster(rank, *peers, *key, config_digest(c), NetOptions{});
+  if (!transport.ok()) {
+    fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport.status().message());
+    return 1;
+  }
+  ProgressView view(ProgressView::stdout_is_terminal());
+  const ProgressFn progress = [&](const Progress& p) { view.update(p); };
+  NodeOutcome outcome = run_node(**transport, c, *plan, data->train, progress);
+  view.finish();
+  (*transport)->close(outcome.status);
+  const auto path = (std::filesystem::path(out) / fmt::format("node-{}.outcome", rank)).string();
+  if (auto s = write_outcome_file(path, outcome); !s.ok()) {
+    fmt::print(stderr, "ringtmp node {}: {}\n", rank, s.message());
+    return 1;
+  }
+  if (!outcome.status.ok()) {
+    fmt::print(stderr, "ringtmp node {}: {}\n", rank, outcome.status.message());
+    return 1;
+  }
+  fmt::print("node {} done: busy {:.2f} s, idle {:.2f} s, {} bytes sent; outcome {}\n", rank,
+             outcome.metrics.busy_s, outcome.metrics.idle_s, outcome.metrics.bytes_sent, path);
+  return 0;
+}
+
+}  // namespace ringtmp::cli

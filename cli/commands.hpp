@@ -10,5 +10,6 @@ int sim_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
 int node_command(const std::vector<std::string>& args);
 int launch_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
 
 }  // namespace ringtmp::cli

@@ -21,7 +21,7 @@ void print_usage() {
       "  sim        the same run on simulated devices and networks (SimGrid)\n"
       "  launch     N runtime nodes on this machine (TCP on loopback), merged into one run\n"
       "  node       one runtime node on a real device (peers file, cluster key)\n"
-      "  validate   the same config in sim and runtime      (not in this build yet)\n"
+      "  validate   the same config in sim and runtime, the error per metric (loopback)\n"
       "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
       kVersion);
@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   if (command == "calibrate") return ringtmp::cli::calibrate_command(args);
   if (command == "node") return ringtmp::cli::node_command(args);
   if (command == "launch") return ringtmp::cli::launch_command(args);
-  for (const char* planned : {"validate", "figures"}) {
+  if (command == "validate") return ringtmp::cli::validate_command(args);
+  for (const char* planned : {"figures"}) {
     if (command == planned) {
       fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
                  command);

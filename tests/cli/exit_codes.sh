@@ -84,7 +84,7 @@ grep -q "ringtmp" "$OUT" || fail "--version printed no version"
 expect_exit 0 "--help" -- --help
 expect_exit 2 "no arguments" --
 expect_error 2 "unknown command" "frobnicate" -- frobnicate
-expect_error 2 "planned command not in this build" "validate" -- validate
+expect_error 2 "planned command not in this build" "figures" -- figures
 expect_exit 0 "train --help" -- train --help
 grep -qF -- "--batch" "$OUT" || fail "train --help does not list --batch"
 
@@ -256,6 +256,14 @@ wait "$LAUNCH"; RC=$?
 grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
+
+echo "== validate (sim against runtime on loopback)"
+expect_exit 0 "validate a 2-node ring" -- validate "${RT[@]}" --strategy ring --out "$TMP/validate"
+grep -q '"bytes_per_iteration": {"sim": [0-9.e+]*, "runtime": [0-9.e+]*, "relative_error": 0}' "$TMP/validate/validate.json" ||
+  fail "sim and runtime disagree on bytes per iteration"
+grep -q '"max_loss_difference": 0,' "$TMP/validate/validate.json" || fail "sim and runtime loss traces differ"
+grep -q '"iteration_seconds"' "$TMP/validate/validate.json" || fail "validate.json lacks iteration_seconds"
+expect_error 2 "validate --faults (sim only)" "sim only" -- validate "${RT[@]}" --strategy ring --faults kill:0@1
 
 echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \

@@ -1,0 +1,177 @@
+// `ringtmp validate`: how well does the simulator predict the runtime? Runs one config
+// with `launch --local N` (real TCP on this machine) and with `sim` on the `host` device
+// profile (`ringtmp calibrate`) and the `loopback` network profile, then compares
+// iteration time, idle fraction, bytes per iteration and the loss trace; writes
+// OUT/validate.json and prints a table. Both runs are child processes (one SimGrid engine
+// per process), each with its own run folder under OUT.
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/run_command.hpp"
+#include "core/platform/profiles.hpp"
+
+extern char** environ;
+
+namespace ringtmp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs this binary with `args`, output to `log`; the exit code.
+int run_self(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> words;
+  for (auto& a : argv) words.push_back(a.data());
+  words.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  const int err = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err != 0) return 127;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// One CSV file as rows of name -> text.
+std::vector<std::map<std::string, std::string>> read_csv(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
+    if (!s.empty() && s.back() == ',') out.emplace_back();
+    return out;
+  };
+  if (std::getline(in, line)) header = split(line);
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+struct Figures {
+  double iteration_s = 0, idle_fraction = 0, bytes_per_iteration = 0;
+  std::vector<double> losses;
+};
+
+// From a run folder: steady-state seconds per iteration (first iteration excluded: start-up),
+// mean idle over the run's length, bytes sent per iteration, the loss trace.
+StatusOr<Figures> figures(const fs::path& dir) {
+  const auto iterations = read_csv(dir / "iterations.csv");
+  const auto nodes = read_csv(dir / "nodes.csv");
+  if (iterations.size() < 2 || nodes.empty())
+    return Status::errorf("{}: run folder incomplete (need 2+ iterations)", dir.string());
+  Figures f;
+  const double first = std::stod(iterations.front().at("time")), last = std::stod(iterations.back().at("time"));
+  f.iteration_s = (last - first) / double(iterations.size() - 1);
+  double length = 0, bytes = 0;
+  for (const auto& n : nodes)
+    length = std::max(length, std::stod(n.at("busy_s")) + std::stod(n.at("idle_s")) + std::stod(n.at("send_s")));
+  for (const auto& n : nodes) {
+    f.idle_fraction += std::stod(n.at("idle_s")) / std::max(length, 1e-12) / double(nodes.size());
+    bytes += std::stod(n.at("bytes_sent"));
+  }
+  f.bytes_per_iteration = bytes / double(iterations.size());
+  for (const auto& r : iterations) f.losses.push_back(std::stod(r.at("loss")));
+  return f;
+}
+
+double relative_error(double predicted, double measured) {
+  return std::abs(predicted - measured) / std::max(std::abs(measured), 1e-12);
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  auto parsed = parse_run_args("validate", args);
+  auto usage = [](const std::string& message) {
+    fmt::print(stderr, "ringtmp validate: {}\n", message);
+    return 2;
+  };
+  if (!parsed.ok()) return usage(parsed.status().message());
+  if (parsed->help) {
+    fmt::print("{}", parsed->help_text);
+    return 0;
+  }
+  RunConfig c = parsed->config;
+  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
+  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
+    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
+  if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
+    return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
+  const int ranks = c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
+  if (c.out.empty()) c.out = default_run_folder(c) + "-validate";
+  const fs::path out(c.out);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  c.device = "host";
+  c.network = "loopback";
+  c.out.clear();
+  std::ofstream(out / "run.ini") << config_ini(c);
+  const std::string ini = (out / "run.ini").string();
+
+  fmt::print("validate: {} on this machine, runtime (launch --local {}) vs sim (device host, network loopback)\n",
+             describe_strategy(c), ranks);
+  const int runtime_rc = run_self({"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
+                                   (out / "runtime").string()}, (out / "runtime.log").string());
+  const int sim_rc = run_self({"sim", "--config", ini, "--out", (out / "sim").string()}, (out / "sim.log").string());
+  if (runtime_rc != 0 || sim_rc != 0) {
+    fmt::print(stderr, "ringtmp validate: {} failed (exit {}); see {}\n", runtime_rc != 0 ? "the runtime run" : "the sim run",
+               runtime_rc != 0 ? runtime_rc : sim_rc, (out / (runtime_rc != 0 ? "runtime.log" : "sim.log")).string());
+    return 1;
+  }
+  auto measured = figures(out / "runtime");
+  auto predicted = figures(out / "sim");
+  if (!measured.ok() || !predicted.ok()) {
+    fmt::print(stderr, "ringtmp validate: {}\n", (!measured.ok() ? measured : predicted).status().message());
+    return 1;
+  }
+  double max_loss_diff = 0;
+  for (size_t i = 0; i < std::min(measured->losses.size(), predicted->losses.size()); ++i)
+    max_loss_diff = std::max(max_loss_diff, std::abs(measured->losses[i] - predicted->losses[i]));
+  struct Row {
+    const char* metric;
+    double sim, runtime;
+  };
+  const Row rows[] = {{"iteration_seconds", predicted->iteration_s, measured->iteration_s},
+                      {"idle_fraction", predicted->idle_fraction, measured->idle_fraction},
+                      {"bytes_per_iteration", predicted->bytes_per_iteration, measured->bytes_per_iteration}};
+  std::string json = "{\n";
+  fmt::print("{:<20} {:>14} {:>14} {:>10}\n", "metric", "sim", "runtime", "rel. error");
+  for (const auto& r : rows) {
+    fmt::print("{:<20} {:>14.6g} {:>14.6g} {:>9.1f}%\n", r.metric, r.sim, r.runtime, 100 * relative_error(r.sim, r.runtime));
+    json += fmt::format("  \"{}\": {{\"sim\": {}, \"runtime\": {}, \"relative_error\": {}}},\n", r.metric, r.sim,
+                        r.runtime, relative_error(r.sim, r.runtime));
+  }
+  fmt::print("{:<20} {:>14.3g}\n", "max loss difference", max_loss_diff);
+  json += fmt::format("  \"max_loss_difference\": {},\n  \"ranks\": {},\n  \"sim_run\": \"{}\",\n  \"runtime_run\": \"{}\"\n}}\n",
+                      max_loss_diff, ranks, (out / "sim").string(), (out / "runtime").string());
+  std::ofstream(out / "validate.json") << json;
+  fmt::print("wrote  {}\n", (out / "validate.json").string());
+  return 0;
+}
+
+}  // namespace ringtmp::cli

@@ -138,18 +138,15 @@ bool estimate_energy(const RunConfig& c, RunResult& run) {
 }  // namespace
 
 int launch_command(const std::vector<std::string>& args) {
-  auto parsed = parse_run_args("launch", args,
-                               {{"local", "N: start N nodes on this machine (127.0.0.1)"},
-                                {"base-port", "ports P..P+N-1 (default: free ports)"}});
+  auto parsed_runtime = parse_runtime_args("launch", args,
+                                           {{"local", "N: start N nodes on this machine (127.0.0.1)"},
+                                            {"base-port", "ports P..P+N-1 (default: free ports)"}});
+  if (!parsed_runtime.args) return parsed_runtime.exit_code;
+  auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
     fmt::print(stderr, "ringtmp launch: {}\n", message);
     return 2;
   };
-  if (!parsed.ok()) return usage(parsed.status().message());
-  if (parsed->help) {
-    fmt::print("{}", parsed->help_text);
-    return 0;
-  }
   RunConfig c = parsed->config;
   if (!parsed->extra.count("local")) return usage("--local N is required (nodes on this machine)");
   int n = 0, base = 0;
@@ -161,9 +158,6 @@ int launch_command(const std::vector<std::string>& args) {
   }
   if (n < 1 || n > 256) return usage(fmt::format("invalid value for local: {} (1..256)", n));
   if (base < 0 || base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {}", base));
-  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
-  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
-    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
   if (c.out.empty()) c.out = default_run_folder(c);
 
   auto data = load_data(c);

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
+#include "cli/run_command.hpp"
 #include "core/data/load_data.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
@@ -19,25 +20,19 @@
 namespace ringtmp::cli {
 
 int node_command(const std::vector<std::string>& args) {
-  auto parsed = parse_run_args("node", args,
-                               {{"rank", "this node's rank: its line in the peers file, from 0"},
-                                {"peers", "peers file: one host:port per line, in rank order"},
-                                {"key-file", "the cluster key (64 hex digits; the same file on every node)"}});
+  auto parsed_runtime = parse_runtime_args("node", args,
+                                           {{"rank", "this node's rank: its line in the peers file, from 0"},
+                                            {"peers", "peers file: one host:port per line, in rank order"},
+                                            {"key-file", "the cluster key (64 hex digits; the same file on every node)"}});
+  if (!parsed_runtime.args) return parsed_runtime.exit_code;
+  auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
     fmt::print(stderr, "ringtmp node: {}\n", message);
     return 2;
   };
-  if (!parsed.ok()) return usage(parsed.status().message());
-  if (parsed->help) {
-    fmt::print("{}", parsed->help_text);
-    return 0;
-  }
   for (const char* required : {"rank", "peers", "key-file"})
     if (!parsed->extra.count(required)) return usage(fmt::format("--{} is required", required));
   const RunConfig& c = parsed->config;
-  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
-  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
-    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
   int rank = -1;
   try {
     size_t used = 0;

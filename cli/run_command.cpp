@@ -19,6 +19,28 @@ std::string default_run_folder(const RunConfig& c) {
   return fmt::format("results/runs/{}-{}", to_string(c.strategy), stamp);
 }
 
+RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
+                               const std::vector<ExtraFlag>& extra) {
+  RuntimeArgs r;
+  auto parsed = parse_run_args(command, args, extra);
+  Status error = parsed.ok() ? Status{} : parsed.status();
+  if (error.ok() && parsed->help) {
+    fmt::print("{}", parsed->help_text);
+    return r;
+  }
+  if (error.ok() && parsed->config.strategy == StrategyKind::local)
+    error = Status::error("strategy local has no cluster (choose ring, ps or allreduce)");
+  if (error.ok() && (parsed->config.timing_only || !parsed->config.faults.empty() || !parsed->config.platform.empty()))
+    error = Status::error("--timing-only, --faults and --platform apply to ringtmp sim only");
+  if (!error.ok()) {
+    fmt::print(stderr, "ringtmp {}: {}\n", command, error.message());
+    r.exit_code = 2;
+    return r;
+  }
+  r.args = std::move(*parsed);
+  return r;
+}
+
 void print_result(const RunResult& run) {
   const auto& c = run.config;
   const std::string clock = run.sim_seconds

@@ -2,11 +2,13 @@
 // The shared body of the subcommands that run one training job (`train`, `sim`): parse the
 // flags, load the data, run, write the run folder, print what happened.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/data/dataset.hpp"
 #include "core/metrics/run_result.hpp"
+#include "cli/options.hpp"
 #include "core/strategy/progress.hpp"
 
 namespace ringtmp::cli {
@@ -25,6 +27,16 @@ std::string describe_strategy(const RunConfig& c);
 
 // The closing lines of a run: iterations, time, loss and accuracy, idle, traffic, energy.
 void print_result(const RunResult& run);
+
+// The runtime's commands (node, launch, validate) parse their flags the same way: the
+// parsed args, or the exit code to return now (help shown: 0; a usage or config error,
+// printed as one line: 2). Strategy local and the sim-only flags are refused here.
+struct RuntimeArgs {
+  std::optional<ParsedArgs> args;
+  int exit_code = 0;
+};
+RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
+                               const std::vector<ExtraFlag>& extra = {});
 
 // results/runs/<strategy>-<time>
 std::string default_run_folder(const RunConfig& c);

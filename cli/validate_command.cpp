@@ -106,20 +106,14 @@ double relative_error(double predicted, double measured) {
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
-  auto parsed = parse_run_args("validate", args);
+  auto parsed_runtime = parse_runtime_args("validate", args);
+  if (!parsed_runtime.args) return parsed_runtime.exit_code;
+  auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
     fmt::print(stderr, "ringtmp validate: {}\n", message);
     return 2;
   };
-  if (!parsed.ok()) return usage(parsed.status().message());
-  if (parsed->help) {
-    fmt::print("{}", parsed->help_text);
-    return 0;
-  }
   RunConfig c = parsed->config;
-  if (c.strategy == StrategyKind::local) return usage("strategy local has no cluster (choose ring, ps or allreduce)");
-  if (c.timing_only || !c.faults.empty() || !c.platform.empty())
-    return usage("--timing-only, --faults and --platform apply to ringtmp sim only");
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
   const int ranks = c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;

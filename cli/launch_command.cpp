@@ -11,14 +11,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
 #include "core/data/load_data.hpp"
@@ -75,7 +79,7 @@ StatusOr<Child> spawn_node(const std::vector<std::string>& argv) {
   for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
   words.push_back(nullptr);
   Child c;
-  const int err = posix_spawn(&c.pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
+  const int err = posix_spawnp(&c.pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (err != 0) {
@@ -84,6 +88,18 @@ StatusOr<Child> spawn_node(const std::vector<std::string>& argv) {
   }
   c.out = fds[0];
   return c;
+}
+
+// Ctrl-C or a kill of launch stops the nodes; launch then cleans up (namespaces) and exits.
+std::vector<pid_t> g_children;
+void forward_stop(int) {
+  for (pid_t p : g_children) ::kill(p, SIGTERM);
+}
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = forward_stop;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
 }
 
 // Forwards every child's lines, prefixed, until all have closed their output; then reaps.
@@ -140,7 +156,8 @@ bool estimate_energy(const RunConfig& c, RunResult& run) {
 int launch_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args("launch", args,
                                            {{"local", "N: start N nodes on this machine (127.0.0.1)"},
-                                            {"base-port", "ports P..P+N-1 (default: free ports)"}});
+                                            {"base-port", "ports P..P+N-1 (default: free ports)"},
+                                            {"netns", "root: one network namespace per node, links shaped to --network's bandwidth", "true"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -179,6 +196,21 @@ int launch_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp launch: {}: cannot create ({})\n", dir.string(), ec.message());
     return 1;
   }
+  // --netns: each node in its own namespace at its own address, all on one port.
+  std::unique_ptr<NetnsCluster> netns;
+  std::optional<NetworkProfile> shaped;
+  if (parsed->extra.count("netns") && parsed->extra["netns"] != "false") {
+    auto profile = load_network_profile(default_platforms_dir(), c.network);
+    if (!profile.ok()) return usage(profile.status().message());
+    auto made = NetnsCluster::create(n, profile->bandwidth_bps);
+    if (!made.ok()) {
+      fmt::print(stderr, "ringtmp launch: {}\n", made.status().message());
+      return made.status().message().find("needs root") != std::string::npos ? 2 : 1;
+    }
+    netns = std::move(*made);
+    shaped = *profile;
+    if (base == 0) base = 7000;
+  }
   std::vector<int> ports;
   if (base > 0) {
     for (int k = 0; k < n; ++k) ports.push_back(base + k);
@@ -189,7 +221,7 @@ int launch_command(const std::vector<std::string>& args) {
   }
   std::ofstream(dir / "peers.txt") << [&] {
     std::string s = "# written by ringtmp launch: one host:port per node, in rank order\n";
-    for (int p : ports) s += fmt::format("127.0.0.1:{}\n", p);
+    for (int k = 0; k < n; ++k) s += fmt::format("{}:{}\n", netns ? netns->address(k) : "127.0.0.1", ports[k]);
     return s;
   }();
   if (auto s = write_key_file((dir / "cluster.key").string(), generate_cluster_key()); !s.ok()) {
@@ -201,13 +233,21 @@ int launch_command(const std::vector<std::string>& args) {
   std::ofstream(dir / "run.ini") << config_ini(node_config);
 
   const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-  fmt::print("launch {} nodes on 127.0.0.1 (ports {}..{}), {}; nodes' files in {}\n", n, ports.front(),
-             ports.back(), describe_strategy(c), dir.string());
+  if (netns)
+    fmt::print("launch {} nodes in network namespaces {}n0.., links shaped to {} ({:g} Mbit/s up and down), {}; "
+               "nodes' files in {}\n", n, netns->prefix(), shaped->name, shaped->bandwidth_bps / 1e6, describe_strategy(c),
+               dir.string());
+  else
+    fmt::print("launch {} nodes on 127.0.0.1 (ports {}..{}), {}; nodes' files in {}\n", n, ports.front(),
+               ports.back(), describe_strategy(c), dir.string());
+  install_stop_handlers();
   std::vector<Child> children;
   const auto start = std::chrono::steady_clock::now();
   for (int k = 0; k < n; ++k) {
-    auto child = spawn_node({self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
-                             "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string()});
+    std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
+                                     "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string()};
+    if (netns) argv.insert(argv.begin(), {"ip", "netns", "exec", netns->ns(k)});
+    auto child = spawn_node(argv);
     if (!child.ok()) {
       for (auto& c2 : children) ::kill(c2.pid, SIGTERM);
       stream_and_wait(children);
@@ -215,6 +255,7 @@ int launch_command(const std::vector<std::string>& args) {
       return 1;
     }
     children.push_back(*child);
+    g_children.push_back(children.back().pid);
   }
   stream_and_wait(children);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,6 +278,9 @@ int launch_command(const std::vector<std::string>& args) {
   run->wall_seconds = 0;
   for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);
   estimate_energy(c, *run);
+  if (netns)
+    run->platform = fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name,
+                                shaped->bandwidth_bps / 1e6);
   if (auto s = write_run(c.out, *run); !s.ok()) {
     fmt::print(stderr, "ringtmp launch: {}\n", s.message());
     return 1;

@@ -134,7 +134,11 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
   po::options_description general("General");
   general.add_options()("help,h", "show this help")(
       "config", po::value<std::string>(), "INI file of run options (flags win over it)");
-  for (const auto& f : extra) general.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
+  for (const auto& f : extra) {
+    auto* value = po::value<std::string>();
+    if (!f.implicit.empty()) value->implicit_value(f.implicit);
+    general.add_options()(f.name.c_str(), value, f.help.c_str());
+  }
   po::options_description all = run_options();
   po::options_description visible(fmt::format("Usage: ringtmp {} [options]", command));
   visible.add(general).add(all);

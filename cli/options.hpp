@@ -20,6 +20,7 @@ struct ParsedArgs {
 // A flag of one command only (command line, not INI): name and help text.
 struct ExtraFlag {
   std::string name, help;
+  std::string implicit;  // non-empty: the flag may stand alone and means this value
 };
 
 // args: the words after the subcommand. An error names the flag, key or file at fault.

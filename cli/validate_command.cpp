@@ -106,7 +106,8 @@ double relative_error(double predicted, double measured) {
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
-  auto parsed_runtime = parse_runtime_args("validate", args);
+  auto parsed_runtime = parse_runtime_args(
+      "validate", args, {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -121,17 +122,39 @@ int validate_command(const std::vector<std::string>& args) {
   const fs::path out(c.out);
   std::error_code ec;
   fs::create_directories(out, ec);
+  const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
+  std::string sim_network = "loopback";
+  if (netns) {
+    // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star
+    // through the bridge. The matching simulation is that star at that bandwidth, with the
+    // veth's latency (no netem on this kernel to add the profile's).
+    auto profile = load_network_profile(default_platforms_dir(), c.network);
+    if (!profile.ok()) return usage(profile.status().message());
+    sim_network = (out / fmt::format("netns-{}.ini", profile->name)).string();
+    std::ofstream(sim_network) << fmt::format(
+        "; written by ringtmp validate --netns: the shaped namespace links as the simulator sees them\n"
+        "[network]\ndescription = veth pairs through a bridge, tbf at {0}'s bandwidth\nkind = ethernet\n"
+        "bandwidth_bps = {1}\nbandwidth_bps_source = platforms/networks/{0}.ini (enforced by tbf on both veth ends)\n"
+        "latency_s = 0.00005\nlatency_s_source = assumed: a veth and bridge hop is tens of microseconds (netem "
+        "is absent, so no latency is added)\n"
+        "idle_w = {2}\nidle_w_source = platforms/networks/{0}.ini\ntx_w = {3}\ntx_w_source = platforms/networks/{0}.ini\n"
+        "rx_w = {4}\nrx_w_source = platforms/networks/{0}.ini\n",
+        profile->name, profile->bandwidth_bps, profile->idle_w, profile->tx_w, profile->rx_w);
+  }
+  const std::string runtime_network = c.network;
   c.device = "host";
-  c.network = "loopback";
   c.out.clear();
   std::ofstream(out / "run.ini") << config_ini(c);
   const std::string ini = (out / "run.ini").string();
 
-  fmt::print("validate: {} on this machine, runtime (launch --local {}) vs sim (device host, network loopback)\n",
-             describe_strategy(c), ranks);
-  const int runtime_rc = run_self({"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
-                                   (out / "runtime").string()}, (out / "runtime.log").string());
-  const int sim_rc = run_self({"sim", "--config", ini, "--out", (out / "sim").string()}, (out / "sim.log").string());
+  fmt::print("validate: {} on this machine, runtime (launch --local {}{}) vs sim (device host, network {})\n",
+             describe_strategy(c), ranks, netns ? " --netns, " + runtime_network : "", sim_network);
+  std::vector<std::string> launch = {"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
+                                     (out / "runtime").string()};
+  if (netns) launch.push_back("--netns");
+  const int runtime_rc = run_self(launch, (out / "runtime.log").string());
+  const int sim_rc = run_self({"sim", "--config", ini, "--network", sim_network, "--out", (out / "sim").string()},
+                              (out / "sim.log").string());
   if (runtime_rc != 0 || sim_rc != 0) {
     fmt::print(stderr, "ringtmp validate: {} failed (exit {}); see {}\n", runtime_rc != 0 ? "the runtime run" : "the sim run",
                runtime_rc != 0 ? runtime_rc : sim_rc, (out / (runtime_rc != 0 ? "runtime.log" : "sim.log")).string());

@@ -257,6 +257,33 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
+echo "== launch --netns (network namespaces; root only)"
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tc >/dev/null; then
+  echo "skipped: --netns needs root, ip and tc"
+else
+  leftovers() { { ip netns list; ip -o link show; } | grep -c "rtmp$1" || true; }
+  expect_exit 0 "launch --netns --network wifi-n (2-node ring)" -- \
+    launch "${RT[@]}" --strategy ring --local 2 --netns --network wifi-n --out "$TMP/netns-ok"
+  summary_has "$TMP/netns-ok" '"platform": "2 network namespaces, links shaped to wifi-n (42 Mbit/s) by tbf",'
+  CASE="launch --netns: a node SIGKILLed, namespaces still removed"
+  printf '%-60s' "$CASE"
+  "$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 --netns \
+    --network ethernet-1g --out "$TMP/netns-killed" >"$OUT" 2>"$ERR" &
+  LAUNCH=$!
+  for _ in $(seq 1 100); do
+    VICTIM=$(pgrep -f -- "node --config $TMP/netns-killed/nodes/run.ini --rank 1" || true)
+    [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
+    sleep 0.1
+  done
+  [ -n "$VICTIM" ] || fail "node 1 never started"
+  [ "$(leftovers "$LAUNCH")" -gt 0 ] || fail "no namespaces while running"
+  kill -9 "$VICTIM"
+  wait "$LAUNCH"; RC=$?
+  [ "$RC" -eq 1 ] || fail "expected exit code 1"
+  [ "$(leftovers "$LAUNCH")" -eq 0 ] || fail "namespaces or links left behind: $({ ip netns list; ip -o link show; } | grep "rtmp$LAUNCH")"
+  echo "ok (exit $RC)"
+fi
+
 echo "== validate (sim against runtime on loopback)"
 expect_exit 0 "validate a 2-node ring" -- validate "${RT[@]}" --strategy ring --out "$TMP/validate"
 grep -q '"bytes_per_iteration": {"sim": [0-9.e+]*, "runtime": [0-9.e+]*, "relative_error": 0}' "$TMP/validate/validate.json" ||

@@ -1,0 +1,89 @@
+#include "cli/netns.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+extern char** environ;
+
+
+
+
+
+namespace ringtmp::cli {
+
+Status run_tool(const std::vector<std::string>& argv) {
+  std::vector<char*> words;
+  for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
+  words.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int err = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err != 0) return Status::errorf("cannot run {}: {}", argv[0], std::strerror(err));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return Status::errorf("'{}' failed (exit {})", fmt::join(argv, " "), WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return {};
+}
+
+StatusOr<std::unique_ptr<NetnsCluster>> NetnsCluster::create(int n, double bits_per_s) {
+  if (geteuid() != 0) return Status::error("--netns needs root (it creates network namespaces); skipped");
+  if (n < 1 || n > 250) return Status::errorf("--netns supports 1..250 nodes, not {}", n);
+  std::unique_ptr<NetnsCluster> c(new NetnsCluster);
+  const int pid = int(getpid());
+  c->prefix_ = fmt::format("rtmp{}", pid % 1000000);
+  c->bridge_ = c->prefix_ + "b";
+  const std::string subnet = fmt::format("10.{}.{}", 100 + pid % 100, (pid / 100) % 250);
+  // tbf: a burst of at least one timer tick's worth of bytes, a queue of 50 ms.
+  const std::string rate = fmt::format("{}bit", int64_t(bits_per_s));
+  const std::string burst = fmt::format("{}", std::max<int64_t>(32 * 1024, int64_t(bits_per_s / 8 / 250)));
+  auto shape = [&](const std::vector<std::string>& prefix_words, const std::string& dev) {
+    std::vector<std::string> cmd = prefix_words;
+    for (const auto& w : {"tc", "qdisc", "add", "dev"}) cmd.push_back(w);
+    for (const auto& w : {dev, std::string("root"), std::string("tbf"), std::string("rate"), rate,
+                          std::string("burst"), burst, std::string("latency"), std::string("50ms")})
+      cmd.push_back(w);
+    return run_tool(cmd);
+  };
+  if (auto s = run_tool({"ip", "link", "add", c->bridge_, "type", "bridge"}); !s.ok()) return s;
+  if (auto s = run_tool({"ip", "link", "set", c->bridge_, "up"}); !s.ok()) return s;
+  for (int k = 0; k < n; ++k) {
+    const std::string ns = fmt::format("{}n{}", c->prefix_, k), host_end = fmt::format("{}v{}", c->prefix_, k);
+    const std::string address = fmt::format("{}.{}", subnet, k + 1);
+    c->namespaces_.push_back(ns);
+    for (const auto& cmd : std::vector<std::vector<std::string>>{
+             {"ip", "netns", "add", ns},
+             {"ip", "link", "add", host_end, "type", "veth", "peer", "name", "eth0", "netns", ns},
+             {"ip", "link", "set", host_end, "master", c->bridge_},
+             {"ip", "link", "set", host_end, "up"},
+             {"ip", "netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0"},
+             {"ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up"},
+             {"ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"}})
+      if (auto s = run_tool(cmd); !s.ok()) return s;  // the destructor removes what exists
+    if (auto s = shape({}, host_end); !s.ok()) return s;                        // downlink
+    if (auto s = shape({"ip", "netns", "exec", ns}, "eth0"); !s.ok()) return s;  // uplink
+    c->addresses_.push_back(address);
+  }
+  return c;
+}
+
+NetnsCluster::~NetnsCluster() {
+  // The veth pairs first, by their end out here: a namespace's own teardown is
+  // asynchronous in the kernel, and the pairs would linger for a moment after it.
+  for (size_t k = 0; k < namespaces_.size(); ++k) (void)run_tool({"ip", "link", "del", fmt::format("{}v{}", prefix_, k)});
+  for (const auto& ns : namespaces_) (void)run_tool({"ip", "netns", "del", ns});
+  if (!bridge_.empty()) (void)run_tool({"ip", "link", "del", bridge_});
+}
+
+}  // namespace ringtmp::cli

@@ -1,0 +1,39 @@
+#pragma once
+// Network namespaces for `launch --netns`: one namespace per node, each joined to a bridge
+// by a veth pair whose two ends are shaped with tbf to the network profile's bandwidth
+// (the node's uplink and downlink), so N processes on one machine talk over links as slow
+// as the modelled network. This kernel has no netem: latency cannot be added, the links
+// keep the veth's own (tens of microseconds). Root only. Everything created is removed by
+// the destructor, also after a failed run (the caller must not skip it: no exit() inside).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace ringtmp::cli {
+
+class NetnsCluster {
+ public:
+  // Creates n namespaces shaped to `bits_per_s`. Error (and nothing left behind) when not
+  // root, when `ip`/`tc` fail, or when the names are taken.
+  static StatusOr<std::unique_ptr<NetnsCluster>> create(int n, double bits_per_s);
+  ~NetnsCluster();
+  NetnsCluster(const NetnsCluster&) = delete;
+  NetnsCluster& operator=(const NetnsCluster&) = delete;
+
+  const std::string& ns(int k) const { return namespaces_[k]; }
+  const std::string& address(int k) const { return addresses_[k]; }
+  // Names this process created: "rtmp<pid>..." (tests look for leftovers by this prefix).
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  NetnsCluster() = default;
+  std::string prefix_, bridge_;
+  std::vector<std::string> namespaces_, addresses_;
+};
+
+// Runs a command (no shell), output discarded; error names the command on failure.
+Status run_tool(const std::vector<std::string>& argv);
+
+}  // namespace ringtmp::cli

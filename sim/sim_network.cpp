@@ -26,8 +26,38 @@ void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank]
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
-  put_detached(inboxes_[to].mailbox, new Envelope{from, bytes, std::move(m), {}}, bytes,
-               [](void* p) { delete static_cast<Envelope*>(p); });
+  auto& ch = channel(from, to);
+  ch.queue.emplace_back(new Envelope{from, bytes, std::move(m), {}}, bytes);
+  ch.ready->release();
+}
+
+SimNetwork::Channel& SimNetwork::channel(int from, int to) {
+  auto& slot = inboxes_[from].channels[to];
+  if (slot) return *slot;
+  slot = std::make_unique<Channel>();
+  slot->ready = s4u::Semaphore::create(0);
+  Channel* ch = slot.get();
+  auto* box = inboxes_[to].mailbox;
+  // The sender lives on `from`'s host (it dies with it) and outlives its node, so what the
+  // node sent last still goes out; it is a daemon, so it never keeps the simulation alive.
+  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to] {
+    while (true) {
+      ch->ready->acquire();
+      auto [env, bytes] = ch->queue.front();
+      ch->queue.pop_front();
+      if (down_[to]) {
+        delete env;
+        continue;
+      }
+      try {
+        box->put(env, uint64_t(bytes));
+      } catch (const simgrid::Exception&) {
+        delete env;  // the receiver's host went down: never delivered
+      }
+    }
+  });
+  sender->daemonize();
+  return *ch;
 }
 
 Event SimNetwork::wait(int rank, double timeout_s) {

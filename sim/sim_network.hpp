@@ -1,11 +1,16 @@
 #pragma once
 // The shared side of the SimGrid backend. Each rank has a mailbox whose permanent receiver
 // is that rank's node actor, so bytes flow as soon as they are sent (like TCP) instead of
-// waiting for the node to ask, and arrive in the order they were sent. A PeerDown travels
+// waiting for the node to ask, and arrive in the order they were sent. Messages from one
+// rank to another go one after the other, as on one TCP connection: a sender actor per
+// (from, to) channel puts them in turn (SimGrid would otherwise share the link fairly among
+// them, and a burst's first message would arrive late). A PeerDown travels
 // the same way: a zero-byte envelope put into every survivor's mailbox by a short-lived
 // actor on the survivor's own host, so the node waits on one thing only. Everything here
 // runs in simulated actors or in SimGrid's maestro: cooperative, one at a time, no locks.
+#include <deque>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -52,10 +57,17 @@ class SimNetwork {
     Message message;
     std::string down_reason;  // set: this is PeerDown(from), not a message
   };
+  // Messages from one rank to one destination, waiting for their turn on the wire.
+  struct Channel {
+    std::deque<std::pair<Envelope*, int64_t>> queue;
+    simgrid::s4u::SemaphorePtr ready;  // one token per queued message
+  };
+  Channel& channel(int from, int to);  // created, with its sender actor, on first use
   struct Inbox {
     simgrid::s4u::Mailbox* mailbox = nullptr;
     simgrid::s4u::CommPtr pending;  // the receive in progress, kept across timeouts
     Envelope* landing = nullptr;    // where `pending` puts its envelope
+    std::unordered_map<int, std::unique_ptr<Channel>> channels;  // by destination
   };
 
   std::vector<simgrid::s4u::Host*> hosts_;

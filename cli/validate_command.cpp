@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
 #include "core/platform/profiles.hpp"
@@ -103,11 +104,63 @@ double relative_error(double predicted, double measured) {
   return std::abs(predicted - measured) / std::max(std::abs(measured), 1e-12);
 }
 
+// A number from validate.json: "metric": {"sim": X, "runtime": Y, ...}.
+double json_number(const std::string& text, const std::string& metric, const std::string& key) {
+  const auto at = text.find("\"" + metric + "\"");
+  const auto k = text.find("\"" + key + "\": ", at);
+  if (at == std::string::npos || k == std::string::npos) return std::nan("");
+  return std::strtod(text.c_str() + k + key.size() + 4, nullptr);
+}
+
+// validate for N = 2, 4, 8, each in OUT/nodes-N, then OUT/sweep.csv and OUT/sweep.png.
+int sweep(const RunConfig& c, const fs::path& out, bool netns) {
+  std::string csv = "nodes,sim_iteration_s,runtime_iteration_s,relative_error\n";
+  for (int n : {2, 4, 8}) {
+    RunConfig one = c;
+    one.nodes = n;
+    one.out.clear();
+    const fs::path dir = out / fmt::format("nodes-{}", n);
+    fs::create_directories(dir);
+    std::ofstream(dir / "sweep.ini") << config_ini(one);
+    std::vector<std::string> words = {"validate", "--config", (dir / "sweep.ini").string(), "--out", dir.string()};
+    if (netns) words.push_back("--netns");
+    const int rc = run_self(words, (out / fmt::format("nodes-{}.log", n)).string());
+    std::ifstream in(dir / "validate.json");
+    const std::string json{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (rc != 0 || json.empty()) {
+      fmt::print(stderr, "ringtmp validate: N = {} failed (exit {}); see {}\n", n, rc,
+                 (out / fmt::format("nodes-{}.log", n)).string());
+      return 1;
+    }
+    const double sim = json_number(json, "iteration_seconds", "sim");
+    const double runtime = json_number(json, "iteration_seconds", "runtime");
+    fmt::print("N = {}: iteration time sim {:.4g} s, runtime {:.4g} s, error {:.1f}%\n", n, sim, runtime,
+               100 * relative_error(sim, runtime));
+    csv += fmt::format("{},{},{},{}\n", n, sim, runtime, relative_error(sim, runtime));
+  }
+  std::ofstream(out / "sweep.csv") << csv;
+  std::ofstream(out / "sweep.gp") << fmt::format(
+      "set terminal pngcairo size 640,420 font ',10'\nset output '{0}/sweep.png'\nset datafile separator ','\n"
+      "set title 'Iteration time: simulated vs measured ({1})'\nset xlabel 'nodes'\nset ylabel 'seconds per iteration'\n"
+      "set xtics (2, 4, 8)\nset key bottom right\nset yrange [0:*]\n"
+      "plot '{0}/sweep.csv' every ::1 using 1:2 with linespoints lw 2 title 'sim (predicted)', "
+      "'' every ::1 using 1:3 with linespoints lw 2 title 'runtime (measured)'\n",
+      out.string(), netns ? "network namespaces shaped to " + c.network : "loopback");
+  if (auto s = run_tool({"gnuplot", (out / "sweep.gp").string()}); !s.ok())
+    fmt::print(stderr, "ringtmp validate: no figure ({}); the numbers are in {}\n", s.message(), (out / "sweep.csv").string());
+  else
+    fmt::print("figure {}\n", (out / "sweep.png").string());
+  fmt::print("wrote  {}\n", (out / "sweep.csv").string());
+  return 0;
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args(
-      "validate", args, {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"}});
+      "validate", args,
+      {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"},
+       {"sweep", "validate N = 2, 4, 8 (ring, allreduce: nodes; ps: workers) and plot sim vs runtime", "true"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -123,6 +176,7 @@ int validate_command(const std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(out, ec);
   const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
+  if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns);
   std::string sim_network = "loopback";
   if (netns) {
     // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star

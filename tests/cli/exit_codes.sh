@@ -290,6 +290,10 @@ grep -q '"bytes_per_iteration": {"sim": [0-9.e+]*, "runtime": [0-9.e+]*, "relati
   fail "sim and runtime disagree on bytes per iteration"
 grep -q '"max_loss_difference": 0,' "$TMP/validate/validate.json" || fail "sim and runtime loss traces differ"
 grep -q '"iteration_seconds"' "$TMP/validate/validate.json" || fail "validate.json lacks iteration_seconds"
+expect_exit 0 "validate --sweep (N = 2, 4, 8 on loopback)" -- \
+  validate "${RT[@]/8,16,16,3/8,16,16,16,16,16,16,16,3}" --strategy ring --sweep --out "$TMP/sweep"
+[ "$(wc -l <"$TMP/sweep/sweep.csv")" -eq 4 ] || fail "sweep.csv should hold a header and N = 2, 4, 8"
+[ -s "$TMP/sweep/sweep.png" ] || fail "no sweep figure"
 expect_error 2 "validate --faults (sim only)" "sim only" -- validate "${RT[@]}" --strategy ring --faults kill:0@1
 
 echo "== silently ignored input (must be an error, not a default)"

@@ -6,13 +6,6 @@
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
-namespace {
-
-void put_detached(s4u::Mailbox* box, void* envelope, int64_t bytes, void (*destroy)(void*)) {
-  box->put_init(envelope, uint64_t(bytes))->detach(destroy);
-}
-
-}  // namespace
 
 SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
     : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
@@ -26,8 +19,12 @@ void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank]
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
+  enqueue(from, to, new Envelope{from, bytes, std::move(m), {}});
+}
+
+void SimNetwork::enqueue(int from, int to, Envelope* env) {
   auto& ch = channel(from, to);
-  ch.queue.emplace_back(new Envelope{from, bytes, std::move(m), {}}, bytes);
+  ch.queue.push_back(env);
   ch.ready->release();
 }
 
@@ -43,14 +40,14 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
   auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to] {
     while (true) {
       ch->ready->acquire();
-      auto [env, bytes] = ch->queue.front();
+      Envelope* env = ch->queue.front();
       ch->queue.pop_front();
       if (down_[to]) {
         delete env;
         continue;
       }
       try {
-        box->put(env, uint64_t(bytes));
+        box->put(env, uint64_t(env->bytes));
       } catch (const simgrid::Exception&) {
         delete env;  // the receiver's host went down: never delivered
       }
@@ -87,11 +84,9 @@ void SimNetwork::fail(int rank, const std::string& reason) {
   down_[rank] = true;
   for (int r = 0; r < size(); ++r) {
     if (r == rank || down_[r] || !hosts_[r]->is_on()) continue;
-    // Put from the survivor's own host: the notice costs no modelled network time.
-    auto* box = inboxes_[r].mailbox;
-    s4u::Actor::create(fmt::format("peer-down-{}-to-{}", rank, r), hosts_[r], [box, rank, reason] {
-      put_detached(box, new Envelope{rank, 0, Message{}, reason}, 0, [](void* p) { delete static_cast<Envelope*>(p); });
-    });
+    // Through the survivor's channel to itself: zero bytes put on its own host, so the
+    // notice costs no modelled network time.
+    enqueue(r, r, new Envelope{rank, 0, Message{}, reason});
   }
 }
 

@@ -4,10 +4,10 @@
 // waiting for the node to ask, and arrive in the order they were sent. Messages from one
 // rank to another go one after the other, as on one TCP connection: a sender actor per
 // (from, to) channel puts them in turn (SimGrid would otherwise share the link fairly among
-// them, and a burst's first message would arrive late). A PeerDown travels
-// the same way: a zero-byte envelope put into every survivor's mailbox by a short-lived
-// actor on the survivor's own host, so the node waits on one thing only. Everything here
-// runs in simulated actors or in SimGrid's maestro: cooperative, one at a time, no locks.
+// them, and a burst's first message would arrive late). A PeerDown travels the same way:
+// a zero-byte envelope each survivor's channel to itself puts into its own mailbox, so
+// the node waits on one thing only. Everything here runs in simulated actors or in
+// SimGrid's maestro: cooperative, one at a time, no locks.
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -59,10 +59,11 @@ class SimNetwork {
   };
   // Messages from one rank to one destination, waiting for their turn on the wire.
   struct Channel {
-    std::deque<std::pair<Envelope*, int64_t>> queue;
+    std::deque<Envelope*> queue;  // owned until put
     simgrid::s4u::SemaphorePtr ready;  // one token per queued message
   };
   Channel& channel(int from, int to);  // created, with its sender actor, on first use
+  void enqueue(int from, int to, Envelope* env);
   struct Inbox {
     simgrid::s4u::Mailbox* mailbox = nullptr;
     simgrid::s4u::CommPtr pending;  // the receive in progress, kept across timeouts

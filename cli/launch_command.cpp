@@ -4,17 +4,15 @@
 // folder shaped like sim's. Energy is the device profiles' power model applied to what
 // each node measured (busy and run time, bytes), labelled an estimate.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <signal.h>
 
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -25,14 +23,13 @@
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "cli/subprocess.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/platform/energy_model.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/cluster_key.hpp"
-
-extern char** environ;
 
 namespace ringtmp::cli {
 namespace {
@@ -67,25 +64,18 @@ struct Child {
   std::string ended;  // "exited with code 3", "was killed by signal 9 (Killed)"
 };
 
+// argv with its stdout and stderr on a pipe this process reads.
 StatusOr<Child> spawn_node(const std::vector<std::string>& argv) {
   int fds[2];
-  if (::pipe(fds) != 0) return Status::error("cannot create a pipe for a node");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  std::vector<char*> words;
-  for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
-  words.push_back(nullptr);
-  Child c;
-  const int err = posix_spawnp(&c.pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::error("cannot create a pipe for a node");
+  auto pid = spawn(argv, fds[1]);
   ::close(fds[1]);
-  if (err != 0) {
+  if (!pid.ok()) {
     ::close(fds[0]);
-    return Status::errorf("cannot start {}: {}", argv[0], std::strerror(err));
+    return pid.status();
   }
+  Child c;
+  c.pid = *pid;
   c.out = fds[0];
   return c;
 }
@@ -125,16 +115,11 @@ void stream_and_wait(std::vector<Child>& children) {
     }
     std::fflush(stdout);
   }
-  for (auto& c : children) {
-    int status = 0;
-    ::waitpid(c.pid, &status, 0);
-    c.ended = WIFEXITED(status) ? fmt::format("exited with code {}", WEXITSTATUS(status))
-                                : fmt::format("was killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-  }
+  for (auto& c : children) c.ended = wait_for(c.pid).text;
 }
 
-// The device profiles' power model over what each node measured; nullopt when a profile
-// is missing (then no estimate is written rather than a wrong one).
+// The device profiles' power model over what each node measured; false when a profile is
+// missing (then no estimate is written rather than a wrong one).
 bool estimate_energy(const RunConfig& c, RunResult& run) {
   auto names = expand_device_mix(c.device, int(run.nodes.size()));
   auto net = load_network_profile(default_platforms_dir(), c.network);
@@ -232,7 +217,7 @@ int launch_command(const std::vector<std::string>& args) {
   node_config.out = dir.string();
   std::ofstream(dir / "run.ini") << config_ini(node_config);
 
-  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  const std::string self = self_path();
   if (netns)
     fmt::print("launch {} nodes in network namespaces {}n0.., links shaped to {} ({:g} Mbit/s up and down), {}; "
                "nodes' files in {}\n", n, netns->prefix(), shaped->name, shaped->bandwidth_bps / 1e6, describe_strategy(c),

@@ -1,41 +1,14 @@
 #include "cli/netns.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-extern char** environ;
-
-
-
-
+#include "cli/subprocess.hpp"
 
 namespace ringtmp::cli {
-
-Status run_tool(const std::vector<std::string>& argv) {
-  std::vector<char*> words;
-  for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
-  words.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int err = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) return Status::errorf("cannot run {}: {}", argv[0], std::strerror(err));
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return Status::errorf("'{}' failed (exit {})", fmt::join(argv, " "), WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  return {};
-}
 
 StatusOr<std::unique_ptr<NetnsCluster>> NetnsCluster::create(int n, double bits_per_s) {
   if (geteuid() != 0) return Status::error("--netns needs root (it creates network namespaces); skipped");

@@ -33,7 +33,4 @@ class NetnsCluster {
   std::vector<std::string> namespaces_, addresses_;
 };
 
-// Runs a command (no shell), output discarded; error names the command on failure.
-Status run_tool(const std::vector<std::string>& argv);
-
 }  // namespace ringtmp::cli

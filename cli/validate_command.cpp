@@ -5,9 +5,7 @@
 // OUT/validate.json and prints a table. Both runs are child processes (one SimGrid engine
 // per process), each with its own run folder under OUT.
 #include <fcntl.h>
-#include <spawn.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,12 +16,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "cli/subprocess.hpp"
 #include "core/platform/profiles.hpp"
-
-extern char** environ;
 
 namespace ringtmp::cli {
 namespace {
@@ -32,22 +28,13 @@ namespace fs = std::filesystem;
 
 // Runs this binary with `args`, output to `log`; the exit code.
 int run_self(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe").string()};
+  std::vector<std::string> argv = {self_path()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> words;
-  for (auto& a : argv) words.push_back(a.data());
-  words.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  const int err = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) return 127;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return 127;
+  auto pid = spawn(argv, fd);
+  ::close(fd);
+  return pid.ok() ? wait_for(*pid).code : 127;
 }
 
 // One CSV file as rows of name -> text.

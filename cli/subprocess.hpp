@@ -1,0 +1,29 @@
+#pragma once
+// Child processes for the commands that drive others (launch, validate, --netns): started
+// without a shell, their stdout and stderr both sent to one descriptor.
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace ringtmp::cli {
+
+// Starts argv (argv[0] searched in PATH) with stdout and stderr on `output`. The caller
+// keeps and closes `output`; descriptors opened with O_CLOEXEC stay out of the child.
+StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output);
+
+struct ExitStatus {
+  int code = 0;       // the exit code, or 128 + the signal that killed it
+  std::string text;   // "exited with code 3", "was killed by signal 9 (Killed)"
+};
+ExitStatus wait_for(pid_t pid);
+
+// This executable's path (children of launch and validate are ringtmp itself).
+std::string self_path();
+
+// Runs argv to the end, output discarded; an error naming the command unless it exits 0.
+Status run_tool(const std::vector<std::string>& argv);
+
+}  // namespace ringtmp::cli

@@ -186,36 +186,8 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
 
 std::string config_ini(const RunConfig& c) {
   std::string s = "# written by ringtmp: the run's whole configuration\n";
-  auto put = [&](const char* key, const auto& v) { s += fmt::format("{} = {}\n", key, v); };
-  put("strategy", to_string(c.strategy));
-  put("schedule", to_string(c.schedule));
-  put("ps-mode", to_string(c.ps_mode));
-  put("staleness", c.staleness);
-  put("servers", c.servers);
-  put("nodes", c.nodes);
-  put("shard", to_string(c.shard));
-  put("layers", join_ints(c.layers));
-  put("activation", to_string(c.activation));
-  put("batch", c.batch);
-  put("microbatches", c.microbatches);
-  put("lr", c.lr);
-  put("momentum", c.momentum);
-  put("weight-decay", c.weight_decay);
-  put("epochs", c.epochs);
-  put("iterations", c.iterations);
-  put("eval-every", c.eval_every);
-  put("seed", c.seed);
-  put("dataset", to_string(c.dataset));
-  put("data-dir", c.data_dir);
-  put("synthetic-train", c.synthetic_train);
-  put("synthetic-test", c.synthetic_test);
-  put("peer-timeout", c.peer_timeout);
-  put("device", c.device);
-  put("network", c.network);
-  if (!c.platform.empty()) put("platform", c.platform);
-  put("timing-only", c.timing_only ? "true" : "false");
-  if (!c.faults.empty()) put("faults", c.faults);
-  if (!c.out.empty()) put("out", c.out);
+  for (const auto& setting : settings(c))
+    if (!setting.value.empty()) s += fmt::format("{} = {}\n", setting.key, setting.value);
   return s;
 }
 

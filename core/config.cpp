@@ -68,6 +68,41 @@ StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_vie
   return out;
 }
 
+std::vector<Setting> settings(const RunConfig& c) {
+  auto text = [](const auto& v) { return fmt::format("{}", v); };
+  return {
+      {"strategy", text(to_string(c.strategy))},
+      {"schedule", text(to_string(c.schedule))},
+      {"ps-mode", text(to_string(c.ps_mode))},
+      {"staleness", text(c.staleness)},
+      {"servers", text(c.servers)},
+      {"nodes", text(c.nodes)},
+      {"shard", text(to_string(c.shard))},
+      {"layers", join_ints(c.layers)},
+      {"activation", text(to_string(c.activation))},
+      {"batch", text(c.batch)},
+      {"microbatches", text(c.microbatches)},
+      {"lr", text(c.lr)},
+      {"momentum", text(c.momentum)},
+      {"weight-decay", text(c.weight_decay)},
+      {"epochs", text(c.epochs)},
+      {"iterations", text(c.iterations)},
+      {"eval-every", text(c.eval_every)},
+      {"seed", text(c.seed)},
+      {"dataset", text(to_string(c.dataset))},
+      {"synthetic-train", text(c.synthetic_train)},
+      {"synthetic-test", text(c.synthetic_test)},
+      {"data-dir", c.data_dir, false},
+      {"peer-timeout", text(c.peer_timeout), false},
+      {"device", c.device, false},
+      {"network", c.network, false},
+      {"platform", c.platform, false},
+      {"timing-only", c.timing_only ? "true" : "false", false},
+      {"faults", c.faults, false},
+      {"out", c.out, false},
+  };
+}
+
 std::string join_ints(const std::vector<int>& v) { return fmt::format("{}", fmt::join(v, ",")); }
 
 Status RunConfig::validate() const {

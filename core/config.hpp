@@ -77,6 +77,18 @@ struct RunConfig {
   Status validate() const;
 };
 
+// Every setting of a config as its INI key and value text (numbers in shortest round-trip
+// form, so re-reading gives the same value), in one fixed order: what `launch` writes for
+// its nodes and what the runtime's config digest hashes. `computes` marks the settings
+// that change what is computed; the others (where the data lives, timeouts, the platform,
+// the run folder) may differ per device. A field added to RunConfig belongs here.
+struct Setting {
+  std::string_view key;
+  std::string value;
+  bool computes = true;
+};
+std::vector<Setting> settings(const RunConfig& c);
+
 // "784,256,128,10" -> {784,256,128,10}; error names `key` and the bad element.
 StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_view key);
 std::string join_ints(const std::vector<int>& v);

@@ -5,11 +5,11 @@
 // legitimately differ per device: data_dir (where this device keeps the dataset), out (this
 // node's output folder) and peer_timeout (how long this node is willing to wait).
 //
-// The canonical form is text, one "key=value" line per field in a fixed order, floats by
-// their bit pattern (so 0.1 and 0.1000001 differ, and no locale or printing precision can
-// make two different configs equal). A field added to RunConfig is NOT covered until it is
-// listed in canonical_config (config_digest.cpp); listing it changes every digest, which is
-// harmless (all nodes of a run use the same binary).
+// The canonical form is text, one "key=value" line per setting that `computes` in the order
+// of settings() (core/config.hpp), numbers in shortest round-trip form (so 0.1 and
+// 0.1000001 differ, and no locale or printing precision can make two different configs
+// equal). A field added to RunConfig is covered once settings() lists it; that changes
+// every digest, which is harmless (all nodes of a run use the same binary).
 #include <array>
 #include <cstdint>
 #include <string>

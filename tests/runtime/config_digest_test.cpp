@@ -51,5 +51,5 @@ TEST_CASE("digest: per-device fields do not split a cluster") {
   c.out = "/tmp/node3";
   c.peer_timeout = 5;
   CHECK(config_digest(c) == config_digest(RunConfig{}));
-  CHECK(canonical_config(c).starts_with("ringtmp-config-digest-v1\n"));
+  CHECK(canonical_config(c).starts_with("ringtmp-config-digest-v2\n"));
 }

@@ -236,18 +236,25 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
     awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad }' ||
     fail "launch's loss trace differs from train's"
 done
+# long_launch DIR FLAGS...: a 2-node ring that would run for ever, in the background
+# (LAUNCH), returning once node 1 (VICTIM) is up and iterations are reported.
+long_launch() {
+  local dir=$1; shift
+  "$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 "$@" \
+    --out "$dir" >"$OUT" 2>"$ERR" &
+  LAUNCH=$!
+  for _ in $(seq 1 100); do
+    VICTIM=$(pgrep -f -- "node --config $dir/nodes/run.ini --rank 1" || true)
+    [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && return
+    sleep 0.1
+  done
+  fail "node 1 never started"
+}
+
 # A node killed (SIGKILL) mid-run: the others stop with PeerDown, launch exits 1 naming it.
 CASE="launch: SIGKILL one node mid-run"
 printf '%-60s' "$CASE"
-"$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 \
-  --out "$TMP/killed" >"$OUT" 2>"$ERR" &
-LAUNCH=$!
-for _ in $(seq 1 100); do
-  VICTIM=$(pgrep -f -- "node --config $TMP/killed/nodes/run.ini --rank 1" || true)
-  [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
-  sleep 0.1
-done
-[ -n "$VICTIM" ] || fail "node 1 never started"
+long_launch "$TMP/killed"
 kill -9 "$VICTIM"
 START=$(date +%s)
 wait "$LAUNCH"; RC=$?
@@ -267,15 +274,7 @@ else
   summary_has "$TMP/netns-ok" '"platform": "2 network namespaces, links shaped to wifi-n (42 Mbit/s) by tbf",'
   CASE="launch --netns: a node SIGKILLed, namespaces still removed"
   printf '%-60s' "$CASE"
-  "$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 --netns \
-    --network ethernet-1g --out "$TMP/netns-killed" >"$OUT" 2>"$ERR" &
-  LAUNCH=$!
-  for _ in $(seq 1 100); do
-    VICTIM=$(pgrep -f -- "node --config $TMP/netns-killed/nodes/run.ini --rank 1" || true)
-    [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
-    sleep 0.1
-  done
-  [ -n "$VICTIM" ] || fail "node 1 never started"
+  long_launch "$TMP/netns-killed" --netns --network ethernet-1g
   [ "$(leftovers "$LAUNCH")" -gt 0 ] || fail "no namespaces while running"
   kill -9 "$VICTIM"
   wait "$LAUNCH"; RC=$?

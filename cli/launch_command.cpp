@@ -121,16 +121,14 @@ void stream_and_wait(std::vector<Child>& children) {
 // The device profiles' power model over what each node measured; false when a profile is
 // missing (then no estimate is written rather than a wrong one).
 bool estimate_energy(const RunConfig& c, RunResult& run) {
-  auto names = expand_device_mix(c.device, int(run.nodes.size()));
+  auto devices = load_devices(default_platforms_dir(), c.device, int(run.nodes.size()));
   auto net = load_network_profile(default_platforms_dir(), c.network);
-  if (!names.ok() || !net.ok()) return false;
+  if (!devices.ok() || !net.ok()) return false;
   for (size_t r = 0; r < run.nodes.size(); ++r) {
-    auto d = load_device_profile(default_platforms_dir(), (*names)[r]);
-    if (!d.ok()) return false;
     auto& n = run.nodes[r];
     const auto radio = radio_use(*net, n.bytes_sent, n.bytes_recv, run.wall_seconds);
     n.radio_energy_j = radio.energy_j;
-    n.energy_j = device_energy(*d, n.busy_s, run.wall_seconds) + radio.energy_j;
+    n.energy_j = device_energy((*devices)[r], n.busy_s, run.wall_seconds) + radio.energy_j;
   }
   run.energy_is_estimate = true;
   return true;

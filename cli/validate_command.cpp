@@ -157,7 +157,7 @@ int validate_command(const std::vector<std::string>& args) {
   RunConfig c = parsed->config;
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
-  const int ranks = c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
+  const int ranks = cluster_ranks(c);
   if (c.out.empty()) c.out = default_run_folder(c) + "-validate";
   const fs::path out(c.out);
   std::error_code ec;

@@ -77,6 +77,12 @@ struct RunConfig {
   Status validate() const;
 };
 
+// How many ranks (processes, simulated hosts) the config's cluster has: the nodes, plus
+// the servers of a parameter server.
+inline int cluster_ranks(const RunConfig& c) {
+  return c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
+}
+
 // Every setting of a config as its INI key and value text (numbers in shortest round-trip
 // form, so re-reading gives the same value), in one fixed order: what `launch` writes for
 // its nodes and what the runtime's config digest hashes. `computes` marks the settings

@@ -111,18 +111,10 @@ StatusOr<Platform> load_xml(const RunConfig& c, int ranks) {
 
 StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir) {
   if (!c.platform.empty()) return load_xml(c, ranks);
-  auto names = expand_device_mix(c.device, ranks);
-  if (!names.ok()) return names.status();
+  auto devices = load_devices(platforms_dir, c.device, ranks);
+  if (!devices.ok()) return devices.status();
   Platform p;
-  std::map<std::string, DeviceProfile> loaded;
-  for (const auto& name : *names) {
-    if (!loaded.count(name)) {
-      auto d = load_device_profile(platforms_dir, name);
-      if (!d.ok()) return d.status();
-      loaded.emplace(name, *d);
-    }
-    p.devices.push_back(loaded.at(name));
-  }
+  p.devices = std::move(*devices);
   auto net = load_network_profile(platforms_dir, c.network);
   if (!net.ok()) return net.status();
   p.network = *net;
@@ -130,11 +122,11 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   if (net->kind == NetworkKind::wifi) p.delivery_delay_s = 2 * net->latency_s;
   if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
   else build_wifi(*net, p.devices, p.hosts, p.access_points);
-  std::string devices;
-  for (const auto& [name, d] : loaded)
-    devices += fmt::format("{}{} x {}", devices.empty() ? "" : " + ",
-                           std::count(names->begin(), names->end(), name), name);
-  p.description = fmt::format("{} on {}", devices, net->name);
+  std::map<std::string, int> count;  // by name: the description lists them sorted
+  for (const auto& d : p.devices) ++count[d.name];
+  std::string mix;
+  for (const auto& [name, n] : count) mix += fmt::format("{}{} x {}", mix.empty() ? "" : " + ", n, name);
+  p.description = fmt::format("{} on {}", mix, net->name);
   if (p.access_points > 0)
     p.description += fmt::format(" ({} access point{})", p.access_points, p.access_points > 1 ? "s" : "");
   return p;

@@ -19,17 +19,14 @@ namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
 Status check_sim_inputs(const RunConfig& c, const SimOptions& options) {
-  const int ranks = c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
+  const int ranks = cluster_ranks(c);
   if (auto f = parse_fault_schedule(c.faults, ranks); !f.ok()) return f.status();
   if (!c.platform.empty()) {
     if (!std::filesystem::is_regular_file(c.platform))
       return Status::errorf("platform {}: cannot open as a file", c.platform);
     return {};
   }
-  auto names = expand_device_mix(c.device, ranks);
-  if (!names.ok()) return names.status();
-  for (const auto& name : *names)
-    if (auto d = load_device_profile(options.platforms_dir, name); !d.ok()) return d.status();
+  if (auto d = load_devices(options.platforms_dir, c.device, ranks); !d.ok()) return d.status();
   if (auto n = load_network_profile(options.platforms_dir, c.network); !n.ok()) return n.status();
   return {};
 }

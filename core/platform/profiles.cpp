@@ -175,4 +175,22 @@ StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, in
   return out;
 }
 
+StatusOr<std::vector<DeviceProfile>> load_devices(const std::string& platforms_dir, const std::string& spec,
+                                                  int nodes) {
+  auto names = expand_device_mix(spec, nodes);
+  if (!names.ok()) return names.status();
+  std::map<std::string, DeviceProfile> loaded;
+  std::vector<DeviceProfile> devices;
+  for (const auto& name : *names) {
+    auto it = loaded.find(name);
+    if (it == loaded.end()) {
+      auto d = load_device_profile(platforms_dir, name);
+      if (!d.ok()) return d.status();
+      it = loaded.emplace(name, *d).first;
+    }
+    devices.push_back(it->second);
+  }
+  return devices;
+}
+
 }  // namespace ringtmp

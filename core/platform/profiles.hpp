@@ -45,6 +45,10 @@ StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, 
 // The counts of a mix must add up to `nodes`.
 StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes);
 
+// The device of every rank: expand_device_mix, each named profile read once.
+StatusOr<std::vector<DeviceProfile>> load_devices(const std::string& platforms_dir, const std::string& spec,
+                                                  int nodes);
+
 // Profile files available in platforms_dir/<kind> ("devices" or "networks"), sorted.
 std::vector<std::string> list_profiles(const std::string& platforms_dir, const std::string& kind);
 

@@ -91,3 +91,18 @@ TEST_CASE("device mixes expand in rank order and must add up") {
     CHECK(r.status().message().find(why) != std::string::npos);
   }
 }
+
+TEST_CASE("load_devices gives every rank its device's profile") {
+  const std::string dir = default_platforms_dir();
+  auto devices = load_devices(dir, "pi4b*2,pi3b+*1", 3);
+  REQUIRE(devices.ok());
+  REQUIRE(devices->size() == 3);
+  CHECK((*devices)[0].name == "pi4b");
+  CHECK((*devices)[1].name == "pi4b");
+  CHECK((*devices)[2].name == "pi3b+");
+  CHECK((*devices)[2].flops < (*devices)[0].flops);
+  auto unknown = load_devices(dir, "pi4b*1,pi9*2", 3);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().message().find("unknown device profile 'pi9'") != std::string::npos);
+  CHECK_FALSE(load_devices(dir, "pi4b*2", 3).ok());
+}

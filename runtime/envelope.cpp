@@ -10,7 +10,19 @@
 
 namespace ringtmp {
 
-static_assert(crypto_auth_BYTES == kEnvelopeTagBytes && crypto_auth_KEYBYTES == sizeof(MacKey));
+// Which MAC tags a frame depends on the key it is under.
+// - Session frames: a session key is fresh for each connection and each (sender, sequence)
+//   occurs once under it, so the tag is Poly1305 with a one-time key drawn from ChaCha20 at
+//   that nonce (the IETF ChaCha20-Poly1305 AEAD with the frame as associated data and no
+//   plaintext). It runs at 2.7 GB/s here against HMAC-SHA-512-256's 340 MB/s, and the tags
+//   of every data frame are the network thread's main cost on a 2-core host or a Pi.
+// - Hello frames are under the long-lived cluster key, where (sender, 0) recurs on every
+//   connection, so a nonce-based MAC would reuse its one-time key. They keep
+//   HMAC-SHA-512-256, truncated to the tag's 16 bytes.
+static_assert(crypto_aead_chacha20poly1305_ietf_ABYTES == kEnvelopeTagBytes);
+static_assert(crypto_aead_chacha20poly1305_ietf_KEYBYTES == sizeof(MacKey));
+static_assert(crypto_aead_chacha20poly1305_ietf_NPUBBYTES == 12);
+static_assert(crypto_auth_KEYBYTES == sizeof(MacKey) && crypto_auth_BYTES >= kEnvelopeTagBytes);
 
 namespace {
 
@@ -36,13 +48,31 @@ size_t begin(FrameType type, uint32_t sender, uint64_t seq, std::vector<uint8_t>
   return at;
 }
 
+// The tag of `signed_bytes` (a frame's header and body), computed as the comment above says.
+std::array<uint8_t, kEnvelopeTagBytes> tag_of(std::span<const uint8_t> signed_bytes, const MacKey& key) {
+  std::array<uint8_t, kEnvelopeTagBytes> tag;
+  if (FrameType(signed_bytes[3]) == FrameType::hello) {
+    std::array<uint8_t, crypto_auth_BYTES> full;
+    crypto_auth(full.data(), signed_bytes.data(), signed_bytes.size(), key.data());
+    std::copy_n(full.begin(), tag.size(), tag.begin());
+    return tag;
+  }
+  std::array<uint8_t, crypto_aead_chacha20poly1305_ietf_NPUBBYTES> nonce;
+  std::copy_n(signed_bytes.begin() + 4, nonce.size(), nonce.begin());  // sender u32, sequence u64
+  unsigned long long tag_length = 0;
+  uint8_t no_ciphertext[1];  // nothing is encrypted; the argument must not be null
+  crypto_aead_chacha20poly1305_ietf_encrypt_detached(no_ciphertext, tag.data(), &tag_length, nullptr, 0,
+                                                     signed_bytes.data(), signed_bytes.size(), nullptr,
+                                                     nonce.data(), key.data());
+  return tag;
+}
+
 void finish(size_t at, const MacKey& key, std::vector<uint8_t>& out) {
   const size_t body = out.size() - at - kEnvelopeHeaderBytes;
   assert(body <= std::numeric_limits<uint32_t>::max());
   put_u32(out.data() + at + 16, uint32_t(body));
-  const size_t tag_at = out.size();
-  out.resize(tag_at + kEnvelopeTagBytes);
-  crypto_auth(out.data() + tag_at, out.data() + at, tag_at - at, key.data());
+  const auto tag = tag_of(std::span<const uint8_t>(out).subspan(at), key);
+  out.insert(out.end(), tag.begin(), tag.end());
 }
 
 }  // namespace
@@ -118,7 +148,8 @@ void seal_message(const Message& m, uint32_t sender, uint64_t seq, const MacKey&
 bool verify_frame(std::span<const uint8_t> frame, const MacKey& key) {
   if (frame.size() < kEnvelopeOverhead) return false;
   const size_t n = frame.size() - kEnvelopeTagBytes;
-  return crypto_auth_verify(frame.data() + n, frame.data(), n, key.data()) == 0;
+  const auto expected = tag_of(frame.first(n), key);
+  return sodium_memcmp(expected.data(), frame.data() + n, kEnvelopeTagBytes) == 0;
 }
 
 }  // namespace ringtmp

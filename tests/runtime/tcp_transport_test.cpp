@@ -44,7 +44,7 @@ TEST_CASE("tcp: ring 1f1b, ps bsp and all-reduce over loopback reproduce the in-
     CHECK(tcp.result->iterations == 30);
     CHECK(worst_relative_difference(*reference, *tcp.result) <= 1e-5);
     CHECK(tcp.result->backend == "tcp");
-    // Every message went out in one data frame with a 52-byte envelope.
+    // Every message went out in one data frame with a 36-byte envelope.
     int64_t messages = 0, bytes = 0;
     for (const auto& n : tcp.result->nodes) {
       messages += n.msgs_sent;
@@ -73,7 +73,7 @@ TEST_CASE("tcp: connect_cluster checks the rank and reports a port in use") {
 
 TEST_CASE("tcp: framing costs at most 2% on a ring with Fashion-MNIST-sized layers") {
   // Everything on the wire (data frames, handshakes, heartbeats) over the codec bytes of
-  // the messages: the envelope is 52 bytes, an activation block of 16 x 256 floats is 16 KB.
+  // the messages: the envelope is 36 bytes, an activation block of 16 x 256 floats is 16 KB.
   RunConfig c = ringtmp::testing::small_cluster_config(StrategyKind::ring);
   c.layers = {784, 256, 128, 64, 10};
   c.batch = 64;

@@ -13,6 +13,17 @@
 
 namespace ringtmp::cli {
 
+// What the shaped links carry. tbf meters whole Ethernet frames, and each full TCP segment
+// holds MTU - 20 (IP) - 20 (TCP) - 12 (timestamps, on by default in a new namespace) payload
+// bytes in MTU + 14 bytes: the TCP goodput is 1448/1514 = 95.6% of the shaped rate. The
+// simulator's matching network is given this goodput, as the shipped profiles give theirs.
+inline constexpr int kVethMtu = 1500;
+inline constexpr int kTcpPayloadPerFrame = kVethMtu - 20 - 20 - 12;
+inline constexpr int kEthernetFrameBytes = kVethMtu + 14;
+inline double shaped_tcp_goodput_bps(double shaped_bits_per_s) {
+  return shaped_bits_per_s * kTcpPayloadPerFrame / kEthernetFrameBytes;
+}
+
 class NetnsCluster {
  public:
   // Creates n namespaces shaped to `bits_per_s`. Error (and nothing left behind) when not

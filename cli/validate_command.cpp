@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
 #include "cli/subprocess.hpp"
@@ -167,20 +168,22 @@ int validate_command(const std::vector<std::string>& args) {
   std::string sim_network = "loopback";
   if (netns) {
     // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star
-    // through the bridge. The matching simulation is that star at that bandwidth, with the
-    // veth's latency (no netem on this kernel to add the profile's).
+    // through the bridge. The matching simulation is that star at the TCP goodput the
+    // shaping leaves (netns.hpp), with the veth's latency (no netem here to add the profile's).
     auto profile = load_network_profile(default_platforms_dir(), c.network);
     if (!profile.ok()) return usage(profile.status().message());
     sim_network = (out / fmt::format("netns-{}.ini", profile->name)).string();
     std::ofstream(sim_network) << fmt::format(
         "; written by ringtmp validate --netns: the shaped namespace links as the simulator sees them\n"
         "[network]\ndescription = veth pairs through a bridge, tbf at {0}'s bandwidth\nkind = ethernet\n"
-        "bandwidth_bps = {1}\nbandwidth_bps_source = platforms/networks/{0}.ini (enforced by tbf on both veth ends)\n"
+        "bandwidth_bps = {1}\nbandwidth_bps_source = derived: tbf at platforms/networks/{0}.ini's {5:g} bit/s on both veth "
+        "ends meters Ethernet frames; TCP carries {6} payload bytes in each {7}-byte frame\n"
         "latency_s = 0.00005\nlatency_s_source = assumed: a veth and bridge hop is tens of microseconds (netem "
         "is absent, so no latency is added)\n"
         "idle_w = {2}\nidle_w_source = platforms/networks/{0}.ini\ntx_w = {3}\ntx_w_source = platforms/networks/{0}.ini\n"
         "rx_w = {4}\nrx_w_source = platforms/networks/{0}.ini\n",
-        profile->name, profile->bandwidth_bps, profile->idle_w, profile->tx_w, profile->rx_w);
+        profile->name, shaped_tcp_goodput_bps(profile->bandwidth_bps), profile->idle_w, profile->tx_w,
+        profile->rx_w, profile->bandwidth_bps, kTcpPayloadPerFrame, kEthernetFrameBytes);
   }
   const std::string runtime_network = c.network;
   c.device = "host";

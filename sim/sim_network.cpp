@@ -10,8 +10,10 @@ namespace ringtmp::sim {
 SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
     : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
       down_(hosts_.size(), false), air_(hosts_.size()) {
-  for (size_t r = 0; r < hosts_.size(); ++r)
+  for (size_t r = 0; r < hosts_.size(); ++r) {
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
+    egress_.push_back(s4u::Semaphore::create(1));
+  }
 }
 
 void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank].mailbox->set_receiver(receiver); }
@@ -35,22 +37,28 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
   slot->ready = s4u::Semaphore::create(0);
   Channel* ch = slot.get();
   auto* box = inboxes_[to].mailbox;
+  auto egress = egress_[from];
   // The sender lives on `from`'s host (it dies with it) and outlives its node, so what the
   // node sent last still goes out; it is a daemon, so it never keeps the simulation alive.
-  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to] {
+  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to, egress, to_self = from == to] {
     while (true) {
       ch->ready->acquire();
       Envelope* env = ch->queue.front();
       ch->queue.pop_front();
+      const bool whole = !to_self && env->bytes <= kWholeMessageBytes;
+      if (whole) egress->acquire();
+      // Checked after the wait for the link: `to` may have gone down meanwhile, and a put to
+      // a host that is off trips SimGrid's assertions.
       if (down_[to]) {
         delete env;
-        continue;
+      } else {
+        try {
+          box->put(env, uint64_t(env->bytes));
+        } catch (const simgrid::Exception&) {
+          delete env;  // the receiver's host went down: never delivered
+        }
       }
-      try {
-        box->put(env, uint64_t(env->bytes));
-      } catch (const simgrid::Exception&) {
-        delete env;  // the receiver's host went down: never delivered
-      }
+      if (whole) egress->release();
     }
   });
   sender->daemonize();

@@ -101,8 +101,8 @@ double json_number(const std::string& text, const std::string& metric, const std
 }
 
 // validate for N = 2, 4, 8, each in OUT/nodes-N, then OUT/sweep.csv and OUT/sweep.png.
-int sweep(const RunConfig& c, const fs::path& out, bool netns) {
-  std::string csv = "nodes,sim_iteration_s,runtime_iteration_s,relative_error\n";
+int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
+  std::string csv = "nodes,sim_iteration_s,runtime_iteration_s,relative_error,runtime_min_s,runtime_max_s\n";
   for (int n : {2, 4, 8}) {
     RunConfig one = c;
     one.nodes = n;
@@ -112,6 +112,7 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns) {
     std::ofstream(dir / "sweep.ini") << config_ini(one);
     std::vector<std::string> words = {"validate", "--config", (dir / "sweep.ini").string(), "--out", dir.string()};
     if (netns) words.push_back("--netns");
+    words.insert(words.end(), {"--repeats", std::to_string(repeats)});
     const int rc = run_self(words, (out / fmt::format("nodes-{}.log", n)).string());
     std::ifstream in(dir / "validate.json");
     const std::string json{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -124,7 +125,9 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns) {
     const double runtime = json_number(json, "iteration_seconds", "runtime");
     fmt::print("N = {}: iteration time sim {:.4g} s, runtime {:.4g} s, error {:.1f}%\n", n, sim, runtime,
                100 * relative_error(sim, runtime));
-    csv += fmt::format("{},{},{},{}\n", n, sim, runtime, relative_error(sim, runtime));
+    csv += fmt::format("{},{},{},{},{},{}\n", n, sim, runtime, relative_error(sim, runtime),
+                       json_number(json, "runtime_spread", "min_iteration_seconds"),
+                       json_number(json, "runtime_spread", "max_iteration_seconds"));
   }
   std::ofstream(out / "sweep.csv") << csv;
   std::ofstream(out / "sweep.gp") << fmt::format(
@@ -132,7 +135,7 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns) {
       "set title 'Iteration time: simulated vs measured ({1})'\nset xlabel 'nodes'\nset ylabel 'seconds per iteration'\n"
       "set xtics (2, 4, 8)\nset key bottom right\nset yrange [0:*]\n"
       "plot '{0}/sweep.csv' every ::1 using 1:2 with linespoints lw 2 title 'sim (predicted)', "
-      "'' every ::1 using 1:3 with linespoints lw 2 title 'runtime (measured)'\n",
+      "'' every ::1 using 1:3:5:6 with yerrorlines lw 2 title 'runtime (measured: median, min..max of the runs)'\n",
       out.string(), netns ? "network namespaces shaped to " + c.network : "loopback");
   if (auto s = run_tool({"gnuplot", (out / "sweep.gp").string()}); !s.ok())
     fmt::print(stderr, "ringtmp validate: no figure ({}); the numbers are in {}\n", s.message(), (out / "sweep.csv").string());
@@ -148,7 +151,8 @@ int validate_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args(
       "validate", args,
       {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"},
-       {"sweep", "validate N = 2, 4, 8 (ring, allreduce: nodes; ps: workers) and plot sim vs runtime", "true"}});
+       {"sweep", "validate N = 2, 4, 8 (ring, allreduce: nodes; ps: workers) and plot sim vs runtime", "true"},
+       {"repeats", "runtime runs per point (1..20, default 1); the run with the median iteration time is compared", ""}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -156,6 +160,18 @@ int validate_command(const std::vector<std::string>& args) {
     return 2;
   };
   RunConfig c = parsed->config;
+  int repeats = 1;
+  if (parsed->extra.count("repeats")) {
+    const std::string& text = parsed->extra["repeats"];
+    size_t used = 0;
+    try {
+      repeats = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || used == 0 || repeats < 1 || repeats > 20)
+      return usage(fmt::format("invalid value for repeats: '{}' (1..20)", text));
+  }
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
   const int ranks = cluster_ranks(c);
@@ -164,7 +180,7 @@ int validate_command(const std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(out, ec);
   const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
-  if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns);
+  if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns, repeats);
   std::string sim_network = "loopback";
   if (netns) {
     // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star
@@ -193,23 +209,43 @@ int validate_command(const std::vector<std::string>& args) {
 
   fmt::print("validate: {} on this machine, runtime (launch --local {}{}) vs sim (device host, network {})\n",
              describe_strategy(c), ranks, netns ? " --netns, " + runtime_network : "", sim_network);
-  std::vector<std::string> launch = {"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
-                                     (out / "runtime").string()};
-  if (netns) launch.push_back("--netns");
-  const int runtime_rc = run_self(launch, (out / "runtime.log").string());
   const int sim_rc = run_self({"sim", "--config", ini, "--network", sim_network, "--out", (out / "sim").string()},
                               (out / "sim.log").string());
-  if (runtime_rc != 0 || sim_rc != 0) {
-    fmt::print(stderr, "ringtmp validate: {} failed (exit {}); see {}\n", runtime_rc != 0 ? "the runtime run" : "the sim run",
-               runtime_rc != 0 ? runtime_rc : sim_rc, (out / (runtime_rc != 0 ? "runtime.log" : "sim.log")).string());
+  if (sim_rc != 0) {
+    fmt::print(stderr, "ringtmp validate: the sim run failed (exit {}); see {}\n", sim_rc, (out / "sim.log").string());
     return 1;
   }
-  auto measured = figures(out / "runtime");
   auto predicted = figures(out / "sim");
-  if (!measured.ok() || !predicted.ok()) {
-    fmt::print(stderr, "ringtmp validate: {}\n", (!measured.ok() ? measured : predicted).status().message());
+  if (!predicted.ok()) {
+    fmt::print(stderr, "ringtmp validate: {}\n", predicted.status().message());
     return 1;
   }
+  // The runtime is noisy (a shared VM: a few percent between runs), the simulator is not:
+  // with --repeats, the run with the median iteration time stands for the runtime.
+  std::vector<std::pair<Figures, std::string>> runs;
+  for (int r = 1; r <= repeats; ++r) {
+    const std::string name = repeats == 1 ? "runtime" : fmt::format("runtime-{}", r);
+    std::vector<std::string> launch = {"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
+                                       (out / name).string()};
+    if (netns) launch.push_back("--netns");
+    if (const int rc = run_self(launch, (out / (name + ".log")).string()); rc != 0) {
+      fmt::print(stderr, "ringtmp validate: the runtime run failed (exit {}); see {}\n", rc,
+                 (out / (name + ".log")).string());
+      return 1;
+    }
+    auto f = figures(out / name);
+    if (!f.ok()) {
+      fmt::print(stderr, "ringtmp validate: {}\n", f.status().message());
+      return 1;
+    }
+    runs.emplace_back(std::move(*f), name);
+  }
+  std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first.iteration_s < b.first.iteration_s; });
+  const Figures* measured = &runs[runs.size() / 2].first;
+  const std::string runtime_run = (out / runs[runs.size() / 2].second).string();
+  if (repeats > 1)
+    fmt::print("runtime iteration time over {} runs: {:.4g} .. {:.4g} s, median {:.4g} s ({})\n", repeats,
+               runs.front().first.iteration_s, runs.back().first.iteration_s, measured->iteration_s, runtime_run);
   double max_loss_diff = 0;
   for (size_t i = 0; i < std::min(measured->losses.size(), predicted->losses.size()); ++i)
     max_loss_diff = std::max(max_loss_diff, std::abs(measured->losses[i] - predicted->losses[i]));
@@ -228,8 +264,11 @@ int validate_command(const std::vector<std::string>& args) {
                         r.runtime, relative_error(r.sim, r.runtime));
   }
   fmt::print("{:<20} {:>14.3g}\n", "max loss difference", max_loss_diff);
-  json += fmt::format("  \"max_loss_difference\": {},\n  \"ranks\": {},\n  \"sim_run\": \"{}\",\n  \"runtime_run\": \"{}\"\n}}\n",
-                      max_loss_diff, ranks, (out / "sim").string(), (out / "runtime").string());
+  json += fmt::format("  \"max_loss_difference\": {},\n  \"ranks\": {},\n"
+                      "  \"runtime_spread\": {{\"repeats\": {}, \"min_iteration_seconds\": {}, \"max_iteration_seconds\": {}}},\n"
+                      "  \"sim_run\": \"{}\",\n  \"runtime_run\": \"{}\"\n}}\n",
+                      max_loss_diff, ranks, repeats, runs.front().first.iteration_s, runs.back().first.iteration_s,
+                      (out / "sim").string(), runtime_run);
   std::ofstream(out / "validate.json") << json;
   fmt::print("wrote  {}\n", (out / "validate.json").string());
   return 0;

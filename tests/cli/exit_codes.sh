@@ -289,6 +289,12 @@ grep -q '"bytes_per_iteration": {"sim": [0-9.e+]*, "runtime": [0-9.e+]*, "relati
   fail "sim and runtime disagree on bytes per iteration"
 grep -q '"max_loss_difference": 0,' "$TMP/validate/validate.json" || fail "sim and runtime loss traces differ"
 grep -q '"iteration_seconds"' "$TMP/validate/validate.json" || fail "validate.json lacks iteration_seconds"
+expect_exit 0 "validate --repeats 3 (the median runtime run stands)" -- \
+  validate "${RT[@]}" --strategy ring --repeats 3 --out "$TMP/validate-repeats"
+grep -q '"runtime_spread": {"repeats": 3, ' "$TMP/validate-repeats/validate.json" || fail "validate.json lacks the runtime spread"
+grep -q '"runtime_run": ".*/runtime-[123]"' "$TMP/validate-repeats/validate.json" || fail "validate.json names no median run"
+expect_error 2 "validate --repeats 0" "invalid value for repeats: '0'" -- validate "${RT[@]}" --strategy ring --repeats 0
+expect_error 2 "validate --repeats 2x" "invalid value for repeats: '2x'" -- validate "${RT[@]}" --strategy ring --repeats 2x
 expect_exit 0 "validate --sweep (N = 2, 4, 8 on loopback)" -- \
   validate "${RT[@]/8,16,16,3/8,16,16,16,16,16,16,16,3}" --strategy ring --sweep --out "$TMP/sweep"
 [ "$(wc -l <"$TMP/sweep/sweep.csv")" -eq 4 ] || fail "sweep.csv should hold a header and N = 2, 4, 8"

@@ -23,7 +23,10 @@ int node_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args("node", args,
                                            {{"rank", "this node's rank: its line in the peers file, from 0"},
                                             {"peers", "peers file: one host:port per line, in rank order"},
-                                            {"key-file", "the cluster key (64 hex digits; the same file on every node)"}});
+                                            {"key-file", "the cluster key (64 hex digits; the same file on every node)"},
+                                            {"startup-timeout", "seconds for every peer to connect (default 60): start all devices within it"},
+                                            {"silence-timeout", "a peer heard nothing from (heartbeats go every second) for this many "
+                                                                "seconds is down (default 10)"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -33,14 +36,21 @@ int node_command(const std::vector<std::string>& args) {
   for (const char* required : {"rank", "peers", "key-file"})
     if (!parsed->extra.count(required)) return usage(fmt::format("--{} is required", required));
   const RunConfig& c = parsed->config;
-  int rank = -1;
-  try {
-    size_t used = 0;
-    rank = std::stoi(parsed->extra["rank"], &used);
-    if (used != parsed->extra["rank"].size()) rank = -1;
-  } catch (const std::exception&) {
+  auto rank_flag = int_flag("rank", parsed->extra["rank"], 0, 65535);
+  if (!rank_flag.ok()) return usage(rank_flag.status().message());
+  const int rank = *rank_flag;
+  NetOptions net;
+  if (parsed->extra.count("startup-timeout")) {
+    auto t = seconds_flag("startup-timeout", parsed->extra["startup-timeout"], 0.1, 86400);
+    if (!t.ok()) return usage(t.status().message());
+    net.startup_timeout = *t;
   }
-  if (rank < 0) return usage(fmt::format("invalid value for rank: '{}'", parsed->extra["rank"]));
+  if (parsed->extra.count("silence-timeout")) {
+    // Two heartbeat intervals at least: one late heartbeat must not make a peer down.
+    auto t = seconds_flag("silence-timeout", parsed->extra["silence-timeout"], 2 * net.heartbeat_interval, 86400);
+    if (!t.ok()) return usage(t.status().message());
+    net.silence_timeout = *t;
+  }
   auto peers = load_peers_file(parsed->extra["peers"]);
   if (!peers.ok()) return usage(peers.status().message());
   auto key = load_key_file(parsed->extra["key-file"]);
@@ -63,7 +73,7 @@ int node_command(const std::vector<std::string>& args) {
   std::filesystem::create_directories(out, ec);
 
   fmt::print("node {} of {}: {}, listening on port {}\n", rank, plan->size, to_string(c.strategy), (*peers)[rank].port);
-  auto transport = connect_cluster(rank, *peers, *key, config_digest(c), NetOptions{});
+  auto transport = connect_cluster(rank, *peers, *key, config_digest(c), net);
   if (!transport.ok()) {
     fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport.status().message());
     return 1;

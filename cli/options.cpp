@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -182,6 +183,33 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
     if (cli.count(f.name)) parsed.extra[f.name] = cli[f.name].as<std::string>();
   if (auto s = parsed.config.validate(); !s.ok()) return s;
   return parsed;
+}
+
+namespace {
+
+template <class Number>
+StatusOr<Number> number_flag(const std::string& name, const std::string& text, Number low, Number high) {
+  size_t used = 0;
+  Number value{};
+  try {
+    if constexpr (std::is_integral_v<Number>) value = std::stoi(text, &used);
+    else value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(value >= low && value <= high))
+    return Status::errorf("invalid value for {}: '{}' ({}..{})", name, text, low, high);
+  return value;
+}
+
+}  // namespace
+
+StatusOr<int> int_flag(const std::string& name, const std::string& text, int low, int high) {
+  return number_flag(name, text, low, high);
+}
+
+StatusOr<double> seconds_flag(const std::string& name, const std::string& text, double low, double high) {
+  return number_flag(name, text, low, high);
 }
 
 std::string config_ini(const RunConfig& c) {

@@ -27,6 +27,11 @@ struct ExtraFlag {
 StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
                                     const std::vector<ExtraFlag>& extra = {});
 
+// A command's own numeric flag (`--name text`), the whole text a number in [low, high];
+// otherwise the error "invalid value for name: 'text' (low..high)".
+StatusOr<int> int_flag(const std::string& name, const std::string& text, int low, int high);
+StatusOr<double> seconds_flag(const std::string& name, const std::string& text, double low, double high);
+
 // The config as an INI file parse_run_args reads back to the same RunConfig (every key;
 // numbers in round-trip form): how `launch` hands its exact config to its nodes.
 std::string config_ini(const RunConfig& c);

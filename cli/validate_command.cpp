@@ -162,15 +162,9 @@ int validate_command(const std::vector<std::string>& args) {
   RunConfig c = parsed->config;
   int repeats = 1;
   if (parsed->extra.count("repeats")) {
-    const std::string& text = parsed->extra["repeats"];
-    size_t used = 0;
-    try {
-      repeats = std::stoi(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != text.size() || used == 0 || repeats < 1 || repeats > 20)
-      return usage(fmt::format("invalid value for repeats: '{}' (1..20)", text));
+    auto r = int_flag("repeats", parsed->extra["repeats"], 1, 20);
+    if (!r.ok()) return usage(r.status().message());
+    repeats = *r;
   }
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));

@@ -221,6 +221,12 @@ expect_error 2 "node with a bad peers file" "$TMP/bad-peers.txt" -- \
 printf '127.0.0.1:5001\n127.0.0.1:5002\n' >"$TMP/peers.txt"
 expect_error 2 "node with a missing key file" "$TMP/absent.key" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
+expect_error 2 "node --startup-timeout 0" "invalid value for startup-timeout: '0'" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --startup-timeout 0
+expect_error 2 "node --silence-timeout below two heartbeats" "invalid value for silence-timeout: '1.5' (2..86400)" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 1.5
+expect_error 2 "node --rank 1x" "invalid value for rank: '1x'" -- \
+  node "${RT[@]}" --strategy ring --rank 1x --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
 for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce"; do
   name=${strategy%% *}
   local_n=2; [ "$name" = ps ] && local_n=3
@@ -236,6 +242,12 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
     awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad }' ||
     fail "launch's loss trace differs from train's"
 done
+# A peer that never starts: the node gives up after its start-up timeout, naming the peer.
+free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf '127.0.0.1:%s\n127.0.0.1:1\n' "$free_port" >"$TMP/lonely-peers.txt"
+expect_error 1 "node --startup-timeout 1 with its peer absent" "start-up timed out after 1 s" "peer 1 (127.0.0.1:1)" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/lonely-peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" \
+  --startup-timeout 1 --out "$TMP/lonely"
 # long_launch DIR FLAGS...: a 2-node ring that would run for ever, in the background
 # (LAUNCH), returning once node 1 (VICTIM) is up and iterations are reported.
 long_launch() {

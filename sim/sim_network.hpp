@@ -54,14 +54,15 @@ class SimNetwork {
   const AirTime& air(int rank) const { return air_[rank]; }
 
  private:
-  // The largest message that goes out whole, ahead of what its rank sent after it. TCP
-  // hands a small message to the NIC's FIFO queue at once, while the segments of large
-  // messages to several peers interleave there. Measured over tbf-shaped links (`validate
-  // --netns`): 16 KB and 64 KB ring activations went out whole (sharing the link fairly
-  // made a 4-stage 1f1b ring 22% and 14% slower than measured; queueing them whole, 4%),
-  // and 470 KB to 940 KB parameter-server messages shared it (queueing them whole made a
-  // 4-worker ps 37% too fast). 256 KiB lies between; the data pin it no closer.
-  static constexpr int64_t kWholeMessageBytes = int64_t(256) << 10;
+  // The largest message that goes out whole, ahead of what its rank sent after it. Linux
+  // lets a TCP socket queue about a millisecond of its pacing rate below it (TCP small
+  // queues; tens of KB on these links), so a small message enters the NIC's FIFO whole,
+  // while larger messages to several peers interleave there. Measured over tbf-shaped
+  // links (`validate --netns`): 16 KB and 65 KB ring activations went out whole (sharing
+  // the link fairly made a 4-stage 1f1b ring 22% and 14% slower than measured; queueing
+  // them whole, 3%), and 110 KB parameter-server shards shared it (whole: 17% too fast;
+  // shared: 6%). 96 KiB lies between; the data pin it no closer.
+  static constexpr int64_t kWholeMessageBytes = int64_t(96) << 10;
 
   struct Envelope {
     int from = 0;

@@ -1,10 +1,12 @@
-// The simulator against numbers worked out by hand: a transfer's time on Ethernet, the
-// gpipe bubble of a balanced ring, ring all-reduce's traffic, an idle host's energy, and
-// SimGrid's own wifi energy plugin on a case small enough to reason about.
+// The simulator against numbers worked out by hand: a transfer's time on Ethernet, how a
+// rank's concurrent messages share its link, the gpipe bubble of a balanced ring, ring
+// all-reduce's traffic, an idle host's energy, and SimGrid's own wifi energy plugin on a
+// case small enough to reason about.
 #include <optional>
 #include <regex>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
 
@@ -61,6 +63,33 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
   return {arrived, radio_use(n, bytes, 0, arrived).tx_s, radio_use(n, 0, bytes, arrived).rx_s};
 }
 
+// Node 0 posts `bytes` to node 1, then `bytes` to node 2, at t=0 on switched Ethernet;
+// returns the two arrival times.
+std::vector<double> two_transfers(const std::string& platforms, int64_t bytes) {
+  sim::SimOptions o;
+  o.platforms_dir = platforms;
+  auto engine = sim::start_engine(o);
+  RunConfig c;
+  c.device = "unit";
+  c.network = "eth";
+  auto platform = sim::build_platform(c, 3, platforms);
+  if (!platform.ok()) throw std::runtime_error(platform.status().message());
+  sim::SimNetwork net(platform->hosts, platform->delivery_delay_s);
+  std::vector<double> arrived(2, -1);
+  s4u::Actor::create("sender", platform->hosts[0], [&] {
+    net.post(0, 1, Message{Token{1, 0}}, bytes);
+    net.post(0, 2, Message{Token{1, 1}}, bytes);
+  });
+  for (int r : {1, 2}) {
+    auto receiver = s4u::Actor::create(fmt::format("receiver-{}", r), platform->hosts[r], [&, r] {
+      if (std::holds_alternative<Received>(net.wait(r, 1e6))) arrived[r - 1] = s4u::Engine::get_clock();
+    });
+    net.set_receiver(r, receiver);
+  }
+  engine->run();
+  return arrived;
+}
+
 struct RunFigures {
   double idle_fraction, bytes_per_node_per_iteration, energy, predicted_energy;
 };
@@ -96,6 +125,23 @@ TEST_CASE("a transfer over switched Ethernet takes bytes / bandwidth plus the tw
     const double expected = 8.0 * double(bytes) / 1e8 + 2 * 1e-3;
     CHECK(std::abs(r.values[0] - expected) <= 0.01 * expected);
   }
+}
+
+TEST_CASE("a rank's small messages leave one after the other; large ones share its link") {
+  // As TCP queues them on a FIFO NIC (sim_network.hpp): a small message goes out whole before
+  // the next, a large one interleaves with the others. eth: 100 Mbit/s, 1 ms per hop.
+  testing::TestPlatforms platforms;
+  const int64_t small = 64 << 10, large = int64_t(1) << 20;
+  auto a = in_child([&] { return two_transfers(platforms.dir(), small); });
+  REQUIRE_MESSAGE(a.ok, a.error);
+  const double one = 8.0 * double(small) / 1e8 + 2 * 1e-3;
+  CHECK(std::abs(a.values[0] - one) <= 0.01 * one);
+  CHECK(std::abs(a.values[1] - 2 * one) <= 0.01 * 2 * one);
+  auto b = in_child([&] { return two_transfers(platforms.dir(), large); });
+  REQUIRE_MESSAGE(b.ok, b.error);
+  const double both = 2 * 8.0 * double(large) / 1e8 + 2 * 1e-3;
+  CHECK(std::abs(b.values[0] - both) <= 0.01 * both);
+  CHECK(std::abs(b.values[1] - both) <= 0.01 * both);
 }
 
 TEST_CASE("on Wi-Fi a station-to-station transfer crosses the air twice, plus two hops' latency") {

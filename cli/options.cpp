@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -191,11 +192,16 @@ template <class Number>
 StatusOr<Number> number_flag(const std::string& name, const std::string& text, Number low, Number high) {
   size_t used = 0;
   Number value{};
-  try {
-    if constexpr (std::is_integral_v<Number>) value = std::stoi(text, &used);
-    else value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+  // stoi/stod would also take leading blanks, a '+' and (stod) hexadecimal.
+  const bool plain = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-' ||
+                                       text[0] == '.') && text.find_first_of("xX") == std::string::npos;
+  if (plain) {
+    try {
+      if constexpr (std::is_integral_v<Number>) value = std::stoi(text, &used);
+      else value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
   }
   if (used == 0 || used != text.size() || !(value >= low && value <= high))
     return Status::errorf("invalid value for {}: '{}' ({}..{})", name, text, low, high);

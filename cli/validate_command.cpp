@@ -152,7 +152,7 @@ int validate_command(const std::vector<std::string>& args) {
       "validate", args,
       {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"},
        {"sweep", "validate N = 2, 4, 8 (ring, allreduce: nodes; ps: workers) and plot sim vs runtime", "true"},
-       {"repeats", "runtime runs per point (1..20, default 1); the run with the median iteration time is compared", ""}});
+       {"repeats", "runtime runs per point (1..20, default 1); the run with the median iteration time (for even R the slower middle one) is compared", ""}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {

@@ -307,6 +307,7 @@ grep -q '"runtime_spread": {"repeats": 3, ' "$TMP/validate-repeats/validate.json
 grep -q '"runtime_run": ".*/runtime-[123]"' "$TMP/validate-repeats/validate.json" || fail "validate.json names no median run"
 expect_error 2 "validate --repeats 0" "invalid value for repeats: '0'" -- validate "${RT[@]}" --strategy ring --repeats 0
 expect_error 2 "validate --repeats 2x" "invalid value for repeats: '2x'" -- validate "${RT[@]}" --strategy ring --repeats 2x
+expect_error 2 "validate --repeats +3" "invalid value for repeats: '+3'" -- validate "${RT[@]}" --strategy ring --repeats +3
 expect_exit 0 "validate --sweep (N = 2, 4, 8 on loopback)" -- \
   validate "${RT[@]/8,16,16,3/8,16,16,16,16,16,16,16,3}" --strategy ring --sweep --out "$TMP/sweep"
 [ "$(wc -l <"$TMP/sweep/sweep.csv")" -eq 4 ] || fail "sweep.csv should hold a header and N = 2, 4, 8"

@@ -149,15 +149,16 @@ int launch_command(const std::vector<std::string>& args) {
   };
   RunConfig c = parsed->config;
   if (!parsed->extra.count("local")) return usage("--local N is required (nodes on this machine)");
-  int n = 0, base = 0;
-  try {
-    n = std::stoi(parsed->extra["local"]);
-    if (parsed->extra.count("base-port")) base = std::stoi(parsed->extra["base-port"]);
-  } catch (const std::exception&) {
-    return usage("invalid value for --local or --base-port: not a whole number");
+  auto local = int_flag("local", parsed->extra["local"], 1, 256);
+  if (!local.ok()) return usage(local.status().message());
+  const int n = *local;
+  int base = 0;
+  if (parsed->extra.count("base-port")) {
+    auto b = int_flag("base-port", parsed->extra["base-port"], 0, 65535);
+    if (!b.ok()) return usage(b.status().message());
+    base = *b;
   }
-  if (n < 1 || n > 256) return usage(fmt::format("invalid value for local: {} (1..256)", n));
-  if (base < 0 || base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {}", base));
+  if (base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {} ({} nodes end past port 65535)", base, n));
   if (c.out.empty()) c.out = default_run_folder(c);
 
   auto data = load_data(c);

@@ -213,6 +213,9 @@ RT=(--dataset synthetic --layers 8,16,16,3 --batch 16 --iterations 8 --synthetic
 expect_error 2 "launch without --local" "--local" -- launch "${RT[@]}" --strategy ring
 expect_error 2 "launch --local 3 for a 2-node ring" "needs 2" -- launch "${RT[@]}" --strategy ring --local 3
 expect_error 2 "launch --local abc" "local" -- launch "${RT[@]}" --strategy ring --local abc
+expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${RT[@]}" --strategy ring --local 2x
+expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
+  launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
 expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
 expect_error 2 "node without --rank" "--rank" -- node "${RT[@]}" --strategy ring --peers x --key-file y
 printf '127.0.0.1:5001\nnot-an-address\n' >"$TMP/bad-peers.txt"

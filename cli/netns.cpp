@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-
 #include <fmt/format.h>
 
 #include "cli/subprocess.hpp"
@@ -19,19 +18,22 @@ StatusOr<std::unique_ptr<NetnsCluster>> NetnsCluster::create(int n, double bits_
   c->prefix_ = fmt::format("rtmp{}", pid % 1000000);
   c->bridge_ = c->prefix_ + "b";
   const std::string subnet = fmt::format("10.{}.{}", 100 + pid % 100, (pid / 100) % 250);
-  // tbf: a bucket of three frames, a queue of one second. A bucket larger than a message lets it
-  // through at the veth's own speed after a pause: with 32 KB, the 16 KB activations of a
-  // wifi-n ring crossed in no time and the runtime ran 30% faster than the link. With one
-  // frame, the timer's lateness between releases cost 8.5% of the rate here (36.8 of 40.2
-  // Mbit/s TCP goodput); with three, a bulk transfer gets 40.1. tbf splits GSO
-  // super-packets to fit (tbf_segment). At faster rates three frames drain quicker than
-  // the timer wakes, so the bucket is at least half a millisecond of the rate (only
-  // wifi-n's 42 Mbit/s, where three frames are more, has been validated). The queue is deep so that a burst into one node
-  // (8 workers pushing to a server) waits instead of being dropped: with 50 ms, the drops'
-  // retransmission timeouts made such a parameter server run at half the simulated speed,
-  // and the simulator (like a Wi-Fi access point's deep buffers) loses nothing.
+  // tbf: a bucket of three frames, a queue of one second.
+  // - A bucket larger than a message lets it through at the veth's own speed after a pause:
+  //   with 32 KB, the 16 KB activations of a wifi-n ring crossed in no time and the runtime
+  //   ran 30% faster than the link. With one frame, the timer's lateness between releases
+  //   cost 8.5% of the rate here (36.8 of 40.2 Mbit/s TCP goodput); with three, a bulk
+  //   transfer gets 40.1. tbf splits GSO super-packets to fit (tbf_segment).
+  // - At faster rates three frames drain quicker than the timer wakes, so the bucket is at
+  //   least half a millisecond of the rate (only wifi-n's 42 Mbit/s, where three frames are
+  //   more, has been validated).
+  // - The queue is deep so that a burst into one node (8 workers pushing to a server) waits
+  //   instead of being dropped: with 50 ms, the drops' retransmission timeouts made such a
+  //   parameter server run at half the simulated speed, and the simulator (like a Wi-Fi
+  //   access point's deep buffers) loses nothing.
   const std::string rate = fmt::format("{}bit", int64_t(bits_per_s));
-  const std::string burst = fmt::format("{}", std::max<int64_t>(3 * kEthernetFrameBytes + 64, int64_t(bits_per_s / 8 * 5e-4)));
+  const int64_t half_ms_of_rate = int64_t(bits_per_s / 8 * 5e-4);
+  const std::string burst = fmt::format("{}", std::max<int64_t>(3 * kEthernetFrameBytes + 64, half_ms_of_rate));
   auto shape = [&](const std::vector<std::string>& prefix_words, const std::string& dev) {
     std::vector<std::string> cmd = prefix_words;
     for (const auto& w : {"tc", "qdisc", "add", "dev"}) cmd.push_back(w);

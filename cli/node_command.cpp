@@ -2,6 +2,7 @@
 // sim and train, meets its peers (peers file, cluster key), runs its node program over TCP
 // and writes its outcome to OUT/node-<rank>.outcome for whoever merges the run (`launch`).
 #include <filesystem>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -40,16 +41,14 @@ int node_command(const std::vector<std::string>& args) {
   if (!rank_flag.ok()) return usage(rank_flag.status().message());
   const int rank = *rank_flag;
   NetOptions net;
-  if (parsed->extra.count("startup-timeout")) {
-    auto t = seconds_flag("startup-timeout", parsed->extra["startup-timeout"], 0.1, 86400);
+  // Silence: two heartbeat intervals at least, so that one late heartbeat does not make a
+  // peer down.
+  for (auto [name, low, into] : {std::tuple{"startup-timeout", 0.1, &net.startup_timeout},
+                                 std::tuple{"silence-timeout", 2 * net.heartbeat_interval, &net.silence_timeout}}) {
+    if (!parsed->extra.count(name)) continue;
+    auto t = seconds_flag(name, parsed->extra[name], low, 86400);
     if (!t.ok()) return usage(t.status().message());
-    net.startup_timeout = *t;
-  }
-  if (parsed->extra.count("silence-timeout")) {
-    // Two heartbeat intervals at least: one late heartbeat must not make a peer down.
-    auto t = seconds_flag("silence-timeout", parsed->extra["silence-timeout"], 2 * net.heartbeat_interval, 86400);
-    if (!t.ok()) return usage(t.status().message());
-    net.silence_timeout = *t;
+    *into = *t;
   }
   auto peers = load_peers_file(parsed->extra["peers"]);
   if (!peers.ok()) return usage(peers.status().message());

@@ -155,10 +155,11 @@ int validate_command(const std::vector<std::string>& args) {
        {"repeats", "runtime runs per point (1..20, default 1); the run with the median iteration time (for even R the slower middle one) is compared", ""}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
-  auto usage = [](const std::string& message) {
+  auto say = [](const std::string& message, int exit_code) {
     fmt::print(stderr, "ringtmp validate: {}\n", message);
-    return 2;
+    return exit_code;
   };
+  auto usage = [&](const std::string& message) { return say(message, 2); };
   RunConfig c = parsed->config;
   int repeats = 1;
   if (parsed->extra.count("repeats")) {
@@ -205,15 +206,9 @@ int validate_command(const std::vector<std::string>& args) {
              describe_strategy(c), ranks, netns ? " --netns, " + runtime_network : "", sim_network);
   const int sim_rc = run_self({"sim", "--config", ini, "--network", sim_network, "--out", (out / "sim").string()},
                               (out / "sim.log").string());
-  if (sim_rc != 0) {
-    fmt::print(stderr, "ringtmp validate: the sim run failed (exit {}); see {}\n", sim_rc, (out / "sim.log").string());
-    return 1;
-  }
+  if (sim_rc != 0) return say(fmt::format("the sim run failed (exit {}); see {}", sim_rc, (out / "sim.log").string()), 1);
   auto predicted = figures(out / "sim");
-  if (!predicted.ok()) {
-    fmt::print(stderr, "ringtmp validate: {}\n", predicted.status().message());
-    return 1;
-  }
+  if (!predicted.ok()) return say(predicted.status().message(), 1);
   // The runtime is noisy (a shared VM: a few percent between runs), the simulator is not:
   // with --repeats, the run with the median iteration time stands for the runtime.
   std::vector<std::pair<Figures, std::string>> runs;
@@ -222,16 +217,10 @@ int validate_command(const std::vector<std::string>& args) {
     std::vector<std::string> launch = {"launch", "--config", ini, "--local", std::to_string(ranks), "--out",
                                        (out / name).string()};
     if (netns) launch.push_back("--netns");
-    if (const int rc = run_self(launch, (out / (name + ".log")).string()); rc != 0) {
-      fmt::print(stderr, "ringtmp validate: the runtime run failed (exit {}); see {}\n", rc,
-                 (out / (name + ".log")).string());
-      return 1;
-    }
+    if (const int rc = run_self(launch, (out / (name + ".log")).string()); rc != 0)
+      return say(fmt::format("the runtime run failed (exit {}); see {}", rc, (out / (name + ".log")).string()), 1);
     auto f = figures(out / name);
-    if (!f.ok()) {
-      fmt::print(stderr, "ringtmp validate: {}\n", f.status().message());
-      return 1;
-    }
+    if (!f.ok()) return say(f.status().message(), 1);
     runs.emplace_back(std::move(*f), name);
   }
   std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first.iteration_s < b.first.iteration_s; });

@@ -40,7 +40,8 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
   auto egress = egress_[from];
   // The sender lives on `from`'s host (it dies with it) and outlives its node, so what the
   // node sent last still goes out; it is a daemon, so it never keeps the simulation alive.
-  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to, egress, to_self = from == to] {
+  const bool to_self = from == to;
+  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to, egress, to_self] {
     while (true) {
       ch->ready->acquire();
       Envelope* env = ch->queue.front();

@@ -7,10 +7,10 @@
 // them, and a burst's first message would arrive late). Across channels, small messages
 // leave a rank one at a time in the order they were sent, and large ones share its link:
 // TCP puts a small message into the NIC's FIFO queue whole, while the segments of large
-// ones to several peers interleave there (kWholeMessageBytes). A PeerDown travels the same way:
-// a zero-byte envelope each survivor's channel to itself puts into its own mailbox, so
-// the node waits on one thing only. Everything here runs in simulated actors or in
-// SimGrid's maestro: cooperative, one at a time, no locks.
+// ones to several peers interleave there (kWholeMessageBytes). A PeerDown travels the
+// same way: a zero-byte envelope each survivor's channel to itself puts into its own
+// mailbox, so the node waits on one thing only. Everything here runs in simulated actors
+// or in SimGrid's maestro: cooperative, one at a time, no locks.
 #include <deque>
 #include <memory>
 #include <unordered_map>

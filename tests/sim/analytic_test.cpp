@@ -25,11 +25,14 @@ namespace s4u = simgrid::s4u;
 
 namespace {
 
-// Node 0 sends `bytes` to node 1 at t=0; returns when node 1 got it and both ends' air
-// time. With SimGrid's wifi energy plugin the transfer is a bare put/get, the case the
-// plugin's model is written for.
-std::vector<double> one_transfer(const std::string& platforms, const std::string& network, int64_t bytes,
-                                 bool wifi_plugin = false) {
+// An engine and a platform of `ranks` unit devices on `network`, for a scenario built by
+// hand (actors placed on platform.hosts, then engine->run()).
+struct HandBuilt {
+  std::unique_ptr<s4u::Engine> engine;
+  sim::Platform platform;
+};
+
+HandBuilt hand_built(const std::string& platforms, const std::string& network, int ranks, bool wifi_plugin = false) {
   sim::SimOptions o;
   o.platforms_dir = platforms;
   o.wifi_energy_plugin = wifi_plugin;
@@ -38,50 +41,52 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
   RunConfig c;
   c.device = "unit";
   c.network = network;
-  auto platform = sim::build_platform(c, 2, platforms);
+  auto platform = sim::build_platform(c, ranks, platforms);
   if (!platform.ok()) throw std::runtime_error(platform.status().message());
+  return {std::move(engine), std::move(*platform)};
+}
+
+// Node 0 sends `bytes` to node 1 at t=0; returns when node 1 got it and both ends' air
+// time. With SimGrid's wifi energy plugin the transfer is a bare put/get, the case the
+// plugin's model is written for.
+std::vector<double> one_transfer(const std::string& platforms, const std::string& network, int64_t bytes,
+                                 bool wifi_plugin = false) {
+  auto [engine, platform] = hand_built(platforms, network, 2, wifi_plugin);
   double arrived = -1;
   std::optional<sim::SimNetwork> net;
   if (wifi_plugin) {
     static int token = 0;
     auto* box = s4u::Mailbox::by_name("bare");
-    s4u::Actor::create("sender", platform->hosts[0], [&] { box->put(&token, uint64_t(bytes)); });
-    s4u::Actor::create("receiver", platform->hosts[1], [&] {
+    s4u::Actor::create("sender", platform.hosts[0], [&] { box->put(&token, uint64_t(bytes)); });
+    s4u::Actor::create("receiver", platform.hosts[1], [&] {
       box->get<int>();
       arrived = s4u::Engine::get_clock();
     });
   } else {
-    net.emplace(platform->hosts, platform->delivery_delay_s);
-    s4u::Actor::create("sender", platform->hosts[0], [&] { net->post(0, 1, Message{Token{1, 0}}, bytes); });
-    auto receiver = s4u::Actor::create("receiver", platform->hosts[1], [&] {
+    net.emplace(platform.hosts, platform.delivery_delay_s);
+    s4u::Actor::create("sender", platform.hosts[0], [&] { net->post(0, 1, Message{Token{1, 0}}, bytes); });
+    auto receiver = s4u::Actor::create("receiver", platform.hosts[1], [&] {
       if (std::holds_alternative<Received>(net->wait(1, 1e6))) arrived = s4u::Engine::get_clock();
     });
     net->set_receiver(1, receiver);
   }
   engine->run();
-  const auto& n = *platform->network;
+  const auto& n = *platform.network;
   return {arrived, radio_use(n, bytes, 0, arrived).tx_s, radio_use(n, 0, bytes, arrived).rx_s};
 }
 
 // Node 0 posts `bytes` to node 1, then `bytes` to node 2, at t=0 on switched Ethernet;
 // returns the two arrival times.
 std::vector<double> two_transfers(const std::string& platforms, int64_t bytes) {
-  sim::SimOptions o;
-  o.platforms_dir = platforms;
-  auto engine = sim::start_engine(o);
-  RunConfig c;
-  c.device = "unit";
-  c.network = "eth";
-  auto platform = sim::build_platform(c, 3, platforms);
-  if (!platform.ok()) throw std::runtime_error(platform.status().message());
-  sim::SimNetwork net(platform->hosts, platform->delivery_delay_s);
+  auto [engine, platform] = hand_built(platforms, "eth", 3);
+  sim::SimNetwork net(platform.hosts, platform.delivery_delay_s);
   std::vector<double> arrived(2, -1);
-  s4u::Actor::create("sender", platform->hosts[0], [&] {
+  s4u::Actor::create("sender", platform.hosts[0], [&] {
     net.post(0, 1, Message{Token{1, 0}}, bytes);
     net.post(0, 2, Message{Token{1, 1}}, bytes);
   });
   for (int r : {1, 2}) {
-    auto receiver = s4u::Actor::create(fmt::format("receiver-{}", r), platform->hosts[r], [&, r] {
+    auto receiver = s4u::Actor::create(fmt::format("receiver-{}", r), platform.hosts[r], [&, r] {
       if (std::holds_alternative<Received>(net.wait(r, 1e6))) arrived[r - 1] = s4u::Engine::get_clock();
     });
     net.set_receiver(r, receiver);
@@ -217,18 +222,11 @@ TEST_CASE("ring all-reduce sends 2(N-1)/N of the model per node per iteration") 
 TEST_CASE("an idle host draws its idle power; a run's energy is the profiles' power model") {
   testing::TestPlatforms platforms;
   auto idle = in_child([&] {
-    sim::SimOptions o;
-    o.platforms_dir = platforms.dir();
-    auto engine = sim::start_engine(o);
-    RunConfig c;
-    c.device = "unit";
-    c.network = "eth";
-    auto platform = sim::build_platform(c, 3, platforms.dir());
-    if (!platform.ok()) throw std::runtime_error(platform.status().message());
-    s4u::Actor::create("clock", platform->hosts[0], [] { s4u::this_actor::sleep_for(100); });
+    auto [engine, platform] = hand_built(platforms.dir(), "eth", 3);
+    s4u::Actor::create("clock", platform.hosts[0], [] { s4u::this_actor::sleep_for(100); });
     engine->run();
     double joules = 0;
-    for (auto* h : platform->hosts) joules += sg_host_get_consumed_energy(h);
+    for (auto* h : platform.hosts) joules += sg_host_get_consumed_energy(h);
     return std::vector<double>{joules};
   });
   REQUIRE_MESSAGE(idle.ok, idle.error);

@@ -14,7 +14,9 @@ int sim_command(const std::vector<std::string>& args) {
     return sim::check_sim_inputs(c, sim::SimOptions{});
   };
   command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
-    return sim::simulate(c, data, sim::SimOptions{}, progress);
+    sim::SimOptions options;
+    options.abort_prefix = "ringtmp sim: ";  // run_command's prefix for the other errors
+    return sim::simulate(c, data, options, progress);
   };
   return run_command(command, args);
 }

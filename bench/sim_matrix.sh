@@ -3,7 +3,7 @@
 # figures? The bugs live at the edges (several Wi-Fi access points with uneven cells, N just
 # past a cell's size), so this runs the whole matrix, timing-only, 2 iterations:
 #   ring gpipe / 1f1b / async (N stages: an MLP of N+2 layers of width 64, batch 256,
-#     4 micro-batches), ps bsp / asp / ssp with 1-4 servers, allreduce (MLP 64-64-64-10,
+#     4 micro-batches), ps bsp / asp / ssp (staleness 2) with 1-4 servers, allreduce (MLP 64-64-64-10,
 #     batch max(256, N) so every worker has a sample)
 #   x wifi-n, wifi-ac, ethernet-100m, ethernet-1g  x  N in 2 3 7 24 25 33 100 257 1024,
 # two cases at a time, and prints one row per case: exit code, simulated and wall seconds,
@@ -43,7 +43,8 @@ cases() {
           ps)
             for mode in bsp asp ssp; do
               for servers in 1 2 3 4; do
-                echo "ps-$mode-s$servers-$net-$n $common --strategy ps --ps-mode $mode --servers $servers --layers 64,64,64,10 --batch $wide"
+                local stale=""; [ "$mode" = ssp ] && stale="--staleness 2"
+                echo "ps-$mode-s$servers-$net-$n $common --strategy ps --ps-mode $mode $stale --servers $servers --layers 64,64,64,10 --batch $wide"
               done
             done ;;
           allreduce)

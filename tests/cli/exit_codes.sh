@@ -322,4 +322,32 @@ expect_error 2 "train with a stray positional argument" "stray-word" -- \
   train "${CHEAP[@]}" stray-word
 expect_error 2 "train --config DIRECTORY" "$TMP" -- train "${CHEAP[@]}" --config "$TMP"
 
+echo "== sim: what SimGrid refuses ends in one line and exit 1, never an abort"
+xml_platform() {  # FILE, then the zone's content: two hosts pi-1 and pi-2 and what the case needs
+  local file=$1; shift
+  printf '%s\n' "<?xml version='1.0'?>" '<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">' \
+    '<platform version="4.1">' "$@" '</platform>' >"$file"
+}
+xml_platform "$TMP/no-route.xml" '<zone id="lab" routing="Full">' \
+  '<host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/></zone>'
+expect_error 1 "sim --platform with no route between two hosts" "no route from pi-1 to pi-2" "$TMP/no-route.xml" -- \
+  sim "${SIM[@]}" --platform "$TMP/no-route.xml" --out "$TMP/stray-run"
+xml_platform "$TMP/zero-speed.xml" '<zone id="lab" routing="Full">' \
+  '<host id="pi-1" speed="0f"/><host id="pi-2" speed="1Gf"/><link id="cable" bandwidth="1MBps" latency="1ms"/>' \
+  '<route src="pi-1" dst="pi-2"><link_ctn id="cable"/></route></zone>'
+expect_error 1 "sim --platform with a host of speed 0" "host pi-1 has speed 0" -- \
+  sim "${SIM[@]}" --platform "$TMP/zero-speed.xml" --out "$TMP/stray-run"
+# Stations without a wifi rate: no cheap check, SimGrid aborts mid-run and the trap says why.
+xml_platform "$TMP/wifi-no-rate.xml" '<zone id="world" routing="Full"><zone id="cell" routing="Wifi">' \
+  '<prop id="access_point" value="ap"/><host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/>' \
+  '<router id="ap"/><link id="air" sharing_policy="WIFI" bandwidth="54Mbps" latency="0ms"/></zone></zone>'
+expect_error 1 "sim --platform whose stations have no wifi rate" "SimGrid aborted" "WIFI link air" -- \
+  sim "${SIM[@]}" --platform "$TMP/wifi-no-rate.xml" --out "$TMP/stray-run"
+grep -q "Backtrace\|CRITICAL" "$ERR" && fail "SimGrid's log reached the terminal"
+# 25 Pis on wifi-n take two access points (13 + 12 stations): this aborted SimGrid once.
+expect_exit 0 "sim ring on two access points" -- sim --timing-only --network wifi-n --strategy ring --nodes 25 \
+  --dataset synthetic --layers "$(printf '64,%.0s' {1..26})64" --batch 256 --microbatches 4 --iterations 2 \
+  --out "$TMP/two-aps"
+summary_has "$TMP/two-aps" '"platform": "25 x pi4b on wifi-n (2 access points)",'
+
 echo "all CLI cases passed"

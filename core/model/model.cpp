@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/model/dense.hpp"
+#include "core/model/gemm_blocking.hpp"
 
 namespace ringtmp {
 
@@ -28,6 +29,7 @@ int64_t ForwardStash::bytes() const {
 Model::Model(std::vector<LayerSpec> layers, int first_layer)
     : layers_(std::move(layers)), first_layer_(first_layer) {
   assert(!layers_.empty());
+  pin_gemm_blocking();  // before any product this model (or any other) computes
   size_t total = 0;
   for (const auto& l : layers_) {
     offsets_.push_back(total);

@@ -21,7 +21,9 @@ ProgressView::ProgressView(bool terminal, const RunConfig& c, bool simulated)
 bool ProgressView::stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 
 std::string ProgressView::figures(const Progress& p) const {
-  const std::string clock = fmt::format("{:.1f} s {}", p.elapsed, simulated_ ? "simulated" : "wall");
+  // Short simulations end in fractions of a second: show them to the millisecond.
+  const std::string clock = fmt::format("{:.{}f} s {}", p.elapsed, p.elapsed < 10 ? 3 : 1,
+                                        simulated_ ? "simulated" : "wall");
   if (timing_only_)
     return fmt::format("{:.4g} s per iteration  {}", p.elapsed / double(std::max<int64_t>(p.iteration, 1)), clock);
   return fmt::format("{} {:.4f}  {:.0f} samples/s  {}", loss_label_, p.loss, p.samples / std::max(p.elapsed, 1e-9),

@@ -14,9 +14,10 @@ namespace ringtmp {
 
 template <class T>
 std::optional<T> parse_number(std::string_view text) {
-  // from_chars already refuses blanks and '+'; the first character rules out "inf", "nan"
-  // and anything else that is not written as digits.
-  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-' || text[0] == '.'))
+  // from_chars already refuses blanks and '+'; a digit or '.' first (after a '-') rules out
+  // "inf", "nan" and anything else that is not written as digits.
+  const std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
+  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.'))
     return std::nullopt;
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

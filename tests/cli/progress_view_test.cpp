@@ -13,10 +13,10 @@ const Progress kProgress{.iteration = 10, .total = 20, .loss = 0.42071, .elapsed
 
 TEST_CASE("progress: loss, samples/s and which clock") {
   RunConfig c;
-  CHECK(ProgressView(false, c, false).figures(kProgress) == "loss 0.4207  128 samples/s  5.0 s wall");
+  CHECK(ProgressView(false, c, false).figures(kProgress) == "loss 0.4207  128 samples/s  5.000 s wall");
   c.strategy = StrategyKind::ring;
   c.nodes = 3;
-  CHECK(ProgressView(false, c, true).figures(kProgress) == "loss 0.4207  128 samples/s  5.0 s simulated");
+  CHECK(ProgressView(false, c, true).figures(kProgress) == "loss 0.4207  128 samples/s  5.000 s simulated");
 }
 
 TEST_CASE("progress: ps and allreduce report worker 0's loss, and say so") {
@@ -33,5 +33,11 @@ TEST_CASE("progress: a timing-only simulation shows seconds per iteration, no lo
   c.strategy = StrategyKind::ring;
   c.timing_only = true;
   const std::string line = ProgressView(false, c, true).figures(kProgress);
-  CHECK(line == "0.5 s per iteration  5.0 s simulated");
+  CHECK(line == "0.5 s per iteration  5.000 s simulated");
+}
+
+TEST_CASE("progress: times of 10 s and more to a tenth of a second") {
+  Progress p = kProgress;
+  p.elapsed = 125.31;
+  CHECK(ProgressView(false, RunConfig{}, false).figures(p).ends_with("  125.3 s wall"));
 }

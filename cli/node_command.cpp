@@ -77,7 +77,7 @@ int node_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport.status().message());
     return 1;
   }
-  ProgressView view(ProgressView::stdout_is_terminal());
+  ProgressView view(ProgressView::stdout_is_terminal(), c, /*simulated=*/false);
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
   NodeOutcome outcome = run_node(**transport, c, *plan, data->train, progress);
   view.finish();

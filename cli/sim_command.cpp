@@ -8,6 +8,7 @@ namespace ringtmp::cli {
 int sim_command(const std::vector<std::string>& args) {
   RunCommand command;
   command.name = "sim";
+  command.simulated = true;
   command.check = [](const RunConfig& c) -> Status {
     if (c.strategy == StrategyKind::local)
       return Status::error("strategy local has no cluster to simulate (choose ring, ps or allreduce)");

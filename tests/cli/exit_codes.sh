@@ -23,8 +23,8 @@ LAST_ARGS=()
 
 # A cheap run: if a bad flag were wrongly accepted, the case fails in a second instead of
 # training an epoch of Fashion-MNIST. Error cases add their bad flag to it.
-CHEAP=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16
-       --out "$TMP/stray-run")
+TINY=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16)
+CHEAP=("${TINY[@]}" --out "$TMP/stray-run")
 
 fail() {
   echo "FAIL: $CASE: $*"
@@ -104,6 +104,9 @@ expect_error 2 "train --strategy nope" "strategy" "nope" -- train "${CHEAP[@]}" 
 expect_error 2 "train --dataset mnist" "dataset" "mnist" -- train --dataset mnist
 expect_error 2 "train --nodes 2 (local runs on one node)" "nodes" -- train "${CHEAP[@]}" --nodes 2
 expect_error 2 "train --batch given twice" "batch" -- train "${CHEAP[@]}" --batch 8 --batch 16
+expect_error 2 "train --strat (a prefix is not the flag)" "strat" -- train "${CHEAP[@]}" --strat local
+expect_error 2 "train --batch +5" "invalid value for batch: '+5'" -- train "${CHEAP[@]}" --batch +5
+expect_error 2 "train --batch ' 5'" "invalid value for batch: ' 5'" -- train "${CHEAP[@]}" --batch ' 5'
 
 echo "== config files"
 cat >"$TMP/unknown.ini" <<'EOF'
@@ -151,6 +154,33 @@ done
 summary_has "$TMP/run" '"iterations": 20,'
 [ "$(wc -l <"$TMP/run/iterations.csv")" -eq 21 ] || fail "iterations.csv should be a header and 20 rows"
 [ ! -e "$TMP/results" ] || fail "a run wrote a default results/ folder"
+# The progress line's loss is iterations.csv's (printed to 4 places).
+grep -qF "iteration 20/20  loss $(tail -n 1 "$TMP/run/iterations.csv" | awk -F, '{ printf "%.4f", $3 }')  " "$OUT" ||
+  fail "the last progress line's loss is not iterations.csv's last loss"
+grep -q "^iteration 20/20 .* s wall$" "$OUT" || fail "the progress line does not say its time is wall time"
+
+echo "== run folders"
+summary_has "$TMP/run" '"version": "'
+summary_has "$TMP/run" '"git_commit": "'
+summary_has "$TMP/run" '"momentum": 0,'
+summary_has "$TMP/run" '"device": "pi4b",'
+summary_has "$TMP/run" '"servers": 1,'
+expect_exit 0 "train --config RUN/config.ini reruns the run" -- train --config "$TMP/run/config.ini" --out "$TMP/rerun"
+diff <(cut -d, -f1,3,4 "$TMP/run/iterations.csv") <(cut -d, -f1,3,4 "$TMP/rerun/iterations.csv") >/dev/null ||
+  fail "the rerun from config.ini has another loss trace"
+cp -r "$TMP/run" "$TMP/full-run"
+expect_error 1 "train --out a non-empty folder" "$TMP/full-run" "--overwrite" -- train "${TINY[@]}" --out "$TMP/full-run"
+expect_exit 0 "train --out a non-empty folder --overwrite" -- train "${TINY[@]}" --out "$TMP/full-run" --overwrite
+summary_has "$TMP/full-run" '"iterations": 1,'
+expect_error 1 "train --out /proc/ringtmp (fails before training)" "/proc/ringtmp" -- \
+  train "${TINY[@]/--iterations/--eval-every}" --iterations 1000000 --out /proc/ringtmp
+! grep -q "^iteration" "$OUT" || fail "it trained before finding the folder unwritable"
+CASE="two runs started together without --out: a folder each"
+printf '%-60s' "$CASE"
+mkdir "$TMP/together"
+(cd "$TMP/together" && { "$BIN" train "${TINY[@]}" >/dev/null 2>&1 & "$BIN" train "${TINY[@]}" >/dev/null 2>&1; wait; })
+[ "$(find "$TMP/together/results/runs" -name summary.json | wc -l)" -eq 2 ] || fail "$(ls "$TMP/together/results/runs")"
+echo "ok"
 
 echo "== sim"
 SIM=(--strategy ring --nodes 2 --microbatches 2 --dataset synthetic --layers 8,16,3 --iterations 3
@@ -174,6 +204,15 @@ for f in summary.json iterations.csv nodes.csv timeline.json; do
   [ -s "$TMP/sim-run/$f" ] || fail "the sim run folder lacks a non-empty $f"
 done
 summary_has "$TMP/sim-run" '"backend": "sim",'
+grep -q "^iteration 3/3 .* s simulated$" "$OUT" || fail "the progress line does not say its time is simulated"
+grep -qF "iteration 3/3  loss $(tail -n 1 "$TMP/sim-run/iterations.csv" | awk -F, '{ printf "%.4f", $3 }')  " "$OUT" ||
+  fail "the ring's last progress line's loss is not iterations.csv's last loss"
+expect_exit 0 "sim --config RUN/config.ini reruns the run exactly" -- sim --config "$TMP/sim-run/config.ini" --out "$TMP/sim-rerun"
+cmp -s "$TMP/sim-run/iterations.csv" "$TMP/sim-rerun/iterations.csv" || fail "the rerun from config.ini differs"
+expect_exit 0 "sim --timing-only: no loss, no samples/s" -- \
+  sim --strategy ring --nodes 2 --microbatches 2 --dataset synthetic --layers 8,16,3 --iterations 3 --timing-only --out "$TMP/timing-run"
+grep -q "^iteration 3/3  [0-9.e+-]* s per iteration  [0-9.]* s simulated$" "$OUT" || fail "no timing-only progress line"
+! grep -qE "loss [0-9]|samples/s" "$OUT" || fail "a timing-only run shows a loss or samples/s"
 summary_has "$TMP/sim-run" '"platform": "2 x pi4b on wifi-n (1 access point)",'
 grep -q '"sim_seconds": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no sim_seconds"
 grep -q '"energy_per_sample_j": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no energy per sample"
@@ -217,6 +256,9 @@ expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${
 expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
   launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
 expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+printf 'dataset = synthetic\nlayers = 8,16,16,3\nnodes = 8\n' >"$TMP/no-strategy.ini"
+expect_error 2 "launch --config without a strategy" "--strategy" "ring, ps or allreduce" -- \
+  launch --local 4 --config "$TMP/no-strategy.ini"
 expect_error 2 "node without --rank" "--rank" -- node "${RT[@]}" --strategy ring --peers x --key-file y
 printf '127.0.0.1:5001\nnot-an-address\n' >"$TMP/bad-peers.txt"
 expect_error 2 "node with a bad peers file" "$TMP/bad-peers.txt" -- \
@@ -236,6 +278,7 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   # shellcheck disable=SC2086
   expect_exit 0 "launch --local $local_n --strategy $strategy" -- \
     launch "${RT[@]}" --strategy $strategy --local "$local_n" --out "$TMP/launch-$name"
+  grep -q "^launch $local_n nodes on 127.0.0.1 (free ports [0-9]*, [0-9]*" "$OUT" || fail "launch does not list its free ports"
   # shellcheck disable=SC2086
   run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
   summary_has "$TMP/launch-$name" '"backend": "runtime",'

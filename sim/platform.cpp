@@ -123,7 +123,8 @@ bool natural_less(const std::string& a, const std::string& b) {
 // uses (ring neighbours, rank 0), so the check stays cheap at 10,000 hosts.
 Status check_xml_platform(const std::vector<s4u::Host*>& hosts) {
   for (const auto* h : hosts)
-    if (!(h->get_speed() > 0)) return Status::errorf("host {} has speed {:g} flop/s (must be positive)", h->get_name(), h->get_speed());
+    if (!(h->get_speed() > 0))
+      return Status::errorf("host {} has speed {:g} flop/s (must be positive)", h->get_name(), h->get_speed());
   const int n = int(hosts.size());
   auto check_route = [&](int a, int b) -> Status {
     std::vector<s4u::Link*> links;

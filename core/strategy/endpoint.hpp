@@ -100,7 +100,7 @@ class Endpoint {
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
                             d->reason, what);
     }
-    return Status::errorf("node {}: no message for {:g} s (--peer-timeout) while waiting for {}", rank(),
+    return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
                           timeout_, what);
   }
 

@@ -14,5 +14,5 @@ TEST_CASE("waiting past the peer timeout is an error naming --peer-timeout") {
   Endpoint<InProcTransport> ep(transport, "stage", 0.01);
   auto r = ep.next("an activation");
   REQUIRE(!r.ok());
-  CHECK(r.status().message() == "node 0: no message for 0.01 s (--peer-timeout) while waiting for an activation");
+  CHECK(r.status().message() == "node 0: no message for 0.01 s while waiting for an activation (--peer-timeout)");
 }

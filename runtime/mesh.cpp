@@ -126,6 +126,7 @@ asio::awaitable<void> Mesh::heartbeats() {
 void Mesh::begin_close(Status outcome) {
   if (closing_) return;
   closing_ = true;
+  summarise_drops(true);
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   for (const auto& link : handshaking_) link->close();

@@ -55,7 +55,8 @@ class TcpTransport {
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
 };
 
-// listen on peers[rank]'s port, then connect: one call for a node whose port is known.
+// listen on peers[rank] (its host, see listen_address.hpp, unless options.listen_host is set;
+// its port), then connect: one call for a node whose port is known.
 StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
                                                         const ClusterKey& key, const ConfigDigest& digest,
                                                         NetOptions options = {});

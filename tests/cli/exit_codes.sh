@@ -270,6 +270,8 @@ expect_error 2 "node --startup-timeout 0" "invalid value for startup-timeout: '0
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --startup-timeout 0
 expect_error 2 "node --silence-timeout below two heartbeats" "invalid value for silence-timeout: '1.5' (2..86400)" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 1.5
+expect_error 2 "node --listen with a host name" "invalid value for listen: 'pi1'" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --listen pi1
 expect_error 2 "node --rank 1x" "invalid value for rank: '1x'" -- \
   node "${RT[@]}" --strategy ring --rank 1x --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
 for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce"; do
@@ -322,6 +324,26 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
+# listen_on PORT: the local address a process listens on at PORT (ss; run inside a namespace
+# with a prefix such as "ip netns exec NS").
+listen_on() { "${@:2}" ss -Hltn "sport = :$1" | awk '{ print $4 }'; }
+
+# launch itself killed (SIGKILL forwards nothing): its nodes die with it (parent-death
+# signal), and while they ran they listened on 127.0.0.1 only.
+CASE="launch: SIGKILLed, its nodes die with it"
+printf '%-60s' "$CASE"
+long_launch "$TMP/launch-killed"
+port0=$(grep -v '^#' "$TMP/launch-killed/nodes/peers.txt" | head -n 1 | cut -d: -f2)
+[ "$(listen_on "$port0")" = "127.0.0.1:$port0" ] || fail "node 0 listens on '$(listen_on "$port0")', not 127.0.0.1:$port0"
+kill -9 "$LAUNCH"
+wait "$LAUNCH" 2>/dev/null
+for _ in $(seq 1 30); do
+  pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null || break
+  sleep 0.1
+done
+pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+echo "ok"
+
 echo "== launch --netns (network namespaces; root only)"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tc >/dev/null; then
   echo "skipped: --netns needs root, ip and tc"
@@ -339,6 +361,26 @@ else
   [ "$RC" -eq 1 ] || fail "expected exit code 1"
   [ "$(leftovers "$LAUNCH")" -eq 0 ] || fail "namespaces or links left behind: $({ ip netns list; ip -o link show; } | grep "rtmp$LAUNCH")"
   echo "ok (exit $RC)"
+  # launch itself SIGKILLed: nodes die with it; its namespaces stay until the next launch
+  # --netns recognises them (name prefix, owner pid no longer running) and removes them.
+  CASE="launch --netns SIGKILLed: nodes die, next launch cleans up"
+  printf '%-60s' "$CASE"
+  long_launch "$TMP/netns-launch-killed" --netns --network ethernet-1g
+  dead=$LAUNCH
+  line0=$(grep -v '^#' "$TMP/netns-launch-killed/nodes/peers.txt" | head -n 1)
+  [ "$(listen_on "${line0#*:}" ip netns exec "rtmp${dead}n0")" = "$line0" ] ||
+    fail "node 0 does not listen on its namespace's address $line0"
+  kill -9 "$dead"
+  wait "$dead" 2>/dev/null
+  sleep 0.5
+  pgrep -f -- "node --config $TMP/netns-launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+  [ "$(leftovers "$dead")" -gt 0 ] || fail "expected the killed launch's namespaces to remain until the next launch"
+  run launch "${RT[@]}" --strategy ring --local 2 --netns --network ethernet-1g --out "$TMP/netns-after-kill"
+  [ "$RC" -eq 0 ] || fail "expected exit code 0"
+  grep -qF "removed what a dead launch (pid $dead) left behind: 2 namespaces, 2 links, 1 bridge" "$OUT" ||
+    fail "the next launch did not report removing the leftovers"
+  [ "$(leftovers "$dead")" -eq 0 ] || fail "leftovers remain: $({ ip netns list; ip -o link show; } | grep "rtmp$dead")"
+  echo "ok"
 fi
 
 echo "== validate (sim against runtime on loopback)"

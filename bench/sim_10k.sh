@@ -5,7 +5,8 @@
 #   ring 1f1b: N stages of a (N+1)-wide-layer MLP of width 16, 4 micro-batches of 16;
 #   ps bsp: N workers and 4 servers, MLP 784-64-10, batch N (one sample per worker);
 # next to the bare SimGrid token ring on the same N. Prints wall, peak RSS (the process's
-# maxrss, getrusage via /usr/bin/time) and messages per wall second.
+# maxrss, getrusage via /usr/bin/time), CPU seconds (on a shared machine wall >> cpu) and
+# messages per wall second.
 # Target: each run at most 60 s wall and 4 GB peak RSS.
 # Ring all-reduce sends 2(N-1) x N messages per iteration (2e8 at N = 10,000): the script
 # measures one iteration at N = 500, 1000, 2000 (ALLREDUCE_NODES to change) and prints the
@@ -39,10 +40,11 @@ t = open(timefile).read()
 wall = t.split("Elapsed (wall clock) time (h:mm:ss or m:ss): ")[1].split()[0].split(":")
 wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
 rss_gb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1e6
+cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", t).group(1)) for k in ("User", "System"))
 s = json.load(open(f"{folder}/summary.json"))
 msgs = sum(int(r["msgs_sent"]) for r in csv.DictReader(open(f"{folder}/nodes.csv")))
 ok = "ok" if wall <= 60 and rss_gb <= 4 else "MISS"
-print(f"{name:<28} {wall:7.1f} s wall {rss_gb:6.2f} GB rss {s['sim_seconds']:9.1f} s simulated "
+print(f"{name:<28} {wall:7.1f} s wall {cpu:7.1f} s cpu {rss_gb:6.2f} GB rss {s['sim_seconds']:9.1f} s simulated "
       f"{msgs:>10} msgs {msgs / wall:>9.0f} msgs/s  {ok}")
 PY
 }

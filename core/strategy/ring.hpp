@@ -306,7 +306,7 @@ class RingNode {
   bool numeric() const { return storage_ == Storage::values; }
 
   void update() {
-    ep_.compute(int64_t(3) * int64_t(model_.params().size()), [&] {
+    ep_.compute(int64_t(3) * int64_t(model_.param_count()), [&] {
       sgd_.step(model_.params(), model_.grads());
       model_.zero_grads();
     });

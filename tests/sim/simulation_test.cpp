@@ -180,9 +180,9 @@ TEST_CASE("many stations share several access points; device mixes follow rank o
   CHECK(r.values[1] > r.values[0]);
 }
 
-TEST_CASE("timing-only messages carry shapes, not values, and cost each node the same bytes and memory") {
+TEST_CASE("timing-only messages carry shapes, not values, and cost each node the same flops, bytes and memory") {
   // Timing-only holds no parameters and sends no values (core/transport/message.hpp's
-  // Floats, a Block's shape): each node's traffic and accounted memory must still be the
+  // Floats, a Block's shape): each node's flops, traffic and accounted memory must still be the
   // numeric run's, node by node, for every strategy and schedule.
   testing::TestPlatforms platforms;
   auto per_node = [&](const RunConfig& c, const DataSplit& d) {
@@ -192,7 +192,7 @@ TEST_CASE("timing-only messages carry shapes, not values, and cost each node the
     if (!run.ok()) throw std::runtime_error(run.status().message());
     std::vector<double> v;
     for (const auto& n : run->nodes)
-      v.insert(v.end(), {double(n.bytes_sent), double(n.bytes_recv), double(n.msgs_sent),
+      v.insert(v.end(), {n.busy_s, double(n.bytes_sent), double(n.bytes_recv), double(n.msgs_sent),
                          double(n.peak_memory_bytes), double(n.peak_stash_bytes)});
     return v;
   };

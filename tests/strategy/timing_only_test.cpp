@@ -25,17 +25,17 @@ struct Traffic {
   size_t floats_carried = 0;
 };
 
-size_t floats_in(const Message& m) {
-  struct Count {
-    size_t operator()(const Activations& a) const { return a.block.data.size(); }
-    size_t operator()(const Gradients& g) const { return g.block.data.size(); }
-    size_t operator()(const PushGradient& p) const { return p.values.values().size(); }
-    size_t operator()(const ParamShard& p) const { return p.values.values().size(); }
-    size_t operator()(const ReduceChunk& r) const { return r.values.values().size(); }
-    size_t operator()(const auto&) const { return 0; }
-  };
-  return std::visit(Count{}, m.payload);
-}
+// Float values a message carries (not the count it announces).
+struct FloatsCarried {
+  size_t operator()(const Activations& a) const { return a.block.data.size(); }
+  size_t operator()(const Gradients& g) const { return g.block.data.size(); }
+  size_t operator()(const PushGradient& p) const { return p.values.values().size(); }
+  size_t operator()(const ParamShard& p) const { return p.values.values().size(); }
+  size_t operator()(const ReduceChunk& r) const { return r.values.values().size(); }
+  size_t operator()(const auto&) const { return 0; }
+};
+
+size_t floats_in(const Message& m) { return std::visit(FloatsCarried{}, m.payload); }
 
 class Recording : public ForwardingTransport<InProcTransport> {
  public:

@@ -41,7 +41,7 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
   // The sender lives on `from`'s host (it dies with it) and outlives its node, so what the
   // node sent last still goes out; it is a daemon, so it never keeps the simulation alive.
   const bool to_self = from == to;
-  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to, egress, to_self] {
+  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, from, to, egress, to_self] {
     while (true) {
       ch->ready->acquire();
       Envelope* env = ch->queue.front();
@@ -49,8 +49,9 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
       const bool whole = !to_self && env->bytes <= kWholeMessageBytes;
       if (whole) egress->acquire();
       // Checked after the wait for the link: `to` may have gone down meanwhile, and a put to
-      // a host that is off trips SimGrid's assertions.
-      if (down_[to]) {
+      // a host that is off trips SimGrid's assertions. A message of a sender that has failed
+      // meanwhile is dropped too: put now, it would arrive after the sender's PeerDown.
+      if (down_[to] || down_[from]) {
         delete env;
       } else {
         try {
@@ -68,12 +69,18 @@ SimNetwork::Channel& SimNetwork::channel(int from, int to) {
 
 Event SimNetwork::wait(int rank, double timeout_s) {
   auto& box = inboxes_[rank];
+  if (down_[rank]) {  // failed itself (fail, not its host off): it hears nothing more
+    if (timeout_s > 0) s4u::this_actor::sleep_for(timeout_s);
+    return Timeout{};
+  }
   const double deadline = s4u::Engine::get_clock() + timeout_s;
   while (true) {
     if (!box.pending) box.pending = box.mailbox->get_async<Envelope>(&box.landing);
     const double left = deadline - s4u::Engine::get_clock();
     try {
-      if (left <= 0 || s4u::Comm::wait_any_for({box.pending}, left) < 0) return Timeout{};
+      // No time left (or a poll): take what has already arrived, without waiting.
+      const bool arrived = left > 0 ? s4u::Comm::wait_any_for({box.pending}, left) >= 0 : box.pending->test();
+      if (!arrived) return Timeout{};
     } catch (const simgrid::NetworkFailureException&) {
       box.pending = nullptr;  // the sender died mid-transfer; its PeerDown follows
       continue;

@@ -276,7 +276,8 @@ struct OwnFailure {
   void operator()(Node& n) const {
     if (n.rank() == victim) {
       if (!n.message("the survivor's first message")) return;
-      n.fail();  // the survivor's other messages have been sent: some are queued here
+      pass_time(n.t, 0.05);  // the survivor's other messages land here meanwhile
+      n.fail();
       n.t.send(0, numbered(1, victim, 1));
       n.t.send(victim, numbered(2, victim, 1));
       double took = 0;

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/inbox.hpp"
+#include "core/transport/event_queue.hpp"
 #include "runtime/link.hpp"
 #include "runtime/log_limiter.hpp"
 #include "runtime/peers_file.hpp"
@@ -75,14 +75,15 @@ class Mesh {
   Status connect(const std::vector<PeerAddress>& peers);
 
   // Queues m for `to` (a frame to self goes straight to the inbox). Dropped silently when
-  // `to` is down or has left.
+  // `to` is down or has left, or once this node is out (after close, kill or freeze).
   void send(int to, Message&& m);
-  // The next event: Received, PeerDown (once per peer), or Timeout after timeout_s.
+  // The next event: Received, PeerDown (once per peer, after everything the peer's
+  // connection delivered), or Timeout after timeout_s. Only Timeout once the node is out.
   Event wait(double timeout_s) { return inbox_.wait(timeout_s); }
 
   // Ends the node's part: says bye (ok) or abort with the error's text (peers get PeerDown
   // with it), lets queued frames drain and peers answer, at most close_timeout, then stops
-  // the network thread. Idempotent.
+  // the network thread. Idempotent. The node is out from the call on (see send, wait).
   void close(const Status& outcome);
   // Test hooks for the two ways a process dies. kill: sockets closed, no goodbye (SIGKILL;
   // peers see the connection end). freeze: the network thread stops, sockets stay open,
@@ -155,7 +156,7 @@ class Mesh {
   std::optional<Status> startup_result_;
   bool drained_ = false;
   bool closed_ = false;  // node thread only
-  Inbox inbox_;
+  EventQueue inbox_;  // closed when the node is out (close, kill, freeze)
   WireStats stats_;
 };
 

@@ -74,8 +74,11 @@ void SimNetwork::done(Channel& ch) {
 
 void SimNetwork::put(int to, Envelope* env) {
   // Checked when the message's turn has come: `to` may have gone down meanwhile, and a put
-  // to a host that is off trips SimGrid's assertions.
-  if (down_[to]) {
+  // to a host that is off trips SimGrid's assertions. A message of a sender that has failed
+  // meanwhile is dropped too: put now, it would arrive after the sender's PeerDown (the
+  // transport contract). The PeerDown notice itself comes "from" the failed rank.
+  const bool notice = !env->down_reason.empty();
+  if (down_[to] || (down_[env->from] && !notice)) {
     delete env;
     return;
   }
@@ -120,12 +123,18 @@ void SimNetwork::start_large_sender(Channel& ch) {
 
 Event SimNetwork::wait(int rank, double timeout_s) {
   auto& box = inboxes_[rank];
+  if (down_[rank]) {  // failed itself (fail, not its host off): it hears nothing more
+    if (timeout_s > 0) s4u::this_actor::sleep_for(timeout_s);
+    return Timeout{};
+  }
   const double deadline = s4u::Engine::get_clock() + timeout_s;
   while (true) {
     if (!box.pending) box.pending = box.mailbox->get_async<Envelope>(&box.landing);
     const double left = deadline - s4u::Engine::get_clock();
     try {
-      if (left <= 0 || s4u::Comm::wait_any_for({box.pending}, left) < 0) return Timeout{};
+      // No time left (or a poll): take what has already arrived, without waiting.
+      const bool arrived = left > 0 ? s4u::Comm::wait_any_for({box.pending}, left) >= 0 : box.pending->test();
+      if (!arrived) return Timeout{};
     } catch (const simgrid::NetworkFailureException&) {
       box.pending = nullptr;  // the sender died mid-transfer; its PeerDown follows
       continue;

@@ -47,12 +47,15 @@ class SimNetwork {
   // Dropped when `to` is known to be down; lost if either end dies in flight.
   void post(int from, int to, Message&& m, int64_t bytes);
 
-  // The next event for `rank`, or Timeout after timeout_s simulated seconds. From rank's
+  // The next event for `rank`, or Timeout after timeout_s simulated seconds (<= 0: only
+  // what has already arrived). Only Timeout once `rank` itself has failed. From rank's
   // receiver actor only.
   Event wait(int rank, double timeout_s);
 
-  // `rank` is gone: every other rank gets PeerDown(rank) once; later posts to it drop.
-  // Safe from an actor or from maestro (a host turned off by the fault schedule).
+  // `rank` is gone: every other live rank gets PeerDown(rank) once, after the messages
+  // rank's channels had already put to it; what they still held is dropped, and so is any
+  // later post from or to rank. Safe from an actor or from maestro (a host turned off by
+  // the fault schedule).
   void fail(int rank, const std::string& reason);
   bool is_down(int rank) const { return down_[rank]; }
 

@@ -8,6 +8,10 @@
 # maxrss, getrusage via /usr/bin/time), CPU seconds (on a shared machine wall >> cpu) and
 # messages per wall second.
 # Target: each run at most 60 s wall and 4 GB peak RSS.
+# --peer-timeout 3600: on wifi-n a 10,000-stage ring takes about 2 x N x 6.1 ms = 122 simulated s
+# before stage 0 hears its first gradient, and a ps bsp iteration ~780 simulated s (10,000 pulls
+# through 4 servers' cells), past the default 60 s. A node that times out fails, and each failure
+# notifies every survivor: N^2 PeerDown notice actors (17-22 GB, killed), not a result.
 # Ring all-reduce sends 2(N-1) x N messages per iteration (2e8 at N = 10,000): the script
 # measures one iteration at N = 500, 1000, 2000 (ALLREDUCE_NODES to change) and prints the
 # measured cost per message, not a 10,000-node figure (ALLREDUCE_FULL=1 runs N itself).
@@ -53,9 +57,9 @@ echo "== $nodes devices, $iters iterations, timing-only (bound: 60 s wall, 4 GB 
 layers=$(widths "$nodes")
 for net in $networks; do
   measure "ring-1f1b-$net" --network "$net" --strategy ring --schedule 1f1b --nodes "$nodes" \
-    --layers "$layers" --microbatches 4 --batch 64 --iterations "$iters"
+    --layers "$layers" --microbatches 4 --batch 64 --iterations "$iters" --peer-timeout 3600
   measure "ps-bsp-4srv-$net" --network "$net" --strategy ps --ps-mode bsp --nodes "$nodes" --servers 4 \
-    --layers 784,64,10 --batch "$nodes" --synthetic-train "$nodes" --iterations "$iters"
+    --layers 784,64,10 --batch "$nodes" --synthetic-train "$nodes" --iterations "$iters" --peer-timeout 3600
 done
 "$bare" ring "$nodes" "$iters" 1024
 
@@ -67,6 +71,6 @@ done
 if [[ ${ALLREDUCE_FULL:-0} == 1 ]]; then
   for net in $networks; do
     measure "allreduce-$nodes-$net" --network "$net" --strategy allreduce --nodes "$nodes" \
-      --layers 784,64,10 --batch "$nodes" --synthetic-train "$nodes" --iterations "$iters"
+      --layers 784,64,10 --batch "$nodes" --synthetic-train "$nodes" --iterations "$iters" --peer-timeout 3600
   done
 fi

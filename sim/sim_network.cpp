@@ -29,7 +29,7 @@ void fit_stack_guards(size_t ranks) {
 
 SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
     : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
-      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()) {
+      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()), notices_(hosts_.size()) {
   fit_stack_guards(hosts_.size());
   for (size_t r = 0; r < hosts_.size(); ++r)
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
@@ -41,7 +41,7 @@ void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
   auto& ch = channel(from, to);
-  ch.queue.push_back(new Envelope{from, bytes, std::move(m), {}});
+  ch.queue.push_back(new Envelope{from, bytes, std::move(m)});
   if (!ch.busy) dispatch(ch);
 }
 
@@ -76,9 +76,8 @@ void SimNetwork::put(int to, Envelope* env) {
   // Checked when the message's turn has come: `to` may have gone down meanwhile, and a put
   // to a host that is off trips SimGrid's assertions. A message of a sender that has failed
   // meanwhile is dropped too: put now, it would arrive after the sender's PeerDown (the
-  // transport contract). The PeerDown notice itself comes "from" the failed rank.
-  const bool notice = !env->down_reason.empty();
-  if (down_[to] || (down_[env->from] && !notice)) {
+  // transport contract).
+  if (down_[to] || (down_[env->from] && !env->wake)) {
     delete env;
     return;
   }
@@ -127,8 +126,13 @@ Event SimNetwork::wait(int rank, double timeout_s) {
     if (timeout_s > 0) s4u::this_actor::sleep_for(timeout_s);
     return Timeout{};
   }
+  auto& notices = notices_[rank];
   const double deadline = s4u::Engine::get_clock() + timeout_s;
   while (true) {
+    if (notices.reported < notices.covered) {
+      const auto& f = failures_[notices.reported++];
+      return PeerDown{f.rank, f.reason};
+    }
     if (!box.pending) box.pending = box.mailbox->get_async<Envelope>(&box.landing);
     const double left = deadline - s4u::Engine::get_clock();
     try {
@@ -141,7 +145,12 @@ Event SimNetwork::wait(int rank, double timeout_s) {
     }
     box.pending = nullptr;
     std::unique_ptr<Envelope> env(box.landing);
-    if (!env->down_reason.empty()) return PeerDown{env->from, std::move(env->down_reason)};
+    if (env->wake) {
+      notices.wake_in_flight = false;
+      notices.covered = env->covers;
+      if (failures_.size() > notices.covered) wake(rank);  // failures after this wake-up was put
+      continue;
+    }
     air_[rank].bytes_received += env->bytes;
     // Every message has the same added delay, so delivering in order keeps it exact.
     if (delivery_delay_s_ > 0) s4u::this_actor::sleep_for(delivery_delay_s_);
@@ -152,20 +161,22 @@ Event SimNetwork::wait(int rank, double timeout_s) {
 void SimNetwork::fail(int rank, const std::string& reason) {
   if (down_[rank]) return;
   down_[rank] = true;
-  for (int r = 0; r < size(); ++r) {
-    if (r == rank || down_[r] || !hosts_[r]->is_on()) continue;
-    notify_down(r, rank, reason);
-  }
+  failures_.push_back({rank, reason});
+  for (int r = 0; r < size(); ++r)
+    if (r != rank && !down_[r] && hosts_[r]->is_on()) wake(r);
 }
 
-void SimNetwork::notify_down(int survivor, int rank, const std::string& reason) {
-  // Zero bytes put from the survivor's own host, beside its message traffic: a failure
-  // notice does not queue behind the survivor's own messages. The actor is gone once the
-  // notice is in the mailbox.
-  auto* env = new Envelope{rank, 0, Message{}, reason};
-  auto notice = s4u::Actor::init(fmt::format("down-{}-{}", rank, survivor), hosts_[survivor])
-                    ->set_stacksize(kSenderStackKiB);
-  notice->start([this, survivor, env] { put(survivor, env); });
+void SimNetwork::wake(int survivor) {
+  if (notices_[survivor].wake_in_flight) return;  // it will cover this failure too
+  notices_[survivor].wake_in_flight = true;
+  // From the survivor's own host, beside its message traffic: a failure notice does not
+  // queue behind the survivor's own messages. An actor puts it, as maestro (where a host
+  // turned off reports its failure) cannot; it is gone once the wake-up is in the mailbox.
+  auto notice = s4u::Actor::init(fmt::format("wake-{}", survivor), hosts_[survivor])->set_stacksize(kSenderStackKiB);
+  notice->start([this, survivor] {
+    // What the wake-up covers is fixed when it is put: every failure logged before it.
+    put(survivor, new Envelope{survivor, 0, Message{}, true, failures_.size()});
+  });
   notice->daemonize();
 }
 

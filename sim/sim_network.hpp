@@ -79,7 +79,10 @@ class SimNetwork {
     int from = 0;
     int64_t bytes = 0;
     Message message;
-    std::string down_reason;  // set: this is PeerDown(from), not a message
+    // A wake-up instead of a message: the failures logged before it was put may now be
+    // reported to the receiver (failures_[0, covers)).
+    bool wake = false;
+    size_t covers = 0;
   };
   // Messages from one rank to one destination, waiting for their turn on the wire.
   struct Channel {
@@ -110,7 +113,24 @@ class SimNetwork {
   void done(Channel& ch);
   void start_egress(int rank);
   void start_large_sender(Channel& ch);
-  void notify_down(int survivor, int rank, const std::string& reason);
+  // Puts a wake-up into `survivor`'s mailbox from its own host (zero bytes), unless one is
+  // on its way already.
+  void wake(int survivor);
+
+  // Failures, in the order they happened. A survivor learns of them through its mailbox, so
+  // that a PeerDown(r) comes after every message r put before failing, but one wake-up at a
+  // time covers all failures logged before it was put: a whole cluster timing out at once
+  // costs N wake-ups, not one notice per (failed, survivor) pair (N^2 actors and stacks:
+  // 17 GB at 10,000 ranks).
+  struct Failure {
+    int rank = 0;
+    std::string reason;
+  };
+  struct Notices {
+    size_t reported = 0;  // failures_[0, reported) were returned as PeerDown
+    size_t covered = 0;   // failures_[0, covered) may be returned: a wake-up put after them has arrived
+    bool wake_in_flight = false;
+  };
 
   std::vector<simgrid::s4u::Host*> hosts_;
   double delivery_delay_s_;
@@ -118,6 +138,8 @@ class SimNetwork {
   std::vector<Outbox> outboxes_;
   std::vector<bool> down_;
   std::vector<AirTime> air_;
+  std::vector<Failure> failures_;
+  std::vector<Notices> notices_;
 };
 
 }  // namespace ringtmp::sim

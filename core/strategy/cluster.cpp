@@ -41,9 +41,12 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                                    std::vector<NodeOutcome> outcomes, double wall_seconds,
                                    std::string backend) {
   // A node that stopped because a peer went down is a consequence: the causes are listed
-  // whole, the consequences by node with the first one's message as an example.
-  std::string causes, example;
+  // (the first few whole), the consequences by node with the first one's message as an
+  // example. At thousands of nodes the line stays readable: "and 7990 more".
+  constexpr size_t kListed = 8;
+  std::vector<std::string> causes;
   std::vector<int> stopped;
+  std::string example;
   for (size_t r = 0; r < outcomes.size(); ++r) {
     const auto& o = outcomes[r];
     if (o.status.ok()) continue;
@@ -51,14 +54,20 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
       if (stopped.empty()) example = o.status.message();
       stopped.push_back(int(r));
     } else {
-      causes += (causes.empty() ? "" : "; ") + o.status.message();
+      causes.push_back(o.status.message());
     }
   }
+  auto listed = [&](const auto& items, const char* separator) {
+    const size_t shown = std::min(items.size(), kListed);
+    std::string text = fmt::format("{}", fmt::join(items.begin(), items.begin() + ptrdiff_t(shown), separator));
+    if (items.size() > shown) text += fmt::format(" and {} more", items.size() - shown);
+    return text;
+  };
   if (!causes.empty() || !stopped.empty()) {
-    std::string text = causes.empty() ? "" : causes;
+    std::string text = listed(causes, "; ");
     if (!stopped.empty())
       text += fmt::format("{}{} {} stopped because a peer went down (first: {})", text.empty() ? "" : "; then ",
-                          stopped.size() == 1 ? "node" : "nodes", fmt::join(stopped, ","), example);
+                          stopped.size() == 1 ? "node" : "nodes", listed(stopped, ","), example);
     return Status::errorf("run failed: {}", text);
   }
 

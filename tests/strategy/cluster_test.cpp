@@ -85,3 +85,24 @@ TEST_CASE("a silent peer becomes a timeout error naming what was awaited") {
   REQUIRE(!r.ok());
   CHECK(r.status().message().find("no message for 0.5 s while waiting for") != std::string::npos);
 }
+
+TEST_CASE("a run failed by thousands of nodes says so in one readable line") {
+  // A whole cluster timing out at once (10,000 simulated stations with a short
+  // --peer-timeout) once printed every rank: a line of 50 KB.
+  RunConfig c;
+  c.strategy = StrategyKind::allreduce;
+  c.dataset = DatasetKind::synthetic;
+  std::vector<NodeOutcome> outcomes(5000);
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    outcomes[r].status = Status::errorf("node {}: peer 3 is down", r);
+    outcomes[r].stopped_by_peer = r != 3 && r != 7;
+  }
+  outcomes[3].status = Status::error("node 3: no message for 60 s");
+  outcomes[7].status = Status::error("node 7: no message for 60 s");
+  auto run = merge_outcomes(c, DataSplit{}, std::move(outcomes), 1.0, "sim");
+  REQUIRE_FALSE(run.ok());
+  const std::string& m = run.status().message();
+  CHECK(m.size() < 400);
+  CHECK(m.find("node 3: no message for 60 s; node 7: no message for 60 s; then nodes 0,1,2,4,5,6,8,9 and 4990 more "
+               "stopped because a peer went down (first: node 0: peer 3 is down)") != std::string::npos);
+}

@@ -1,9 +1,11 @@
 #pragma once
-// Reading a small text input (peers file, key file) whole, with errors that name it the way
-// the user knows it: "<what> <path>: cannot open it".
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+// Reading an input file the user names (config, peers file, key file, profile, outcome
+// file). It must be a regular file: a FIFO blocks whoever opens or reads it until a writer
+// comes, and a device such as /dev/zero never ends. And it must be at most `max_bytes`
+// long, so a wrong path costs an error line rather than the machine's memory. Errors name
+// the file the way the user knows it: "<what> <path>: <why>" ("<path>: <why>" if `what` is
+// empty).
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,15 +13,14 @@
 
 namespace ringtmp {
 
-inline StatusOr<std::string> read_text_file(const std::string& path, std::string_view what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Status::errorf("{} {}: is a directory", what, path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::errorf("{} {}: cannot open it", what, path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::errorf("{} {}: read error", what, path);
-  return text.str();
-}
+// Opens `path` for reading without blocking (O_NONBLOCK, so a FIFO returns at once), checks
+// with fstat that it is a regular file, then makes reads blocking again. Returns the file
+// descriptor, which the caller closes.
+StatusOr<int> open_regular_file(const std::string& path, std::string_view what);
+
+// The whole file, or an error if it cannot be opened, is not a regular file, or holds more
+// than `max_bytes` bytes (checked as the bytes arrive, not only against st_size, since a
+// file may grow while it is read).
+StatusOr<std::string> read_text_file(const std::string& path, std::string_view what, size_t max_bytes);
 
 }  // namespace ringtmp

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <sodium.h>
 
-#include "runtime/text_file.hpp"
+#include "core/text_file.hpp"
 
 namespace ringtmp {
 
@@ -59,7 +59,7 @@ StatusOr<ClusterKey> parse_cluster_key(std::string_view text, std::string_view n
 }
 
 StatusOr<ClusterKey> load_key_file(const std::string& path) {
-  auto text = read_text_file(path, "key file");
+  auto text = read_text_file(path, "key file", kMaxKeyFileBytes);
   if (!text.ok()) return text.status();
   return parse_cluster_key(*text, path);
 }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 
+#include "core/steady_seconds.hpp"
 #include "core/transport/transport.hpp"
 
 namespace ringtmp {
@@ -24,9 +25,7 @@ class Inbox {
   // The oldest event, or Timeout after timeout_s seconds (steady clock) without one.
   Event wait(double timeout_s) {
     std::unique_lock lock(mu_);
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(timeout_s));
+    const auto deadline = steady_deadline(timeout_s);
     if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return Timeout{};
     Event e = std::move(events_.front());
     events_.pop_front();

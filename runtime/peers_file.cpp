@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "runtime/text_file.hpp"
+#include "core/text_file.hpp"
 
 namespace ringtmp {
 
@@ -73,7 +73,7 @@ StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::strin
 }
 
 StatusOr<std::vector<PeerAddress>> load_peers_file(const std::string& path) {
-  auto text = read_text_file(path, "peers file");
+  auto text = read_text_file(path, "peers file", kMaxPeersFileBytes);
   if (!text.ok()) return text.status();
   return parse_peers(*text, path);
 }

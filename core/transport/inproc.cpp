@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "core/steady_seconds.hpp"
+
 namespace ringtmp {
 
 InProcHub::InProcHub(int size) : down_(size, false) {
@@ -22,9 +24,7 @@ void InProcHub::deliver(int from, int to, Message&& m) {
 Event InProcHub::wait(int rank, double timeout_s) {
   auto& box = *boxes_[rank];
   std::unique_lock lock(box.mu);
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(timeout_s));
+  const auto deadline = steady_deadline(timeout_s);
   if (!box.cv.wait_until(lock, deadline, [&] { return !box.events.empty(); })) return Timeout{};
   Event e = std::move(box.events.front());
   box.events.pop_front();

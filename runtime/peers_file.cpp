@@ -1,5 +1,6 @@
 #include "runtime/peers_file.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/text_file.hpp"
@@ -31,6 +32,11 @@ StatusOr<PeerAddress> parse_entry(std::string_view e) {
   }
   if (host.find_first_of(" \t") != std::string_view::npos)
     return Status::errorf("'{}' holds a space; one host:port per line", e);
+  // Control bytes (a NUL, a carriage return inside brackets) and stray brackets name no host.
+  if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return Status::errorf("host in line holds a control character; expected host:port");
+  if (host.find_first_of("[]") != std::string_view::npos)
+    return Status::errorf("'{}' has a stray '[' or ']' in its host", e);
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||

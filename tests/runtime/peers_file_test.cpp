@@ -43,6 +43,12 @@ TEST_CASE("peers: every error names the file and the line") {
   CHECK(error_of("") == "peers file p.txt lists no host:port");
 }
 
+TEST_CASE("peers: a host holding control bytes is refused (found by peers_fuzz)") {
+  CHECK(error_of(std::string_view("[\r\0\0]:1", 7)).find("control character") != std::string::npos);
+  CHECK(error_of("a\x7f" "b:5000").find("control character") != std::string::npos);
+  CHECK(error_of("[[*1]:1").find("stray") != std::string::npos);
+}
+
 TEST_CASE("peers: loading a file, and files that cannot be read") {
   ringtmp::testing::TempDir dir;
   const std::string path = dir.file("peers.txt");

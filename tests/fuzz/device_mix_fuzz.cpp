@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
-  const int nodes = 1 + (data[0] | data[1] << 8);  // 1..65536, the range validate allows
+  // 1..1024 nodes: every code path, without building 65536 names per input.
+  const int nodes = 1 + ((data[0] | data[1] << 8) % 1024);
   const std::string spec(reinterpret_cast<const char*>(data + 2), size - 2);
   auto names = expand_device_mix(spec, nodes);
   if (!names.ok()) return 0;

@@ -4,7 +4,11 @@
 // single thread. Everything else a real step does (bias, activation, loss, SGD, shuffling)
 // is left out, so the samples/s printed is an upper bound for `ringtmp train`.
 //
-//   gemm_ceiling [--layers 784,256,128,10] [--batch 64] [--seconds 2]
+//   gemm_ceiling [--layers 784,256,128,10] [--batch 64] [--seconds 2] [--caches pinned]
+//
+// --caches: the cache sizes Eigen blocks its products for. `pinned` (default) is what
+// training uses (core/model/gemm_blocking.hpp), `detected` is Eigen's own choice on this
+// CPU, `L1,L2,L3` in bytes any other: comparing them prices the pinning.
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -14,6 +18,7 @@
 #include <Eigen/Core>
 #include <fmt/format.h>
 
+#include "core/model/gemm_blocking.hpp"
 #include "core/model/tensor.hpp"
 
 using ringtmp::Matrix;
@@ -37,14 +42,26 @@ int main(int argc, char** argv) {
   std::vector<int> widths{784, 256, 128, 10};
   int batch = 64;
   double seconds = 2.0;
+  std::string caches = "pinned";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
     if (key == "--layers") widths = parse_widths(value);
     else if (key == "--batch") batch = std::atoi(value.c_str());
     else if (key == "--seconds") seconds = std::atof(value.c_str());
+    else if (key == "--caches") caches = value;
     else { fmt::print(stderr, "gemm_ceiling: unknown option {}\n", key); return 2; }
   }
   if (widths.size() < 2 || batch < 1) { fmt::print(stderr, "gemm_ceiling: bad --layers/--batch\n"); return 2; }
+  if (caches == "pinned") {
+    ringtmp::pin_gemm_blocking();
+  } else if (caches != "detected") {
+    const std::vector<int> bytes = parse_widths(caches);
+    if (bytes.size() != 3 || bytes[0] < 1024 || bytes[1] < bytes[0] || bytes[2] < 0) {
+      fmt::print(stderr, "gemm_ceiling: bad --caches {} (pinned, detected or L1,L2,L3 bytes)\n", caches);
+      return 2;
+    }
+    Eigen::setCpuCacheSizes(bytes[0], bytes[1], bytes[2]);
+  }
   Eigen::setNbThreads(1);  // the model trains on one thread; a no-op unless built with OpenMP
 
   // Random contents: zeros could let a future Eigen/BLAS take shortcuts; values stay finite
@@ -85,8 +102,9 @@ int main(int argc, char** argv) {
   }
   const double samples_per_second = double(steps) * batch / elapsed;
   const double gflops = samples_per_second * double(flops_per_sample) * 1e-9;
-  fmt::print("gemm_ceiling: batch {}, {} steps in {:.2f} s, {} flops/sample\n", batch, steps,
-             elapsed, flops_per_sample);
+  fmt::print("gemm_ceiling: batch {}, {} steps in {:.2f} s, {} flops/sample, caches {} "
+             "(L1 {} L2 {} L3 {} bytes)\n", batch, steps, elapsed, flops_per_sample, caches,
+             Eigen::l1CacheSize(), Eigen::l2CacheSize(), Eigen::l3CacheSize());
   fmt::print("gflops {:.2f}\nsamples_per_second {:.0f}\n", gflops, samples_per_second);
   return 0;
 }

@@ -18,15 +18,19 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/platform/energy_model.hpp"
+#include "core/settings.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/cluster_key.hpp"
@@ -55,6 +59,14 @@ StatusOr<std::vector<int>> free_ports(int n) {
   }
   for (int f : fds) ::close(f);
   return ports;
+}
+
+// "ports 7000..7003" when consecutive (--base-port); free ports are wherever the system put
+// them: "free ports 39431, 35859", or for many nodes a pointer to the peers file.
+std::string describe_ports(const std::vector<int>& ports, bool consecutive) {
+  if (consecutive) return fmt::format("ports {}..{}", ports.front(), ports.back());
+  if (ports.size() > 8) return fmt::format("{} free ports, listed in peers.txt", ports.size());
+  return fmt::format("free port{} {}", ports.size() == 1 ? "" : "s", fmt::join(ports, ", "));
 }
 
 struct Child {
@@ -159,7 +171,6 @@ int launch_command(const std::vector<std::string>& args) {
     base = *b;
   }
   if (base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {} ({} nodes end past port 65535)", base, n));
-  if (c.out.empty()) c.out = default_run_folder(c);
 
   auto data = load_data(c);
   if (!data.ok()) {
@@ -172,6 +183,10 @@ int launch_command(const std::vector<std::string>& args) {
     return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
                              c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
 
+  if (auto s = prepare_run_folder(c); !s.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
+    return 1;
+  }
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(c.out) / "nodes";
   std::error_code ec;
@@ -222,8 +237,8 @@ int launch_command(const std::vector<std::string>& args) {
                "nodes' files in {}\n", n, netns->prefix(), shaped->name, shaped->bandwidth_bps / 1e6, describe_strategy(c),
                dir.string());
   else
-    fmt::print("launch {} nodes on 127.0.0.1 (ports {}..{}), {}; nodes' files in {}\n", n, ports.front(),
-               ports.back(), describe_strategy(c), dir.string());
+    fmt::print("launch {} nodes on 127.0.0.1 ({}), {}; nodes' files in {}\n", n, describe_ports(ports, base > 0),
+               describe_strategy(c), dir.string());
   install_stop_handlers();
   std::vector<Child> children;
   const auto start = std::chrono::steady_clock::now();
@@ -265,7 +280,7 @@ int launch_command(const std::vector<std::string>& args) {
   if (netns)
     run->platform = fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name,
                                 shaped->bandwidth_bps / 1e6);
-  if (auto s = write_run(c.out, *run); !s.ok()) {
+  if (auto s = write_run(c.out, *run, build_info()); !s.ok()) {
     fmt::print(stderr, "ringtmp launch: {}\n", s.message());
     return 1;
   }

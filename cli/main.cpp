@@ -6,11 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 void print_usage() {
   fmt::print(
@@ -24,7 +23,7 @@ void print_usage() {
       "  validate   the same config in sim and runtime, the error per metric (loopback)\n"
       "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
-      kVersion);
+      ringtmp::cli::build_info().version);
 }
 
 }  // namespace
@@ -36,7 +35,8 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    fmt::print("ringtmp {}\n", kVersion);
+    const auto build = ringtmp::cli::build_info();
+    fmt::print("ringtmp {} (git commit {})\n", build.version, build.git_commit);
     return 0;
   }
   const std::string command = args[0];

@@ -1,8 +1,14 @@
 #include "cli/netns.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -10,12 +16,89 @@
 
 namespace ringtmp::cli {
 
+namespace {
+
+constexpr std::string_view kNamePrefix = "rtmp";
+
+// The launch that made `name` ("rtmp<pid>n3", "rtmp<pid>v3", "rtmp<pid>b"), or 0 if the
+// name is not one of ours.
+int owner_of(std::string_view name) {
+  if (!name.starts_with(kNamePrefix)) return 0;
+  name.remove_prefix(kNamePrefix.size());
+  const size_t digits = name.find_first_not_of("0123456789");
+  if (digits == 0 || digits == std::string_view::npos || digits > 7) return 0;
+  const char kind = name[digits];
+  const std::string_view rest = name.substr(digits + 1);
+  const bool numbered = !rest.empty() && rest.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!((kind == 'b' && rest.empty()) || ((kind == 'n' || kind == 'v') && numbered))) return 0;
+  return std::stoi(std::string(name.substr(0, digits)));
+}
+
+// A launch still running: the pid is alive and is a ringtmp (a pid reused by another
+// program does not count).
+bool launch_alive(int pid) {
+  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream comm(fmt::format("/proc/{}/comm", pid));
+  std::string name;
+  return std::getline(comm, name) && name == "ringtmp";
+}
+
+std::vector<std::string> entries(const char* dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  return names;
+}
+
+// Processes left inside a namespace (nodes of a launch from before nodes died with their
+// launcher): the namespace lives on until they end.
+void kill_processes_in(const std::string& ns) {
+  struct stat target {};
+  if (::stat(fmt::format("/var/run/netns/{}", ns).c_str(), &target) != 0) return;
+  for (const auto& entry : entries("/proc")) {
+    if (entry.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat st {};
+    if (::stat(fmt::format("/proc/{}/ns/net", entry).c_str(), &st) == 0 && st.st_ino == target.st_ino &&
+        st.st_dev == target.st_dev)
+      ::kill(std::stoi(entry), SIGKILL);
+  }
+}
+
+}  // namespace
+
+void NetnsCluster::remove_leftovers() {
+  std::map<int, std::array<int, 3>> removed;  // owner -> namespaces, links, bridges
+  // Links first (the veth pairs go with their outer end; the bridge last), as ~NetnsCluster.
+  auto links = entries("/sys/class/net");
+  std::stable_partition(links.begin(), links.end(), [](const std::string& l) { return !l.ends_with("b"); });
+  for (const auto& ns : entries("/var/run/netns")) {
+    const int owner = owner_of(ns);
+    if (owner != 0 && !launch_alive(owner)) kill_processes_in(ns);
+  }
+  for (const auto& link : links) {
+    const int owner = owner_of(link);
+    if (owner == 0 || launch_alive(owner)) continue;
+    if (run_tool({"ip", "link", "del", link}).ok()) ++removed[owner][link.ends_with("b") ? 2 : 1];
+  }
+  for (const auto& ns : entries("/var/run/netns")) {
+    const int owner = owner_of(ns);
+    if (owner == 0 || launch_alive(owner)) continue;
+    if (run_tool({"ip", "netns", "del", ns}).ok()) ++removed[owner][0];
+  }
+  for (const auto& [owner, counts] : removed)
+    fmt::print("launch: removed what a dead launch (pid {}) left behind: {} namespaces, {} links, {} bridge\n", owner,
+               counts[0], counts[1], counts[2]);
+}
+
 StatusOr<std::unique_ptr<NetnsCluster>> NetnsCluster::create(int n, double bits_per_s) {
   if (geteuid() != 0) return Status::error("--netns needs root (it creates network namespaces); skipped");
   if (n < 1 || n > 250) return Status::errorf("--netns supports 1..250 nodes, not {}", n);
+  remove_leftovers();
   std::unique_ptr<NetnsCluster> c(new NetnsCluster);
   const int pid = int(getpid());
-  c->prefix_ = fmt::format("rtmp{}", pid % 1000000);
+  // The whole pid (at most 7 digits: "rtmp4194303v249" fits the 15 characters of a link
+  // name), so that a later launch can tell whose leftovers these are.
+  c->prefix_ = fmt::format("{}{}", kNamePrefix, pid);
   c->bridge_ = c->prefix_ + "b";
   const std::string subnet = fmt::format("10.{}.{}", 100 + pid % 100, (pid / 100) % 250);
   // tbf: a bucket of three frames, a queue of one second.

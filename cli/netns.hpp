@@ -27,15 +27,21 @@ inline double shaped_tcp_goodput_bps(double shaped_bits_per_s) {
 class NetnsCluster {
  public:
   // Creates n namespaces shaped to `bits_per_s`. Error (and nothing left behind) when not
-  // root, when `ip`/`tc` fail, or when the names are taken.
+  // root, when `ip`/`tc` fail, or when the names are taken. First removes the leftovers of
+  // launches that died without cleaning up (see remove_leftovers).
   static StatusOr<std::unique_ptr<NetnsCluster>> create(int n, double bits_per_s);
+  // Namespaces, veths and bridges named "rtmp<pid>..." whose launch <pid> is no longer
+  // running (SIGKILL leaves them): their processes killed, then removed, one line per dead
+  // launch on stdout. Those of running launches are left alone.
+  static void remove_leftovers();
   ~NetnsCluster();
   NetnsCluster(const NetnsCluster&) = delete;
   NetnsCluster& operator=(const NetnsCluster&) = delete;
 
   const std::string& ns(int k) const { return namespaces_[k]; }
   const std::string& address(int k) const { return addresses_[k]; }
-  // Names this process created: "rtmp<pid>..." (tests look for leftovers by this prefix).
+  // Names this process created: "rtmp<pid>..." (tests and later launches look for
+  // leftovers by this prefix).
   const std::string& prefix() const { return prefix_; }
 
  private:

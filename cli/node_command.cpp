@@ -1,6 +1,8 @@
 // `ringtmp node`: one runtime node, one process per device. It loads the same config as
 // sim and train, meets its peers (peers file, cluster key), runs its node program over TCP
 // and writes its outcome to OUT/node-<rank>.outcome for whoever merges the run (`launch`).
+#include <arpa/inet.h>
+
 #include <filesystem>
 #include <tuple>
 
@@ -27,7 +29,9 @@ int node_command(const std::vector<std::string>& args) {
                                             {"key-file", "the cluster key (64 hex digits; the same file on every node)"},
                                             {"startup-timeout", "seconds for every peer to connect (default 60): start all devices within it"},
                                             {"silence-timeout", "a peer heard nothing from (heartbeats go every second) for this many "
-                                                                "seconds is down (default 10)"}});
+                                                                "seconds is down (default 10)"},
+                                            {"listen", "IP address to listen on (default: this node's own line in the peers file; "
+                                                       "0.0.0.0: every interface)"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -49,6 +53,13 @@ int node_command(const std::vector<std::string>& args) {
     auto t = seconds_flag(name, parsed->extra[name], low, 86400);
     if (!t.ok()) return usage(t.status().message());
     *into = *t;
+  }
+  if (parsed->extra.count("listen")) {
+    in6_addr ignored;
+    const std::string& a = parsed->extra["listen"];
+    if (::inet_pton(AF_INET, a.c_str(), &ignored) != 1 && ::inet_pton(AF_INET6, a.c_str(), &ignored) != 1)
+      return usage(fmt::format("invalid value for listen: '{}' (an IPv4 or IPv6 address)", a));
+    net.listen_host = a;
   }
   auto peers = load_peers_file(parsed->extra["peers"]);
   if (!peers.ok()) return usage(peers.status().message());
@@ -77,7 +88,7 @@ int node_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport.status().message());
     return 1;
   }
-  ProgressView view(ProgressView::stdout_is_terminal());
+  ProgressView view(ProgressView::stdout_is_terminal(), c, /*simulated=*/false);
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
   NodeOutcome outcome = run_node(**transport, c, *plan, data->train, progress);
   view.finish();

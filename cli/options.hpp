@@ -1,6 +1,8 @@
 #pragma once
-// Command-line and INI parsing into the typed RunConfig. Every flag is also an INI key of
-// the same name (without the dashes); flags win over the file.
+// Command-line and INI parsing into the typed RunConfig. Every setting of the table in
+// core/settings.hpp is a flag (--key) and an INI key of the same name; flags win over the
+// file. Option names must be written whole (no prefix guessing: --strat is an error).
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,16 +26,20 @@ struct ExtraFlag {
 };
 
 // args: the words after the subcommand. An error names the flag, key or file at fault.
-StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
-                                    const std::vector<ExtraFlag>& extra = {});
+// The config is read but not validated.
+StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector<std::string>& args,
+                                   const std::vector<ExtraFlag>& extra = {});
 
-// A command's own numeric flag (`--name text`), the whole text a number in [low, high];
-// otherwise the error "invalid value for name: 'text' (low..high)".
+// read_run_args, then `check_first` (a command's own refusals, which explain more than a
+// range check would: "strategy local has no cluster"), then RunConfig::validate.
+StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
+                                    const std::vector<ExtraFlag>& extra = {},
+                                    const std::function<Status(const RunConfig&)>& check_first = {});
+
+// A command's own numeric flag (`--name text`), the whole text a number in [low, high]
+// (read by parse_number, as the settings are); otherwise the error
+// "invalid value for name: 'text' (low..high)".
 StatusOr<int> int_flag(const std::string& name, const std::string& text, int low, int high);
 StatusOr<double> seconds_flag(const std::string& name, const std::string& text, double low, double high);
-
-// The config as an INI file parse_run_args reads back to the same RunConfig (every key;
-// numbers in round-trip form): how `launch` hands its exact config to its nodes.
-std::string config_ini(const RunConfig& c);
 
 }  // namespace ringtmp::cli

@@ -2,26 +2,42 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
-#include <string>
 
 #include <fmt/format.h>
 
 namespace ringtmp::cli {
 
-ProgressView::ProgressView(bool terminal) : terminal_(terminal) {}
+ProgressView::ProgressView(bool terminal, const RunConfig& c, bool simulated)
+    : terminal_(terminal),
+      simulated_(simulated),
+      timing_only_(c.timing_only),
+      // ps and allreduce report from worker 0, which sees the loss of its own shard only.
+      loss_label_((c.strategy == StrategyKind::ps || c.strategy == StrategyKind::allreduce) && c.nodes > 1
+                      ? "worker 0 loss"
+                      : "loss") {}
 
 bool ProgressView::stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 
+std::string ProgressView::figures(const Progress& p) const {
+  // Short simulations end in fractions of a second: show them to the millisecond.
+  const std::string clock = fmt::format("{:.{}f} s {}", p.elapsed, p.elapsed < 10 ? 3 : 1,
+                                        simulated_ ? "simulated" : "wall");
+  if (timing_only_)
+    return fmt::format("{:.4g} s per iteration  {}", p.elapsed / double(std::max<int64_t>(p.iteration, 1)), clock);
+  return fmt::format("{} {:.4f}  {:.0f} samples/s  {}", loss_label_, p.loss, p.samples / std::max(p.elapsed, 1e-9),
+                     clock);
+}
+
 void ProgressView::update(const Progress& p) {
-  const double rate = p.samples / std::max(p.elapsed, 1e-9);
   if (terminal_) {
     if (p.elapsed - last_draw_ < 0.1 && p.iteration != p.total) return;
     last_draw_ = p.elapsed;
     constexpr int kWidth = 30;
     const int filled = int(kWidth * p.iteration / std::max<int64_t>(p.total, 1));
-    fmt::print("\r[{}{}] {}/{}  loss {:.4f}  {:.0f} samples/s  {:.1f}s ", std::string(filled, '#'),
-               std::string(kWidth - filled, '.'), p.iteration, p.total, p.loss, rate, p.elapsed);
+    fmt::print("\r[{}{}] {}/{}  {} ", std::string(filled, '#'), std::string(kWidth - filled, '.'), p.iteration,
+               p.total, figures(p));
     std::fflush(stdout);
     drawn_ = true;
     return;
@@ -31,8 +47,7 @@ void ProgressView::update(const Progress& p) {
       p.iteration == p.total) {
     last_line_iteration_ = p.iteration;
     last_draw_ = p.elapsed;
-    fmt::print("iteration {}/{}  loss {:.4f}  {:.0f} samples/s  {:.1f}s\n", p.iteration, p.total,
-               p.loss, rate, p.elapsed);
+    fmt::print("iteration {}/{}  {}\n", p.iteration, p.total, figures(p));
     std::fflush(stdout);
   }
 }

@@ -1,40 +1,40 @@
 #include "cli/run_command.hpp"
 
-#include <ctime>
+#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "cli/build_info.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
+#include "cli/run_folder.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/model/model.hpp"
 
 namespace ringtmp::cli {
 
-std::string default_run_folder(const RunConfig& c) {
-  const std::time_t t = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
-  return fmt::format("results/runs/{}-{}", to_string(c.strategy), stamp);
-}
-
 RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
                                const std::vector<ExtraFlag>& extra) {
   RuntimeArgs r;
-  auto parsed = parse_run_args(command, args, extra);
-  Status error = parsed.ok() ? Status{} : parsed.status();
-  if (error.ok() && parsed->help) {
-    fmt::print("{}", parsed->help_text);
+  // Before validation: with no strategy given, the default (local) would otherwise fail
+  // validation on --nodes first, naming the wrong culprit.
+  auto runtime_only = [](const RunConfig& c) -> Status {
+    if (c.strategy == StrategyKind::local)
+      return Status::error("strategy local has no cluster: set --strategy (or strategy = in the config file) "
+                           "to ring, ps or allreduce");
+    if (c.timing_only || !c.faults.empty() || !c.platform.empty())
+      return Status::error("--timing-only, --faults and --platform apply to ringtmp sim only");
+    return {};
+  };
+  auto parsed = parse_run_args(command, args, extra, runtime_only);
+  if (!parsed.ok()) {
+    fmt::print(stderr, "ringtmp {}: {}\n", command, parsed.status().message());
+    r.exit_code = 2;
     return r;
   }
-  if (error.ok() && parsed->config.strategy == StrategyKind::local)
-    error = Status::error("strategy local has no cluster (choose ring, ps or allreduce)");
-  if (error.ok() && (parsed->config.timing_only || !parsed->config.faults.empty() || !parsed->config.platform.empty()))
-    error = Status::error("--timing-only, --faults and --platform apply to ringtmp sim only");
-  if (!error.ok()) {
-    fmt::print(stderr, "ringtmp {}: {}\n", command, error.message());
-    r.exit_code = 2;
+  if (parsed->help) {
+    fmt::print("{}", parsed->help_text);
     return r;
   }
   r.args = std::move(*parsed);
@@ -45,13 +45,14 @@ void print_result(const RunResult& run) {
   const auto& c = run.config;
   const std::string clock = run.sim_seconds
                                 ? fmt::format("{:.2f} simulated s (wall {:.2f} s)", *run.sim_seconds, run.wall_seconds)
-                                : fmt::format("{:.2f}s", run.wall_seconds);
-  const std::string quality =
-      c.timing_only ? "timing only: no loss, no accuracy"
-                    : fmt::format("final loss {:.4f}, test accuracy {:.2f}%", run.final_loss(),
-                                  100.0 * run.test_accuracy().value_or(0.0));
-  fmt::print("done   {} iterations in {}: {:.0f} samples/s, {}\n", run.iterations, clock,
-             run.samples_per_second(), quality);
+                                : fmt::format("{:.2f} s", run.wall_seconds);
+  if (c.timing_only)  // nothing was computed: only the clock is known
+    fmt::print("done   {} iterations in {}: {:.4g} simulated s per iteration; timing only: no loss, no accuracy\n",
+               run.iterations, clock, run.run_seconds() / double(std::max<int64_t>(run.iterations, 1)));
+  else
+    fmt::print("done   {} iterations in {}: {:.0f} samples/s, final loss {:.4f}, test accuracy {:.2f}%\n",
+               run.iterations, clock, run.samples_per_second(), run.final_loss(),
+               100.0 * run.test_accuracy().value_or(0.0));
   if (c.strategy != StrategyKind::local)
     fmt::print("nodes  idle {:.1f}% on average, {} bytes sent in all, peak memory {} bytes on one node{}\n",
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
@@ -92,11 +93,15 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
     fmt::print(stderr, "{}: {}\n", prefix, s.message());
     return 2;
   }
-  if (c.out.empty()) c.out = default_run_folder(c);
-
   auto data = load_data(c);
   if (!data.ok()) {
     fmt::print(stderr, "{}: {}\n", prefix, data.status().message());
+    return 1;
+  }
+  // Before the run, so that a folder that cannot be written fails now, not after training.
+  const bool had_folder = !c.out.empty() && std::filesystem::exists(c.out);
+  if (auto s = prepare_run_folder(c); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, s.message());
     return 1;
   }
   fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
@@ -105,16 +110,20 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   fmt::print("{:<6} {}, batch {}, lr {}, momentum {}, seed {}\n", command.name, describe_strategy(c),
              c.batch, c.lr, c.momentum, c.seed);
 
-  ProgressView view(ProgressView::stdout_is_terminal());
+  ProgressView view(ProgressView::stdout_is_terminal(), c, command.simulated);
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
   auto run = command.run(c, *data, progress);
   view.finish();
   if (!run.ok()) {
     fmt::print(stderr, "{}: {}\n", prefix, run.status().message());
+    // The folder this run made is still empty: leave nothing behind, so that running
+    // the same command again (with the cause fixed) is not refused for a non-empty folder.
+    std::error_code ec;
+    if (!had_folder) std::filesystem::remove(c.out, ec);
     return 1;
   }
   if (!run->platform.empty()) fmt::print("platf  {}\n", run->platform);
-  if (auto s = write_run(c.out, *run); !s.ok()) {
+  if (auto s = write_run(c.out, *run, build_info()); !s.ok()) {
     fmt::print(stderr, "{}: {}\n", prefix, s.message());
     return 1;
   }

@@ -15,6 +15,7 @@ namespace ringtmp::cli {
 
 struct RunCommand {
   std::string name;  // "train", "sim"
+  bool simulated = false;  // the run's clock is the simulator's
   // Options that make no sense for this command: an error naming them, or ok.
   std::function<Status(const RunConfig&)> check = [](const RunConfig&) { return Status{}; };
   std::function<StatusOr<RunResult>(const RunConfig&, const DataSplit&, const ProgressFn&)> run;
@@ -25,7 +26,8 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
 
 std::string describe_strategy(const RunConfig& c);
 
-// The closing lines of a run: iterations, time, loss and accuracy, idle, traffic, energy.
+// The closing lines of a run: iterations, time, loss and accuracy (a timing-only run has
+// neither: seconds per iteration instead), idle, traffic, energy; then the summary's path.
 void print_result(const RunResult& run);
 
 // The runtime's commands (node, launch, validate) parse their flags the same way: the
@@ -37,8 +39,5 @@ struct RuntimeArgs {
 };
 RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
                                const std::vector<ExtraFlag>& extra = {});
-
-// results/runs/<strategy>-<time>
-std::string default_run_folder(const RunConfig& c);
 
 }  // namespace ringtmp::cli

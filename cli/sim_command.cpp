@@ -8,13 +8,16 @@ namespace ringtmp::cli {
 int sim_command(const std::vector<std::string>& args) {
   RunCommand command;
   command.name = "sim";
+  command.simulated = true;
   command.check = [](const RunConfig& c) -> Status {
     if (c.strategy == StrategyKind::local)
       return Status::error("strategy local has no cluster to simulate (choose ring, ps or allreduce)");
     return sim::check_sim_inputs(c, sim::SimOptions{});
   };
   command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
-    return sim::simulate(c, data, sim::SimOptions{}, progress);
+    sim::SimOptions options;
+    options.abort_prefix = "ringtmp sim: ";  // run_command's prefix for the other errors
+    return sim::simulate(c, data, options, progress);
   };
   return run_command(command, args);
 }

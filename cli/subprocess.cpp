@@ -1,10 +1,12 @@
 #include "cli/subprocess.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -15,18 +17,66 @@ extern char** environ;
 
 namespace ringtmp::cli {
 
+namespace {
+
+// argv[0] as execvp would find it, looked up before fork: after fork only async-signal-safe
+// calls are allowed, and execvp may allocate.
+std::string find_in_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (size_t start = 0; start <= dirs.size();) {
+    const size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return name;  // execve fails with ENOENT, reported below
+}
+
+}  // namespace
+
 StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output) {
   std::vector<char*> words;
   for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
   words.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, output, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output, STDERR_FILENO);
-  pid_t pid = -1;
-  const int err = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, words.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) return Status::errorf("cannot start {}: {}", argv[0], std::strerror(err));
+  const std::string program = find_in_path(argv[0]);
+  // The child tells why exec failed through this pipe; a successful exec closes it.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return Status::errorf("cannot start {}: {}", argv[0], std::strerror(errno));
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    return Status::errorf("cannot start {}: {}", argv[0], std::strerror(err));
+  }
+  if (pid == 0) {
+    // Dies with its launcher, even one killed by SIGKILL, which can forward nothing: an
+    // orphaned node would go on holding its port, its namespace and the CPU. The signal is
+    // kept across exec (ip netns exec execs the node in place). If the parent died before
+    // prctl, the child was already re-parented: check, and go.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    ::dup2(output, STDOUT_FILENO);
+    ::dup2(output, STDERR_FILENO);
+    ::execve(program.c_str(), words.data(), environ);
+    const int err = errno;
+    (void)!::write(report[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int err = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == ssize_t(sizeof err)) {
+    wait_for(pid);
+    return Status::errorf("cannot start {}: {}", argv[0], std::strerror(err));
+  }
   return pid;
 }
 

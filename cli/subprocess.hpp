@@ -11,7 +11,9 @@
 namespace ringtmp::cli {
 
 // Starts argv (argv[0] searched in PATH) with stdout and stderr on `output`. The caller
-// keeps and closes `output`; descriptors opened with O_CLOEXEC stay out of the child.
+// keeps and closes `output`; descriptors opened with O_CLOEXEC stay out of the child. The
+// child gets SIGKILL when this process dies (PR_SET_PDEATHSIG), however it dies. Call it
+// from the thread that lives as long as the child should (the signal follows the thread).
 StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output);
 
 struct ExitStatus {

@@ -19,8 +19,10 @@
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
 #include "core/platform/profiles.hpp"
+#include "core/settings.hpp"
 
 namespace ringtmp::cli {
 namespace {
@@ -107,10 +109,11 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
     RunConfig one = c;
     one.nodes = n;
     one.out.clear();
+    // The point's config beside its folder: the child validate wants an empty folder.
     const fs::path dir = out / fmt::format("nodes-{}", n);
-    fs::create_directories(dir);
-    std::ofstream(dir / "sweep.ini") << config_ini(one);
-    std::vector<std::string> words = {"validate", "--config", (dir / "sweep.ini").string(), "--out", dir.string()};
+    const fs::path ini = out / fmt::format("nodes-{}.ini", n);
+    std::ofstream(ini) << config_ini(one);
+    std::vector<std::string> words = {"validate", "--config", ini.string(), "--out", dir.string()};
     if (netns) words.push_back("--netns");
     words.insert(words.end(), {"--repeats", std::to_string(repeats)});
     const int rc = run_self(words, (out / fmt::format("nodes-{}.log", n)).string());
@@ -170,10 +173,8 @@ int validate_command(const std::vector<std::string>& args) {
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
   const int ranks = cluster_ranks(c);
-  if (c.out.empty()) c.out = default_run_folder(c) + "-validate";
+  if (auto s = prepare_run_folder(c, "-validate"); !s.ok()) return say(s.message(), 1);
   const fs::path out(c.out);
-  std::error_code ec;
-  fs::create_directories(out, ec);
   const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
   if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns, repeats);
   std::string sim_network = "loopback";

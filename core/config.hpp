@@ -1,11 +1,14 @@
 #pragma once
 // The typed run configuration shared by every subcommand and backend, and its validation.
-// No parsing of files or flags lives here (that is the CLI's job); names of fields are the
-// names of the flags and INI keys, so an error can name the culprit as the user wrote it.
+// Each field is declared once more, as a setting, in core/settings.cpp: its key (flag and
+// INI spelling), help, range and text form. validate() checks the settings' own ranges
+// through that table, then the consistency between fields (here).
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/data/shard.hpp"
@@ -18,6 +21,25 @@ enum class StrategyKind { local, ring, ps, allreduce };
 enum class Schedule { gpipe, one_f_one_b, async };
 enum class PsMode { bsp, asp, ssp };
 enum class DatasetKind { fashion_mnist, synthetic };
+
+// Each enum's names as the flags and INI files spell them.
+template <class E>
+using Names = std::pair<std::string_view, E>;
+inline constexpr std::array kStrategyNames = {Names<StrategyKind>{"local", StrategyKind::local},
+                                              Names<StrategyKind>{"ring", StrategyKind::ring},
+                                              Names<StrategyKind>{"ps", StrategyKind::ps},
+                                              Names<StrategyKind>{"allreduce", StrategyKind::allreduce}};
+inline constexpr std::array kScheduleNames = {Names<Schedule>{"gpipe", Schedule::gpipe},
+                                              Names<Schedule>{"1f1b", Schedule::one_f_one_b},
+                                              Names<Schedule>{"async", Schedule::async}};
+inline constexpr std::array kPsModeNames = {Names<PsMode>{"bsp", PsMode::bsp}, Names<PsMode>{"asp", PsMode::asp},
+                                            Names<PsMode>{"ssp", PsMode::ssp}};
+inline constexpr std::array kDatasetNames = {Names<DatasetKind>{"fashion-mnist", DatasetKind::fashion_mnist},
+                                             Names<DatasetKind>{"synthetic", DatasetKind::synthetic}};
+inline constexpr std::array kActivationNames = {Names<Activation>{"relu", Activation::relu},
+                                                Names<Activation>{"tanh", Activation::tanh}};
+inline constexpr std::array kShardModeNames = {Names<ShardMode>{"iid", ShardMode::iid},
+                                               Names<ShardMode>{"by-label", ShardMode::by_label}};
 
 std::string_view to_string(StrategyKind v);
 std::string_view to_string(Schedule v);
@@ -71,9 +93,11 @@ struct RunConfig {
   bool timing_only = false;        // sim: charge flops and bytes, skip numerics and dataset
   std::string faults;              // sim: "kill:3@120,pause:2@60+10" (see sim/fault_schedule.hpp)
 
-  std::string out;  // run folder; empty: results/runs/<strategy>-<timestamp>
+  std::string out;         // run folder; empty: a fresh results/runs/<strategy>-<time>
+  bool overwrite = false;  // write into a non-empty run folder
 
-  // Checks every field's range and the fields' consistency; the message names the key.
+  // Checks every setting's range (core/settings.cpp) and the fields' consistency; the
+  // message names the key: "invalid value for KEY: VALUE (why)".
   Status validate() const;
 };
 
@@ -82,18 +106,6 @@ struct RunConfig {
 inline int cluster_ranks(const RunConfig& c) {
   return c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
 }
-
-// Every setting of a config as its INI key and value text (numbers in shortest round-trip
-// form, so re-reading gives the same value), in one fixed order: what `launch` writes for
-// its nodes and what the runtime's config digest hashes. `computes` marks the settings
-// that change what is computed; the others (where the data lives, timeouts, the platform,
-// the run folder) may differ per device. A field added to RunConfig belongs here.
-struct Setting {
-  std::string_view key;
-  std::string value;
-  bool computes = true;
-};
-std::vector<Setting> settings(const RunConfig& c);
 
 // "784,256,128,10" -> {784,256,128,10}; error names `key` and the bad element.
 StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_view key);

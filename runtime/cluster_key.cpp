@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sodium.h>
@@ -55,13 +56,34 @@ StatusOr<ClusterKey> parse_cluster_key(std::string_view text, std::string_view n
                             hi < 0 ? 2 * i + 1 : 2 * i + 2);
     k.bytes[i] = uint8_t(hi << 4 | lo);
   }
+  // A generated key has every byte the same with probability 2^-248: this is a placeholder
+  // (all zeros, all f's), and anyone could guess it.
+  if (std::all_of(k.bytes.begin(), k.bytes.end(), [&](uint8_t b) { return b == k.bytes[0]; }))
+    return Status::errorf("key file {}: every byte of the key is {:02x}, a placeholder anyone could guess; "
+                          "use the key file a launch writes, or 64 random hex digits",
+                          name, k.bytes[0]);
   return k;
+}
+
+// As ssh does with a private key: refused when other users may read or change it. Whoever
+// reads the cluster key can join the cluster and forge its frames, changing a run's result;
+// a warning scrolls past, and the fix is one chmod.
+Status check_key_file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};  // the read reports it
+  if ((st.st_mode & 077) == 0) return {};
+  return Status::errorf("key file {}: permissions {:04o} let other users {} it, and whoever reads the key "
+                        "can join the cluster; run: chmod 600 {}",
+                        path, st.st_mode & 07777, (st.st_mode & 044) ? "read" : "change", path);
 }
 
 StatusOr<ClusterKey> load_key_file(const std::string& path) {
   auto text = read_text_file(path, "key file", kMaxKeyFileBytes);
   if (!text.ok()) return text.status();
-  return parse_cluster_key(*text, path);
+  auto key = parse_cluster_key(*text, path);
+  if (!key.ok()) return key;
+  if (Status mode = check_key_file_mode(path); !mode.ok()) return mode;
+  return key;
 }
 
 Status write_key_file(const std::string& path, const ClusterKey& key) {

@@ -6,15 +6,17 @@
 // node's output folder) and peer_timeout (how long this node is willing to wait).
 //
 // The canonical form is text, one "key=value" line per setting that `computes` in the order
-// of settings() (core/config.hpp), numbers in shortest round-trip form (so 0.1 and
+// of the settings table (core/settings.hpp), numbers in shortest round-trip form (so 0.1 and
 // 0.1000001 differ, and no locale or printing precision can make two different configs
-// equal). A field added to RunConfig is covered once settings() lists it; that changes
-// every digest, which is harmless (all nodes of a run use the same binary).
+// equal). A setting added to the table is covered (or, marked per_device, left out) by its
+// declaration; that changes every digest, which is harmless (all nodes of a run use the
+// same binary).
 #include <array>
 #include <cstdint>
 #include <string>
 
 #include "core/config.hpp"
+#include "core/settings.hpp"
 
 namespace ringtmp {
 

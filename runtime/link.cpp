@@ -60,17 +60,11 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
   // The deadline closes the socket, which ends whatever read or write is pending. `over`
   // keeps an expiry that races with success (already queued when the timer is cancelled)
   // from closing a link that has just come up.
-  struct Deadline {
-    bool over = false, timed_out = false;
-  };
-  auto d = std::make_shared<Deadline>();
+  auto over = std::make_shared<bool>(false);
   asio::steady_timer deadline(socket_.get_executor());
   deadline.expires_after(steady_seconds(timeout_s));
-  deadline.async_wait([self, d](boost::system::error_code ec) {
-    if (!ec && !d->over) {
-      d->timed_out = true;
-      self->close();
-    }
+  deadline.async_wait([self, over, timeout_s](boost::system::error_code ec) {
+    if (!ec && !*over) self->drop(fmt::format("handshake timed out after {:g} s", timeout_s));
   });
   auto error = [&](HandshakeFailure kind, std::string message) {
     close();
@@ -96,6 +90,7 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
     if (!h.ok()) co_return error(HandshakeFailure::garbage, h.status().message());
     if (h->type != FrameType::hello)
       co_return error(HandshakeFailure::garbage, fmt::format("{} frame before hello", to_string(h->type)));
+    said_hello_ = true;
     peer_rank_ = h->sender > uint32_t(std::numeric_limits<int>::max()) ? -1 : int(h->sender);
     theirs = frame_;
     if (!dialer) {
@@ -128,11 +123,12 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
       close();
       co_return bad;
     }
-    d->over = true;
+    *over = true;
     co_return std::nullopt;
   } catch (const boost::system::system_error& e) {
-    io_error = d->timed_out ? fmt::format("handshake timed out after {:g} s", timeout_s)
-                          : fmt::format("connection lost during the handshake ({})", e.code().message());
+    io_error = !drop_reason_.empty()          ? drop_reason_
+               : e.code() == asio::error::eof ? std::string("it hung up during the handshake")
+                                              : fmt::format("connection lost during the handshake ({})", e.code().message());
   }
   co_return error(HandshakeFailure::io, io_error);
 }
@@ -219,6 +215,12 @@ void Link::finish() {
   if (closed_ || finishing_) return;
   finishing_ = true;
   if (!writing_) write_next();
+}
+
+void Link::drop(std::string why) {
+  if (closed_) return;
+  drop_reason_ = std::move(why);
+  close();
 }
 
 void Link::close() {

@@ -63,11 +63,16 @@ class Link : public std::enable_shared_from_this<Link> {
   void finish();
   // Close now; pending frames are lost.
   void close();
+  // Close now, and have a pending handshake report `why` (a deadline, an eviction).
+  void drop(std::string why);
 
   int peer_rank() const { return peer_rank_; }
   const std::string& remote() const { return remote_; }
   SteadyTime last_heard() const { return last_heard_; }
   bool send_idle() const { return queue_.empty(); }
+  // Whether the peer has sent a whole, well-formed hello frame (its tag not yet checked):
+  // a dialer sends one at once, so a connection without one is idle or a stranger's.
+  bool said_hello() const { return said_hello_; }
 
  private:
   asio::awaitable<void> read_exact(uint8_t* into, size_t n);
@@ -92,8 +97,8 @@ class Link : public std::enable_shared_from_this<Link> {
     int64_t payload;
   };
   std::deque<Pending> queue_;
-  bool writing_ = false, finishing_ = false, closed_ = false;
-  std::string write_error_;
+  bool writing_ = false, finishing_ = false, closed_ = false, said_hello_ = false;
+  std::string write_error_, drop_reason_;
 };
 
 }  // namespace ringtmp

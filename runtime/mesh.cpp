@@ -126,6 +126,7 @@ asio::awaitable<void> Mesh::heartbeats() {
 void Mesh::begin_close(Status outcome) {
   if (closing_) return;
   closing_ = true;
+  summarise_drops(true);
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   for (const auto& link : handshaking_) link->close();
@@ -150,6 +151,7 @@ void Mesh::begin_close(Status outcome) {
 void Mesh::close(const Status& outcome) {
   if (closed_) return;
   closed_ = true;
+  inbox_.close();  // the node is out: nothing more for it, not even its own sends to self
   if (!thread_.joinable()) return;
   asio::post(io_, [this, outcome] { begin_close(outcome); });
   {
@@ -166,6 +168,7 @@ void Mesh::stop_thread() {
 
 void Mesh::kill() {
   closed_ = true;
+  inbox_.close();
   stop_thread();
   close_sockets();
 }
@@ -180,6 +183,7 @@ void Mesh::close_sockets() {
 
 void Mesh::freeze() {
   closed_ = true;
+  inbox_.close();
   stop_thread();
 }
 

@@ -16,6 +16,7 @@
 // queued, frames are sealed, checked and decoded on the network thread.
 #include <condition_variable>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,8 +24,9 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/inbox.hpp"
+#include "core/transport/event_queue.hpp"
 #include "runtime/link.hpp"
+#include "runtime/log_limiter.hpp"
 #include "runtime/peers_file.hpp"
 
 namespace ringtmp {
@@ -35,8 +37,13 @@ struct NetOptions {
   double heartbeat_interval = 1;   // a link with nothing queued gets a heartbeat this often
   double silence_timeout = 10;     // a peer heard nothing from for this long is down
   double close_timeout = 5;        // close() waits this long for queues to drain and bye's answer
-  int max_pending_handshakes = 16; // more strangers at once are turned away unheard
-  std::string listen_host = "0.0.0.0";  // all interfaces (a Debian host name may map to 127.0.1.1)
+  // Incoming handshakes pending at once. A newcomer beyond it evicts the oldest one that has
+  // not said hello (else the oldest), never itself: a flood of idle strangers cannot keep a
+  // peer out, as a peer says hello the moment it connects (mesh_startup.cpp).
+  int max_pending_handshakes = 64;
+  // The address to bind; empty: 127.0.0.1. connect_cluster fills in the host of the node's
+  // own line in the peers file (listen_address.hpp); "0.0.0.0" is every interface.
+  std::string listen_host;
   CodecLimits limits;
   // One line per dropped connection and per peer that went down; default: stderr.
   std::function<void(const std::string&)> log;
@@ -46,7 +53,7 @@ class Mesh {
  public:
   // Binds and listens on listen_host:port (port 0: a free port, see port()). Nothing is
   // accepted until connect(): the kernel queues early callers. Error, e.g.
-  // "rank 1 cannot listen on 0.0.0.0:5001: Address already in use".
+  // "rank 1 cannot listen on 127.0.0.1:5001: Address already in use".
   static StatusOr<std::unique_ptr<Mesh>> listen(int rank, uint16_t port, const ClusterKey& key,
                                                 const ConfigDigest& digest, NetOptions options);
   ~Mesh();  // closes with an error (peers get PeerDown) if close() was not called
@@ -59,21 +66,24 @@ class Mesh {
 
   // The start-up rendezvous: dials every lower rank (retrying until the start-up timeout),
   // accepts every higher one, returns once all are connected and authenticated. Blocks.
-  // Errors at once: a peer with another key ("authentication failed"), another config
-  // ("config mismatch"), other ranks, a peer that stops during start-up; after the timeout:
-  // the peers still missing and why. After an error the mesh is closed and the peers that
+  // Errors at once: a peer we dial with another key ("authentication failed"), a key holder
+  // with another config ("config mismatch") or other ranks, a peer that stops during
+  // start-up. A caller that has not proven it holds the key (bad tag, garbage, silence)
+  // never ends the node, whatever rank it claims: it is dropped and named at the timeout
+  // if the rank it claimed never came. After the timeout: the peers still missing and why. After an error the mesh is closed and the peers that
   // had connected are told why (they get PeerDown). Called once.
   Status connect(const std::vector<PeerAddress>& peers);
 
   // Queues m for `to` (a frame to self goes straight to the inbox). Dropped silently when
-  // `to` is down or has left.
+  // `to` is down or has left, or once this node is out (after close, kill or freeze).
   void send(int to, Message&& m);
-  // The next event: Received, PeerDown (once per peer), or Timeout after timeout_s.
+  // The next event: Received, PeerDown (once per peer, after everything the peer's
+  // connection delivered), or Timeout after timeout_s. Only Timeout once the node is out.
   Event wait(double timeout_s) { return inbox_.wait(timeout_s); }
 
   // Ends the node's part: says bye (ok) or abort with the error's text (peers get PeerDown
   // with it), lets queued frames drain and peers answer, at most close_timeout, then stops
-  // the network thread. Idempotent.
+  // the network thread. Idempotent. The node is out from the call on (see send, wait).
   void close(const Status& outcome);
   // Test hooks for the two ways a process dies. kill: sockets closed, no goodbye (SIGKILL;
   // peers see the connection end). freeze: the network thread stops, sockets stay open,
@@ -100,6 +110,12 @@ class Mesh {
   asio::awaitable<void> serve_incoming(tcp::socket socket);
   void finish_startup(Status result);
   std::string missing_peers() const;
+  void make_room_for_incoming();
+  // Rejected connections, rate-limited (log_limiter.hpp); summaries every interval, and the
+  // rest at close (force).
+  void log_dropped(const std::string& kind, const std::string& source, const std::string& line);
+  void summarise_drops(bool force);
+  asio::awaitable<void> drop_summaries();
 
   // Steady state (mesh.cpp).
   void link_up(int peer, std::shared_ptr<Link> link);
@@ -127,6 +143,10 @@ class Mesh {
   std::vector<Peer> peers_;
   bool starting_ = true, closing_ = false;
   std::set<std::shared_ptr<Link>> handshaking_;  // closed with the mesh, so callers hear it
+  std::list<std::shared_ptr<Link>> incoming_;     // accepted, handshake pending, oldest first
+  static constexpr int kDropLogBurst = 10;         // rejected connections logged whole per interval
+  static constexpr double kDropLogInterval = 10;   // seconds
+  LogLimiter dropped_log_{fmt::format("rank {}: dropped", rank_), kDropLogBurst, kDropLogInterval};
   int open_links_ = 0;
 
   // Hand-over to the node thread.
@@ -136,7 +156,7 @@ class Mesh {
   std::optional<Status> startup_result_;
   bool drained_ = false;
   bool closed_ = false;  // node thread only
-  Inbox inbox_;
+  EventQueue inbox_;  // closed when the node is out (close, kill, freeze)
   WireStats stats_;
 };
 

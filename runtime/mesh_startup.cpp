@@ -10,11 +10,36 @@ namespace ringtmp {
 
 namespace {
 
-// A wrong key, config or rank cannot heal by waiting: during start-up it ends the node.
-bool fatal(HandshakeFailure kind) {
+// A connection we accepted must say hello within this: a dialer sends its hello as soon as
+// it has connected, so only an idle stranger waits longer (and holds a descriptor).
+constexpr double kIncomingHelloSeconds = 2;
+
+// What the node we dial answered: a wrong key, config or rank (or bytes that are not our
+// protocol) cannot heal by waiting; during start-up it ends the node. It came from the
+// address the peers file gives for that rank.
+bool fatal_from_dialed(HandshakeFailure kind) {
   return kind == HandshakeFailure::authentication || kind == HandshakeFailure::config ||
          kind == HandshakeFailure::rank || kind == HandshakeFailure::garbage;
 }
+
+// What a caller answered: only a proven key holder (its ready frame verified) can end a
+// start-up, with another config or other ranks. A bad tag or garbage can come from anyone
+// who reaches the port; the real peer may still call.
+bool fatal_from_caller(HandshakeFailure kind) {
+  return kind == HandshakeFailure::config || kind == HandshakeFailure::rank;
+}
+
+// Why a dial failed, in words that point at the likely cause.
+std::string dial_failure(const boost::system::error_code& ec) {
+  if (ec == asio::error::connection_refused)
+    return "nothing listens there (connection refused: is its node started, on that port?)";
+  if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again)
+    return fmt::format("its host name does not resolve ({})", ec.message());
+  return fmt::format("unreachable ({})", ec.message());
+}
+
+// "10.0.0.9:41234" -> "10.0.0.9": rate-limited logs count per address, not per connection.
+std::string host_of(const std::string& remote) { return remote.substr(0, remote.rfind(':')); }
 
 }  // namespace
 
@@ -22,6 +47,7 @@ StatusOr<std::unique_ptr<Mesh>> Mesh::listen(int rank, uint16_t port, const Clus
                                              const ConfigDigest& digest, NetOptions options) {
   if (!sodium_ready()) return Status::error("libsodium cannot initialise (no entropy source)");
   boost::system::error_code ec;
+  if (options.listen_host.empty()) options.listen_host = "127.0.0.1";
   const auto address = asio::ip::make_address(options.listen_host, ec);
   if (ec) return Status::errorf("listen address '{}' is not an IP address", options.listen_host);
   std::unique_ptr<Mesh> m(new Mesh(rank, key, digest, std::move(options)));
@@ -73,10 +99,11 @@ void Mesh::start() {
   for (int r = 0; r < rank_; ++r) asio::co_spawn(io_, dial(r), asio::detached);
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, heartbeats(), asio::detached);
+  asio::co_spawn(io_, drop_summaries(), asio::detached);
   auto timer = std::make_shared<asio::steady_timer>(io_, steady_seconds(opt_.startup_timeout));
   timer->async_wait([this, timer](boost::system::error_code ec) {
     if (ec || !starting_) return;
-    finish_startup(Status::errorf("rank {}: start-up timed out after {:g} s; {}", rank_,
+    finish_startup(Status::errorf("rank {}: start-up timed out after {:g} s (--startup-timeout); {}", rank_,
                                   opt_.startup_timeout, missing_peers()));
   });
 }
@@ -86,9 +113,12 @@ std::string Mesh::missing_peers() const {
   for (int r = 0; r < size_; ++r) {
     const Peer& p = peers_[size_t(r)];
     if (p.state == PeerState::up || p.state == PeerState::self) continue;
-    const std::string why = !p.last_error.empty() ? p.last_error
-                            : r > rank_           ? "never called (higher ranks call lower ones)"
-                                                  : "no answer";
+    // Higher ranks dial lower ones: a missing higher rank is one that never called us.
+    const std::string why =
+        r < rank_                ? (p.last_error.empty() ? "no answer" : p.last_error)
+        : !p.last_error.empty() ? "never connected; " + p.last_error
+                                : "never connected (higher ranks call lower ones: is its node started, "
+                                  "with this node's address in its peers file?)";
     s += fmt::format("{}peer {} ({}): {}", s.empty() ? "not connected: " : "; ", r,
                      to_string(addresses_[size_t(r)]), why);
   }
@@ -115,7 +145,7 @@ asio::awaitable<void> Mesh::dial(int peer) {
       auto endpoints = co_await resolver.async_resolve(a.host, std::to_string(a.port), asio::use_awaitable);
       co_await asio::async_connect(socket, endpoints, asio::use_awaitable);
     } catch (const boost::system::system_error& e) {
-      error = fmt::format("unreachable ({})", e.code().message());
+      error = dial_failure(e.code());
     }
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
@@ -128,7 +158,7 @@ asio::awaitable<void> Mesh::dial(int peer) {
         link_up(peer, std::move(link));
         co_return;
       }
-      if (fatal(bad->kind)) {
+      if (fatal_from_dialed(bad->kind)) {
         finish_startup(Status::errorf("rank {}: peer {} ({}): {}", rank_, peer, to_string(a), bad->message));
         co_return;
       }
@@ -158,50 +188,86 @@ asio::awaitable<void> Mesh::accept_loop() {
     }
     if (!error.empty()) {
       // Out of file descriptors (a flood of strangers) and the like: keep the door, slowly.
-      log(fmt::format("rank {}: accepting a connection failed: {}", rank_, error));
+      log_dropped("failed accepts", "this node", fmt::format("rank {}: accepting a connection failed: {}", rank_, error));
       pause.expires_after(steady_seconds(0.1));
       co_await pause.async_wait(asio::use_awaitable);
-      continue;
-    }
-    if (int(handshaking_.size()) >= opt_.max_pending_handshakes) {
-      log(fmt::format("rank {}: dropped a connection: {} handshakes already pending", rank_,
-                      handshaking_.size()));
       continue;
     }
     asio::co_spawn(io_, serve_incoming(std::move(socket)), asio::detached);
   }
 }
 
+// The newcomer always gets a place: the oldest pending caller that has not said hello goes
+// (it has had longest to speak), else the oldest of all. To keep a peer out, a flood would
+// have to fill every place between its connect and its hello, a fraction of a round trip.
+void Mesh::make_room_for_incoming() {
+  if (int(incoming_.size()) < opt_.max_pending_handshakes || incoming_.empty()) return;
+  auto victim = std::find_if(incoming_.begin(), incoming_.end(), [](const auto& l) { return !l->said_hello(); });
+  if (victim == incoming_.end()) victim = incoming_.begin();
+  (*victim)->drop(fmt::format("evicted: {} handshakes pending, a newer caller needed the place",
+                              incoming_.size()));
+  incoming_.erase(victim);
+}
+
 asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
+  make_room_for_incoming();
   auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
   handshaking_.insert(link);
+  incoming_.push_back(link);
+  asio::steady_timer hello_wait(io_, steady_seconds(kIncomingHelloSeconds));
+  if (kIncomingHelloSeconds < opt_.handshake_timeout)  // else the handshake's own deadline comes first
+    hello_wait.async_wait([weak = std::weak_ptr<Link>(link)](boost::system::error_code ec) {
+      if (auto l = weak.lock(); l && !ec && !l->said_hello())
+        l->drop(fmt::format("it said nothing for {:g} s", kIncomingHelloSeconds));
+    });
   const HandshakeSide side{rank_, size_, -1, digest_};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
+  hello_wait.cancel();
   handshaking_.erase(link);
+  if (auto it = std::find(incoming_.begin(), incoming_.end(), link); it != incoming_.end()) incoming_.erase(it);
   if (closing_) co_return;
   const int claimed = link->peer_rank();
   const std::string caller =
       claimed >= 0 ? fmt::format("{} (claims rank {})", link->remote(), claimed) : link->remote();
   if (bad) {
-    log(fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, bad->message));
-    // During start-up a wrong key/config from a rank we await is that rank, misconfigured:
-    // fail now rather than at the timeout. (A stranger can end a start-up this way, but
-    // not a running cluster.)
+    log_dropped("connections", host_of(link->remote()), fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, bad->message));
+    // During start-up a key holder with another config or ranks is that rank,
+    // misconfigured: fail now rather than at the timeout. Anything less proven is noted
+    // against the rank it claimed, for the timeout's message, while the real one may come.
     const bool awaited = claimed > rank_ && claimed < size_ &&
                          peers_[size_t(claimed)].state == PeerState::waiting;
-    if (starting_ && awaited && fatal(bad->kind) && bad->kind != HandshakeFailure::garbage)
+    if (starting_ && awaited && fatal_from_caller(bad->kind))
       finish_startup(Status::errorf("rank {}: connection from {}: {}", rank_, caller, bad->message));
     else if (starting_ && awaited)
-      peers_[size_t(claimed)].last_error = bad->message;  // for the timeout's message
+      peers_[size_t(claimed)].last_error =
+          fmt::format("a caller claiming to be it failed: {}", bad->message);
     co_return;
   }
   if (peers_[size_t(claimed)].state != PeerState::waiting) {
-    log(fmt::format("rank {}: dropped a connection from {}: rank {} is already connected or gone",
-                    rank_, caller, claimed));
+    log_dropped("connections", host_of(link->remote()), fmt::format("rank {}: dropped a connection from {}: rank {} is already "
+                                            "connected or gone", rank_, caller, claimed));
     link->close();
     co_return;
   }
   link_up(claimed, std::move(link));
+}
+
+void Mesh::log_dropped(const std::string& kind, const std::string& source, const std::string& line) {
+  dropped_log_.log([this](const std::string& l) { log(l); }, kind, source, line, LogLimiter::Clock::now());
+}
+
+void Mesh::summarise_drops(bool force) {
+  dropped_log_.flush([this](const std::string& l) { log(l); }, LogLimiter::Clock::now(), force);
+}
+
+// Summaries of a flood come when its interval ends, even if the flood has stopped.
+asio::awaitable<void> Mesh::drop_summaries() {
+  asio::steady_timer timer(io_);
+  while (!closing_) {
+    timer.expires_after(steady_seconds(1));
+    co_await timer.async_wait(asio::use_awaitable);
+    summarise_drops(false);
+  }
 }
 
 }  // namespace ringtmp

@@ -1,7 +1,13 @@
 #include "runtime/peers_file.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cctype>
 #include <charconv>
+#include <cstring>
+#include <unordered_map>
 
 #include "core/text_file.hpp"
 
@@ -23,6 +29,9 @@ StatusOr<PeerAddress> parse_entry(std::string_view e) {
     return Status::errorf("'{}' is not host:port", e);
   std::string_view host = e.substr(0, colon);
   const std::string_view port = e.substr(colon + 1);
+  // Before the IPv6 rule: two entries on one line also put a ':' in the "host".
+  if (e.find_first_of(" \t") != std::string_view::npos)
+    return Status::errorf("'{}' holds a space; one host:port per line", e);
   if (host.front() == '[') {
     if (host.size() < 3 || host.back() != ']')
       return Status::errorf("'{}' has an unclosed '[' around its IPv6 address", e);
@@ -30,8 +39,6 @@ StatusOr<PeerAddress> parse_entry(std::string_view e) {
   } else if (host.find(':') != std::string_view::npos) {
     return Status::errorf("'{}': put an IPv6 address in brackets, e.g. [::1]:5000", e);
   }
-  if (host.find_first_of(" \t") != std::string_view::npos)
-    return Status::errorf("'{}' holds a space; one host:port per line", e);
   // Control bytes (a NUL, a carriage return inside brackets) and stray brackets name no host.
   if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
     return Status::errorf("host in line holds a control character; expected host:port");
@@ -45,6 +52,34 @@ StatusOr<PeerAddress> parse_entry(std::string_view e) {
   return PeerAddress{std::string(host), uint16_t(value)};
 }
 
+// One spelling per endpoint, so that duplicates are caught however they are written:
+// names lower-cased (DNS ignores case), localhost as 127.0.0.1, IP addresses in their
+// canonical form (an IPv4-mapped IPv6 address as IPv4). Names are not resolved: parsing
+// stays free of network I/O, and two names for one device meet at bind ("in use") or at
+// the handshake's rank check instead.
+std::string endpoint_key(const PeerAddress& a) {
+  std::string host = a.host;
+  for (auto& ch : host) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  if (host == "localhost" || host.ends_with(".localhost")) host = "127.0.0.1";
+  char text[INET6_ADDRSTRLEN] = {};
+  in6_addr v6{};
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    ::inet_ntop(AF_INET, &v4, text, sizeof text);
+    host = text;
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+      std::memcpy(&v4, v6.s6_addr + 12, 4);
+      ::inet_ntop(AF_INET, &v4, text, sizeof text);
+    } else {
+      ::inet_ntop(AF_INET6, &v6, text, sizeof text);
+    }
+    host = text;
+  }
+  return fmt::format("{}|{}", host, a.port);
+}
+
 }  // namespace
 
 std::string to_string(const PeerAddress& a) {
@@ -55,6 +90,7 @@ std::string to_string(const PeerAddress& a) {
 StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::string_view name) {
   std::vector<PeerAddress> peers;
   std::vector<int> lines;  // the line each rank came from, for duplicate errors
+  std::unordered_map<std::string, size_t> rank_at;  // endpoint_key -> rank
   int line_no = 0;
   while (!text.empty()) {
     ++line_no;
@@ -67,10 +103,12 @@ StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::strin
     auto entry = parse_entry(line);
     if (!entry.ok())
       return Status::errorf("peers file {} line {}: {}", name, line_no, entry.status().message());
-    for (size_t r = 0; r < peers.size(); ++r)
-      if (peers[r] == *entry)
-        return Status::errorf("peers file {} line {}: {} is already rank {} (line {})", name,
-                              line_no, to_string(*entry), r, lines[r]);
+    if (auto [at, fresh] = rank_at.emplace(endpoint_key(*entry), peers.size()); !fresh) {
+      const size_t r = at->second;
+      const std::string other = to_string(peers[r]) == to_string(*entry) ? "" : ": " + to_string(peers[r]);
+      return Status::errorf("peers file {} line {}: {} is already rank {} (line {}{})", name, line_no,
+                            to_string(*entry), r, lines[r], other);
+    }
     peers.push_back(std::move(*entry));
     lines.push_back(line_no);
   }

@@ -1,5 +1,7 @@
 #include "runtime/tcp_transport.hpp"
 
+#include "runtime/listen_address.hpp"
+
 namespace ringtmp {
 
 StatusOr<std::unique_ptr<TcpTransport>> TcpTransport::listen(int rank, uint16_t port, const ClusterKey& key,
@@ -20,6 +22,11 @@ StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vec
                                                         NetOptions options) {
   if (rank < 0 || rank >= int(peers.size()))
     return Status::errorf("rank {} is not in the peers list (ranks 0..{})", rank, int(peers.size()) - 1);
+  if (options.listen_host.empty()) {  // the node's own line says where it listens
+    auto address = listen_address_for(peers[size_t(rank)]);
+    if (!address.ok()) return Status::errorf("rank {}: {}", rank, address.status().message());
+    options.listen_host = *address;
+  }
   auto t = TcpTransport::listen(rank, peers[size_t(rank)].port, key, digest, std::move(options));
   if (!t.ok()) return t.status();
   if (Status s = (*t)->connect(peers); !s.ok()) return s;

@@ -11,10 +11,13 @@
 // Tests and `launch` that want free ports call TcpTransport::listen with port 0, publish
 // port(), then connect(peers).
 //
-// Contract: the Transport concept's (core/transport/transport.hpp). now() is seconds on the
+// Contract: the Transport concept's (core/transport/transport.hpp), from a successful
+// connect on (before it, size() is 0 and nothing may be sent). now() is seconds on the
 // steady clock since the rendezvous completed, so the nodes' clocks agree to within the
 // start-up skew (a round trip or so). compute runs fn on the calling thread. send never
-// blocks: frames are sealed and written by the network thread.
+// blocks: frames are sealed and written by the network thread. Its failure hooks are kill,
+// freeze and close with an error, from the node's thread; after any of them, and after a
+// clean close, the node is out: its sends are dropped and recv only times out.
 #include <chrono>
 #include <memory>
 
@@ -55,7 +58,8 @@ class TcpTransport {
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
 };
 
-// listen on peers[rank]'s port, then connect: one call for a node whose port is known.
+// listen on peers[rank] (its host, see listen_address.hpp, unless options.listen_host is set;
+// its port), then connect: one call for a node whose port is known.
 StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
                                                         const ClusterKey& key, const ConfigDigest& digest,
                                                         NetOptions options = {});

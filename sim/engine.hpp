@@ -16,6 +16,8 @@ struct SimOptions {
   // Passed to SimGrid as command-line words, e.g. "--log=root.thres:critical".
   std::vector<std::string> simgrid_args = {"--log=root.thres:warning"};
   bool wifi_energy_plugin = false;  // SimGrid's own wifi energy plugin (logs at the end)
+  // Starts the one line printed when SimGrid aborts the run (see AbortTrap), e.g. "ringtmp sim: ".
+  std::string abort_prefix;
 };
 
 // CM02 network model (the profiles give goodput, so no TCP correction factors on top, and

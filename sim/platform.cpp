@@ -5,6 +5,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <xbt/config.hpp>
 
 namespace s4u = simgrid::s4u;
 
@@ -56,9 +57,37 @@ std::pair<s4u::NetZone*, simgrid::kernel::routing::NetPoint*> build_cell(int ap,
   return {cell, router};
 }
 
+// SimGrid 3.32's max-min solver and its WIFI links disagree on units, which aborted every
+// multi-AP run with "The Impossible Did Happen" (Model.cpp:99):
+//   - a WIFI link's constraint has bound 1 (a share of air time) and a flow's weight on it is
+//     1/rate, about 1e-7 for a station at 42-77 Mbit/s; an Ethernet flow weighs 1;
+//   - the solver fixes flows constraint by constraint and drops a constraint whose remaining
+//     usage (sum of weight / sharing penalty over its unfixed flows) is under
+//     maxmin/precision, an absolute 1e-5 meant for bytes/s;
+//   - CM02's sharing penalty is the route's latency, or 1 when that is zero, as it is for
+//     every route inside a cell (WIFI links take no latency).
+// One cell is solved in one round, all its flows at once. With several cells, a flow to
+// another cell is fixed first by the busier cell's air, the other air's remaining usage
+// (its own stations' flows, ~1e-7 each) falls under 1e-5, the solver drops that link, and
+// those flows keep rate 0: an action that never ends, which the lazy action heap calls
+// impossible. The backbone's latency (penalty 1e-4 against 1 in the cell) also gave
+// cross-cell flows 10^4 times an intra-cell flow's air share. So:
+//   - the uplinks carry no latency in SimGrid: every Wi-Fi flow has penalty 1 and stations
+//     share the air as in one cell; the backbone's latency is added on delivery instead,
+//     with the air's (delivery_delay_s in build_platform);
+//   - maxmin/precision goes under one station's weight, with margin. Every weight / penalty
+//     is then an integer (wired links, CPUs) or a multiple of 1/rate (air), so the residues
+//     of the solver's subtractions stay far below it.
+void set_solver_precision_for_air(double station_rate_bytes) {
+  const double below_one_station = 1e-3 / station_rate_bytes;
+  const double current = simgrid::config::get_value<double>("maxmin/precision");
+  if (below_one_station < current) s4u::Engine::set_config("maxmin/precision", below_one_station);
+}
+
 void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devices,
                 std::vector<s4u::Host*>& hosts, int& access_points) {
   const int nodes = int(devices.size());
+  set_solver_precision_for_air(n.bandwidth_bps / 8);
   access_points = std::max(1, (nodes + n.stations_per_ap - 1) / n.stations_per_ap);
   if (access_points == 1) {
     build_cell(0, 0, nodes, n, devices, nullptr, hosts);
@@ -70,8 +99,8 @@ void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devic
     const int first = ap * (nodes / access_points) + std::min(ap, nodes % access_points);
     const int last = first + nodes / access_points + (ap < nodes % access_points ? 1 : 0);
     auto [cell, router] = build_cell(ap, first, last, n, devices, backbone, hosts);
-    auto* uplink = backbone->create_split_duplex_link(fmt::format("uplink-{}", ap), n.backbone_bps / 8)
-                       ->set_latency(n.backbone_latency_s);
+    // No latency here (see above): the backbone's is part of the platform's delivery delay.
+    auto* uplink = backbone->create_split_duplex_link(fmt::format("uplink-{}", ap), n.backbone_bps / 8);
     backbone->add_route(cell->get_netpoint(), nullptr, router, nullptr,
                         {{uplink, s4u::LinkInRoute::Direction::UP}}, true);
   }
@@ -86,6 +115,44 @@ bool natural_less(const std::string& a, const std::string& b) {
     return std::pair{s.substr(0, i), i < s.size() && s.size() - i < 18 ? std::stoll(s.substr(i)) : -1LL};
   };
   return split(a) < split(b);
+}
+
+// What SimGrid 3.32 would abort on mid-run (see AbortTrap for the rest): a host that cannot
+// compute, two ranks with no route, a wired link that moves no bytes (an action at rate 0,
+// "The Impossible Did Happen"). Every pair up to 256 ranks; beyond, the pairs every strategy
+// uses (ring neighbours, rank 0), so the check stays cheap at 10,000 hosts.
+Status check_xml_platform(const std::vector<s4u::Host*>& hosts) {
+  for (const auto* h : hosts)
+    if (!(h->get_speed() > 0))
+      return Status::errorf("host {} has speed {:g} flop/s (must be positive)", h->get_name(), h->get_speed());
+  const int n = int(hosts.size());
+  auto check_route = [&](int a, int b) -> Status {
+    std::vector<s4u::Link*> links;
+    double latency = 0;
+    hosts[a]->route_to(hosts[b], links, &latency);
+    if (links.empty() && latency <= 0)
+      return Status::errorf("no route from {} to {}", hosts[a]->get_name(), hosts[b]->get_name());
+    for (const auto* link : links)
+      if (link->get_sharing_policy() != s4u::Link::SharingPolicy::WIFI && !(link->get_bandwidth() > 0))
+        return Status::errorf("link {} (from {} to {}) has bandwidth {:g} B/s (must be positive)", link->get_name(),
+                              hosts[a]->get_name(), hosts[b]->get_name(), link->get_bandwidth());
+    return {};
+  };
+  for (int a = 0; a < n; ++a) {
+    std::vector<int> peers;
+    if (n <= 256) {
+      for (int b = 0; b < n; ++b) peers.push_back(b);
+    } else {
+      peers = {(a + 1) % n, (a + n - 1) % n, 0};
+    }
+    for (int b : peers) {
+      if (b == a) continue;
+      if (auto s = check_route(a, b); !s.ok()) return s;
+      if (n > 256 && b == 0)
+        if (auto s = check_route(0, a); !s.ok()) return s;
+    }
+  }
+  return {};
 }
 
 StatusOr<Platform> load_xml(const RunConfig& c, int ranks) {
@@ -103,6 +170,8 @@ StatusOr<Platform> load_xml(const RunConfig& c, int ranks) {
   if (int(p.hosts.size()) < ranks)
     return Status::errorf("platform {}: has {} hosts, the run needs {}", c.platform, p.hosts.size(), ranks);
   p.hosts.resize(size_t(ranks));
+  s4u::Engine::get_instance()->seal_platform();  // routes exist once their zones are sealed
+  if (auto s = check_xml_platform(p.hosts); !s.ok()) return Status::errorf("platform {}: {}", c.platform, s.message());
   p.description = fmt::format("{} hosts of {} (in name order)", ranks, c.platform);
   return p;
 }
@@ -118,10 +187,13 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   auto net = load_network_profile(platforms_dir, c.network);
   if (!net.ok()) return net.status();
   p.network = *net;
-  // SimGrid keeps Wi-Fi links at zero latency; each message crosses two air hops.
-  if (net->kind == NetworkKind::wifi) p.delivery_delay_s = 2 * net->latency_s;
   if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
   else build_wifi(*net, p.devices, p.hosts, p.access_points);
+  // SimGrid keeps Wi-Fi routes at zero latency (see build_wifi); each message crosses two air
+  // hops and, with several cells, two uplinks. The delay is one figure for every message, so
+  // a message within a cell arrives 2 x backbone latency late (100 us of the profiles' 6 ms).
+  if (net->kind == NetworkKind::wifi)
+    p.delivery_delay_s = 2 * net->latency_s + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
   std::map<std::string, int> count;  // by name: the description lists them sorted
   for (const auto& d : p.devices) ++count[d.name];
   std::string mix;

@@ -1,19 +1,38 @@
 #include "sim/sim_network.hpp"
 
+#include <fstream>
+#include <utility>
+
 #include <fmt/format.h>
 #include <simgrid/Exception.hpp>
 
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
+namespace {
+
+// SimGrid guards each actor's stack with a protected page: two kernel memory mappings per
+// actor, against a per-process limit (vm.max_map_count, 65530 by default). A run that
+// could come near it (node, egress and large-message senders, and a PeerDown notice per
+// survivor: up to about 4 actors per rank) goes without guard pages rather than abort; the
+// stacks then merge into few mappings. Must run before the first actor is created: a
+// stack is freed with the guard size it was made with.
+void fit_stack_guards(size_t ranks) {
+  long limit = 65530;
+  std::ifstream("/proc/sys/vm/max_map_count") >> limit;
+  const size_t mappings_per_actor = 2, actors_per_rank = 4, headroom = 8192;
+  if (mappings_per_actor * actors_per_rank * ranks + headroom > size_t(limit))
+    s4u::Engine::set_config("contexts/guard-size:0");
+}
+
+}  // namespace
 
 SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
     : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
-      down_(hosts_.size(), false), air_(hosts_.size()) {
-  for (size_t r = 0; r < hosts_.size(); ++r) {
+      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()) {
+  fit_stack_guards(hosts_.size());
+  for (size_t r = 0; r < hosts_.size(); ++r)
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
-    egress_.push_back(s4u::Semaphore::create(1));
-  }
 }
 
 void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank].mailbox->set_receiver(receiver); }
@@ -21,59 +40,101 @@ void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank]
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
-  enqueue(from, to, new Envelope{from, bytes, std::move(m), {}});
-}
-
-void SimNetwork::enqueue(int from, int to, Envelope* env) {
   auto& ch = channel(from, to);
-  ch.queue.push_back(env);
-  ch.ready->release();
+  ch.queue.push_back(new Envelope{from, bytes, std::move(m), {}});
+  if (!ch.busy) dispatch(ch);
 }
 
 SimNetwork::Channel& SimNetwork::channel(int from, int to) {
-  auto& slot = inboxes_[from].channels[to];
-  if (slot) return *slot;
-  slot = std::make_unique<Channel>();
-  slot->ready = s4u::Semaphore::create(0);
-  Channel* ch = slot.get();
-  auto* box = inboxes_[to].mailbox;
-  auto egress = egress_[from];
-  // The sender lives on `from`'s host (it dies with it) and outlives its node, so what the
-  // node sent last still goes out; it is a daemon, so it never keeps the simulation alive.
-  const bool to_self = from == to;
-  auto sender = s4u::Actor::create(fmt::format("tx-{}-{}", from, to), hosts_[from], [this, ch, box, to, egress, to_self] {
+  auto& slot = outboxes_[from].channels[to];
+  if (!slot) slot = std::make_unique<Channel>(Channel{from, to});
+  return *slot;
+}
+
+void SimNetwork::dispatch(Channel& ch) {
+  Envelope* env = ch.queue.front();
+  ch.queue.pop_front();
+  ch.busy = true;
+  if (env->bytes <= kWholeMessageBytes) {
+    auto& out = outboxes_[ch.from];
+    if (!out.whole_ready) start_egress(ch.from);
+    out.whole.emplace_back(&ch, env);
+    out.whole_ready->release();
+  } else {
+    if (!ch.large_ready) start_large_sender(ch);
+    ch.large = env;
+    ch.large_ready->release();
+  }
+}
+
+void SimNetwork::done(Channel& ch) {
+  ch.busy = false;
+  if (!ch.queue.empty()) dispatch(ch);
+}
+
+void SimNetwork::put(int to, Envelope* env) {
+  // Checked when the message's turn has come: `to` may have gone down meanwhile, and a put
+  // to a host that is off trips SimGrid's assertions. A message of a sender that has failed
+  // meanwhile is dropped too: put now, it would arrive after the sender's PeerDown (the
+  // transport contract). The PeerDown notice itself comes "from" the failed rank.
+  const bool notice = !env->down_reason.empty();
+  if (down_[to] || (down_[env->from] && !notice)) {
+    delete env;
+    return;
+  }
+  try {
+    inboxes_[to].mailbox->put(env, uint64_t(env->bytes));
+  } catch (const simgrid::Exception&) {
+    delete env;  // the receiver's host went down: never delivered
+  }
+}
+
+// The senders live on the rank's host (they die with it) and outlive its node, so what the
+// node sent last still goes out; they are daemons, so they never keep the simulation alive.
+void SimNetwork::start_egress(int rank) {
+  auto& out = outboxes_[rank];
+  out.whole_ready = s4u::Semaphore::create(0);
+  auto sender = s4u::Actor::init(fmt::format("egress-{}", rank), hosts_[rank])->set_stacksize(kSenderStackKiB);
+  sender->start([this, &out] {
     while (true) {
-      ch->ready->acquire();
-      Envelope* env = ch->queue.front();
-      ch->queue.pop_front();
-      const bool whole = !to_self && env->bytes <= kWholeMessageBytes;
-      if (whole) egress->acquire();
-      // Checked after the wait for the link: `to` may have gone down meanwhile, and a put to
-      // a host that is off trips SimGrid's assertions.
-      if (down_[to]) {
-        delete env;
-      } else {
-        try {
-          box->put(env, uint64_t(env->bytes));
-        } catch (const simgrid::Exception&) {
-          delete env;  // the receiver's host went down: never delivered
-        }
-      }
-      if (whole) egress->release();
+      out.whole_ready->acquire();
+      auto [ch, env] = out.whole.front();
+      out.whole.pop_front();
+      put(ch->to, env);  // the rank's link carries nothing else of its small messages meanwhile
+      done(*ch);
     }
   });
   sender->daemonize();
-  return *ch;
+}
+
+void SimNetwork::start_large_sender(Channel& ch) {
+  ch.large_ready = s4u::Semaphore::create(0);
+  auto sender = s4u::Actor::init(fmt::format("tx-{}-{}", ch.from, ch.to), hosts_[ch.from])
+                    ->set_stacksize(kSenderStackKiB);
+  sender->start([this, &ch] {
+    while (true) {
+      ch.large_ready->acquire();
+      put(ch.to, std::exchange(ch.large, nullptr));
+      done(ch);
+    }
+  });
+  sender->daemonize();
 }
 
 Event SimNetwork::wait(int rank, double timeout_s) {
   auto& box = inboxes_[rank];
+  if (down_[rank]) {  // failed itself (fail, not its host off): it hears nothing more
+    if (timeout_s > 0) s4u::this_actor::sleep_for(timeout_s);
+    return Timeout{};
+  }
   const double deadline = s4u::Engine::get_clock() + timeout_s;
   while (true) {
     if (!box.pending) box.pending = box.mailbox->get_async<Envelope>(&box.landing);
     const double left = deadline - s4u::Engine::get_clock();
     try {
-      if (left <= 0 || s4u::Comm::wait_any_for({box.pending}, left) < 0) return Timeout{};
+      // No time left (or a poll): take what has already arrived, without waiting.
+      const bool arrived = left > 0 ? s4u::Comm::wait_any_for({box.pending}, left) >= 0 : box.pending->test();
+      if (!arrived) return Timeout{};
     } catch (const simgrid::NetworkFailureException&) {
       box.pending = nullptr;  // the sender died mid-transfer; its PeerDown follows
       continue;
@@ -93,10 +154,19 @@ void SimNetwork::fail(int rank, const std::string& reason) {
   down_[rank] = true;
   for (int r = 0; r < size(); ++r) {
     if (r == rank || down_[r] || !hosts_[r]->is_on()) continue;
-    // Through the survivor's channel to itself: zero bytes put on its own host, so the
-    // notice costs no modelled network time.
-    enqueue(r, r, new Envelope{rank, 0, Message{}, reason});
+    notify_down(r, rank, reason);
   }
+}
+
+void SimNetwork::notify_down(int survivor, int rank, const std::string& reason) {
+  // Zero bytes put from the survivor's own host, beside its message traffic: a failure
+  // notice does not queue behind the survivor's own messages. The actor is gone once the
+  // notice is in the mailbox.
+  auto* env = new Envelope{rank, 0, Message{}, reason};
+  auto notice = s4u::Actor::init(fmt::format("down-{}-{}", rank, survivor), hosts_[survivor])
+                    ->set_stacksize(kSenderStackKiB);
+  notice->start([this, survivor, env] { put(survivor, env); });
+  notice->daemonize();
 }
 
 }  // namespace ringtmp::sim

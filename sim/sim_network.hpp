@@ -2,15 +2,20 @@
 // The shared side of the SimGrid backend. Each rank has a mailbox whose permanent receiver
 // is that rank's node actor, so bytes flow as soon as they are sent (like TCP) instead of
 // waiting for the node to ask, and arrive in the order they were sent. Messages from one
-// rank to another go one after the other, as on one TCP connection: a sender actor per
-// (from, to) channel puts them in turn (SimGrid would otherwise share the link fairly among
-// them, and a burst's first message would arrive late). Across channels, small messages
-// leave a rank one at a time in the order they were sent, and large ones share its link:
-// TCP puts a small message into the NIC's FIFO queue whole, while the segments of large
-// ones to several peers interleave there (kWholeMessageBytes). A PeerDown travels the
-// same way: a zero-byte envelope each survivor's channel to itself puts into its own
-// mailbox, so the node waits on one thing only. Everything here runs in simulated actors
-// or in SimGrid's maestro: cooperative, one at a time, no locks.
+// rank to another go one after the other, as on one TCP connection: a (from, to) channel
+// hands its next message to a sender only when the previous one has arrived (SimGrid would
+// otherwise share the link fairly among them, and a burst's first message would arrive
+// late). Across channels, small messages leave a rank one at a time in the order they were
+// sent, and large ones share its link: TCP puts a small message into the NIC's FIFO queue
+// whole, while the segments of large ones to several peers interleave there
+// (kWholeMessageBytes). So each rank has one egress actor that puts its small messages in
+// turn, and a channel that carries a large message gets its own sender actor: a cluster
+// of N ranks needs about 2N actors, not one per channel (a 4,096-worker parameter server
+// has 32k channels, and each actor's guarded stack costs two kernel memory mappings).
+// A PeerDown is a zero-byte envelope a short-lived actor on each survivor's host puts into
+// its own mailbox, so the node waits on one thing only. Everything here runs in simulated
+// actors or in SimGrid's maestro: cooperative, one at a time, no locks.
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -42,12 +47,15 @@ class SimNetwork {
   // Dropped when `to` is known to be down; lost if either end dies in flight.
   void post(int from, int to, Message&& m, int64_t bytes);
 
-  // The next event for `rank`, or Timeout after timeout_s simulated seconds. From rank's
+  // The next event for `rank`, or Timeout after timeout_s simulated seconds (<= 0: only
+  // what has already arrived). Only Timeout once `rank` itself has failed. From rank's
   // receiver actor only.
   Event wait(int rank, double timeout_s);
 
-  // `rank` is gone: every other rank gets PeerDown(rank) once; later posts to it drop.
-  // Safe from an actor or from maestro (a host turned off by the fault schedule).
+  // `rank` is gone: every other live rank gets PeerDown(rank) once, after the messages
+  // rank's channels had already put to it; what they still held is dropped, and so is any
+  // later post from or to rank. Safe from an actor or from maestro (a host turned off by
+  // the fault schedule).
   void fail(int rank, const std::string& reason);
   bool is_down(int rank) const { return down_[rank]; }
 
@@ -63,6 +71,9 @@ class SimNetwork {
   // them whole, 3%), and 110 KB parameter-server shards shared it (whole: 17% too fast;
   // shared: 6%). 96 KiB lies between; the data pin it no closer.
   static constexpr int64_t kWholeMessageBytes = int64_t(96) << 10;
+  // Stack of the sender and notice actors: a put, a catch, nothing of ours deeper (SimGrid's
+  // default is 8 MiB, sized for code like the node programs' Eigen kernels).
+  static constexpr unsigned kSenderStackKiB = 64;
 
   struct Envelope {
     int from = 0;
@@ -72,22 +83,39 @@ class SimNetwork {
   };
   // Messages from one rank to one destination, waiting for their turn on the wire.
   struct Channel {
-    std::deque<Envelope*> queue;  // owned until put
-    simgrid::s4u::SemaphorePtr ready;  // one token per queued message
+    int from = 0, to = 0;
+    std::deque<Envelope*> queue;  // owned until handed to a sender
+    bool busy = false;            // one of its messages is with a sender
+    // Large messages only: this channel's sender actor and its hand-off slot.
+    simgrid::s4u::SemaphorePtr large_ready;
+    Envelope* large = nullptr;
   };
-  Channel& channel(int from, int to);  // created, with its sender actor, on first use
-  void enqueue(int from, int to, Envelope* env);
+  // One rank's outgoing side: its channels and its egress actor's queue of small messages.
+  struct Outbox {
+    std::unordered_map<int, std::unique_ptr<Channel>> channels;  // by destination
+    std::deque<std::pair<Channel*, Envelope*>> whole;  // small messages, in the order they may leave
+    simgrid::s4u::SemaphorePtr whole_ready;            // one token per entry of `whole`
+  };
   struct Inbox {
     simgrid::s4u::Mailbox* mailbox = nullptr;
     simgrid::s4u::CommPtr pending;  // the receive in progress, kept across timeouts
     Envelope* landing = nullptr;    // where `pending` puts its envelope
-    std::unordered_map<int, std::unique_ptr<Channel>> channels;  // by destination
   };
+  Channel& channel(int from, int to);  // created on first use
+  // Gives the channel's next message to the sender it needs (the channel is idle).
+  void dispatch(Channel& ch);
+  // Puts one envelope into `to`'s mailbox, blocking; the envelope is gone afterwards.
+  void put(int to, Envelope* env);
+  // `ch`'s message has been put: the channel may send its next.
+  void done(Channel& ch);
+  void start_egress(int rank);
+  void start_large_sender(Channel& ch);
+  void notify_down(int survivor, int rank, const std::string& reason);
 
   std::vector<simgrid::s4u::Host*> hosts_;
   double delivery_delay_s_;
   std::vector<Inbox> inboxes_;
-  std::vector<simgrid::s4u::SemaphorePtr> egress_;  // per rank: held while a small message goes out
+  std::vector<Outbox> outboxes_;
   std::vector<bool> down_;
   std::vector<AirTime> air_;
 };

@@ -9,6 +9,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "core/strategy/cluster.hpp"
+#include "sim/abort_trap.hpp"
 #include "sim/fault_schedule.hpp"
 #include "sim/platform.hpp"
 #include "core/platform/energy_model.hpp"
@@ -38,9 +39,14 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   auto faults = parse_fault_schedule(c.faults, plan->size);
   if (!faults.ok()) return faults.status();
 
+  // Declared before the engine, so it outlives it: SimGrid may abort while tearing down.
+  AbortTrap trap(options.abort_prefix);
   auto engine = start_engine(options);
   auto platform = build_platform(c, plan->size, options.platforms_dir);
-  if (!platform.ok()) return platform.status();
+  if (!platform.ok()) {
+    trap.discard();
+    return platform.status();
+  }
   SimNetwork network(platform->hosts, platform->delivery_delay_s);
   FaultInjector injector(*faults, platform->hosts, network);
 
@@ -61,7 +67,13 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     network.set_receiver(r, node);
   }
   const auto wall_start = std::chrono::steady_clock::now();
-  engine->run();
+  try {
+    engine->run();
+  } catch (const std::exception& e) {  // simgrid::Exception and xbt's derive from it
+    trap.discard();
+    return Status::errorf("SimGrid stopped the simulation at {:g} simulated s: {}", s4u::Engine::get_clock(),
+                          e.what());
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const double end = s4u::Engine::get_clock();
 

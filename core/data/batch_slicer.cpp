@@ -7,7 +7,7 @@ namespace ringtmp {
 BatchSlicer::BatchSlicer(const Dataset& data, int global_batch, int slices, int slice,
                          uint64_t seed, ShardMode mode)
     : data_(data), batch_(global_batch), seed_(seed) {
-  size_ = global_batch / slices + (slice < global_batch % slices ? 1 : 0);
+  size_ = slice_size(global_batch, slices, slice);
   offset_ = slice * (global_batch / slices) + std::min(slice, global_batch % slices);
   if (mode == ShardMode::by_label) {
     const auto idx = shard_indices(data, slices, slice, mode, seed);

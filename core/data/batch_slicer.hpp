@@ -19,6 +19,10 @@ class BatchSlicer {
               ShardMode mode);
   Batch next();
   int slice_size() const { return size_; }
+  // Samples of each global batch that slice `slice` of `slices` takes.
+  static int slice_size(int global_batch, int slices, int slice) {
+    return global_batch / slices + (slice < global_batch % slices ? 1 : 0);
+  }
 
  private:
   const Dataset& data_;

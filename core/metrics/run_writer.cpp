@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/settings.hpp"
+
 namespace ringtmp {
 namespace {
 
@@ -81,9 +83,29 @@ std::string timeline_json(const RunResult& run) {
   return s + "\n]}\n";
 }
 
+// Every setting as "key": value, numbers and booleans bare, the rest as strings.
+std::string config_json(const RunConfig& c) {
+  std::string s;
+  for (const auto& setting : settings(c)) {
+    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::real ||
+                      setting.kind == SettingKind::boolean;
+    s += fmt::format("{}\n    {}: {}", s.empty() ? "" : ",", quote(setting.key),
+                     bare ? setting.value : quote(setting.value));
+  }
+  return "{" + s + "\n  }";
+}
+
 }  // namespace
 
-std::string summary_json(const RunResult& run) {
+std::string run_config_ini(const RunConfig& c) {
+  RunConfig again = c;
+  again.out.clear();
+  again.overwrite = false;
+  return config_ini(again, "written by ringtmp: the settings this run ran with\n"
+                           "--config with this file runs it again (into a fresh folder unless --out)");
+}
+
+std::string summary_json(const RunResult& run, const BuildInfo& build) {
   const auto& c = run.config;
   std::string evals;
   for (const auto& e : run.evals)
@@ -100,7 +122,8 @@ std::string summary_json(const RunResult& run) {
       "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
       "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"energy_joules\": {},\n"
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
-      "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n  \"evaluations\": [{}]\n}}\n",
+      "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n  \"evaluations\": [{}],\n"
+      "  \"version\": {},\n  \"git_commit\": {},\n  \"config\": {}\n}}\n",
       quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? quote(to_string(c.schedule)) : "null",
       c.strategy == StrategyKind::ps ? quote(to_string(c.ps_mode)) : "null", quote(run.backend),
@@ -112,16 +135,18 @@ std::string summary_json(const RunResult& run) {
       or_null(run.energy_joules()), or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
       run.platform.empty() ? "null" : quote(run.platform), c.timing_only ? "true" : "false",
       or_null(run.max_staleness),
-      run.timeline_truncated ? "true" : "false", evals);
+      run.timeline_truncated ? "true" : "false", evals, quote(build.version), quote(build.git_commit),
+      config_json(c));
 }
 
-Status write_run(const std::string& dir, const RunResult& run) {
+Status write_run(const std::string& dir, const RunResult& run, const BuildInfo& build) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::errorf("{}: cannot create run folder ({})", dir, ec.message());
   const fs::path d(dir);
-  for (auto [name, text] : {std::pair{"summary.json", summary_json(run)},
+  for (auto [name, text] : {std::pair{"summary.json", summary_json(run, build)},
+                            std::pair{"config.ini", run_config_ini(run.config)},
                             std::pair{"iterations.csv", iterations_csv(run)},
                             std::pair{"nodes.csv", nodes_csv(run)},
                             std::pair{"timeline.json", timeline_json(run)}})

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/model/dense.hpp"
+#include "core/model/gemm_blocking.hpp"
 
 namespace ringtmp {
 
@@ -25,19 +26,23 @@ int64_t ForwardStash::bytes() const {
   return n * int64_t(sizeof(float));
 }
 
-Model::Model(std::vector<LayerSpec> layers, int first_layer)
+Model::Model(std::vector<LayerSpec> layers, int first_layer, Storage storage)
     : layers_(std::move(layers)), first_layer_(first_layer) {
   assert(!layers_.empty());
+  pin_gemm_blocking();  // before any product this model (or any other) computes
   size_t total = 0;
   for (const auto& l : layers_) {
     offsets_.push_back(total);
     total += size_t(l.out) * l.in + l.out;
   }
+  param_count_ = total;
+  if (storage == Storage::shapes_only) return;
   params_.assign(total, 0.0f);
   grads_.assign(total, 0.0f);
 }
 
 void Model::init(uint64_t seed) {
+  if (params_.size() != param_count_) return;  // shapes only
   const Rng root(seed);
   for (size_t l = 0; l < layers_.size(); ++l) {
     Rng rng = root.fork(uint64_t(first_layer_) + l);
@@ -66,6 +71,7 @@ void Model::prepare(ForwardStash& stash, const float* input, int batch) const {
 }
 
 const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch) const {
+  assert(params_.size() == param_count_ && "forward on a shapes-only model");
   prepare(stash, input, batch);
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto& spec = layers_[l];
@@ -82,6 +88,7 @@ const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch)
 
 void Model::backward(const ForwardStash& stash, float* dout, float* dinput,
                      const float* weights) {
+  assert(params_.size() == param_count_ && "backward on a shapes-only model");
   const int batch = stash.batch;
   if (batch > scratch_batch_) {
     int widest = 0;
@@ -107,6 +114,12 @@ void Model::backward(const ForwardStash& stash, float* dout, float* dinput,
     }
     dy = dx;
   }
+}
+
+int64_t Model::stash_bytes(int64_t batch) const {
+  int64_t floats = 0;
+  for (const auto& l : layers_) floats += int64_t(l.out) * batch;
+  return floats * int64_t(sizeof(float));
 }
 
 int64_t Model::forward_flops(int64_t batch) const {

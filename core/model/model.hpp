@@ -25,10 +25,16 @@ struct ForwardStash {
   int64_t bytes() const;         // accounted memory of the stashed outputs
 };
 
+// Whether a model holds its parameters, or only their shapes: a timing-only simulation
+// needs sizes and flops, not values, and must not hold a model per simulated device.
+enum class Storage { values, shapes_only };
+
 class Model {
  public:
   // `first_layer`: index of layers[0] in the whole model, when this is one pipeline stage.
-  explicit Model(std::vector<LayerSpec> layers, int first_layer = 0);
+  // shapes_only: params() and grads() are empty, init() does nothing, and forward/backward
+  // must not be called; counts, flops and accounted bytes are those of the real model.
+  explicit Model(std::vector<LayerSpec> layers, int first_layer = 0, Storage storage = Storage::values);
 
   const std::vector<LayerSpec>& layers() const { return layers_; }
   int input_width() const { return layers_.front().in; }
@@ -40,6 +46,7 @@ class Model {
   std::span<float> grads() { return grads_; }
   std::span<const float> grads() const { return grads_; }
   size_t param_offset(int layer) const { return offsets_[layer]; }
+  size_t param_count() const { return param_count_; }
 
   // He-normal for ReLU layers, Xavier-uniform otherwise; biases zero. Layer l of the whole
   // model draws from its own stream of `seed`, so a stage initialises exactly the values the
@@ -63,7 +70,9 @@ class Model {
   int64_t forward_flops(int64_t batch) const;
   int64_t backward_flops(int64_t batch, bool input_grad) const;
 
-  int64_t param_bytes() const { return int64_t(params_.size() * sizeof(float)); }
+  int64_t param_bytes() const { return int64_t(param_count_ * sizeof(float)); }
+  // What ForwardStash::bytes() is after a forward of `batch` samples.
+  int64_t stash_bytes(int64_t batch) const;
   // "784x256 relu | 256x128 relu | ... : 235146 params (0.90 MiB)"
   std::string describe() const;
 
@@ -71,6 +80,7 @@ class Model {
   std::vector<LayerSpec> layers_;
   int first_layer_ = 0;
   std::vector<size_t> offsets_;  // of W_l in the flat buffers; b_l follows it
+  size_t param_count_ = 0;
   FloatBuffer params_;
   FloatBuffer grads_;
   FloatBuffer scratch_[2];  // backward ping-pong, sized once: no per-batch allocation

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "core/model/model.hpp"
 #include "core/model/tensor.hpp"
 
 namespace ringtmp {
@@ -17,8 +18,11 @@ struct SgdOptions {
 
 class Sgd {
  public:
-  Sgd(SgdOptions options, size_t size)
-      : o_(options), velocity_(options.momentum != 0.0f ? size : 0, 0.0f) {}
+  // shapes_only: holds no state (a timing-only simulation never steps), accounts for it.
+  Sgd(SgdOptions options, size_t size, Storage storage = Storage::values)
+      : o_(options),
+        state_floats_(options.momentum != 0.0f ? size : 0),
+        velocity_(storage == Storage::values ? state_floats_ : 0, 0.0f) {}
 
   void step(std::span<float> params, std::span<const float> grads) {
     VectorMap w(params.data(), Eigen::Index(params.size()));
@@ -35,10 +39,11 @@ class Sgd {
   }
 
   // Accounted memory of the optimizer state.
-  int64_t state_bytes() const { return int64_t(velocity_.size() * sizeof(float)); }
+  int64_t state_bytes() const { return int64_t(state_floats_ * sizeof(float)); }
 
  private:
   SgdOptions o_;
+  size_t state_floats_;
   FloatBuffer velocity_;
 };
 

@@ -25,17 +25,23 @@ NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& trai
   NodeOutcome out;
   const int n = ep.size(), r = ep.rank();
   const int next = (r + 1) % n, prev = (r + n - 1) % n;
-  Model model(mlp_layers(c.layers, c.activation));
+  // Timing-only: shapes, counts and flops only, no values (10,000 nodes, one model each).
+  const Storage storage = c.timing_only ? Storage::shapes_only : Storage::values;
+  Model model(mlp_layers(c.layers, c.activation), 0, storage);
   model.init(c.seed);
-  Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
-  BatchSlicer data(train, c.batch, n, r, batch_order_seed(c), c.shard);
+  Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.param_count(), storage);
+  SliceSource data(train, c, n, r, storage);
   const int64_t total = planned_iterations(c, train.size());
-  const size_t p = model.grads().size();
+  const size_t p = model.param_count();
   std::vector<size_t> chunk_begin;
   for (int k = 0; k <= n; ++k) chunk_begin.push_back(p * size_t(k) / size_t(n));
+  struct Chunk {
+    int k;
+    size_t begin, size;
+  };
   auto chunk = [&](int k) {
     k = ((k % n) + n) % n;
-    return std::pair{k, model.grads().subspan(chunk_begin[k], chunk_begin[k + 1] - chunk_begin[k])};
+    return Chunk{k, chunk_begin[k], chunk_begin[k + 1] - chunk_begin[k]};
   };
   GradientStep step;
   int64_t samples = 0;
@@ -45,28 +51,28 @@ NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& trai
     const Batch b = data.next();
     double loss = 0;
     ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
-    ep.recorder().memory(2 * model.param_bytes() + sgd.state_bytes() + step.stash_bytes());
+    ep.recorder().memory(2 * model.param_bytes() + sgd.state_bytes() + model.stash_bytes(b.size));
     // Steps 0..N-2 reduce-scatter: send chunk r-s, add the received chunk r-s-1.
     // Steps N-1..2N-3 all-gather: send chunk r+1-s', copy the received chunk r-s'.
     for (int step = 0; step < 2 * (n - 1) && out.status.ok(); ++step) {
       const bool gather = step >= n - 1;
       const int s = gather ? step - (n - 1) : step;
-      auto [send_k, send_span] = chunk(gather ? r + 1 - s : r - s);
-      ep.send(next, Message{ReduceChunk{it, step, send_k, {send_span.begin(), send_span.end()}}});
-      auto [recv_k, recv_span] = chunk(gather ? r - s : r - s - 1);
+      const Chunk sent = chunk(gather ? r + 1 - s : r - s);
+      ep.send(next, Message{ReduceChunk{it, step, sent.k, flat_range(model.grads(), sent.begin, sent.size, storage)}});
+      const Chunk in = chunk(gather ? r - s : r - s - 1);
       auto got = ep.await([&](int from, const Message& m) {
         const auto* rc = std::get_if<ReduceChunk>(&m.payload);
         return from == prev && rc && rc->iteration == it && rc->step == step;
       }, "a gradient chunk");
       if (!got.ok()) { out.status = got.status(); break; }
       const auto& rc = std::get<ReduceChunk>(got->message.payload);
-      if (rc.chunk != recv_k || rc.values.size() != recv_span.size()) {
+      if (rc.chunk != in.k || rc.values.size() != in.size) {
         out.status = Status::errorf("node {}: step {} chunk {} with {} values, expected chunk {} with {}",
-                                    r, step, rc.chunk, rc.values.size(), recv_k, recv_span.size());
+                                    r, step, rc.chunk, rc.values.size(), in.k, in.size);
         break;
       }
-      ep.compute(int64_t(recv_span.size()), [&] {
-        VectorMap dst(recv_span.data(), Eigen::Index(recv_span.size()));
+      ep.compute(int64_t(in.size), [&] {
+        VectorMap dst(model.grads().data() + in.begin, Eigen::Index(in.size));
         ConstVectorMap src(rc.values.data(), Eigen::Index(rc.values.size()));
         if (gather) dst = src; else dst += src;
       });

@@ -100,8 +100,8 @@ class Endpoint {
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
                             d->reason, what);
     }
-    return Status::errorf("node {}: no message for {:g} s while waiting for {}", rank(), timeout_,
-                          what);
+    return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
+                          timeout_, what);
   }
 
   T& t_;

@@ -1,12 +1,43 @@
 #pragma once
-// One whole-model gradient on a batch — zero, forward, loss, backward — as local, the
-// parameter-server workers and the all-reduce nodes all compute it. Owns its workspace, so
-// repeated steps allocate nothing.
+// What local, the parameter-server workers and the all-reduce nodes share: one whole-model
+// gradient on a batch (zero, forward, loss, backward; owns its workspace, so repeated steps
+// allocate nothing), a data-parallel node's batch source, and flat ranges as message values.
+#include <optional>
+
+#include "core/config.hpp"
+#include "core/data/batch_slicer.hpp"
 #include "core/data/batcher.hpp"
 #include "core/model/loss.hpp"
 #include "core/model/model.hpp"
+#include "core/strategy/local.hpp"
+#include "core/transport/message.hpp"
 
 namespace ringtmp {
+
+// Elements [first, first + count) of a flat parameter or gradient buffer as message values;
+// only their count when the model holds shapes only (the buffer is empty then).
+inline Floats flat_range(std::span<const float> flat, size_t first, size_t count, Storage storage) {
+  if (storage == Storage::shapes_only) return Floats::count_only(count);
+  return Floats(flat.begin() + first, flat.begin() + first + count);
+}
+
+// A data-parallel node's batches: its slice of each global batch, or in a timing-only run
+// (shapes only) just the slice's size: no samples gathered, no epoch permutations (10,000
+// workers each permuting the whole set every epoch were the simulator's hot spot, and
+// their gather buffers gigabytes).
+class SliceSource {
+ public:
+  SliceSource(const Dataset& train, const RunConfig& c, int slices, int slice, Storage storage)
+      : size_(BatchSlicer::slice_size(c.batch, slices, slice)) {
+    if (storage == Storage::values) slicer_.emplace(train, c.batch, slices, slice, batch_order_seed(c), c.shard);
+  }
+  Batch next() { return slicer_ ? slicer_->next() : Batch{nullptr, {}, size_, 0}; }
+  int slice_size() const { return size_; }
+
+ private:
+  int size_;
+  std::optional<BatchSlicer> slicer_;
+};
 
 class GradientStep {
  public:
@@ -23,7 +54,6 @@ class GradientStep {
     return model.forward_flops(batch) + model.backward_flops(batch, false) +
            loss_flops(model.output_width(), batch);
   }
-  int64_t stash_bytes() const { return stash_.bytes(); }
 
  private:
   ForwardStash stash_;

@@ -49,7 +49,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);
-    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + step.stash_bytes());
+    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + model.stash_bytes(b.size));
 
     run.samples += b.size;
     run.trace.push_back({it, end, loss, run.samples});

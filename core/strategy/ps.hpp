@@ -45,9 +45,11 @@ NodeOutcome ps_worker(T& transport, const RunConfig& c, const PsLayout& layout,
   Endpoint<T> ep(transport, "worker", c.peer_timeout);
   NodeOutcome out;
   const int w = ep.rank();
-  Model model(mlp_layers(c.layers, c.activation));
+  // Timing-only: shapes, counts and flops only, no values (10,000 workers, one model each).
+  const Storage storage = c.timing_only ? Storage::shapes_only : Storage::values;
+  Model model(mlp_layers(c.layers, c.activation), 0, storage);
   model.init(c.seed);
-  BatchSlicer data(train, c.batch, layout.workers, w, batch_order_seed(c), c.shard);
+  SliceSource data(train, c, layout.workers, w, storage);
   const int64_t total = planned_iterations(c, train.size());
   const float scale = 1.0f / float(ps_aggregates(c) ? c.batch : data.slice_size());
   GradientStep step;
@@ -58,12 +60,9 @@ NodeOutcome ps_worker(T& transport, const RunConfig& c, const PsLayout& layout,
     const Batch b = data.next();
     double loss = 0;
     ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
-    ep.recorder().memory(2 * model.param_bytes() + step.stash_bytes());
-    const auto grads = model.grads();
-    for (int k = 0; k < layout.servers; ++k) {
-      const auto range = grads.subspan(layout.shard_begin[k], layout.shard_size(k));
-      ep.send(layout.workers + k, Message{PushGradient{it, k, {range.begin(), range.end()}}});
-    }
+    ep.recorder().memory(2 * model.param_bytes() + model.stash_bytes(b.size));
+    for (int k = 0; k < layout.servers; ++k)
+      ep.send(layout.workers + k, Message{PushGradient{it, k, flat_range(model.grads(), layout.shard_begin[k], layout.shard_size(k), storage)}});
     samples += b.size;
     out.losses.push_back({it, ep.now(), loss, b.size});
     if (w == 0 && progress) progress({it, total, loss / b.size, ep.now(), samples * layout.workers});
@@ -80,7 +79,8 @@ NodeOutcome ps_worker(T& transport, const RunConfig& c, const PsLayout& layout,
                                     values.size(), layout.shard_size(k));
         break;
       }
-      std::copy(values.begin(), values.end(), model.params().begin() + layout.shard_begin[k]);
+      if (storage == Storage::values)
+        std::copy(values.begin(), values.end(), model.params().begin() + layout.shard_begin[k]);
     }
   }
   ep.finish_into(out);
@@ -94,13 +94,14 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
   const int k = ep.rank() - layout.workers;
   const int n = layout.workers;
   const size_t begin = layout.shard_begin[k], size = layout.shard_size(k);
-  FloatBuffer params;
-  {
+  const Storage storage = c.timing_only ? Storage::shapes_only : Storage::values;
+  FloatBuffer params;  // empty when timing-only
+  if (storage == Storage::values) {
     Model whole(mlp_layers(c.layers, c.activation));  // the same init the workers hold
     whole.init(c.seed);
     params.assign(whole.params().begin() + begin, whole.params().begin() + begin + size);
   }
-  Sgd sgd({c.lr, c.momentum, c.weight_decay}, size);
+  Sgd sgd({c.lr, c.momentum, c.weight_decay}, size, storage);
   const bool aggregate = ps_aggregates(c);
   const int64_t bound = c.ps_mode == PsMode::asp ? std::numeric_limits<int64_t>::max() / 2 : c.staleness;
   std::vector<FloatBuffer> slots(aggregate ? n : 0);
@@ -112,11 +113,11 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
     return from >= 0 && from < n && p && p->shard == k;
   };
   auto reply = [&](int worker) {
-    ep.send(worker, Message{ParamShard{clock[worker], k, params}});
+    ep.send(worker, Message{ParamShard{clock[worker], k, flat_range(params, 0, size, storage)}});
     waiting[worker] = false;
   };
   auto account = [&] {
-    ep.recorder().memory(int64_t((params.size() + slots.size() * size) * sizeof(float)) + sgd.state_bytes());
+    ep.recorder().memory(int64_t((size + slots.size() * size) * sizeof(float)) + sgd.state_bytes());
   };
   account();
 
@@ -134,7 +135,7 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
     clock[worker] = push.iteration;
     waiting[worker] = true;
     if (aggregate) {
-      slots[worker] = std::move(push.values);
+      slots[worker] = std::move(push.values.values());
       account();
       if (std::any_of(clock.begin(), clock.end(), [&](int64_t c2) { return c2 < push.iteration; })) continue;
       ep.compute(int64_t(n + 3) * int64_t(size), [&] {
@@ -148,7 +149,7 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
       for (int w = 0; w < n; ++w) reply(w);
       continue;
     }
-    ep.compute(int64_t(3) * int64_t(size), [&] { sgd.step(params, push.values); });
+    ep.compute(int64_t(3) * int64_t(size), [&] { sgd.step(params, push.values.values()); });
     // Answer every waiting worker the staleness bound now allows (rank order: deterministic).
     const int64_t slowest = *std::min_element(clock.begin(), clock.end());
     for (int w = 0; w < n; ++w) {

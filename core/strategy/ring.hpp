@@ -47,10 +47,11 @@ class RingNode {
         i_(transport.rank()),
         first_(i_ == 0),
         last_(i_ == n_ - 1),
+        storage_(c.timing_only ? Storage::shapes_only : Storage::values),
         model_({layout.layers.begin() + layout.partition.begin(i_),
                 layout.layers.begin() + layout.partition.end(i_)},
-               layout.partition.begin(i_)),
-        sgd_({c.lr, c.momentum, c.weight_decay}, model_.params().size()),
+               layout.partition.begin(i_), storage_),
+        sgd_({c.lr, c.momentum, c.weight_decay}, model_.param_count(), storage_),
         sizes_(microbatch_sizes(c.batch, c.microbatches)),
         async_(c.schedule == Schedule::async),
         progress_(progress) {
@@ -74,6 +75,7 @@ class RingNode {
   }
 
  private:
+  // Timing-only runs hold no values here (shapes_only): stash, input and weights stay empty.
   struct Slot {
     ForwardStash stash;
     FloatBuffer input;    // received activations, or (async stage 0) a copy of the inputs
@@ -175,6 +177,7 @@ class RingNode {
     Slot& s = slots_[key(it, mb)];
     s.size = sizes_[mb];
     const float* x = nullptr;
+    int64_t input_floats = 0;  // held by the slot until its backward (accounted memory)
     std::span<const int32_t> labels;
     if (first_) {
       if (auto st = take_credit(); !st.ok()) return st;
@@ -182,7 +185,8 @@ class RingNode {
       x = batch_.x + int64_t(offsets_[mb]) * features;
       labels = batch_.labels.subspan(offsets_[mb], s.size);
       if (async_) {  // an epoch's reshuffle may move the batch before this backward runs
-        s.input.assign(x, x + int64_t(s.size) * features);
+        input_floats = int64_t(s.size) * features;
+        if (numeric()) s.input.assign(x, x + input_floats);
         x = s.input.data();
       }
       if (!last_) ep_.send(n_ - 1, Message{Labels{it, mb, {labels.begin(), labels.end()}}});
@@ -200,21 +204,27 @@ class RingNode {
       if (incoming->block.rows != model_.input_width() || incoming->block.cols != s.size)
         return Status::errorf("node {}: activations of micro-batch {} are {}x{}, expected {}x{}", i_,
                               mb, incoming->block.rows, incoming->block.cols, model_.input_width(), s.size);
+      input_floats = int64_t(incoming->block.rows) * incoming->block.cols;
       s.input = std::move(incoming->block.data);
       x = s.input.data();
     }
+    int64_t weight_floats = 0;
     if (async_ && !last_) {
-      s.weights.assign(model_.params().begin(), model_.params().end());
+      weight_floats = int64_t(model_.param_count());
+      if (numeric()) s.weights.assign(model_.params().begin(), model_.params().end());
       s.version = version_;
     }
-    model_.prepare(s.stash, x, s.size);  // true message sizes even when numerics are skipped
     ep_.compute(model_.forward_flops(s.size), [&] { model_.forward(s.stash, x, s.size); });
-    s.bytes = s.stash.bytes() + int64_t((s.input.size() + s.weights.size()) * sizeof(float));
+    s.bytes = model_.stash_bytes(s.size) + (input_floats + weight_floats) * int64_t(sizeof(float));
     stash_bytes_ += s.bytes;
     account();
-    const Matrix& out = s.stash.outputs.back();
     if (!last_) {
-      Block b{int32_t(out.rows()), int32_t(out.cols()), FloatBuffer(out.data(), out.data() + out.size())};
+      // Timing-only: the block's shape travels (it sets the bytes), its values do not.
+      Block b{model_.output_width(), s.size, {}};
+      if (numeric()) {
+        const Matrix& out = s.stash.outputs.back();
+        b.data.assign(out.data(), out.data() + out.size());
+      }
       ep_.send(i_ + 1, Message{Activations{it, mb, std::move(b)}});
       return {};
     }
@@ -237,7 +247,7 @@ class RingNode {
     const float scale = 1.0f / float(async_ ? s.size : c_.batch);
     double loss = 0;
     ep_.compute(loss_flops(model_.output_width(), s.size),
-                [&] { loss = softmax_cross_entropy(out, labels, scale, &s.dlogits); });
+                [&] { loss = softmax_cross_entropy(s.stash.outputs.back(), labels, scale, &s.dlogits); });
     if (async_) add_async_loss(it, loss);
     else loss_sum_ += loss;
     return {};
@@ -273,7 +283,7 @@ class RingNode {
                               incoming->block.rows, incoming->block.cols, model_.output_width(), s.size);
       dy = incoming->block.data.data();
     }
-    FloatBuffer dx(first_ ? 0 : size_t(model_.input_width()) * s.size);
+    FloatBuffer dx(first_ || !numeric() ? 0 : size_t(model_.input_width()) * s.size);
     const float* weights = s.weights.empty() ? nullptr : s.weights.data();
     ep_.compute(model_.backward_flops(s.size, !first_),
                 [&] { model_.backward(s.stash, dy, first_ ? nullptr : dx.data(), weights); });
@@ -285,7 +295,7 @@ class RingNode {
     }
     if (async_) {
       // Updates this stage applied between the micro-batch's forward and its backward.
-      if (!s.weights.empty()) max_staleness_ = std::max(max_staleness_, version_ - s.version);
+      if (!last_) max_staleness_ = std::max(max_staleness_, version_ - s.version);
       update();
     }
     stash_bytes_ -= s.bytes;
@@ -293,8 +303,10 @@ class RingNode {
     return {};
   }
 
+  bool numeric() const { return storage_ == Storage::values; }
+
   void update() {
-    ep_.compute(int64_t(3) * int64_t(model_.params().size()), [&] {
+    ep_.compute(int64_t(3) * int64_t(model_.param_count()), [&] {
       sgd_.step(model_.params(), model_.grads());
       model_.zero_grads();
     });
@@ -326,6 +338,7 @@ class RingNode {
   Endpoint<T> ep_;
   const int n_, i_;
   const bool first_, last_;
+  const Storage storage_;
   Model model_;
   Sgd sgd_;
   std::vector<int> sizes_, offsets_;

@@ -49,10 +49,12 @@ struct BodySize {
   }
   size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
 
+  // By shape and count, not by the values held: a timing-only simulation's messages carry
+  // none and must cost the same bytes.
   static size_t block(const Block& b) {
-    return kIterField + 3 * kI32Field + kCountField + 4 * b.data.size();
+    return kIterField + 3 * kI32Field + kCountField + 4 * size_t(b.rows) * size_t(b.cols);
   }
-  static size_t keyed(const FloatBuffer& v) {
+  static size_t keyed(const Floats& v) {
     return kIterField + kI32Field + kCountField + 4 * v.size();
   }
 };
@@ -118,6 +120,7 @@ struct BodyWriter {
     w.i64(m.iteration);
     w.i32(m.step);
     w.i32(m.chunk);
+    assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
     w.array(m.values.data(), m.values.size());
   }
   void operator()(const Control& m) const {
@@ -133,7 +136,8 @@ struct BodyWriter {
     w.i32(b.cols);
     w.array(b.data.data(), b.data.size());
   }
-  void keyed(int64_t iteration, int32_t key, const FloatBuffer& v) const {
+  void keyed(int64_t iteration, int32_t key, const Floats& v) const {
+    assert(v.has_values() && "count-only floats (timing-only) have no wire form");
     w.i64(iteration);
     w.i32(key);
     w.array(v.data(), v.size());
@@ -251,7 +255,11 @@ void read_block(Reader& r, Block& b) {
   r.array(count, "float", b.data);
 }
 
-void read_floats(Reader& r, FloatBuffer& v) { r.array(r.u32("float count"), "float", v); }
+void read_floats(Reader& r, Floats& v) {
+  FloatBuffer values;
+  r.array(r.u32("float count"), "float", values);
+  v = Floats(std::move(values));
+}
 
 template <class T>
 void read_ring_block(Reader& r, T& m) {

@@ -2,34 +2,23 @@
 
 #include <cassert>
 
-#include "core/steady_seconds.hpp"
 
 namespace ringtmp {
 
 InProcHub::InProcHub(int size) : down_(size, false) {
-  for (int i = 0; i < size; ++i) boxes_.push_back(std::make_unique<Mailbox>());
+  for (int i = 0; i < size; ++i) boxes_.push_back(std::make_unique<EventQueue>());
 }
 
 void InProcHub::deliver(int from, int to, Message&& m) {
   assert(to >= 0 && to < size());
-  if (is_down(to)) return;
-  auto& box = *boxes_[to];
-  {
-    std::lock_guard lock(box.mu);
-    box.events.push_back(Received{from, std::move(m)});
-  }
-  box.cv.notify_one();
+  // The mailbox drops what the contract forbids: anything once `to` is down (closed), and a
+  // message from `from` once it holds PeerDown(from), which fail(from) queues everywhere
+  // before it returns. Even if fail(from) runs on another thread at this very moment, the
+  // message lands ahead of the PeerDown or not at all.
+  boxes_[to]->push(Received{from, std::move(m)});
 }
 
-Event InProcHub::wait(int rank, double timeout_s) {
-  auto& box = *boxes_[rank];
-  std::unique_lock lock(box.mu);
-  const auto deadline = steady_deadline(timeout_s);
-  if (!box.cv.wait_until(lock, deadline, [&] { return !box.events.empty(); })) return Timeout{};
-  Event e = std::move(box.events.front());
-  box.events.pop_front();
-  return e;
-}
+Event InProcHub::wait(int rank, double timeout_s) { return boxes_[rank]->wait(timeout_s); }
 
 void InProcHub::fail(int rank, const std::string& reason) {
   {
@@ -37,15 +26,10 @@ void InProcHub::fail(int rank, const std::string& reason) {
     if (down_[rank]) return;
     down_[rank] = true;
   }
-  for (int r = 0; r < size(); ++r) {
-    if (r == rank) continue;
-    auto& box = *boxes_[r];
-    {
-      std::lock_guard lock(box.mu);
-      box.events.push_back(PeerDown{rank, reason});
-    }
-    box.cv.notify_one();
-  }
+  boxes_[rank]->close();
+  // A mailbox of a node that is down itself is closed and drops the notice.
+  for (int r = 0; r < size(); ++r)
+    if (r != rank) boxes_[r]->push(PeerDown{rank, reason});
 }
 
 bool InProcHub::is_down(int rank) const {

@@ -1,14 +1,14 @@
 #pragma once
-// The in-process backend: every node a thread, every node a mailbox (mutex, condition
-// variable, queue). Real concurrency, no copies: a sent message moves into the receiver's
-// queue. Tests run whole clusters in one process on it.
+// The in-process backend: every node a thread, every node a mailbox (an EventQueue). Real
+// concurrency, no copies: a sent message moves into the receiver's queue. Tests run whole
+// clusters in one process on it. Keeps the Transport contract (transport.hpp).
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
+#include "core/transport/event_queue.hpp"
 #include "core/transport/transport.hpp"
 
 namespace ringtmp {
@@ -19,20 +19,19 @@ class InProcHub {
   explicit InProcHub(int size);
   int size() const { return int(boxes_.size()); }
 
+  // Moves m into `to`'s mailbox; dropped when either end is down.
   void deliver(int from, int to, Message&& m);
   Event wait(int rank, double timeout_s);
-  // Marks `rank` down: every other node gets PeerDown(rank) once; later sends to it drop.
+  // The failure hook, from any thread: `rank` fails. Every other live node gets
+  // PeerDown(rank) once, after whatever `rank` had delivered to it; from now on nothing
+  // reaches `rank` or comes from it, and its own recv only times out. Idempotent.
   void fail(int rank, const std::string& reason);
   bool is_down(int rank) const;
+  // Seconds on the steady clock since the hub was made: one clock for every node.
   double now() const;
 
  private:
-  struct Mailbox {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<Event> events;
-  };
-  std::vector<std::unique_ptr<Mailbox>> boxes_;
+  std::vector<std::unique_ptr<EventQueue>> boxes_;
   mutable std::mutex down_mu_;
   std::vector<bool> down_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

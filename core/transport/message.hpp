@@ -2,6 +2,7 @@
 // Typed messages between nodes: a kind per payload struct, one std::variant, no placeholder
 // fields. Every message prints itself for logs (describe). The wire form is codec.hpp's.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,11 +12,45 @@
 namespace ringtmp {
 
 // A (rows, cols) column-major float block: activations or gradients of a micro-batch.
+// The shape is what travels: a timing-only simulation sends blocks without data, and the
+// wire codec sizes a block by its shape.
 struct Block {
   int32_t rows = 0;
   int32_t cols = 0;
-  FloatBuffer data;  // rows * cols
+  FloatBuffer data;  // rows * cols, or empty in a timing-only simulation
   bool operator==(const Block&) const = default;
+};
+
+// A flat run of floats (a gradient, a parameter shard, a chunk), or in a timing-only
+// simulation only its length: the simulator charges the encoded size, so the count must
+// travel and the values need not (10,000 simulated workers would otherwise hold 10,000
+// copies of the model in flight).
+class Floats {
+ public:
+  Floats() = default;
+  Floats(FloatBuffer values) : values_(std::move(values)), count_(values_.size()) {}
+  Floats(std::initializer_list<float> values) : Floats(FloatBuffer(values)) {}
+  template <class It>
+  Floats(It first, It last) : Floats(FloatBuffer(first, last)) {}
+  static Floats count_only(size_t count) {
+    Floats f;
+    f.count_ = count;
+    return f;
+  }
+
+  size_t size() const { return count_; }
+  bool has_values() const { return values_.size() == count_; }
+  // The values (empty when count-only).
+  const FloatBuffer& values() const { return values_; }
+  FloatBuffer& values() { return values_; }
+  const float* data() const { return values_.data(); }
+  auto begin() const { return values_.begin(); }
+  auto end() const { return values_.end(); }
+  bool operator==(const Floats&) const = default;
+
+ private:
+  FloatBuffer values_;
+  size_t count_ = 0;
 };
 
 // Ring, forward edge i -> i+1: stage i's output for one micro-batch.
@@ -55,7 +90,7 @@ struct Token {
 struct PushGradient {
   int64_t iteration = 0;
   int32_t shard = 0;
-  FloatBuffer values;
+  Floats values;
   bool operator==(const PushGradient&) const = default;
 };
 
@@ -64,7 +99,7 @@ struct PushGradient {
 struct ParamShard {
   int64_t iteration = 0;
   int32_t shard = 0;
-  FloatBuffer values;
+  Floats values;
   bool operator==(const ParamShard&) const = default;
 };
 
@@ -74,7 +109,7 @@ struct ReduceChunk {
   int64_t iteration = 0;
   int32_t step = 0;
   int32_t chunk = 0;
-  FloatBuffer values;
+  Floats values;
   bool operator==(const ReduceChunk&) const = default;
 };
 

@@ -1,22 +1,61 @@
 #pragma once
 // The Transport concept: the one seam between the training core and a backend, as leveldb's
 // Env is to its database. Every strategy is a node program templated over a Transport; the
-// in-process, SimGrid and socket backends each provide one.
+// in-process (core/transport/inproc.hpp), SimGrid (sim/sim_transport.hpp) and TCP
+// (runtime/tcp_transport.hpp) backends each provide one, and one suite checks every promise
+// below against all three (tests/transport/transport_contract_test.cpp).
 //
-// Contract (every implementation, every backend):
-// - rank() in [0, size()), fixed for the transport's life.
-// - send(to, Message&&): non-blocking hand-off; the transport owns the message from then
-//   on. The node keeps computing while bytes move. A send to a peer that is down is
-//   dropped silently: the sender learns of the failure from a PeerDown event.
-// - recv(timeout_s): the next event for this node — a Received message from any peer (in
-//   each sender's order), a PeerDown(rank) once per peer that failed, or a Timeout when
-//   nothing arrived within timeout_s seconds on the node's clock.
-// - now(): seconds on the node's clock (simulated in sim, steady in runtime/in-process).
-// - compute(flops, fn): runs fn (the real numerics) and, in sim, charges flops to the
-//   simulated host; timing-only sims skip fn.
-// A transport is used by its node's thread only. Failures of any backend (SimGrid
-// exceptions, socket errors, missed heartbeats) arrive as the same PeerDown event.
-// Rendezvous, heartbeats, retries and barriers live above the transport, not in it.
+// The contract, the same in every backend. A node *fails* when it crashes, is killed, loses
+// power, gives up with an error, or is suspected (TCP: silent past the heartbeat timeout);
+// each backend has a hook that makes one of its nodes fail (InProcHub::fail;
+// SimNetwork::fail or its host turned off; TcpTransport::kill, freeze or close with an
+// error). Failure is final: the transport cuts the node off for good, suspected or not. A
+// node that finishes normally has not failed.
+//
+// rank(), size()
+//   size() >= 1 is the number of nodes the cluster started with; rank() in [0, size()) is
+//   this node's. Both are fixed for the transport's life (TCP: from connect on), failures
+//   included: ranks are never reused or renumbered. Who is still alive is the business of
+//   the layer above (membership views).
+// send(to, Message&&)
+//   `to` in [0, size()), else a programmer error (assert). Returns without waiting for the
+//   network, never throws, never reports an error; the transport owns the message from the
+//   call on. Sending to oneself is allowed: the message comes back through recv with
+//   from == rank(). A message to a peer that has failed is dropped (or lost on the way),
+//   silently: the sender learns of failures from PeerDown only.
+// Delivery
+//   While sender and receiver both live, every message is delivered exactly once and intact
+//   (any size up to the codec's max_message_bytes), and one sender's messages to one
+//   receiver in the order they were sent. Messages of different senders have no order.
+// Failure
+//   When peer r fails, every other live node gets PeerDown(r) exactly once (at once
+//   in-process and in sim; in TCP when the connection ends or r aborts, or after the
+//   heartbeat timeout for a silent peer), and never for a peer that has not failed. Of the messages r sent a
+//   node, the node receives a prefix, in order, all before PeerDown(r); the rest are lost.
+//   After recv has returned PeerDown(r) it never returns a message from r, and nothing r
+//   sends after its failure reaches anyone: a layer that declares r dead on PeerDown never
+//   sees a late message from it.
+//   After its own failure (and in TCP after close) a node is out: what it sends reaches no
+//   one, itself included, and recv returns only Timeout, after timeout_s. (In sim, a node
+//   whose host is turned off never returns from the call it was in: its actor is killed.)
+// recv(timeout_s)
+//   The next event: a Received message, a PeerDown, or Timeout when none came within
+//   timeout_s seconds on the node's clock (then now() >= its value at the call +
+//   timeout_s). An event returns as soon as it is there. timeout_s <= 0 polls: an event
+//   already delivered, else Timeout at once.
+// now()
+//   Seconds on the node's clock, never decreasing, about 0 when the cluster starts:
+//   simulated in sim (the same clock for every node), the steady clock in-process (one clock
+//   for all threads) and in TCP (since the rendezvous: nodes agree within the start-up skew).
+// compute(flops, fn)
+//   Runs fn (the real numerics) on the calling thread and, in sim, charges flops to the
+//   simulated host, so that its clock advances by flops / host speed; timing-only sims skip
+//   fn.
+// A transport is used by its node's thread (sim: its actor) only; each backend's failure
+// hook says where it may be called from. Failures of any backend (SimGrid exceptions, socket
+// errors, missed heartbeats) arrive as the same PeerDown event. Rendezvous, heartbeats and
+// retries live in the backend that needs them; membership, epochs, barriers and recovery
+// live above the transport, once, in core/.
 #include <concepts>
 #include <cstdint>
 #include <functional>

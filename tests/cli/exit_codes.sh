@@ -23,8 +23,8 @@ LAST_ARGS=()
 
 # A cheap run: if a bad flag were wrongly accepted, the case fails in a second instead of
 # training an epoch of Fashion-MNIST. Error cases add their bad flag to it.
-CHEAP=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16
-       --out "$TMP/stray-run")
+TINY=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16)
+CHEAP=("${TINY[@]}" --out "$TMP/stray-run")
 
 fail() {
   echo "FAIL: $CASE: $*"
@@ -104,6 +104,9 @@ expect_error 2 "train --strategy nope" "strategy" "nope" -- train "${CHEAP[@]}" 
 expect_error 2 "train --dataset mnist" "dataset" "mnist" -- train --dataset mnist
 expect_error 2 "train --nodes 2 (local runs on one node)" "nodes" -- train "${CHEAP[@]}" --nodes 2
 expect_error 2 "train --batch given twice" "batch" -- train "${CHEAP[@]}" --batch 8 --batch 16
+expect_error 2 "train --strat (a prefix is not the flag)" "strat" -- train "${CHEAP[@]}" --strat local
+expect_error 2 "train --batch +5" "invalid value for batch: '+5'" -- train "${CHEAP[@]}" --batch +5
+expect_error 2 "train --batch ' 5'" "invalid value for batch: ' 5'" -- train "${CHEAP[@]}" --batch ' 5'
 
 echo "== config files"
 cat >"$TMP/unknown.ini" <<'EOF'
@@ -151,6 +154,33 @@ done
 summary_has "$TMP/run" '"iterations": 20,'
 [ "$(wc -l <"$TMP/run/iterations.csv")" -eq 21 ] || fail "iterations.csv should be a header and 20 rows"
 [ ! -e "$TMP/results" ] || fail "a run wrote a default results/ folder"
+# The progress line's loss is iterations.csv's (printed to 4 places).
+grep -qF "iteration 20/20  loss $(tail -n 1 "$TMP/run/iterations.csv" | awk -F, '{ printf "%.4f", $3 }')  " "$OUT" ||
+  fail "the last progress line's loss is not iterations.csv's last loss"
+grep -q "^iteration 20/20 .* s wall$" "$OUT" || fail "the progress line does not say its time is wall time"
+
+echo "== run folders"
+summary_has "$TMP/run" '"version": "'
+summary_has "$TMP/run" '"git_commit": "'
+summary_has "$TMP/run" '"momentum": 0,'
+summary_has "$TMP/run" '"device": "pi4b",'
+summary_has "$TMP/run" '"servers": 1,'
+expect_exit 0 "train --config RUN/config.ini reruns the run" -- train --config "$TMP/run/config.ini" --out "$TMP/rerun"
+diff <(cut -d, -f1,3,4 "$TMP/run/iterations.csv") <(cut -d, -f1,3,4 "$TMP/rerun/iterations.csv") >/dev/null ||
+  fail "the rerun from config.ini has another loss trace"
+cp -r "$TMP/run" "$TMP/full-run"
+expect_error 1 "train --out a non-empty folder" "$TMP/full-run" "--overwrite" -- train "${TINY[@]}" --out "$TMP/full-run"
+expect_exit 0 "train --out a non-empty folder --overwrite" -- train "${TINY[@]}" --out "$TMP/full-run" --overwrite
+summary_has "$TMP/full-run" '"iterations": 1,'
+expect_error 1 "train --out /proc/ringtmp (fails before training)" "/proc/ringtmp" -- \
+  train "${TINY[@]/--iterations/--eval-every}" --iterations 1000000 --out /proc/ringtmp
+! grep -q "^iteration" "$OUT" || fail "it trained before finding the folder unwritable"
+CASE="two runs started together without --out: a folder each"
+printf '%-60s' "$CASE"
+mkdir "$TMP/together"
+(cd "$TMP/together" && { "$BIN" train "${TINY[@]}" >/dev/null 2>&1 & "$BIN" train "${TINY[@]}" >/dev/null 2>&1; wait; })
+[ "$(find "$TMP/together/results/runs" -name summary.json | wc -l)" -eq 2 ] || fail "$(ls "$TMP/together/results/runs")"
+echo "ok"
 
 echo "== sim"
 SIM=(--strategy ring --nodes 2 --microbatches 2 --dataset synthetic --layers 8,16,3 --iterations 3
@@ -174,6 +204,15 @@ for f in summary.json iterations.csv nodes.csv timeline.json; do
   [ -s "$TMP/sim-run/$f" ] || fail "the sim run folder lacks a non-empty $f"
 done
 summary_has "$TMP/sim-run" '"backend": "sim",'
+grep -q "^iteration 3/3 .* s simulated$" "$OUT" || fail "the progress line does not say its time is simulated"
+grep -qF "iteration 3/3  loss $(tail -n 1 "$TMP/sim-run/iterations.csv" | awk -F, '{ printf "%.4f", $3 }')  " "$OUT" ||
+  fail "the ring's last progress line's loss is not iterations.csv's last loss"
+expect_exit 0 "sim --config RUN/config.ini reruns the run exactly" -- sim --config "$TMP/sim-run/config.ini" --out "$TMP/sim-rerun"
+cmp -s "$TMP/sim-run/iterations.csv" "$TMP/sim-rerun/iterations.csv" || fail "the rerun from config.ini differs"
+expect_exit 0 "sim --timing-only: no loss, no samples/s" -- \
+  sim --strategy ring --nodes 2 --microbatches 2 --dataset synthetic --layers 8,16,3 --iterations 3 --timing-only --out "$TMP/timing-run"
+grep -q "^iteration 3/3  [0-9.e+-]* s per iteration  [0-9.]* s simulated$" "$OUT" || fail "no timing-only progress line"
+! grep -qE "loss [0-9]|samples/s" "$OUT" || fail "a timing-only run shows a loss or samples/s"
 summary_has "$TMP/sim-run" '"platform": "2 x pi4b on wifi-n (1 access point)",'
 grep -q '"sim_seconds": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no sim_seconds"
 grep -q '"energy_per_sample_j": [0-9]' "$TMP/sim-run/summary.json" || fail "sim run has no energy per sample"
@@ -217,6 +256,9 @@ expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${
 expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
   launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
 expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+printf 'dataset = synthetic\nlayers = 8,16,16,3\nnodes = 8\n' >"$TMP/no-strategy.ini"
+expect_error 2 "launch --config without a strategy" "--strategy" "ring, ps or allreduce" -- \
+  launch --local 4 --config "$TMP/no-strategy.ini"
 expect_error 2 "node without --rank" "--rank" -- node "${RT[@]}" --strategy ring --peers x --key-file y
 printf '127.0.0.1:5001\nnot-an-address\n' >"$TMP/bad-peers.txt"
 expect_error 2 "node with a bad peers file" "$TMP/bad-peers.txt" -- \
@@ -228,6 +270,8 @@ expect_error 2 "node --startup-timeout 0" "invalid value for startup-timeout: '0
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --startup-timeout 0
 expect_error 2 "node --silence-timeout below two heartbeats" "invalid value for silence-timeout: '1.5' (2..86400)" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 1.5
+expect_error 2 "node --listen with a host name" "invalid value for listen: 'pi1'" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --listen pi1
 expect_error 2 "node --rank 1x" "invalid value for rank: '1x'" -- \
   node "${RT[@]}" --strategy ring --rank 1x --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
 for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce"; do
@@ -236,6 +280,7 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   # shellcheck disable=SC2086
   expect_exit 0 "launch --local $local_n --strategy $strategy" -- \
     launch "${RT[@]}" --strategy $strategy --local "$local_n" --out "$TMP/launch-$name"
+  grep -q "^launch $local_n nodes on 127.0.0.1 (free ports [0-9]*, [0-9]*" "$OUT" || fail "launch does not list its free ports"
   # shellcheck disable=SC2086
   run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
   summary_has "$TMP/launch-$name" '"backend": "runtime",'
@@ -279,6 +324,26 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
+# listen_on PORT: the local address a process listens on at PORT (ss; run inside a namespace
+# with a prefix such as "ip netns exec NS").
+listen_on() { "${@:2}" ss -Hltn "sport = :$1" | awk '{ print $4 }'; }
+
+# launch itself killed (SIGKILL forwards nothing): its nodes die with it (parent-death
+# signal), and while they ran they listened on 127.0.0.1 only.
+CASE="launch: SIGKILLed, its nodes die with it"
+printf '%-60s' "$CASE"
+long_launch "$TMP/launch-killed"
+port0=$(grep -v '^#' "$TMP/launch-killed/nodes/peers.txt" | head -n 1 | cut -d: -f2)
+[ "$(listen_on "$port0")" = "127.0.0.1:$port0" ] || fail "node 0 listens on '$(listen_on "$port0")', not 127.0.0.1:$port0"
+kill -9 "$LAUNCH"
+wait "$LAUNCH" 2>/dev/null
+for _ in $(seq 1 30); do
+  pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null || break
+  sleep 0.1
+done
+pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+echo "ok"
+
 echo "== launch --netns (network namespaces; root only)"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tc >/dev/null; then
   echo "skipped: --netns needs root, ip and tc"
@@ -296,6 +361,26 @@ else
   [ "$RC" -eq 1 ] || fail "expected exit code 1"
   [ "$(leftovers "$LAUNCH")" -eq 0 ] || fail "namespaces or links left behind: $({ ip netns list; ip -o link show; } | grep "rtmp$LAUNCH")"
   echo "ok (exit $RC)"
+  # launch itself SIGKILLed: nodes die with it; its namespaces stay until the next launch
+  # --netns recognises them (name prefix, owner pid no longer running) and removes them.
+  CASE="launch --netns SIGKILLed: nodes die, next launch cleans up"
+  printf '%-60s' "$CASE"
+  long_launch "$TMP/netns-launch-killed" --netns --network ethernet-1g
+  dead=$LAUNCH
+  line0=$(grep -v '^#' "$TMP/netns-launch-killed/nodes/peers.txt" | head -n 1)
+  [ "$(listen_on "${line0#*:}" ip netns exec "rtmp${dead}n0")" = "$line0" ] ||
+    fail "node 0 does not listen on its namespace's address $line0"
+  kill -9 "$dead"
+  wait "$dead" 2>/dev/null
+  sleep 0.5
+  pgrep -f -- "node --config $TMP/netns-launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+  [ "$(leftovers "$dead")" -gt 0 ] || fail "expected the killed launch's namespaces to remain until the next launch"
+  run launch "${RT[@]}" --strategy ring --local 2 --netns --network ethernet-1g --out "$TMP/netns-after-kill"
+  [ "$RC" -eq 0 ] || fail "expected exit code 0"
+  grep -qF "removed what a dead launch (pid $dead) left behind: 2 namespaces, 2 links, 1 bridge" "$OUT" ||
+    fail "the next launch did not report removing the leftovers"
+  [ "$(leftovers "$dead")" -eq 0 ] || fail "leftovers remain: $({ ip netns list; ip -o link show; } | grep "rtmp$dead")"
+  echo "ok"
 fi
 
 echo "== validate (sim against runtime on loopback)"
@@ -321,5 +406,33 @@ echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \
   train "${CHEAP[@]}" stray-word
 expect_error 2 "train --config DIRECTORY" "$TMP" -- train "${CHEAP[@]}" --config "$TMP"
+
+echo "== sim: what SimGrid refuses ends in one line and exit 1, never an abort"
+xml_platform() {  # FILE, then the zone's content: two hosts pi-1 and pi-2 and what the case needs
+  local file=$1; shift
+  printf '%s\n' "<?xml version='1.0'?>" '<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">' \
+    '<platform version="4.1">' "$@" '</platform>' >"$file"
+}
+xml_platform "$TMP/no-route.xml" '<zone id="lab" routing="Full">' \
+  '<host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/></zone>'
+expect_error 1 "sim --platform with no route between two hosts" "no route from pi-1 to pi-2" "$TMP/no-route.xml" -- \
+  sim "${SIM[@]}" --platform "$TMP/no-route.xml" --out "$TMP/stray-run"
+xml_platform "$TMP/zero-speed.xml" '<zone id="lab" routing="Full">' \
+  '<host id="pi-1" speed="0f"/><host id="pi-2" speed="1Gf"/><link id="cable" bandwidth="1MBps" latency="1ms"/>' \
+  '<route src="pi-1" dst="pi-2"><link_ctn id="cable"/></route></zone>'
+expect_error 1 "sim --platform with a host of speed 0" "host pi-1 has speed 0" -- \
+  sim "${SIM[@]}" --platform "$TMP/zero-speed.xml" --out "$TMP/stray-run"
+# Stations without a wifi rate: no cheap check, SimGrid aborts mid-run and the trap says why.
+xml_platform "$TMP/wifi-no-rate.xml" '<zone id="world" routing="Full"><zone id="cell" routing="Wifi">' \
+  '<prop id="access_point" value="ap"/><host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/>' \
+  '<router id="ap"/><link id="air" sharing_policy="WIFI" bandwidth="54Mbps" latency="0ms"/></zone></zone>'
+expect_error 1 "sim --platform whose stations have no wifi rate" "SimGrid aborted" "WIFI link air" -- \
+  sim "${SIM[@]}" --platform "$TMP/wifi-no-rate.xml" --out "$TMP/stray-run"
+grep -q "Backtrace\|CRITICAL" "$ERR" && fail "SimGrid's log reached the terminal"
+# 25 Pis on wifi-n take two access points (13 + 12 stations): this aborted SimGrid once.
+expect_exit 0 "sim ring on two access points" -- sim --timing-only --network wifi-n --strategy ring --nodes 25 \
+  --dataset synthetic --layers "$(printf '64,%.0s' {1..26})64" --batch 256 --microbatches 4 --iterations 2 \
+  --out "$TMP/two-aps"
+summary_has "$TMP/two-aps" '"platform": "25 x pi4b on wifi-n (2 access points)",'
 
 echo "all CLI cases passed"

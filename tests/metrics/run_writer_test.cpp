@@ -1,6 +1,7 @@
 // The run folder: every file present, the summary's required keys with null where a figure
 // does not apply, CSV rows matching the records.
 #include "core/metrics/run_writer.hpp"
+#include "core/settings.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -80,4 +81,49 @@ TEST_CASE("an unwritable run folder is an error naming it") {
   auto s = write_run("/proc/ringtmp-cannot-be-here", r);
   REQUIRE(!s.ok());
   CHECK(s.message().find("/proc/ringtmp-cannot-be-here") != std::string::npos);
+}
+
+TEST_CASE("the run folder says what produced it: build, every setting, and config.ini to run it again") {
+  RunResult r;
+  r.config.strategy = StrategyKind::ps;
+  r.config.servers = 2;
+  r.config.momentum = 0.9f;
+  r.config.network = "ethernet-1g";
+  r.config.out = "/somewhere/run";
+  r.config.overwrite = true;
+  r.nodes.push_back({});
+  const auto dir = std::filesystem::temp_directory_path() / "ringtmp-writer-provenance-test";
+  std::filesystem::remove_all(dir);
+  REQUIRE(write_run(dir.string(), r, BuildInfo{"1.2.3", "abc123"}).ok());
+  const std::string summary = read(dir / "summary.json");
+  CHECK(summary.find("\"version\": \"1.2.3\"") != std::string::npos);
+  CHECK(summary.find("\"git_commit\": \"abc123\"") != std::string::npos);
+  for (const auto& s : settings(r.config)) {  // every setting, numbers bare, text quoted
+    CAPTURE(s.key);
+    const bool bare = s.kind == SettingKind::integer || s.kind == SettingKind::real || s.kind == SettingKind::boolean;
+    CHECK(summary.find(fmt::format("\n    \"{}\": {}", s.key, bare ? s.value : "\"" + s.value + "\"")) != std::string::npos);
+  }
+  CHECK(summary.find("\"momentum\": 0.9") != std::string::npos);
+  CHECK(summary.find("\"servers\": 2") != std::string::npos);
+  CHECK(summary.find("\"network\": \"ethernet-1g\"") != std::string::npos);
+
+  // config.ini: every setting but the folder's own, read back to the same config.
+  const std::string ini = read(dir / "config.ini");
+  CHECK(ini.find("\nout =") == std::string::npos);
+  CHECK(ini.find("\noverwrite = false\n") != std::string::npos);
+  RunConfig again;
+  std::istringstream lines(ini);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto eq = line.find(" = ");
+    REQUIRE(eq != std::string::npos);
+    const SettingSpec* s = find_setting(line.substr(0, eq));
+    REQUIRE(s);
+    REQUIRE(s->assign(again, line.substr(eq + 3)).ok());
+  }
+  RunConfig expected = r.config;
+  expected.out.clear();
+  expected.overwrite = false;
+  for (const auto& s : setting_table()) CHECK(s.show(again) == s.show(expected));
+  std::filesystem::remove_all(dir);
 }

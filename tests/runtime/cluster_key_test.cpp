@@ -28,7 +28,7 @@ TEST_CASE("key: generated keys differ, round-trip through a 0600 key file") {
 }
 
 TEST_CASE("key: the parser accepts surrounding white space and either case, nothing else") {
-  const std::string hex(64, 'A');
+  const std::string hex = std::string(62, 'A') + "0b";
   auto k = parse_cluster_key("  " + hex + "\r\n", "k");
   REQUIRE(k.ok());
   CHECK(k->bytes[0] == 0xaa);
@@ -72,4 +72,31 @@ TEST_CASE("key: unreadable key files name the file") {
   auto unwritable = write_key_file(dir.file("no/such/dir.key"), generate_cluster_key());
   REQUIRE(!unwritable.ok());
   CHECK(unwritable.message().starts_with("key file " + dir.file("no/such/dir.key") + ": cannot create it"));
+}
+
+TEST_CASE("key: a key file other users may read or change is refused, as ssh refuses such a private key") {
+  ringtmp::testing::TempDir dir;
+  const std::string path = dir.file("cluster.key");
+  REQUIRE(write_key_file(path, generate_cluster_key()).ok());
+  REQUIRE(load_key_file(path).ok());
+  ::chmod(path.c_str(), 0644);
+  auto readable = load_key_file(path);
+  REQUIRE(!readable.ok());
+  CHECK(readable.status().message() == "key file " + path + ": permissions 0644 let other users read it, and whoever "
+                                       "reads the key can join the cluster; run: chmod 600 " + path);
+  ::chmod(path.c_str(), 0620);
+  auto writable = load_key_file(path);
+  REQUIRE(!writable.ok());
+  CHECK(writable.status().message().find("permissions 0620 let other users change it") != std::string::npos);
+  ::chmod(path.c_str(), 0400);
+  CHECK(load_key_file(path).ok());
+}
+
+TEST_CASE("key: a placeholder key (every byte the same) is refused") {
+  auto zeros = parse_cluster_key(std::string(64, '0'), "k.hex");
+  REQUIRE(!zeros.ok());
+  CHECK(zeros.status().message() == "key file k.hex: every byte of the key is 00, a placeholder anyone could guess; "
+                                    "use the key file a launch writes, or 64 random hex digits");
+  CHECK(!parse_cluster_key(std::string(64, 'f'), "k.hex").ok());
+  CHECK(parse_cluster_key(std::string(63, '0') + "1", "k.hex").ok());
 }

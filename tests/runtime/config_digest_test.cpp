@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/setting_samples.hpp"
+
 using namespace ringtmp;
 
 TEST_CASE("digest: same config same digest; each covered field changes it") {
@@ -52,4 +54,14 @@ TEST_CASE("digest: per-device fields do not split a cluster") {
   c.peer_timeout = 5;
   CHECK(config_digest(c) == config_digest(RunConfig{}));
   CHECK(canonical_config(c).starts_with("ringtmp-config-digest-v2\n"));
+}
+
+TEST_CASE("digest: every setting of the table that computes changes it, the others do not") {
+  const ConfigDigest d = config_digest(RunConfig{});
+  for (const auto& s : setting_table()) {
+    CAPTURE(s.key);
+    const RunConfig changed = testing::with_other_value(s);
+    if (s.computes) CHECK(config_digest(changed) != d);
+    else CHECK(config_digest(changed) == d);
+  }
 }

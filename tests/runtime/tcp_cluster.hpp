@@ -76,6 +76,53 @@ class LogSink {
   std::vector<std::string> lines_;
 };
 
+// `size` TcpTransports listening on free loopback ports under a fresh cluster key: the start
+// of every in-process TCP cluster in the tests.
+class TcpNodes {
+ public:
+  TcpNodes(int size, const ConfigDigest& digest, const NetOptions& options) : key_(generate_cluster_key()) {
+    for (int r = 0; r < size; ++r) {
+      auto t = TcpTransport::listen(r, 0, key_, digest, options);
+      REQUIRE(t.ok());
+      ports_.push_back((*t)->port());
+      peers_.push_back({"127.0.0.1", (*t)->port()});
+      nodes_.push_back(std::move(*t));
+    }
+  }
+  const std::vector<uint16_t>& ports() const { return ports_; }
+  const ClusterKey& key() const { return key_; }
+  TcpTransport& operator[](int rank) { return *nodes_[size_t(rank)]; }
+
+  // Runs node(transport, rank) -> Status on a thread per rank once that rank's rendezvous is
+  // done, then closes the transport with what it returned (nothing left to do when the node
+  // closed or killed it itself). Returns, per rank, the rendezvous error or the node's
+  // status. Transports live until every node has finished, so a frozen node stays silent
+  // (not disconnected) while the others notice.
+  template <class Node>
+  std::vector<Status> run(Node node) {
+    std::vector<Status> statuses(nodes_.size());
+    std::vector<std::thread> threads;
+    for (int r = 0; r < int(nodes_.size()); ++r) {
+      threads.emplace_back([&, r] {
+        TcpTransport& t = *nodes_[size_t(r)];
+        Status& status = statuses[size_t(r)];
+        status = t.connect(peers_);
+        if (!status.ok()) return;
+        status = node(t, r);
+        t.close(status);
+      });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+  }
+
+ private:
+  ClusterKey key_;
+  std::vector<uint16_t> ports_;
+  std::vector<PeerAddress> peers_;
+  std::vector<std::unique_ptr<TcpTransport>> nodes_;
+};
+
 struct TcpNoWrap {
   TcpTransport& operator()(TcpTransport& t) const { return t; }
 };
@@ -86,53 +133,35 @@ struct TcpRun {
   int64_t payload_bytes = 0, data_wire_bytes = 0, control_wire_bytes = 0;  // summed over nodes
 };
 
-// `on_ports(ports, key)` runs once every node listens (before the rendezvous), e.g. to aim a
-// hostile client at a port. Transports live until every node has finished, so a frozen node stays
-// silent (not disconnected) while the others notice.
+// A training run of config c on a TcpNodes cluster. `on_ports(ports, key)` runs once every
+// node listens (before the rendezvous), e.g. to aim a hostile client at a port.
 template <class Wrap = TcpNoWrap>
 TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wrap wrap = {},
                const std::function<void(const std::vector<uint16_t>&, const ClusterKey&)>& on_ports = {}) {
   TcpRun run;
   auto plan = plan_cluster(c, data.train.size());
   REQUIRE(plan.ok());
-  const ClusterKey key = generate_cluster_key();
-  const ConfigDigest digest = config_digest(c);
-  std::vector<std::unique_ptr<TcpTransport>> nodes;
-  std::vector<PeerAddress> peers;
-  for (int r = 0; r < plan->size; ++r) {
-    auto t = TcpTransport::listen(r, 0, key, digest, options);
-    REQUIRE(t.ok());
-    run.ports.push_back((*t)->port());
-    peers.push_back({"127.0.0.1", (*t)->port()});
-    nodes.push_back(std::move(*t));
-  }
-  if (on_ports) on_ports(run.ports, key);
+  TcpNodes nodes(plan->size, config_digest(c), options);
+  run.ports = nodes.ports();
+  if (on_ports) on_ports(run.ports, nodes.key());
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
-  std::vector<std::thread> threads;
   const auto start = std::chrono::steady_clock::now();
-  for (int r = 0; r < plan->size; ++r) {
-    threads.emplace_back([&, r] {
-      TcpTransport& t = *nodes[size_t(r)];
-      NodeOutcome& out = outcomes[size_t(r)];
-      if (Status s = t.connect(peers); !s.ok()) {
-        out.status = s;
-        return;
-      }
-      try {
-        decltype(auto) w = wrap(t);
-        out = run_node(w, c, *plan, data.train, {});
-      } catch (const std::exception& e) {
-        out.status = Status::errorf("node {}: {}", r, e.what());
-      }
-      t.close(out.status);
-    });
-  }
-  for (auto& t : threads) t.join();
+  const auto statuses = nodes.run([&](TcpTransport& t, int r) {
+    NodeOutcome& out = outcomes[size_t(r)];
+    try {
+      decltype(auto) w = wrap(t);
+      out = run_node(w, c, *plan, data.train, {});
+    } catch (const std::exception& e) {
+      out.status = Status::errorf("node {}: {}", r, e.what());
+    }
+    return out.status;
+  });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const auto& n : nodes) {
-    run.payload_bytes += n->stats().payload_bytes;
-    run.data_wire_bytes += n->stats().data_wire_bytes;
-    run.control_wire_bytes += n->stats().control_wire_bytes;
+  for (int r = 0; r < plan->size; ++r) {
+    if (outcomes[size_t(r)].status.ok()) outcomes[size_t(r)].status = statuses[size_t(r)];  // rendezvous failed
+    run.payload_bytes += nodes[r].stats().payload_bytes;
+    run.data_wire_bytes += nodes[r].stats().data_wire_bytes;
+    run.control_wire_bytes += nodes[r].stats().control_wire_bytes;
   }
   run.result = merge_outcomes(c, data, std::move(outcomes), wall, "tcp");
   return run;

@@ -68,7 +68,7 @@ TEST_CASE("tcp: connect_cluster checks the rank and reports a port in use") {
   auto second = connect_cluster(1, {{"127.0.0.1", 1}, {"127.0.0.1", port}}, key, digest, test_net_options());
   REQUIRE(!second.ok());
   CHECK(second.status().message() ==
-        fmt::format("rank 1 cannot listen on 0.0.0.0:{}: Address already in use (bind)", port));
+        fmt::format("rank 1 cannot listen on 127.0.0.1:{}: Address already in use (bind)", port));
 }
 
 TEST_CASE("tcp: framing costs at most 2% on a ring with Fashion-MNIST-sized layers") {

@@ -179,3 +179,42 @@ TEST_CASE("many stations share several access points; device mixes follow rank o
   REQUIRE_MESSAGE(r.ok, r.error);
   CHECK(r.values[1] > r.values[0]);
 }
+
+TEST_CASE("timing-only messages carry shapes, not values, and cost each node the same flops, bytes and memory") {
+  // Timing-only holds no parameters and sends no values (core/transport/message.hpp's
+  // Floats, a Block's shape): each node's flops, traffic and accounted memory must still be the
+  // numeric run's, node by node, for every strategy and schedule.
+  testing::TestPlatforms platforms;
+  auto per_node = [&](const RunConfig& c, const DataSplit& d) {
+    sim::SimOptions o;
+    o.platforms_dir = platforms.dir();
+    auto run = sim::simulate(c, d, o);
+    if (!run.ok()) throw std::runtime_error(run.status().message());
+    std::vector<double> v;
+    for (const auto& n : run->nodes)
+      v.insert(v.end(), {n.busy_s, double(n.bytes_sent), double(n.bytes_recv), double(n.msgs_sent),
+                         double(n.peak_memory_bytes), double(n.peak_stash_bytes)});
+    return v;
+  };
+  struct Case { StrategyKind strategy; Schedule schedule; PsMode mode; };
+  for (auto k : {Case{StrategyKind::ring, Schedule::gpipe, PsMode::bsp}, Case{StrategyKind::ring, Schedule::async, PsMode::bsp},
+                 Case{StrategyKind::ps, Schedule::gpipe, PsMode::bsp}, Case{StrategyKind::ps, Schedule::gpipe, PsMode::asp},
+                 Case{StrategyKind::allreduce, Schedule::gpipe, PsMode::bsp}}) {
+    CAPTURE(to_string(k.strategy));
+    CAPTURE(int(k.schedule));
+    RunConfig c = base(k.strategy);
+    c.schedule = k.schedule;
+    c.ps_mode = k.mode;
+    c.iterations = 3;
+    auto full = in_child([&] { return per_node(c, data()); });
+    c.timing_only = true;
+    auto timing = in_child([&] {
+      auto none = load_data(c);
+      if (!none.ok()) throw std::runtime_error(none.status().message());
+      return per_node(c, *none);
+    });
+    REQUIRE_MESSAGE(full.ok, full.error);
+    REQUIRE_MESSAGE(timing.ok, timing.error);
+    CHECK(timing.values == full.values);
+  }
+}

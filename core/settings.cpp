@@ -1,0 +1,280 @@
+#include "core/settings.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+namespace ringtmp {
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  // from_chars already refuses blanks and '+'; a digit or '.' first (after a '-') rules out
+  // "inf", "nan" and anything else that is not written as digits.
+  const std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
+  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.'))
+    return std::nullopt;
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+template std::optional<int> parse_number(std::string_view);
+template std::optional<long> parse_number(std::string_view);
+template std::optional<unsigned long> parse_number(std::string_view);
+template std::optional<float> parse_number(std::string_view);
+template std::optional<double> parse_number(std::string_view);
+
+namespace {
+
+template <class T>
+using Field = T RunConfig::*;
+// Why a value is out of range, or empty when it is not.
+template <class T>
+using Rule = std::function<std::string(const T&)>;
+
+Status invalid(std::string_view key, std::string_view text, std::string_view why) {
+  return Status::errorf("invalid value for {}: '{}' {}", key, text, why);
+}
+
+// ---- Ranges -------------------------------------------------------------------------------
+
+template <class T>
+bool finite(T v) {
+  if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
+  return true;
+}
+template <class T>
+Rule<T> at_least(T low, std::string_view note = "") {
+  return [=](const T& v) {
+    return v >= low && finite(v) ? std::string()
+                                 : fmt::format("must be at least {}{}{}", low, note.empty() ? "" : "; ", note);
+  };
+}
+template <class T>
+Rule<T> within(T low, T high) {
+  return [=](const T& v) { return v >= low && v <= high ? std::string() : fmt::format("must be in {}..{}", low, high); };
+}
+template <class T>
+Rule<T> positive(std::string_view what = "number") {
+  return [=](const T& v) {
+    return v > 0 && finite(v) ? std::string() : fmt::format("must be a positive finite {}", what);
+  };
+}
+Rule<std::string> named(std::string_view example) {
+  return [=](const std::string& v) { return v.empty() ? fmt::format("name {}", example) : std::string(); };
+}
+Rule<std::vector<int>> layer_widths() {
+  return [](const std::vector<int>& v) -> std::string {
+    if (v.size() < 2) return "need at least input and output widths";
+    for (int w : v)
+      if (w < 1 || w > (1 << 20)) return "every width must be in 1..1048576";
+    return {};
+  };
+}
+
+// ---- Kinds of setting ---------------------------------------------------------------------
+
+// The parts every kind shares: where the value lives, how it prints, its range.
+template <class T>
+SettingSpec declare(std::string_view key, SettingKind kind, Field<T> field, std::string_view help,
+                    std::function<std::string(const T&)> show, Rule<T> rule) {
+  SettingSpec s;
+  s.key = key;
+  s.kind = kind;
+  s.help = help;
+  s.show = [=](const RunConfig& c) { return show(c.*field); };
+  if (rule) s.out_of_range = [=](const RunConfig& c) { return rule(c.*field); };
+  return s;
+}
+
+template <class T>
+SettingSpec number(std::string_view key, Field<T> field, std::string_view help, Rule<T> rule = {}) {
+  constexpr bool whole = std::is_integral_v<T>;
+  SettingSpec s = declare<T>(key, whole ? SettingKind::integer : SettingKind::real, field, help,
+                             [](const T& v) { return fmt::format("{}", v); }, rule);
+  s.assign = [=](RunConfig& c, std::string_view text) -> Status {
+    if (std::is_unsigned_v<T> && text.find('-') != text.npos) return invalid(key, text, "must not be negative");
+    auto v = parse_number<T>(text);
+    if (!v) return invalid(key, text, whole ? "is not a whole number" : "is not a number");
+    c.*field = *v;
+    return {};
+  };
+  return s;
+}
+
+template <class E, size_t N>
+SettingSpec choice(std::string_view key, Field<E> field, const std::array<Names<E>, N>& names,
+                   std::string_view help) {
+  auto name_of = [&names](const E& v) {
+    for (const auto& [name, value] : names)
+      if (value == v) return std::string(name);
+    return std::string("?");
+  };
+  SettingSpec s = declare<E>(key, SettingKind::choice, field, help, name_of, {});
+  for (const auto& n : names) s.choices.push_back(n.first);
+  s.assign = [=, &names](RunConfig& c, std::string_view text) -> Status {
+    for (const auto& [name, value] : names)
+      if (name == text) {
+        c.*field = value;
+        return {};
+      }
+    std::string list;
+    for (const auto& n : names) list += fmt::format("{}{}", list.empty() ? "" : "|", n.first);
+    return Status::errorf("invalid value for {}: '{}' (choose {})", key, text, list);
+  };
+  return s;
+}
+
+// A flag that may stand alone (--timing-only) and means true.
+SettingSpec flag(std::string_view key, Field<bool> field, std::string_view help) {
+  SettingSpec s = declare<bool>(key, SettingKind::boolean, field, help,
+                                [](const bool& v) { return std::string(v ? "true" : "false"); }, {});
+  s.assign = [=](RunConfig& c, std::string_view text) -> Status {
+    if (text == "true" || text == "1" || text == "yes") c.*field = true;
+    else if (text == "false" || text == "0" || text == "no") c.*field = false;
+    else return Status::errorf("invalid value for {}: '{}' (choose true|false)", key, text);
+    return {};
+  };
+  return s;
+}
+
+SettingSpec text(std::string_view key, Field<std::string> field, std::string_view help, Rule<std::string> rule = {}) {
+  SettingSpec s = declare<std::string>(key, SettingKind::text, field, help, [](const std::string& v) { return v; }, rule);
+  s.assign = [=](RunConfig& c, std::string_view text) {
+    c.*field = std::string(text);
+    return Status{};
+  };
+  return s;
+}
+
+SettingSpec int_list(std::string_view key, Field<std::vector<int>> field, std::string_view help,
+                     Rule<std::vector<int>> rule) {
+  SettingSpec s = declare<std::vector<int>>(key, SettingKind::int_list, field, help, join_ints, rule);
+  s.assign = [=](RunConfig& c, std::string_view text) -> Status {
+    auto v = parse_int_list(text, key);
+    if (!v.ok()) return v.status();
+    c.*field = std::move(*v);
+    return {};
+  };
+  return s;
+}
+
+// ---- The table ----------------------------------------------------------------------------
+
+std::vector<SettingSpec> make_table() {
+  using C = RunConfig;
+  std::vector<SettingSpec> t;
+  // What trains where.
+  t.push_back(choice("strategy", &C::strategy, kStrategyNames, ""));
+  t.push_back(choice("schedule", &C::schedule, kScheduleNames, "ring schedule:"));
+  t.push_back(choice("ps-mode", &C::ps_mode, kPsModeNames, "parameter server mode:"));
+  t.push_back(number("staleness", &C::staleness, "ssp staleness bound S", at_least(0)));
+  t.push_back(number("servers", &C::servers, "parameter server shards K", within(1, 4096)));
+  t.push_back(number("nodes", &C::nodes, "nodes N: ring stages or workers", within(1, 65536)));
+  t.push_back(choice("shard", &C::shard, kShardModeNames, "data sharding across workers:"));
+  // The model and its optimisation.
+  t.push_back(int_list("layers", &C::layers, "MLP widths, input first", layer_widths()));
+  t.push_back(choice("activation", &C::activation, kActivationNames, "hidden activation:"));
+  t.push_back(number("batch", &C::batch, "global minibatch size", at_least(1)));
+  t.push_back(number("microbatches", &C::microbatches, "micro-batches per minibatch", at_least(1)));
+  t.push_back(number("lr", &C::lr, "learning rate", positive<float>()));
+  t.push_back(number<float>("momentum", &C::momentum, "SGD momentum in [0,1)", [](const float& m) {
+    return m >= 0.0f && m < 1.0f ? std::string() : std::string("must be in [0, 1)");
+  }));
+  t.push_back(number("weight-decay", &C::weight_decay, "L2 weight decay", at_least(0.0f)));
+  t.push_back(number("epochs", &C::epochs, "epochs over the training set", at_least(1)));
+  t.push_back(number("iterations", &C::iterations, "iterations; overrides --epochs when > 0",
+                     at_least<int64_t>(0, "0: use epochs")));
+  t.push_back(number("eval-every", &C::eval_every, "iterations between test evaluations",
+                     at_least<int64_t>(0, "0: at the end only"))
+                  .default_is("0: at the end only"));
+  t.push_back(number("seed", &C::seed, "random seed"));
+  // The data.
+  t.push_back(choice("dataset", &C::dataset, kDatasetNames, ""));
+  t.push_back(number("synthetic-train", &C::synthetic_train, "synthetic training samples"));
+  t.push_back(number("synthetic-test", &C::synthetic_test, "synthetic test samples"));
+  t.push_back(text("data-dir", &C::data_dir, "Fashion-MNIST directory").per_device());
+  t.push_back(number("peer-timeout", &C::peer_timeout, "seconds a node waits for a peer's message",
+                     positive<double>("number of seconds"))
+                  .per_device());
+  // The platform (the simulator's; the runtime's energy estimate).
+  t.push_back(text("device", &C::device, "device profile, or a mix in rank order like pi4b*6,pi3b+*2",
+                   named("a device profile, e.g. pi4b"))
+                  .per_device());
+  t.push_back(text("network", &C::network,
+                   "network profile: wifi-n | wifi-ac | ethernet-100m | ethernet-1g | ...",
+                   named("a network profile, e.g. wifi-n"))
+                  .per_device());
+  t.push_back(text("platform", &C::platform, "sim: a SimGrid XML platform to use instead of --device/--network")
+                  .per_device());
+  t.push_back(flag("timing-only", &C::timing_only,
+                   "sim: charge flops and bytes, skip the numerics and the dataset (needs --iterations)")
+                  .per_device());
+  t.push_back(text("faults", &C::faults, "sim: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)").per_device());
+  // Where the run's files go.
+  t.push_back(text("out", &C::out, "run folder").default_is("a fresh results/runs/<strategy>-<time>-<ms>").per_device());
+  t.push_back(flag("overwrite", &C::overwrite, "write into a run folder that is not empty").per_device());
+  return t;
+}
+
+std::string quoted_if_empty(std::string s) { return s.empty() ? "''" : s; }
+
+}  // namespace
+
+std::span<const SettingSpec> setting_table() {
+  static const std::vector<SettingSpec> table = make_table();  // immutable after first use
+  return table;
+}
+
+const SettingSpec* find_setting(std::string_view key) {
+  for (const auto& s : setting_table())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+std::string SettingSpec::help_line() const {
+  std::string line(help);
+  if (!choices.empty()) {
+    std::string names;
+    for (auto n : choices) names += fmt::format("{}{}", names.empty() ? "" : " | ", n);
+    line += fmt::format("{}{}", line.empty() ? "" : " ", names);
+  }
+  const std::string value = default_note.empty() ? show(RunConfig{}) : std::string(default_note);
+  if (!value.empty()) line += fmt::format(" (default {})", value);
+  return line;
+}
+
+Status check_setting_ranges(const RunConfig& c) {
+  for (const auto& s : setting_table()) {
+    if (!s.out_of_range) continue;
+    if (auto why = s.out_of_range(c); !why.empty())
+      return Status::errorf("invalid value for {}: {} ({})", s.key, quoted_if_empty(s.show(c)), why);
+  }
+  return {};
+}
+
+std::vector<Setting> settings(const RunConfig& c) {
+  std::vector<Setting> out;
+  for (const auto& s : setting_table()) out.push_back({s.key, s.show(c), s.computes, s.kind});
+  return out;
+}
+
+std::string config_ini(const RunConfig& c, std::string_view header) {
+  std::string s;
+  for (size_t at = 0; at < header.size();) {
+    const size_t nl = std::min(header.find('\n', at), header.size());
+    s += fmt::format("# {}\n", header.substr(at, nl - at));
+    at = nl + 1;
+  }
+  for (const auto& setting : settings(c))
+    if (!setting.value.empty()) s += fmt::format("{} = {}\n", setting.key, setting.value);
+  return s;
+}
+
+}  // namespace ringtmp

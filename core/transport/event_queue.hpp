@@ -1,0 +1,76 @@
+#pragma once
+// One node's queue of transport events, for the backends whose nodes are threads (the
+// in-process hub's mailboxes, the TCP mesh's inbox): producers push from any thread, the
+// node's thread waits. It keeps three promises of the Transport contract (transport.hpp) in
+// one place, whatever the producers race: nothing from a peer after its PeerDown, one
+// PeerDown per peer, and nothing at all once the node itself is out (close). Unbounded:
+// the strategies bound what is in flight themselves.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "core/transport/transport.hpp"
+
+namespace ringtmp {
+
+class EventQueue {
+ public:
+  // Queues e, unless it breaks the contract's order (a message from, or a second PeerDown
+  // of, a peer already reported down) or the queue is closed: then e is dropped.
+  void push(Event e) {
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      if (const int peer = sender(e); peer >= 0) {
+        if (peer >= int(down_.size())) down_.resize(size_t(peer) + 1, false);
+        if (down_[size_t(peer)]) return;
+        if (std::holds_alternative<PeerDown>(e)) down_[size_t(peer)] = true;
+      }
+      events_.push_back(std::move(e));
+    }
+    cv_.notify_one();
+  }
+
+  // The oldest event, or Timeout once timeout_s seconds (steady clock) have passed without
+  // one; timeout_s <= 0 (or NaN) polls.
+  Event wait(double timeout_s) {
+    // A year at most, so that a huge timeout cannot overflow the clock's arithmetic.
+    const double bounded = timeout_s > 0 ? std::min(timeout_s, 3.2e7) : 0.0;
+    // Rounded up to the clock's tick, so that the wait is never short of timeout_s.
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::ceil<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(bounded));
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return Timeout{};
+    Event e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+  }
+
+  // The node is out (failed, killed, or closed its transport): what is queued and whatever
+  // comes later is dropped, and wait only times out.
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    events_.clear();
+  }
+
+ private:
+  // The peer an event is from or about; -1 for Timeout.
+  static int sender(const Event& e) {
+    if (auto* r = std::get_if<Received>(&e)) return r->from;
+    if (auto* d = std::get_if<PeerDown>(&e)) return d->rank;
+    return -1;
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_;
+  std::vector<bool> down_;  // by rank: PeerDown already queued
+  bool closed_ = false;
+};
+
+}  // namespace ringtmp

@@ -85,9 +85,9 @@ inline float pattern(int64_t seq, size_t i) {
   return float((uint64_t(seq) * 2654435761u + i * 40503u) % 1000003u) * 0.25f;
 }
 inline Message numbered(int64_t seq, int sender, int mark = 0, size_t floats = 0) {
-  ReduceChunk c{.iteration = seq, .step = mark, .chunk = sender, .values = FloatBuffer(floats)};
-  for (size_t i = 0; i < floats; ++i) c.values[i] = pattern(seq, i);
-  return Message{std::move(c)};
+  FloatBuffer values(floats);
+  for (size_t i = 0; i < floats; ++i) values[i] = pattern(seq, i);
+  return Message{ReduceChunk{.iteration = seq, .step = mark, .chunk = sender, .values = std::move(values)}};
 }
 struct Numbered {
   int64_t seq = -1;
@@ -99,7 +99,8 @@ inline Numbered read_numbered(const Message& m) {
   auto* c = std::get_if<ReduceChunk>(&m.payload);
   if (!c) return {};
   bool intact = true;
-  for (size_t i = 0; i < c->values.size() && intact; ++i) intact = c->values[i] == pattern(c->iteration, i);
+  intact = c->values.has_values();
+  for (size_t i = 0; i < c->values.size() && intact; ++i) intact = c->values.values()[i] == pattern(c->iteration, i);
   return {c->iteration, c->chunk, c->step, c->values.size(), intact};
 }
 

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "core/text_file.hpp"
 #include "core/settings.hpp"
 
 namespace ringtmp::cli {
@@ -85,9 +86,9 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
   // The file first, the flags over it: a bad value in the file is blamed on the file.
   if (cli.count("config")) {
     const std::string path = cli["config"].as<std::string>();
-    std::ifstream file(path);
-    if (!file || !std::filesystem::is_regular_file(path))
-      return Status::errorf("config file {}: cannot open as a file", path);
+    auto text = read_text_file(path, "config file", size_t(1) << 20);  // a config is a few dozen lines
+    if (!text.ok()) return text.status();
+    std::istringstream file(*text);
     po::variables_map from_file;
     try {
       po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);

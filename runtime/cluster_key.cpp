@@ -9,7 +9,7 @@
 #include <cstring>
 #include <sodium.h>
 
-#include "runtime/text_file.hpp"
+#include "core/text_file.hpp"
 
 namespace ringtmp {
 
@@ -78,7 +78,7 @@ Status check_key_file_mode(const std::string& path) {
 }
 
 StatusOr<ClusterKey> load_key_file(const std::string& path) {
-  auto text = read_text_file(path, "key file");
+  auto text = read_text_file(path, "key file", kMaxKeyFileBytes);
   if (!text.ok()) return text.status();
   auto key = parse_cluster_key(*text, path);
   if (!key.ok()) return key;

@@ -32,7 +32,11 @@ ClusterKey generate_cluster_key();
 std::string to_hex(const ClusterKey& key);
 StatusOr<ClusterKey> parse_cluster_key(std::string_view text, std::string_view name);
 
-// Reads a key file; every error names the file ("key file k.hex: ...").
+// A key file is 64 digits and some white space; a larger one is not a key file.
+inline constexpr size_t kMaxKeyFileBytes = 4096;
+
+// Reads a key file; every error names the file ("key file k.hex: ..."). A non-regular file
+// (a FIFO, /dev/zero) or one past kMaxKeyFileBytes is refused without reading it whole.
 StatusOr<ClusterKey> load_key_file(const std::string& path);
 
 // Writes `key` in the key file format, readable by its owner only (0600). Overwrites.

@@ -19,6 +19,8 @@
 
 #include <boost/asio.hpp>
 
+#include "core/steady_seconds.hpp"
+
 #include "runtime/handshake.hpp"
 
 namespace ringtmp {
@@ -26,10 +28,6 @@ namespace ringtmp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
-
-inline std::chrono::steady_clock::duration steady_seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
-}
 
 // Bytes a node put on the wire, for the framing-overhead figure. Updated by the network
 // thread, read by anyone.

@@ -1,5 +1,6 @@
 #include "runtime/peers_file.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -8,7 +9,7 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "runtime/text_file.hpp"
+#include "core/text_file.hpp"
 
 namespace ringtmp {
 
@@ -38,6 +39,11 @@ StatusOr<PeerAddress> parse_entry(std::string_view e) {
   } else if (host.find(':') != std::string_view::npos) {
     return Status::errorf("'{}': put an IPv6 address in brackets, e.g. [::1]:5000", e);
   }
+  // Control bytes (a NUL, a carriage return inside brackets) and stray brackets name no host.
+  if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return Status::errorf("host in line holds a control character; expected host:port");
+  if (host.find_first_of("[]") != std::string_view::npos)
+    return Status::errorf("'{}' has a stray '[' or ']' in its host", e);
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
@@ -111,7 +117,7 @@ StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::strin
 }
 
 StatusOr<std::vector<PeerAddress>> load_peers_file(const std::string& path) {
-  auto text = read_text_file(path, "peers file");
+  auto text = read_text_file(path, "peers file", kMaxPeersFileBytes);
   if (!text.ok()) return text.status();
   return parse_peers(*text, path);
 }

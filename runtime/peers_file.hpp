@@ -30,7 +30,11 @@ std::string to_string(const PeerAddress& a);
 // Parses a peers file's text; `name` is how errors refer to it (usually its path).
 StatusOr<std::vector<PeerAddress>> parse_peers(std::string_view text, std::string_view name);
 
-// Reads and parses a peers file; an unreadable or empty file is an error naming it.
+// A peers file of 100,000 ranks is about 2.5 MB: anything past this bound is not a peers file.
+inline constexpr size_t kMaxPeersFileBytes = size_t(16) << 20;
+
+// Reads and parses a peers file; an unreadable, empty, oversized or non-regular file (a FIFO,
+// /dev/zero) is an error naming it.
 StatusOr<std::vector<PeerAddress>> load_peers_file(const std::string& path);
 
 }  // namespace ringtmp

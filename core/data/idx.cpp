@@ -1,12 +1,10 @@
 #include "core/data/idx.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <memory>
+#include <limits>
 
-#include <zlib.h>
+#include "core/data/file_bytes.hpp"
 
 namespace ringtmp {
 namespace {
@@ -14,42 +12,23 @@ namespace {
 constexpr const char* kPackageHint =
     "install the Debian package dataset-fashion-mnist (scripts/install-deps.sh does)";
 
-struct GzCloser {
-  void operator()(gzFile f) const { gzclose(f); }
-};
-using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
-
-// Reads exactly n bytes or says why not (short file, corrupt gzip stream).
-Status read_exact(gzFile f, void* buf, size_t n, const std::string& path, const char* what) {
-  auto* p = static_cast<uint8_t*>(buf);
-  size_t done = 0;
-  while (done < n) {
-    const unsigned chunk = unsigned(std::min<size_t>(n - done, 1u << 30));
-    const int got = gzread(f, p + done, chunk);
-    if (got < 0) {
-      int code;
-      const char* msg = gzerror(f, &code);
-      return Status::errorf("{}: corrupt compressed data while reading {} ({})", path, what, msg);
-    }
-    if (got == 0) break;
-    done += size_t(got);
-  }
-  if (done != n) {
-    int code;
-    const char* msg = gzerror(f, &code);
-    return Status::errorf("{}: file is truncated: {} needs {} bytes, only {} present{}{}", path,
-                          what, n, done, code != Z_OK ? "; " : "", code != Z_OK ? msg : "");
-  }
+// Reads exactly n bytes or says why not (short file, corrupt or cut gzip stream).
+Status read_exact(FileBytes& f, void* buf, size_t n, const std::string& path, const char* what) {
+  auto got = f.read(buf, n);
+  if (!got.ok()) return got.status();
+  if (*got != n)
+    return Status::errorf("{}: file is truncated: {} needs {} bytes, only {} present", path, what, n, *got);
   return {};
 }
 
 }  // namespace
 
 StatusOr<IdxArray> read_idx(const std::string& path, int64_t max_bytes) {
-  GzFile f(gzopen(path.c_str(), "rb"));
-  if (!f) return Status::errorf("{}: cannot open ({})", path, std::strerror(errno));
+  auto opened = FileBytes::open(path);
+  if (!opened.ok()) return opened.status();
+  FileBytes& f = **opened;
   uint8_t magic[4];
-  if (auto s = read_exact(f.get(), magic, 4, path, "the IDX magic"); !s.ok()) return s;
+  if (auto s = read_exact(f, magic, 4, path, "the IDX magic"); !s.ok()) return s;
   if (magic[0] != 0 || magic[1] != 0)
     return Status::errorf("{}: not an IDX file (bad magic {:02x}{:02x}{:02x}{:02x})", path,
                           magic[0], magic[1], magic[2], magic[3]);
@@ -63,7 +42,7 @@ StatusOr<IdxArray> read_idx(const std::string& path, int64_t max_bytes) {
   int64_t count = 1;
   for (int d = 0; d < rank; ++d) {
     uint8_t be[4];
-    if (auto s = read_exact(f.get(), be, 4, path, "the IDX dimensions"); !s.ok()) return s;
+    if (auto s = read_exact(f, be, 4, path, "the IDX dimensions"); !s.ok()) return s;
     const uint32_t dim = uint32_t(be[0]) << 24 | uint32_t(be[1]) << 16 | uint32_t(be[2]) << 8 | be[3];
     if (dim == 0) return Status::errorf("{}: IDX dimension {} is zero", path, d);
     count *= dim;  // rank <= 4 and dims < 2^32 each: overflow is caught by the bound below
@@ -77,18 +56,13 @@ StatusOr<IdxArray> read_idx(const std::string& path, int64_t max_bytes) {
   while (a.data.size() < size_t(count)) {
     const size_t have = a.data.size(), want = std::min(size_t(count) - have, kChunk);
     a.data.resize(have + want);
-    if (auto s = read_exact(f.get(), a.data.data() + have, want, path, "the IDX data"); !s.ok())
-      return Status::errorf("{}: file is truncated: its IDX dimensions need {} data bytes, fewer "
-                            "are present", path, count);
+    auto got = f.read(a.data.data() + have, want);
+    if (!got.ok()) return got.status();  // a cut or corrupt gzip stream says so itself
+    if (*got != want)
+      return Status::errorf("{}: file is truncated: its IDX dimensions need {} data bytes, only {} "
+                            "are present", path, count, have + *got);
   }
-  uint8_t extra;
-  const int more = gzread(f.get(), &extra, 1);
-  int code = Z_OK;
-  const char* msg = gzerror(f.get(), &code);
-  if (more < 0 || (more == 0 && code != Z_OK))  // e.g. a gzip stream cut inside its trailer
-    return Status::errorf("{}: corrupt or truncated compressed data after the IDX data ({})", path, msg);
-  if (more > 0)
-    return Status::errorf("{}: file has bytes beyond what its IDX dimensions describe", path);
+  if (auto s = f.expect_end(); !s.ok()) return s;
   return a;
 }
 
@@ -102,7 +76,9 @@ StatusOr<Dataset> idx_to_dataset(const IdxArray& images, const IdxArray& labels,
   if (images.dims[0] != labels.dims[0])
     return Status::errorf("{}: {} images but {} labels", what, images.dims[0], labels.dims[0]);
   const int64_t n = images.dims[0];
-  const int features = int(images.dims[1] * images.dims[2]);
+  const int64_t features = int64_t(images.dims[1]) * images.dims[2];
+  if (features > std::numeric_limits<int>::max())
+    return Status::errorf("{}: images of {}x{} pixels are too large", what, images.dims[1], images.dims[2]);
   Dataset d;
   d.classes = classes;
   d.x.resize(features, n);

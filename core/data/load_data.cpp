@@ -2,12 +2,36 @@
 
 #include <fmt/format.h>
 
+#include "core/config_limits.hpp"
 #include "core/data/idx.hpp"
 #include "core/data/synthetic.hpp"
 
 namespace ringtmp {
 
+namespace {
+
+// The model reads layers.front() features per sample and scores layers.back() classes: a
+// dataset of another shape would make it read past each sample (fewer features) or train
+// on a misaligned one (more).
+Status check_fits_model(const DataSplit& d, const RunConfig& c, const std::string& source) {
+  for (const auto& [part, set] : {std::pair{"train", &d.train}, std::pair{"test", &d.test}}) {
+    if (set->size() == 0) continue;
+    if (set->features() != c.layers.front())
+      return Status::errorf("{}: the {} set has {} features per sample but the model's input width is {} "
+                            "(layers {})", source, part, set->features(), c.layers.front(), join_ints(c.layers));
+    if (set->classes != c.layers.back())
+      return Status::errorf("{}: the {} set has {} classes but the model's output width is {} (layers {})",
+                            source, part, set->classes, c.layers.back(), join_ints(c.layers));
+  }
+  return {};
+}
+
+}  // namespace
+
 StatusOr<DataSplit> load_data(const RunConfig& c) {
+  // Sizes first: nothing below allocates what these bounds refuse.
+  if (auto s = check_model_limits(c); !s.ok()) return s;
+  if (auto s = check_dataset_limits(c); !s.ok()) return s;
   if (c.timing_only) {
     // Nothing is computed, so nothing is read: one all-zero batch keeps every node's data
     // path (batching, label messages) the shape of the real run.
@@ -18,7 +42,12 @@ StatusOr<DataSplit> load_data(const RunConfig& c) {
     d.train.classes = c.layers.back();
     return d;
   }
-  if (c.dataset == DatasetKind::fashion_mnist) return load_fashion_mnist(c.data_dir);
+  if (c.dataset == DatasetKind::fashion_mnist) {
+    auto d = load_fashion_mnist(c.data_dir);
+    if (!d.ok()) return d;
+    if (auto s = check_fits_model(*d, c, "Fashion-MNIST in " + c.data_dir); !s.ok()) return s;
+    return d;
+  }
   SyntheticOptions o;
   o.features = c.layers.front();
   o.classes = c.layers.back();

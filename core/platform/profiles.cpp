@@ -4,13 +4,17 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/text_file.hpp"
+
 namespace ringtmp {
 namespace {
+
+constexpr size_t kMaxProfileBytes = size_t(1) << 20;  // a profile is a few dozen lines
 
 std::string trim(std::string s) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
@@ -23,8 +27,9 @@ std::string trim(std::string s) {
 class ProfileFile {
  public:
   static StatusOr<ProfileFile> read(const std::string& path, const std::string& section) {
-    std::ifstream in(path);
-    if (!in) return Status::errorf("profile {}: cannot open", path);
+    auto text = read_text_file(path, "profile", kMaxProfileBytes);
+    if (!text.ok()) return text.status();
+    std::istringstream in(*text);
     ProfileFile f;
     f.path_ = path;
     std::string line, current;
@@ -152,26 +157,34 @@ StatusOr<NetworkProfile> load_network_profile(const std::string& dir, const std:
 StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes) {
   if (spec.find('*') == std::string::npos && spec.find(',') == std::string::npos)
     return std::vector<std::string>(size_t(nodes), spec);
-  std::vector<std::string> out;
+  // Parsed and added up first, expanded only once the total matches the run: a count such
+  // as 'pi4b*2147483647' is refused before anything is allocated for it.
+  std::vector<std::pair<std::string, int>> items;
+  int64_t total = 0;  // at most spec.size() counts below 2^31 each: no overflow
   size_t pos = 0;
   while (pos <= spec.size()) {
     const size_t comma = std::min(spec.find(',', pos), spec.size());
     const std::string item = trim(spec.substr(pos, comma - pos));
     const size_t star = item.find('*');
     int count = 0;
-    const char* first = item.data() + star + 1;
-    const char* last = item.data() + item.size();
-    auto [end, ec] = star == std::string::npos ? std::from_chars_result{first, std::errc::invalid_argument}
-                                               : std::from_chars(first, last, count);
-    if (item.empty() || star == 0 || ec != std::errc() || end != last || count < 1)
+    bool counted = false;
+    if (star != std::string::npos && star > 0) {  // no pointer past the item is ever formed
+      const char* last = item.data() + item.size();
+      const auto [end, ec] = std::from_chars(item.data() + star + 1, last, count);
+      counted = ec == std::errc() && end == last && count >= 1;
+    }
+    if (!counted)
       return Status::errorf("invalid value for device: '{}' in '{}' (write name*count, e.g. pi4b*6,pi3b+*2)",
                             item, spec);
-    out.insert(out.end(), size_t(count), item.substr(0, star));
+    items.emplace_back(item.substr(0, star), count);
+    total += count;
     pos = comma + 1;
   }
-  if (int(out.size()) != nodes)
+  if (total != nodes)
     return Status::errorf("invalid value for device: '{}' describes {} devices but the run has {} nodes",
-                          spec, out.size(), nodes);
+                          spec, total, nodes);
+  std::vector<std::string> out;
+  for (const auto& [name, count] : items) out.insert(out.end(), size_t(count), name);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/config_limits.hpp"
 #include "core/strategy/evaluate.hpp"
 
 namespace ringtmp {
@@ -69,6 +70,17 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
       text += fmt::format("{}{} {} stopped because a peer went down (first: {})", text.empty() ? "" : "; then ",
                           stopped.size() == 1 ? "node" : "nodes", listed(stopped, ","), example);
     return Status::errorf("run failed: {}", text);
+  }
+
+  // Each node's parameter slice must lie inside the model (a damaged or forged outcome file
+  // could claim any offset): checked before anything is sized or copied by it.
+  const int64_t model_params = mlp_param_count(c.layers);
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    const auto& o = outcomes[r];
+    if (o.params.empty()) continue;
+    if (o.param_offset > uint64_t(model_params) || o.params.size() > uint64_t(model_params) - o.param_offset)
+      return Status::errorf("run failed: node {} returned parameters at offset {} ({} of them), outside the "
+                            "model's {} parameters", r, o.param_offset, o.params.size(), model_params);
   }
 
   RunResult run;

@@ -1,5 +1,7 @@
 #include "core/strategy/outcome_file.hpp"
 
+#include "core/text_file.hpp"
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -151,10 +153,9 @@ Status write_outcome_file(const std::string& path, const NodeOutcome& o) {
 }
 
 StatusOr<NodeOutcome> read_outcome_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::errorf("{}: cannot open the node's outcome", path);
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-  auto o = decode_outcome(bytes);
+  auto bytes = read_text_file(path, "node outcome", kMaxOutcomeFileBytes);
+  if (!bytes.ok()) return bytes.status();
+  auto o = decode_outcome(std::span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));
   if (!o.ok()) return Status::errorf("{}: {}", path, o.status().message());
   return o;
 }

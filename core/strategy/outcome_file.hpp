@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config_limits.hpp"
 #include "core/strategy/node_outcome.hpp"
 
 namespace ringtmp {
@@ -16,7 +17,9 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o);
 StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes);
 
 Status write_outcome_file(const std::string& path, const NodeOutcome& o);
-// Errors name the file.
+// The largest model's parameters plus room for the metrics, spans and losses.
+inline constexpr size_t kMaxOutcomeFileBytes = size_t(kMaxModelBytes) + (size_t(256) << 20);
+// Errors name the file; a non-regular or oversized file is refused unread.
 StatusOr<NodeOutcome> read_outcome_file(const std::string& path);
 
 }  // namespace ringtmp

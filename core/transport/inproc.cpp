@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+
 namespace ringtmp {
 
 InProcHub::InProcHub(int size) : down_(size, false) {

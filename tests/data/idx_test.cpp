@@ -9,41 +9,16 @@
 #include <vector>
 
 #include <doctest/doctest.h>
-#include <zlib.h>
+#include <sys/stat.h>
 
 #include "core/config.hpp"  // kDefaultFashionMnistDir
+#include "tests/data/idx_files.hpp"
 #include "tests/data/temp_dir.hpp"
 
 using namespace ringtmp;
-using ringtmp::testing::read_bytes;
-using ringtmp::testing::TempDir;
-using ringtmp::testing::write_bytes;
+using namespace ringtmp::testing;
 
 namespace {
-
-// The bytes of an IDX file: magic 00 00 <type> <rank>, big-endian uint32 dims, then data.
-std::vector<uint8_t> idx_bytes(const std::vector<uint32_t>& dims, const std::vector<uint8_t>& data,
-                               uint8_t type = 0x08) {
-  std::vector<uint8_t> b = {0, 0, type, uint8_t(dims.size())};
-  for (uint32_t d : dims)
-    for (int shift : {24, 16, 8, 0}) b.push_back(uint8_t(d >> shift));
-  b.insert(b.end(), data.begin(), data.end());
-  return b;
-}
-
-// Writes `bytes` gzip-compressed, as the Debian package ships the dataset.
-void write_gzip(const std::string& path, const std::vector<uint8_t>& bytes) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  REQUIRE(f != nullptr);
-  REQUIRE(gzwrite(f, bytes.data(), unsigned(bytes.size())) == int(bytes.size()));
-  REQUIRE(gzclose(f) == Z_OK);
-}
-
-std::vector<uint8_t> iota_bytes(size_t n) {
-  std::vector<uint8_t> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = uint8_t(i * 7 + 3);
-  return v;
-}
 
 // Incompressible bytes (a linear congruential generator's high bytes).
 std::vector<uint8_t> noise_bytes(size_t n) {
@@ -197,6 +172,53 @@ TEST_CASE("a gzip stream whose CRC does not match is rejected") {
   }
 }
 
+TEST_CASE("a gzip file missing the last 1 to 9 bytes is truncated; a wrong CRC-32 says so") {
+  // Regression: zlib's gzread took a stream whose data was whole but whose trailer (CRC-32
+  // and length, 8 bytes) was cut as a clean end of file, so a Fashion-MNIST labels file cut
+  // by a few bytes loaded; and a wrong CRC-32 was reported as "truncated".
+  TempDir dir;
+  std::vector<uint8_t> labels(60000);  // shaped like the real labels file
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = uint8_t((i * 7919) % 10);
+  for (const auto& [name, data] : {std::pair{"labels", idx_bytes({60000}, labels)},
+                                   std::pair{"noise", idx_bytes({200, 100}, noise_bytes(20000))}}) {
+    CAPTURE(name);
+    const std::string whole = dir.file(std::string(name) + ".idx.gz");
+    write_gzip(whole, data);
+    const auto gz = read_bytes(whole);
+    REQUIRE(read_idx(whole).ok());
+    for (size_t cut = 1; cut <= 9; ++cut) {
+      CAPTURE(cut);
+      const std::string p = dir.file("cut.idx.gz");
+      write_bytes(p, std::vector<uint8_t>(gz.begin(), gz.end() - std::ptrdiff_t(cut)));
+      check_rejected(p, "truncated");
+    }
+    const std::string p = dir.file("crc.idx.gz");
+    auto bad_crc = gz;
+    bad_crc[gz.size() - 8] ^= 0x01;
+    write_bytes(p, bad_crc);
+    check_rejected(p, "CRC-32 does not match");
+    auto r = read_idx(p);
+    CHECK(r.status().message().find("truncated") == std::string::npos);
+    auto bad_length = gz;
+    bad_length[gz.size() - 1] ^= 0x01;
+    write_bytes(p, bad_length);
+    check_rejected(p, "length field does not match");
+    auto trailing = gz;
+    trailing.push_back(0);
+    write_bytes(p, trailing);
+    check_rejected(p, "after the end of its gzip stream");
+  }
+}
+
+TEST_CASE("a FIFO or a device is refused before it is read") {
+  // gzopen on a FIFO blocks until a writer comes; /dev/zero never ends.
+  TempDir dir;
+  const std::string fifo = dir.file("fifo.idx");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  check_rejected(fifo, "a FIFO, not a regular file");
+  check_rejected("/dev/zero", "a character device, not a regular file");
+}
+
 TEST_CASE("dimensions claiming more than max_bytes are rejected before allocating") {
   TempDir dir;
   const std::string p = dir.file("huge.idx");
@@ -257,28 +279,6 @@ TEST_CASE("idx_to_dataset rejects inconsistent inputs, naming what it was readin
 }
 
 // ---- load_fashion_mnist ---------------------------------------------------------------------
-
-namespace {
-// A Fashion-MNIST-shaped directory with n_train / n_test 2x2 images; labels i % 10.
-void write_mini_fashion_mnist(const TempDir& dir, uint32_t n_train, uint32_t n_test, bool gz) {
-  for (auto [part, n] : {std::pair{"train", n_train}, std::pair{"t10k", n_test}}) {
-    std::vector<uint8_t> labels(n);
-    for (uint32_t i = 0; i < n; ++i) labels[i] = uint8_t(i % 10);
-    const std::string suffix = gz ? ".gz" : "";
-    const auto images = idx_bytes({n, 2, 2}, iota_bytes(size_t(n) * 4));
-    const auto label_file = idx_bytes({n}, labels);
-    const std::string ip = dir.file(std::string(part) + "-images-idx3-ubyte" + suffix);
-    const std::string lp = dir.file(std::string(part) + "-labels-idx1-ubyte" + suffix);
-    if (gz) {
-      write_gzip(ip, images);
-      write_gzip(lp, label_file);
-    } else {
-      write_bytes(ip, images);
-      write_bytes(lp, label_file);
-    }
-  }
-}
-}  // namespace
 
 TEST_CASE("load_fashion_mnist on a missing directory names the Debian package") {
   TempDir dir;

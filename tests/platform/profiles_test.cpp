@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include "tests/data/temp_dir.hpp"
 
@@ -90,6 +91,36 @@ TEST_CASE("device mixes expand in rank order and must add up") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().message().find(why) != std::string::npos);
   }
+}
+
+TEST_CASE("device mixes: items without a count, and counts past the run, are refused") {
+  // Regression: an item without '*' formed a pointer past its string (UBSan: pointer
+  // overflow), and 'pi4b*2147483647' allocated two billion names before the total was checked.
+  for (auto [spec, why] : {std::pair{"pi4b*2,pi3b+", "'pi3b+' in"}, {"pi3b+,pi4b*2", "'pi3b+' in"},
+                           {"pi4b*2, ,pi3b+*1", "'' in"}, {"pi4b*", "'pi4b*' in"}}) {
+    CAPTURE(spec);
+    auto r = expand_device_mix(spec, 3);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find(why) != std::string::npos);
+  }
+  for (auto [spec, total] : {std::pair{"pi4b*2147483647", "2147483647"},
+                             {"pi4b*2147483647,pi3b+*2147483647", "4294967294"}}) {
+    CAPTURE(spec);
+    auto r = expand_device_mix(spec, 3);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find(std::string("describes ") + total + " devices but the run has 3") !=
+          std::string::npos);
+  }
+  CHECK(!expand_device_mix("pi4b*99999999999", 3).ok());  // past int: not a count
+}
+
+TEST_CASE("a profile must be a regular file") {
+  ringtmp::testing::TempDir dir;
+  const std::string p = dir.file("fifo.ini");
+  REQUIRE(::mkfifo(p.c_str(), 0600) == 0);
+  auto r = load_device_profile(default_platforms_dir(), p);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find(p) != std::string::npos);
 }
 
 TEST_CASE("load_devices gives every rank its device's profile") {

@@ -48,7 +48,22 @@ TEST_CASE("key: unreadable key files name the file") {
   ringtmp::testing::TempDir dir;
   auto missing = load_key_file(dir.file("none.key"));
   REQUIRE(!missing.ok());
-  CHECK(missing.status().message() == "key file " + dir.file("none.key") + ": cannot open it");
+  CHECK(missing.status().message().starts_with("key file " + dir.file("none.key") + ": cannot open it"));
+  // Regression: /dev/zero as a key file was read for ever.
+  auto device = load_key_file("/dev/zero");
+  REQUIRE(!device.ok());
+  CHECK(device.status().message() == "key file /dev/zero: is a character device, not a regular file");
+  // Regression: a FIFO as a key file blocked the node for ever.
+  const std::string fifo = dir.file("fifo.key");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto piped = load_key_file(fifo);
+  REQUIRE(!piped.ok());
+  CHECK(piped.status().message() == "key file " + fifo + ": is a FIFO, not a regular file");
+  const std::string big = dir.file("big.key");
+  ringtmp::testing::write_bytes(big, std::vector<uint8_t>(kMaxKeyFileBytes + 1, ' '));
+  auto oversized = load_key_file(big);
+  REQUIRE(!oversized.ok());
+  CHECK(oversized.status().message().find("larger than 4096 bytes") != std::string::npos);
   const std::string binary = dir.file("binary.key");
   ringtmp::testing::write_bytes(binary, std::vector<uint8_t>(32, 0x11));
   auto raw = load_key_file(binary);

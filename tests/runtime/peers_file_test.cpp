@@ -43,6 +43,12 @@ TEST_CASE("peers: every error names the file and the line") {
   CHECK(error_of("") == "peers file p.txt lists no host:port");
 }
 
+TEST_CASE("peers: a host holding control bytes is refused (found by peers_fuzz)") {
+  CHECK(error_of(std::string_view("[\r\0\0]:1", 7)).find("control character") != std::string::npos);
+  CHECK(error_of("a\x7f" "b:5000").find("control character") != std::string::npos);
+  CHECK(error_of("[[*1]:1").find("stray") != std::string::npos);
+}
+
 TEST_CASE("peers: one endpoint however it is spelt is a duplicate; several entries on a line are not IPv6") {
   CHECK(error_of("127.0.0.1:7001\nlocalhost:7001\n") ==
         "peers file p.txt line 2: localhost:7001 is already rank 0 (line 1: 127.0.0.1:7001)");
@@ -76,7 +82,11 @@ TEST_CASE("peers: loading a file, and files that cannot be read") {
   CHECK(r->size() == 2);
   auto missing = load_peers_file(dir.file("nope.txt"));
   REQUIRE(!missing.ok());
-  CHECK(missing.status().message() == "peers file " + dir.file("nope.txt") + ": cannot open it");
+  CHECK(missing.status().message().starts_with("peers file " + dir.file("nope.txt") + ": cannot open it"));
+  // Regression: /dev/zero as a peers file grew to 3.2 GB before anything stopped it.
+  auto device = load_peers_file("/dev/zero");
+  REQUIRE(!device.ok());
+  CHECK(device.status().message() == "peers file /dev/zero: is a character device, not a regular file");
   auto directory = load_peers_file(dir.path().string());
   REQUIRE(!directory.ok());
   CHECK(directory.status().message().find("is a directory") != std::string::npos);

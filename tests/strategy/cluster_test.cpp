@@ -106,3 +106,38 @@ TEST_CASE("a run failed by thousands of nodes says so in one readable line") {
   CHECK(m.find("node 3: no message for 60 s; node 7: no message for 60 s; then nodes 0,1,2,4,5,6,8,9 and 4990 more "
                "stopped because a peer went down (first: node 0: peer 3 is down)") != std::string::npos);
 }
+
+TEST_CASE("an in-process run waits out any --peer-timeout, however long") {
+  // Regression: 1e10 s overflowed the conversion to steady_clock and every wait timed out
+  // at once ("no message for 1e+10 s").
+  RunConfig c = config(StrategyKind::ring);
+  c.iterations = 3;
+  c.peer_timeout = 1e10;
+  auto run = run_inproc(c, make_synthetic({.features = 16, .classes = 4, .train_samples = 64, .test_samples = 16}));
+  REQUIRE_MESSAGE(run.ok(), run.status().message());
+  CHECK(run->iterations == 3);
+}
+
+TEST_CASE("merging refuses parameter slices outside the model, wherever they claim to be") {
+  // Regression: an outcome's param_offset of 2^64-1 wrapped the size check and wrote out of
+  // bounds; 2^62 threw std::length_error from the resize.
+  RunConfig c = config(StrategyKind::allreduce);
+  c.layers = {4, 3, 2};  // 15 + 8 = 23 parameters
+  const auto data = make_synthetic({.features = 4, .classes = 2, .train_samples = 32, .test_samples = 8});
+  auto outcomes = [](size_t offset, size_t count) {
+    std::vector<NodeOutcome> o(2);
+    o[0].params.assign(10, 0.5f);
+    o[1].param_offset = offset;
+    o[1].params.assign(count, 0.25f);
+    return o;
+  };
+  REQUIRE_MESSAGE(merge_outcomes(c, data, outcomes(10, 13), 0, "test").ok(), "the exact split must merge");
+  for (auto [offset, count] : {std::pair{~size_t(0), size_t(1)}, {size_t(1) << 62, size_t(1)}, {size_t(10), size_t(14)},
+                               {size_t(23), size_t(1)}, {~size_t(0) - 2, size_t(5)}}) {
+    CAPTURE(offset);
+    CAPTURE(count);
+    auto r = merge_outcomes(c, data, outcomes(offset, count), 0, "test");
+    REQUIRE(!r.ok());
+    CHECK(r.status().message().find("outside the model's 23 parameters") != std::string::npos);
+  }
+}

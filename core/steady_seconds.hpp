@@ -15,7 +15,8 @@ inline constexpr double kMaxWaitSeconds = 1e9;  // about 31 years: "wait forever
 inline std::chrono::steady_clock::duration steady_seconds(double seconds) {
   if (!(seconds > 0)) return std::chrono::steady_clock::duration::zero();
   seconds = std::fmin(seconds, kMaxWaitSeconds);
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  // Rounded up to the clock's tick, so that a wait is never short of what was asked.
+  return std::chrono::ceil<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 // The steady_clock time `seconds` from now, clamped as above.

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/steady_seconds.hpp"
 #include "core/transport/transport.hpp"
 
 namespace ringtmp {
@@ -37,12 +38,7 @@ class EventQueue {
   // The oldest event, or Timeout once timeout_s seconds (steady clock) have passed without
   // one; timeout_s <= 0 (or NaN) polls.
   Event wait(double timeout_s) {
-    // A year at most, so that a huge timeout cannot overflow the clock's arithmetic.
-    const double bounded = timeout_s > 0 ? std::min(timeout_s, 3.2e7) : 0.0;
-    // Rounded up to the clock's tick, so that the wait is never short of timeout_s.
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::ceil<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(bounded));
+    const auto deadline = steady_deadline(timeout_s);  // clamped: a huge timeout cannot overflow
     std::unique_lock lock(mu_);
     if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return Timeout{};
     Event e = std::move(events_.front());

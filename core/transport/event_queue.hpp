@@ -5,7 +5,6 @@
 // one place, whatever the producers race: nothing from a peer after its PeerDown, one
 // PeerDown per peer, and nothing at all once the node itself is out (close). Unbounded:
 // the strategies bound what is in flight themselves.
-#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>

@@ -13,6 +13,7 @@
 #include "cli/progress_view.hpp"
 #include "cli/run_command.hpp"
 #include "core/data/load_data.hpp"
+#include "core/quote_input.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/cluster_key.hpp"
@@ -58,7 +59,7 @@ int node_command(const std::vector<std::string>& args) {
     in6_addr ignored;
     const std::string& a = parsed->extra["listen"];
     if (::inet_pton(AF_INET, a.c_str(), &ignored) != 1 && ::inet_pton(AF_INET6, a.c_str(), &ignored) != 1)
-      return usage(fmt::format("invalid value for listen: '{}' (an IPv4 or IPv6 address)", a));
+      return usage(fmt::format("invalid value for listen: {} (an IPv4 or IPv6 address)", quote_input(a)));
     net.listen_host = a;
   }
   auto peers = load_peers_file(parsed->extra["peers"]);

@@ -7,8 +7,9 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "core/text_file.hpp"
+#include "core/quote_input.hpp"
 #include "core/settings.hpp"
+#include "core/text_file.hpp"
 
 namespace ringtmp::cli {
 namespace po = boost::program_options;
@@ -38,13 +39,16 @@ Status assign_options(const po::variables_map& vm, RunConfig& c) {
 
 // Boost's default style would also take a prefix of a name (--strat for --strategy): a
 // typo or a future flag of the same prefix would then silently mean something else.
+// Boost's messages quote the offending option or value as read: cut and made printable.
+constexpr std::size_t kBoostMessageBytes = 160;
+
 constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
 template <class Number>
 StatusOr<Number> number_flag(const std::string& name, const std::string& text, Number low, Number high) {
   const auto value = parse_number<Number>(text);
   if (!value || !(*value >= low && *value <= high))
-    return Status::errorf("invalid value for {}: '{}' ({}..{})", name, text, low, high);
+    return Status::errorf("invalid value for {}: {} ({}..{})", name, quote_input(text), low, high);
   return *value;
 }
 
@@ -71,10 +75,10 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
     cmdline.add(general).add(all);
     const auto parsed_args = po::command_line_parser(args).options(cmdline).style(kStyle).run();
     for (const auto& word : po::collect_unrecognized(parsed_args.options, po::include_positional))
-      return Status::errorf("unexpected argument '{}' (see ringtmp {} --help)", word, command);
+      return Status::errorf("unexpected argument {} (see ringtmp {} --help)", quote_input(word), command);
     po::store(parsed_args, cli);
   } catch (const po::error& e) {
-    return Status::errorf("{} (see ringtmp {} --help)", e.what(), command);
+    return Status::errorf("{} (see ringtmp {} --help)", escape_input(e.what(), kBoostMessageBytes), command);
   }
   if (cli.count("help")) {
     std::ostringstream text;
@@ -93,7 +97,7 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
     try {
       po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);
     } catch (const po::error& e) {
-      return Status::errorf("config file {}: {}", path, e.what());
+      return Status::errorf("config file {}: {}", path, escape_input(e.what(), kBoostMessageBytes));
     }
     if (auto s = assign_options(from_file, parsed.config); !s.ok())
       return Status::errorf("config file {}: {}", path, s.message());

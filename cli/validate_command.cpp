@@ -108,6 +108,7 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
   for (int n : {2, 4, 8}) {
     RunConfig one = c;
     one.nodes = n;
+    one.device = "host";  // what each point runs on anyway; a mix sized for c.nodes would not fit n
     one.out.clear();
     // The point's config beside its folder: the child validate wants an empty folder.
     const fs::path dir = out / fmt::format("nodes-{}", n);
@@ -173,9 +174,23 @@ int validate_command(const std::vector<std::string>& args) {
   if (auto host = load_device_profile(default_platforms_dir(), "host"); !host.ok())
     return usage(fmt::format("{} (run ringtmp calibrate first)", host.status().message()));
   const int ranks = cluster_ranks(c);
+  const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
+  // Both sides run on this machine: the device is always the calibrated host, and without
+  // --netns the network is loopback. A typo in either must still be an error, and a valid
+  // choice that goes unused is said, not silently dropped.
+  if (auto devices = load_devices(default_platforms_dir(), c.device, ranks); !devices.ok())
+    return usage(devices.status().message());
+  if (auto network = load_network_profile(default_platforms_dir(), c.network); !network.ok())
+    return usage(network.status().message());
+  const RunConfig defaults;
+  if (c.device != defaults.device)
+    fmt::print("note: both sides run on this machine with its calibrated profile 'host'; --device {} is not used\n",
+               c.device);
+  if (!netns && c.network != defaults.network)
+    fmt::print("note: without --netns the runtime runs on loopback; --network {} is used only with --netns\n",
+               c.network);
   if (auto s = prepare_run_folder(c, "-validate"); !s.ok()) return say(s.message(), 1);
   const fs::path out(c.out);
-  const bool netns = parsed->extra.count("netns") && parsed->extra["netns"] != "false";
   if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns, repeats);
   std::string sim_network = "loopback";
   if (netns) {

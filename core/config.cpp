@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/quote_input.hpp"
 #include "core/settings.hpp"
 
 namespace ringtmp {
@@ -46,8 +47,8 @@ StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_vie
     int v = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size())
-      return Status::errorf("invalid value for {}: '{}' is not a whole number (in '{}')", key,
-                            item, text);
+      return Status::errorf("invalid value for {}: {} is not a whole number (in {})", key,
+                            quote_input(item), quote_input(text));
     out.push_back(v);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;

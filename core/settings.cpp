@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "core/quote_input.hpp"
+
 namespace ringtmp {
 
 template <class T>
@@ -39,7 +41,7 @@ template <class T>
 using Rule = std::function<std::string(const T&)>;
 
 Status invalid(std::string_view key, std::string_view text, std::string_view why) {
-  return Status::errorf("invalid value for {}: '{}' {}", key, text, why);
+  return Status::errorf("invalid value for {}: {} {}", key, quote_input(text), why);
 }
 
 // ---- Ranges -------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ SettingSpec choice(std::string_view key, Field<E> field, const std::array<Names<
       }
     std::string list;
     for (const auto& n : names) list += fmt::format("{}{}", list.empty() ? "" : "|", n.first);
-    return Status::errorf("invalid value for {}: '{}' (choose {})", key, text, list);
+    return Status::errorf("invalid value for {}: {} (choose {})", key, quote_input(text), list);
   };
   return s;
 }
@@ -138,7 +140,7 @@ SettingSpec flag(std::string_view key, Field<bool> field, std::string_view help)
   s.assign = [=](RunConfig& c, std::string_view text) -> Status {
     if (text == "true" || text == "1" || text == "yes") c.*field = true;
     else if (text == "false" || text == "0" || text == "no") c.*field = false;
-    else return Status::errorf("invalid value for {}: '{}' (choose true|false)", key, text);
+    else return Status::errorf("invalid value for {}: {} (choose true|false)", key, quote_input(text));
     return {};
   };
   return s;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "core/quote_input.hpp"
 #include "core/text_file.hpp"
 
 namespace ringtmp {
@@ -26,29 +27,29 @@ std::string_view trim(std::string_view s) {
 StatusOr<PeerAddress> parse_entry(std::string_view e) {
   const auto colon = e.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
-    return Status::errorf("'{}' is not host:port", e);
+    return Status::errorf("{} is not host:port", quote_input(e));
   std::string_view host = e.substr(0, colon);
   const std::string_view port = e.substr(colon + 1);
   // Before the IPv6 rule: two entries on one line also put a ':' in the "host".
   if (e.find_first_of(" \t") != std::string_view::npos)
-    return Status::errorf("'{}' holds a space; one host:port per line", e);
+    return Status::errorf("{} holds a space; one host:port per line", quote_input(e));
   if (host.front() == '[') {
     if (host.size() < 3 || host.back() != ']')
-      return Status::errorf("'{}' has an unclosed '[' around its IPv6 address", e);
+      return Status::errorf("{} has an unclosed '[' around its IPv6 address", quote_input(e));
     host = host.substr(1, host.size() - 2);
   } else if (host.find(':') != std::string_view::npos) {
-    return Status::errorf("'{}': put an IPv6 address in brackets, e.g. [::1]:5000", e);
+    return Status::errorf("{}: put an IPv6 address in brackets, e.g. [::1]:5000", quote_input(e));
   }
   // Control bytes (a NUL, a carriage return inside brackets) and stray brackets name no host.
   if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
     return Status::errorf("host in line holds a control character; expected host:port");
   if (host.find_first_of("[]") != std::string_view::npos)
-    return Status::errorf("'{}' has a stray '[' or ']' in its host", e);
+    return Status::errorf("{} has a stray '[' or ']' in its host", quote_input(e));
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
       value > 65535)
-    return Status::errorf("'{}' has port '{}', expected a number from 1 to 65535", e, port);
+    return Status::errorf("{} has port {}, expected a number from 1 to 65535", quote_input(e), quote_input(port));
   return PeerAddress{std::string(host), uint16_t(value)};
 }
 

@@ -128,6 +128,14 @@ EOF
 expect_error 2 "config with an unknown key" "bogus-key" "$TMP/unknown.ini" -- \
   train --config "$TMP/unknown.ini"
 expect_error 2 "config with a bad value" "batch" "abc" -- train --config "$TMP/bad-value.ini"
+# Binary garbage and an endless line: quoted with escapes, cut, on one line.
+printf 'strategy = ring\001\033[2J\377\nbatch = 8\n' >"$TMP/binary-value.ini"
+expect_error 2 "config value with control bytes" "'ring\\x01\\x1b[2J\\xff'" -- \
+  train --config "$TMP/binary-value.ini"
+{ printf 'batch = 8\n'; head -c 200000 /dev/zero | tr '\0' 'k'; printf '\001\n = 3\n'; } >"$TMP/long-key.ini"
+expect_error 2 "config with a 200 kB key" "$TMP/long-key.ini" -- train --config "$TMP/long-key.ini"
+[ "$(wc -c <"$ERR")" -lt 600 ] || fail "a 200 kB culprit was echoed whole"
+LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$ERR") && fail "stderr holds a control byte"
 expect_error 2 "missing config file" "$TMP/absent.ini" -- train --config "$TMP/absent.ini"
 expect_error 2 "config value failing validation" "momentum" -- \
   train --config "$TMP/good.ini" --momentum 1
@@ -393,6 +401,11 @@ expect_exit 0 "validate --repeats 3 (the median runtime run stands)" -- \
   validate "${RT[@]}" --strategy ring --repeats 3 --out "$TMP/validate-repeats"
 grep -q '"runtime_spread": {"repeats": 3, ' "$TMP/validate-repeats/validate.json" || fail "validate.json lacks the runtime spread"
 grep -q '"runtime_run": ".*/runtime-[123]"' "$TMP/validate-repeats/validate.json" || fail "validate.json names no median run"
+expect_error 2 "validate --network nosuch (without --netns)" "nosuch" -- validate "${RT[@]}" --strategy ring --network nosuch
+expect_error 2 "validate --device nosuch" "nosuch" -- validate "${RT[@]}" --strategy ring --device nosuch
+expect_exit 0 "validate --network wifi-ac without --netns says it is unused" -- \
+  validate "${RT[@]}" --strategy ring --network wifi-ac --out "$TMP/validate-unused"
+grep -q "network wifi-ac is used only with --netns" "$OUT" || fail "an unused --network went unmentioned"
 expect_error 2 "validate --repeats 0" "invalid value for repeats: '0'" -- validate "${RT[@]}" --strategy ring --repeats 0
 expect_error 2 "validate --repeats 2x" "invalid value for repeats: '2x'" -- validate "${RT[@]}" --strategy ring --repeats 2x
 expect_error 2 "validate --repeats +3" "invalid value for repeats: '+3'" -- validate "${RT[@]}" --strategy ring --repeats +3

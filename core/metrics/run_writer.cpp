@@ -57,14 +57,16 @@ std::string timeline_json(const RunResult& run) {
   return s + "\n]}\n";
 }
 
-// Every setting as "key": value, numbers and booleans bare, the rest as strings.
+// Every setting as "key": value, numbers and booleans bare, the rest as strings. A real
+// that is not finite (only a config built in code can hold one) is null like any figure.
 std::string config_json(const RunConfig& c) {
   std::string s;
   for (const auto& setting : settings(c)) {
-    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::real ||
-                      setting.kind == SettingKind::boolean;
-    s += fmt::format("{}\n    {}: {}", s.empty() ? "" : ",", json_quote(setting.key),
-                     bare ? setting.value : json_quote(setting.value));
+    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::boolean;
+    const std::string value = setting.kind == SettingKind::real ? json_number(std::strtod(setting.value.c_str(), nullptr))
+                              : bare                            ? setting.value
+                                                                : json_quote(setting.value);
+    s += fmt::format("{}\n    {}: {}", s.empty() ? "" : ",", json_quote(setting.key), value);
   }
   return "{" + s + "\n  }";
 }

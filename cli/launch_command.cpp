@@ -14,13 +14,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
@@ -28,7 +26,7 @@
 #include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
 #include "core/data/load_data.hpp"
-#include "core/metrics/run_writer.hpp"
+#include "core/metrics/whole_file.hpp"
 #include "core/platform/energy_model.hpp"
 #include "core/settings.hpp"
 #include "core/strategy/cluster.hpp"
@@ -183,12 +181,15 @@ int launch_command(const std::vector<std::string>& args) {
     return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
                              c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
 
-  if (auto s = prepare_run_folder(c); !s.ok()) {
-    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
+  // The nodes write their outcomes into this run's fresh temporary folder, so an outcome
+  // file read below is one this launch's node wrote, never an older run's.
+  auto folder = RunFolder::prepare(c);
+  if (!folder.ok()) {
+    fmt::print(stderr, "ringtmp launch: {}\n", folder.status().message());
     return 1;
   }
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(c.out) / "nodes";
+  const fs::path dir = fs::path(folder->writing()) / "nodes";
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
@@ -218,33 +219,35 @@ int launch_command(const std::vector<std::string>& args) {
     if (!free.ok()) return usage(free.status().message());
     ports = *free;
   }
-  std::ofstream(dir / "peers.txt") << [&] {
-    std::string s = "# written by ringtmp launch: one host:port per node, in rank order\n";
-    for (int k = 0; k < n; ++k) s += fmt::format("{}:{}\n", netns ? netns->address(k) : "127.0.0.1", ports[k]);
-    return s;
-  }();
-  if (auto s = write_key_file((dir / "cluster.key").string(), generate_cluster_key()); !s.ok()) {
-    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
-    return 1;
-  }
+  std::string peers = "# written by ringtmp launch: one host:port per node, in rank order\n";
+  for (int k = 0; k < n; ++k) peers += fmt::format("{}:{}\n", netns ? netns->address(k) : "127.0.0.1", ports[k]);
+  // The nodes' folder is named on their command line (--out), not in run.ini: the
+  // temporary folder's name would be wrong in the run folder once it is in place.
   RunConfig node_config = c;
-  node_config.out = dir.string();
-  std::ofstream(dir / "run.ini") << config_ini(node_config);
+  node_config.out.clear();
+  node_config.overwrite = false;
+  for (auto s : {write_whole_file((dir / "peers.txt").string(), peers),
+                 write_key_file((dir / "cluster.key").string(), generate_cluster_key()),
+                 write_whole_file((dir / "run.ini").string(), config_ini(node_config))})
+    if (!s.ok()) {
+      fmt::print(stderr, "ringtmp launch: {}\n", s.message());
+      return 1;
+    }
 
   const std::string self = self_path();
   if (netns)
     fmt::print("launch {} nodes in network namespaces {}n0.., links shaped to {} ({:g} Mbit/s up and down), {}; "
-               "nodes' files in {}\n", n, netns->prefix(), shaped->name, shaped->bandwidth_bps / 1e6, describe_strategy(c),
-               dir.string());
+               "nodes' files in {} at the end\n", n, netns->prefix(), shaped->name, shaped->bandwidth_bps / 1e6, describe_strategy(c),
+               (fs::path(c.out) / "nodes").string());
   else
-    fmt::print("launch {} nodes on 127.0.0.1 ({}), {}; nodes' files in {}\n", n, describe_ports(ports, base > 0),
-               describe_strategy(c), dir.string());
+    fmt::print("launch {} nodes on 127.0.0.1 ({}), {}; nodes' files in {} at the end\n", n, describe_ports(ports, base > 0),
+               describe_strategy(c), (fs::path(c.out) / "nodes").string());
   install_stop_handlers();
   std::vector<Child> children;
   const auto start = std::chrono::steady_clock::now();
   for (int k = 0; k < n; ++k) {
     std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
-                                     "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string()};
+                                     "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string(), "--out", dir.string()};
     if (netns) argv.insert(argv.begin(), {"ip", "netns", "exec", netns->ns(k)});
     auto child = spawn_node(argv);
     if (!child.ok()) {
@@ -280,13 +283,7 @@ int launch_command(const std::vector<std::string>& args) {
   if (netns)
     run->platform = fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name,
                                 shaped->bandwidth_bps / 1e6);
-  if (auto s = write_run(c.out, *run, build_info()); !s.ok()) {
-    fmt::print(stderr, "ringtmp launch: {}\n", s.message());
-    return 1;
-  }
-  print_result(*run);
-  fmt::print("run    {}/summary.json\n", c.out);
-  return 0;
+  return finish_run("ringtmp launch", *run, *folder);
 }
 
 }  // namespace ringtmp::cli

@@ -99,9 +99,9 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
     return 1;
   }
   // Before the run, so that a folder that cannot be written fails now, not after training.
-  const bool had_folder = !c.out.empty() && std::filesystem::exists(c.out);
-  if (auto s = prepare_run_folder(c); !s.ok()) {
-    fmt::print(stderr, "{}: {}\n", prefix, s.message());
+  auto folder = RunFolder::prepare(c);
+  if (!folder.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, folder.status().message());
     return 1;
   }
   fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
@@ -114,22 +114,30 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
   auto run = command.run(c, *data, progress);
   view.finish();
-  if (!run.ok()) {
+  if (!run.ok()) {  // the folder's destructor removes what this run made
     fmt::print(stderr, "{}: {}\n", prefix, run.status().message());
-    // The folder this run made is still empty: leave nothing behind, so that running
-    // the same command again (with the cause fixed) is not refused for a non-empty folder.
-    std::error_code ec;
-    if (!had_folder) std::filesystem::remove(c.out, ec);
     return 1;
   }
   if (!run->platform.empty()) fmt::print("platf  {}\n", run->platform);
-  if (auto s = write_run(c.out, *run, build_info()); !s.ok()) {
+  return finish_run(prefix, *run, *folder);
+}
+
+int finish_run(const std::string& prefix, const RunResult& run, RunFolder& folder) {
+  auto fail = [&](const Status& s) {
     fmt::print(stderr, "{}: {}\n", prefix, s.message());
     return 1;
+  };
+  if (auto s = write_run(folder.writing(), run, build_info()); !s.ok()) return fail(s);
+  if (auto s = folder.commit(); !s.ok()) return fail(s);
+  print_result(run);
+  fmt::print("run    {}/summary.json\n", folder.out());
+  if (!run.divergence) return 0;
+  if (run.config.allow_divergence) {
+    fmt::print("diverged: {} (--allow-divergence: not an error)\n", describe(*run.divergence));
+    return 0;
   }
-  print_result(*run);
-  fmt::print("run    {}/summary.json\n", c.out);
-  return 0;
+  return fail(Status::errorf("diverged: {}; the run folder is written (--allow-divergence to accept it)",
+                             describe(*run.divergence)));
 }
 
 }  // namespace ringtmp::cli

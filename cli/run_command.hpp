@@ -9,6 +9,7 @@
 #include "core/data/dataset.hpp"
 #include "core/metrics/run_result.hpp"
 #include "cli/options.hpp"
+#include "cli/run_folder.hpp"
 #include "core/strategy/progress.hpp"
 
 namespace ringtmp::cli {
@@ -25,6 +26,12 @@ struct RunCommand {
 int run_command(const RunCommand& command, const std::vector<std::string>& args);
 
 std::string describe_strategy(const RunConfig& c);
+
+// The end of every run that trained (train, sim, launch): writes the run's files into the
+// folder and commits it, prints the closing lines, and reports a divergence (one line on
+// stderr, exit 1, unless --allow-divergence). Returns the exit code; errors are one line
+// after `prefix` ("ringtmp train").
+int finish_run(const std::string& prefix, const RunResult& run, RunFolder& folder);
 
 // The closing lines of a run: iterations, time, loss and accuracy (a timing-only run has
 // neither: seconds per iteration instead), idle, traffic, energy; then the summary's path.

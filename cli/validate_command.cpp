@@ -21,6 +21,8 @@
 #include "cli/run_command.hpp"
 #include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
+#include "core/metrics/json.hpp"
+#include "core/metrics/whole_file.hpp"
 #include "core/platform/profiles.hpp"
 #include "core/settings.hpp"
 
@@ -68,6 +70,15 @@ struct Figures {
   std::vector<double> losses;
 };
 
+// A CSV cell as a number: NaN when empty (a timing-only or diverged run's loss) or not one.
+double number_cell(const std::map<std::string, std::string>& row, const std::string& column) {
+  const auto it = row.find(column);
+  if (it == row.end() || it->second.empty()) return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(it->second.c_str(), &end);
+  return end == it->second.c_str() + it->second.size() ? v : std::nan("");
+}
+
 // From a run folder: steady-state seconds per iteration (first iteration excluded: start-up),
 // mean idle over the run's length, bytes sent per iteration, the loss trace.
 StatusOr<Figures> figures(const fs::path& dir) {
@@ -76,17 +87,17 @@ StatusOr<Figures> figures(const fs::path& dir) {
   if (iterations.size() < 2 || nodes.empty())
     return Status::errorf("{}: run folder incomplete (need 2+ iterations)", dir.string());
   Figures f;
-  const double first = std::stod(iterations.front().at("time")), last = std::stod(iterations.back().at("time"));
+  const double first = number_cell(iterations.front(), "time"), last = number_cell(iterations.back(), "time");
   f.iteration_s = (last - first) / double(iterations.size() - 1);
   double length = 0, bytes = 0;
   for (const auto& n : nodes)
-    length = std::max(length, std::stod(n.at("busy_s")) + std::stod(n.at("idle_s")) + std::stod(n.at("send_s")));
+    length = std::max(length, number_cell(n, "busy_s") + number_cell(n, "idle_s") + number_cell(n, "send_s"));
   for (const auto& n : nodes) {
-    f.idle_fraction += std::stod(n.at("idle_s")) / std::max(length, 1e-12) / double(nodes.size());
-    bytes += std::stod(n.at("bytes_sent"));
+    f.idle_fraction += number_cell(n, "idle_s") / std::max(length, 1e-12) / double(nodes.size());
+    bytes += number_cell(n, "bytes_sent");
   }
   f.bytes_per_iteration = bytes / double(iterations.size());
-  for (const auto& r : iterations) f.losses.push_back(std::stod(r.at("loss")));
+  for (const auto& r : iterations) f.losses.push_back(number_cell(r, "loss"));
   return f;
 }
 
@@ -95,15 +106,24 @@ double relative_error(double predicted, double measured) {
 }
 
 // A number from validate.json: "metric": {"sim": X, "runtime": Y, ...}.
-double json_number(const std::string& text, const std::string& metric, const std::string& key) {
+double read_json_number(const std::string& text, const std::string& metric, const std::string& key) {
   const auto at = text.find("\"" + metric + "\"");
   const auto k = text.find("\"" + key + "\": ", at);
   if (at == std::string::npos || k == std::string::npos) return std::nan("");
   return std::strtod(text.c_str() + k + key.size() + 4, nullptr);
 }
 
+// Writes each file whole (write_whole_file); the first error, or ok.
+Status write_files(std::initializer_list<std::pair<fs::path, std::string>> files) {
+  for (const auto& [path, text] : files)
+    if (auto s = write_whole_file(path.string(), text); !s.ok()) return s;
+  return {};
+}
+
 // validate for N = 2, 4, 8, each in OUT/nodes-N, then OUT/sweep.csv and OUT/sweep.png.
-int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
+int sweep(const RunConfig& c, RunFolder& folder, bool netns, int repeats) {
+  // Files go to the temporary folder (out) and are named where they will be (shown).
+  const fs::path out(folder.writing()), shown(folder.out());
   std::string csv = "nodes,sim_iteration_s,runtime_iteration_s,relative_error,runtime_min_s,runtime_max_s\n";
   for (int n : {2, 4, 8}) {
     RunConfig one = c;
@@ -113,7 +133,10 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
     // The point's config beside its folder: the child validate wants an empty folder.
     const fs::path dir = out / fmt::format("nodes-{}", n);
     const fs::path ini = out / fmt::format("nodes-{}.ini", n);
-    std::ofstream(ini) << config_ini(one);
+    if (auto s = write_whole_file(ini.string(), config_ini(one)); !s.ok()) {
+      fmt::print(stderr, "ringtmp validate: {}\n", s.message());
+      return 1;
+    }
     std::vector<std::string> words = {"validate", "--config", ini.string(), "--out", dir.string()};
     if (netns) words.push_back("--netns");
     words.insert(words.end(), {"--repeats", std::to_string(repeats)});
@@ -121,31 +144,41 @@ int sweep(const RunConfig& c, const fs::path& out, bool netns, int repeats) {
     std::ifstream in(dir / "validate.json");
     const std::string json{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (rc != 0 || json.empty()) {
+      folder.keep();  // for the log the error names
       fmt::print(stderr, "ringtmp validate: N = {} failed (exit {}); see {}\n", n, rc,
                  (out / fmt::format("nodes-{}.log", n)).string());
       return 1;
     }
-    const double sim = json_number(json, "iteration_seconds", "sim");
-    const double runtime = json_number(json, "iteration_seconds", "runtime");
+    const double sim = read_json_number(json, "iteration_seconds", "sim");
+    const double runtime = read_json_number(json, "iteration_seconds", "runtime");
     fmt::print("N = {}: iteration time sim {:.4g} s, runtime {:.4g} s, error {:.1f}%\n", n, sim, runtime,
                100 * relative_error(sim, runtime));
     csv += fmt::format("{},{},{},{},{},{}\n", n, sim, runtime, relative_error(sim, runtime),
-                       json_number(json, "runtime_spread", "min_iteration_seconds"),
-                       json_number(json, "runtime_spread", "max_iteration_seconds"));
+                       read_json_number(json, "runtime_spread", "min_iteration_seconds"),
+                       read_json_number(json, "runtime_spread", "max_iteration_seconds"));
   }
-  std::ofstream(out / "sweep.csv") << csv;
-  std::ofstream(out / "sweep.gp") << fmt::format(
+  const std::string script = fmt::format(
       "set terminal pngcairo size 640,420 font ',10'\nset output '{0}/sweep.png'\nset datafile separator ','\n"
       "set title 'Iteration time: simulated vs measured ({1})'\nset xlabel 'nodes'\nset ylabel 'seconds per iteration'\n"
       "set xtics (2, 4, 8)\nset key bottom right\nset yrange [0:*]\n"
       "plot '{0}/sweep.csv' every ::1 using 1:2 with linespoints lw 2 title 'sim (predicted)', "
       "'' every ::1 using 1:3:5:6 with yerrorlines lw 2 title 'runtime (measured: median, min..max of the runs)'\n",
       out.string(), netns ? "network namespaces shaped to " + c.network : "loopback");
-  if (auto s = run_tool({"gnuplot", (out / "sweep.gp").string()}); !s.ok())
-    fmt::print(stderr, "ringtmp validate: no figure ({}); the numbers are in {}\n", s.message(), (out / "sweep.csv").string());
+  Status written = write_files({{out / "sweep.csv", csv}, {out / "sweep.gp", script}});
+  if (!written.ok()) {
+    fmt::print(stderr, "ringtmp validate: {}\n", written.message());
+    return 1;
+  }
+  const auto figure = run_tool({"gnuplot", (out / "sweep.gp").string()});
+  if (auto s = folder.commit(); !s.ok()) {
+    fmt::print(stderr, "ringtmp validate: {}\n", s.message());
+    return 1;
+  }
+  if (!figure.ok())
+    fmt::print(stderr, "ringtmp validate: no figure ({}); the numbers are in {}\n", figure.message(), (shown / "sweep.csv").string());
   else
-    fmt::print("figure {}\n", (out / "sweep.png").string());
-  fmt::print("wrote  {}\n", (out / "sweep.csv").string());
+    fmt::print("figure {}\n", (shown / "sweep.png").string());
+  fmt::print("wrote  {}\n", (shown / "sweep.csv").string());
   return 0;
 }
 
@@ -189,9 +222,16 @@ int validate_command(const std::vector<std::string>& args) {
   if (!netns && c.network != defaults.network)
     fmt::print("note: without --netns the runtime runs on loopback; --network {} is used only with --netns\n",
                c.network);
-  if (auto s = prepare_run_folder(c, "-validate"); !s.ok()) return say(s.message(), 1);
-  const fs::path out(c.out);
-  if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, out, netns, repeats);
+  auto folder = RunFolder::prepare(c, "-validate");
+  if (!folder.ok()) return say(folder.status().message(), 1);
+  if (parsed->extra.count("sweep") && parsed->extra["sweep"] != "false") return sweep(c, *folder, netns, repeats);
+  // Files go to the temporary folder (out) and are named where they will be (shown).
+  const fs::path out(folder->writing()), shown(folder->out());
+  // A child run that failed: its log stays, in the temporary folder, for the error to name.
+  auto child_failed = [&](const std::string& what, int rc, const std::string& log) {
+    folder->keep();
+    return say(fmt::format("the {} run failed (exit {}); see {}", what, rc, (out / log).string()), 1);
+  };
   std::string sim_network = "loopback";
   if (netns) {
     // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star
@@ -200,7 +240,7 @@ int validate_command(const std::vector<std::string>& args) {
     auto profile = load_network_profile(default_platforms_dir(), c.network);
     if (!profile.ok()) return usage(profile.status().message());
     sim_network = (out / fmt::format("netns-{}.ini", profile->name)).string();
-    std::ofstream(sim_network) << fmt::format(
+    const std::string shaped_profile = fmt::format(
         "; written by ringtmp validate --netns: the shaped namespace links as the simulator sees them\n"
         "[network]\ndescription = veth pairs through a bridge, tbf at {0}'s bandwidth\nkind = ethernet\n"
         "bandwidth_bps = {1}\nbandwidth_bps_source = derived: tbf at platforms/networks/{0}.ini's {5:g} bit/s on both veth "
@@ -211,18 +251,19 @@ int validate_command(const std::vector<std::string>& args) {
         "rx_w = {4}\nrx_w_source = platforms/networks/{0}.ini\n",
         profile->name, shaped_tcp_goodput_bps(profile->bandwidth_bps), profile->idle_w, profile->tx_w,
         profile->rx_w, profile->bandwidth_bps, kTcpPayloadPerFrame, kEthernetFrameBytes);
+    if (auto s = write_whole_file(sim_network, shaped_profile); !s.ok()) return say(s.message(), 1);
   }
   const std::string runtime_network = c.network;
   c.device = "host";
   c.out.clear();
-  std::ofstream(out / "run.ini") << config_ini(c);
+  if (auto s = write_whole_file((out / "run.ini").string(), config_ini(c)); !s.ok()) return say(s.message(), 1);
   const std::string ini = (out / "run.ini").string();
 
   fmt::print("validate: {} on this machine, runtime (launch --local {}{}) vs sim (device host, network {})\n",
              describe_strategy(c), ranks, netns ? " --netns, " + runtime_network : "", sim_network);
   const int sim_rc = run_self({"sim", "--config", ini, "--network", sim_network, "--out", (out / "sim").string()},
                               (out / "sim.log").string());
-  if (sim_rc != 0) return say(fmt::format("the sim run failed (exit {}); see {}", sim_rc, (out / "sim.log").string()), 1);
+  if (sim_rc != 0) return child_failed("sim", sim_rc, "sim.log");
   auto predicted = figures(out / "sim");
   if (!predicted.ok()) return say(predicted.status().message(), 1);
   // The runtime is noisy (a shared VM: a few percent between runs), the simulator is not:
@@ -234,20 +275,24 @@ int validate_command(const std::vector<std::string>& args) {
                                        (out / name).string()};
     if (netns) launch.push_back("--netns");
     if (const int rc = run_self(launch, (out / (name + ".log")).string()); rc != 0)
-      return say(fmt::format("the runtime run failed (exit {}); see {}", rc, (out / (name + ".log")).string()), 1);
+      return child_failed("runtime", rc, name + ".log");
     auto f = figures(out / name);
     if (!f.ok()) return say(f.status().message(), 1);
     runs.emplace_back(std::move(*f), name);
   }
   std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first.iteration_s < b.first.iteration_s; });
   const Figures* measured = &runs[runs.size() / 2].first;
-  const std::string runtime_run = (out / runs[runs.size() / 2].second).string();
+  const std::string runtime_run = (shown / runs[runs.size() / 2].second).string();
   if (repeats > 1)
     fmt::print("runtime iteration time over {} runs: {:.4g} .. {:.4g} s, median {:.4g} s ({})\n", repeats,
                runs.front().first.iteration_s, runs.back().first.iteration_s, measured->iteration_s, runtime_run);
+  // A loss that is not a number (a diverged run) makes the difference unknown: NaN sticks,
+  // and validate.json says null.
   double max_loss_diff = 0;
-  for (size_t i = 0; i < std::min(measured->losses.size(), predicted->losses.size()); ++i)
-    max_loss_diff = std::max(max_loss_diff, std::abs(measured->losses[i] - predicted->losses[i]));
+  for (size_t i = 0; i < std::min(measured->losses.size(), predicted->losses.size()); ++i) {
+    const double d = std::abs(measured->losses[i] - predicted->losses[i]);
+    if (std::isnan(d) || d > max_loss_diff) max_loss_diff = d;
+  }
   struct Row {
     const char* metric;
     double sim, runtime;
@@ -259,17 +304,19 @@ int validate_command(const std::vector<std::string>& args) {
   fmt::print("{:<20} {:>14} {:>14} {:>10}\n", "metric", "sim", "runtime", "rel. error");
   for (const auto& r : rows) {
     fmt::print("{:<20} {:>14.6g} {:>14.6g} {:>9.1f}%\n", r.metric, r.sim, r.runtime, 100 * relative_error(r.sim, r.runtime));
-    json += fmt::format("  \"{}\": {{\"sim\": {}, \"runtime\": {}, \"relative_error\": {}}},\n", r.metric, r.sim,
-                        r.runtime, relative_error(r.sim, r.runtime));
+    json += fmt::format("  \"{}\": {{\"sim\": {}, \"runtime\": {}, \"relative_error\": {}}},\n", r.metric,
+                        json_number(r.sim), json_number(r.runtime), json_number(relative_error(r.sim, r.runtime)));
   }
   fmt::print("{:<20} {:>14.3g}\n", "max loss difference", max_loss_diff);
   json += fmt::format("  \"max_loss_difference\": {},\n  \"ranks\": {},\n"
                       "  \"runtime_spread\": {{\"repeats\": {}, \"min_iteration_seconds\": {}, \"max_iteration_seconds\": {}}},\n"
-                      "  \"sim_run\": \"{}\",\n  \"runtime_run\": \"{}\"\n}}\n",
-                      max_loss_diff, ranks, repeats, runs.front().first.iteration_s, runs.back().first.iteration_s,
-                      (out / "sim").string(), runtime_run);
-  std::ofstream(out / "validate.json") << json;
-  fmt::print("wrote  {}\n", (out / "validate.json").string());
+                      "  \"sim_run\": {},\n  \"runtime_run\": {}\n}}\n",
+                      json_number(max_loss_diff), ranks, repeats, json_number(runs.front().first.iteration_s),
+                      json_number(runs.back().first.iteration_s), json_quote((shown / "sim").string()),
+                      json_quote(runtime_run));
+  if (auto s = write_whole_file((out / "validate.json").string(), json); !s.ok()) return say(s.message(), 1);
+  if (auto s = folder->commit(); !s.ok()) return say(s.message(), 1);
+  fmt::print("wrote  {}\n", (shown / "validate.json").string());
   return 0;
 }
 

@@ -93,6 +93,8 @@ struct RunConfig {
   bool timing_only = false;        // sim: charge flops and bytes, skip numerics and dataset
   std::string faults;              // sim: "kill:3@120,pause:2@60+10" (see sim/fault_schedule.hpp)
 
+  bool allow_divergence = false;  // a run whose loss or parameters became NaN or infinite exits 0
+
   std::string out;         // run folder; empty: a fresh results/runs/<strategy>-<time>
   bool overwrite = false;  // write into a non-empty run folder
 

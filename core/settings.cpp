@@ -219,6 +219,9 @@ std::vector<SettingSpec> make_table() {
                    "sim: charge flops and bytes, skip the numerics and the dataset (needs --iterations)")
                   .per_device());
   t.push_back(text("faults", &C::faults, "sim: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)").per_device());
+  t.push_back(flag("allow-divergence", &C::allow_divergence,
+                   "a run whose loss or parameters become NaN or infinite ends with exit 0, not 1")
+                  .per_device());
   // Where the run's files go.
   t.push_back(text("out", &C::out, "run folder").default_is("a fresh results/runs/<strategy>-<time>-<ms>").per_device());
   t.push_back(flag("overwrite", &C::overwrite, "write into a run folder that is not empty").per_device());

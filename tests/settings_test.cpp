@@ -52,7 +52,7 @@ TEST_CASE("the settings outside the digest are the per-device ones") {
   for (const auto& s : setting_table())
     if (!s.computes) outside.insert(s.key);
   CHECK(outside == std::set<std::string_view>{"data-dir", "peer-timeout", "device", "network", "platform",
-                                              "timing-only", "faults", "out", "overwrite"});
+                                              "timing-only", "faults", "allow-divergence", "out", "overwrite"});
 }
 
 TEST_CASE("parse_number takes whole texts of digits only") {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/metrics/divergence.hpp"
 
 namespace ringtmp {
 
@@ -61,6 +62,7 @@ struct RunResult {
   std::vector<Span> timeline;
   bool timeline_truncated = false;
   std::optional<int64_t> max_staleness;  // ps asp/ssp, ring async
+  std::optional<Divergence> divergence;  // the loss or the parameters stopped being finite
 
   double final_loss() const { return trace.empty() ? 0.0 : trace.back().loss; }
   std::optional<double> test_accuracy() const {

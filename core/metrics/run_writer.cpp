@@ -2,53 +2,25 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
+#include "core/metrics/json.hpp"
+#include "core/metrics/whole_file.hpp"
 #include "core/settings.hpp"
 
 namespace ringtmp {
 namespace {
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
-        else out += c;
-    }
-  }
-  return out + "\"";
-}
-
-template <class T>
-std::string or_null(const std::optional<T>& v) {
-  return v ? fmt::format("{}", *v) : "null";
-}
-
-// Numbers in JSON and CSV: shortest round-trip form, so a file re-read gives the same double.
-// A value that does not exist (the loss of a timing-only run) is null, never NaN.
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+// Numbers in JSON (json_number: null when not finite) and CSV: shortest round-trip form,
+// so a file re-read gives the same double. A value that does not exist (the loss of a
+// timing-only run, or of a diverged one) is null in JSON and an empty cell in CSV.
 std::string csv_num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
-
-Status write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.close();
-  if (!f) return Status::errorf("{}: cannot write ({})", path.string(), std::strerror(errno));
-  return {};
-}
 
 std::string iterations_csv(const RunResult& run) {
   std::string s = "iteration,time,loss,samples\n";
   for (const auto& r : run.trace)
-    s += fmt::format("{},{},{},{}\n", r.iteration, num(r.time), csv_num(r.loss), r.samples);
+    s += fmt::format("{},{},{},{}\n", r.iteration, csv_num(r.time), csv_num(r.loss), r.samples);
   return s;
 }
 
@@ -57,10 +29,10 @@ std::string nodes_csv(const RunResult& run) {
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
       "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j\n";
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, num(n.busy_s),
-                     num(n.idle_s), num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
-                     n.msgs_recv, n.peak_memory_bytes, n.energy_j ? num(*n.energy_j) : "",
-                     n.peak_stash_bytes, n.radio_energy_j ? num(*n.radio_energy_j) : "");
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
+                     csv_num(n.idle_s), csv_num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
+                     n.msgs_recv, n.peak_memory_bytes, n.energy_j ? csv_num(*n.energy_j) : "",
+                     n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "");
   return s;
 }
 
@@ -73,9 +45,11 @@ std::string timeline_json(const RunResult& run) {
     first = false;
   };
   for (const auto& n : run.nodes)
-    add(fmt::format(R"x({{"name":"thread_name","ph":"M","pid":0,"tid":{},"args":{{"name":"node {} ({})"}}}})x",
-                    n.node, n.node, n.role));
+    add(fmt::format(R"({{"name":"thread_name","ph":"M","pid":0,"tid":{},"args":{{"name":{}}}}})", n.node,
+                    json_quote(fmt::format("node {} ({})", n.node, n.role))));
   for (const auto& sp : run.timeline) {
+    // A span without a finite start and length has no place on a time axis.
+    if (!std::isfinite(sp.start) || !std::isfinite(sp.end - sp.start)) continue;
     const char* name = sp.kind == SpanKind::busy ? "busy" : sp.kind == SpanKind::idle ? "idle" : "send";
     add(fmt::format(R"({{"name":"{}","ph":"X","pid":0,"tid":{},"ts":{:.3f},"dur":{:.3f}}})", name,
                     sp.node, sp.start * 1e6, (sp.end - sp.start) * 1e6));
@@ -83,14 +57,16 @@ std::string timeline_json(const RunResult& run) {
   return s + "\n]}\n";
 }
 
-// Every setting as "key": value, numbers and booleans bare, the rest as strings.
+// Every setting as "key": value, numbers and booleans bare, the rest as strings. A real
+// that is not finite (only a config built in code can hold one) is null like any figure.
 std::string config_json(const RunConfig& c) {
   std::string s;
   for (const auto& setting : settings(c)) {
-    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::real ||
-                      setting.kind == SettingKind::boolean;
-    s += fmt::format("{}\n    {}: {}", s.empty() ? "" : ",", quote(setting.key),
-                     bare ? setting.value : quote(setting.value));
+    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::boolean;
+    const std::string value = setting.kind == SettingKind::real ? json_number(std::strtod(setting.value.c_str(), nullptr))
+                              : bare                            ? setting.value
+                                                                : json_quote(setting.value);
+    s += fmt::format("{}\n    {}: {}", s.empty() ? "" : ",", json_quote(setting.key), value);
   }
   return "{" + s + "\n  }";
 }
@@ -110,7 +86,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
   std::string evals;
   for (const auto& e : run.evals)
     evals += fmt::format("{}{{\"iteration\":{},\"accuracy\":{},\"loss\":{}}}", evals.empty() ? "" : ",",
-                         e.iteration, num(e.accuracy), num(e.loss));
+                         e.iteration, json_number(e.accuracy), json_number(e.loss));
   const bool per_node = c.strategy != StrategyKind::local;
   return fmt::format(
       "{{\n"
@@ -122,20 +98,25 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
       "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"energy_joules\": {},\n"
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
-      "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n  \"evaluations\": [{}],\n"
+      "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n"
+      "  \"diverged\": {},\n  \"diverged_at_iteration\": {},\n  \"diverged_node\": {},\n"
+      "  \"diverged_in\": {},\n  \"evaluations\": [{}],\n"
       "  \"version\": {},\n  \"git_commit\": {},\n  \"config\": {}\n}}\n",
-      quote(to_string(c.strategy)),
-      c.strategy == StrategyKind::ring ? quote(to_string(c.schedule)) : "null",
-      c.strategy == StrategyKind::ps ? quote(to_string(c.ps_mode)) : "null", quote(run.backend),
-      run.nodes.size(), quote(run.dataset), quote(join_ints(c.layers)), c.batch, c.microbatches,
-      num(c.lr), c.seed, run.iterations, run.samples, num(run.samples_per_second()),
-      num(run.wall_seconds), or_null(run.sim_seconds), num(run.final_loss()),
-      or_null(run.test_accuracy()), num(run.idle_fraction()),
+      json_quote(to_string(c.strategy)),
+      c.strategy == StrategyKind::ring ? json_quote(to_string(c.schedule)) : "null",
+      c.strategy == StrategyKind::ps ? json_quote(to_string(c.ps_mode)) : "null", json_quote(run.backend),
+      run.nodes.size(), json_quote(run.dataset), json_quote(join_ints(c.layers)), c.batch, c.microbatches,
+      json_number(c.lr), c.seed, run.iterations, run.samples, json_number(run.samples_per_second()),
+      json_number(run.wall_seconds), json_number_or_null(run.sim_seconds), json_number(run.final_loss()),
+      json_number_or_null(run.test_accuracy()), json_number(run.idle_fraction()),
       per_node ? fmt::format("{}", run.bytes_sent_total()) : "null", run.peak_memory_bytes_max(),
-      or_null(run.energy_joules()), or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
-      run.platform.empty() ? "null" : quote(run.platform), c.timing_only ? "true" : "false",
-      or_null(run.max_staleness),
-      run.timeline_truncated ? "true" : "false", evals, quote(build.version), quote(build.git_commit),
+      json_number_or_null(run.energy_joules()), json_number_or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
+      run.platform.empty() ? "null" : json_quote(run.platform), c.timing_only ? "true" : "false",
+      json_number_or_null(run.max_staleness), run.timeline_truncated ? "true" : "false",
+      run.divergence ? "true" : "false", run.divergence ? fmt::format("{}", run.divergence->iteration) : "null",
+      run.divergence && run.divergence->node ? fmt::format("{}", *run.divergence->node) : "null",
+      !run.divergence ? "null" : run.divergence->in_parameters ? "\"parameters\"" : "\"loss\"", evals,
+      json_quote(build.version), json_quote(build.git_commit),
       config_json(c));
 }
 
@@ -150,7 +131,7 @@ Status write_run(const std::string& dir, const RunResult& run, const BuildInfo& 
                             std::pair{"iterations.csv", iterations_csv(run)},
                             std::pair{"nodes.csv", nodes_csv(run)},
                             std::pair{"timeline.json", timeline_json(run)}})
-    if (auto s = write_file(d / name, text); !s.ok()) return s;
+    if (auto s = write_whole_file((d / name).string(), text); !s.ok()) return s;
   return {};
 }
 

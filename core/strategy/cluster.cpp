@@ -92,6 +92,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   FloatBuffer params;
   for (auto& o : outcomes) {
     for (const auto& l : o.losses) {
+      if (!c.timing_only) note_loss(run.divergence, l.iteration, l.loss_sum, o.metrics.node);
       auto& m = per_iteration[l.iteration];
       m.iteration = l.iteration;
       m.time = std::max(m.time, l.time);
@@ -122,6 +123,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
     return Status::errorf("run finished but the nodes returned {} of the model's {} parameters",
                           params.size(), model.params().size());
   std::copy(params.begin(), params.end(), model.params().begin());
+  note_parameters(run.divergence, run.iterations, params);
   run.evals.push_back(evaluate(model, data.test, run.iterations));
   return run;
 }

@@ -53,12 +53,14 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
 
     run.samples += b.size;
     run.trace.push_back({it, end, loss, run.samples});
+    note_loss(run.divergence, it, loss);
     if (c.eval_every > 0 && it % c.eval_every == 0 && it != total)
       run.evals.push_back(evaluate(model, data.test, it));
     if (progress) progress({it, total, loss, end, run.samples});
   }
   run.iterations = total;
   run.wall_seconds = now();
+  note_parameters(run.divergence, total, model.params());
   run.evals.push_back(evaluate(model, data.test, total));
   rec.finish_into(run);
   return run;

@@ -78,6 +78,22 @@ summary_has() {
   grep -qF -- "$2" "$1/summary.json" || fail "$1/summary.json lacks $2"
 }
 
+# strict_json FILE...: each file is JSON (UTF-8, no bare NaN or Infinity, which Python's
+# parser would otherwise accept).
+strict_json() {
+  python3 -c '
+import json, sys
+def refuse(constant): raise ValueError("bare " + constant)
+for name in sys.argv[1:]:
+    with open(name, encoding="utf-8") as f: json.load(f, parse_constant=refuse)
+' "$@" 2>"$TMP/json-error" || fail "not strict JSON: $(tail -n 1 "$TMP/json-error")"
+}
+
+# no_partial FOLDER: no temporary folder of a run into FOLDER is left beside it.
+no_partial() {
+  ! compgen -G "$1.partial-*" >/dev/null || fail "a temporary folder is left: $(compgen -G "$1.partial-*")"
+}
+
 echo "== top level"
 expect_exit 0 "--version" -- --version
 grep -q "ringtmp" "$OUT" || fail "--version printed no version"
@@ -183,6 +199,36 @@ summary_has "$TMP/full-run" '"iterations": 1,'
 expect_error 1 "train --out /proc/ringtmp (fails before training)" "/proc/ringtmp" -- \
   train "${TINY[@]/--iterations/--eval-every}" --iterations 1000000 --out /proc/ringtmp
 ! grep -q "^iteration" "$OUT" || fail "it trained before finding the folder unwritable"
+# A run is written into a temporary folder beside --out and renamed onto it when whole:
+# a run that fails (here a node killed at once) leaves the old folder as it was.
+cp -r "$TMP/full-run" "$TMP/full-run-before"
+expect_error 1 "sim failing with --overwrite: the old folder stays whole" "node 1" -- \
+  sim --strategy ring --nodes 2 --microbatches 2 "${TINY[@]}" --faults kill:1@0 --out "$TMP/full-run" --overwrite
+diff -r "$TMP/full-run-before" "$TMP/full-run" >/dev/null || fail "the failed run changed the old folder"
+no_partial "$TMP/full-run"
+# A write that fails (a file size limit makes summary.json's write fail as a full disk
+# would): one line naming the file, exit 1, the old folder whole, no file half written.
+CASE="train with a failing write: the old folder stays whole"
+printf '%-60s' "$CASE"
+LAST_ARGS=(train "${TINY[@]}" --out "$TMP/full-run" --overwrite "(ulimit -f 1)")
+(trap '' XFSZ; ulimit -f 1; exec "$BIN" train "${TINY[@]}" --out "$TMP/full-run" --overwrite) >"$OUT" 2>"$ERR"
+RC=$?
+[ "$RC" -eq 1 ] || fail "expected exit code 1"
+[ "$(wc -l <"$ERR")" -eq 1 ] && grep -qF "$TMP/full-run.partial-" "$ERR" && grep -qF "summary.json: cannot write (File too large)" "$ERR" ||
+  fail "expected one line naming summary.json and why"
+diff -r "$TMP/full-run-before" "$TMP/full-run" >/dev/null || fail "the failed write changed the old folder"
+no_partial "$TMP/full-run"
+echo "ok (exit $RC)"
+# Every command that writes a run folder checks it before any work.
+expect_error 1 "sim --out /proc/ringtmp (fails before simulating)" "run folder /proc/ringtmp" -- \
+  sim --strategy ring --nodes 2 --microbatches 2 "${TINY[@]/--iterations/--eval-every}" --epochs 2 --out /proc/ringtmp
+! grep -q "^iteration" "$OUT" || fail "it simulated before finding the folder unwritable"
+expect_error 1 "launch --out /proc/ringtmp (fails before starting nodes)" "run folder /proc/ringtmp" -- \
+  launch --strategy ring --nodes 2 --local 2 "${TINY[@]/--iterations/--eval-every}" --epochs 2 --out /proc/ringtmp
+! grep -q "^launch\|^\[node" "$OUT" || fail "it started nodes before finding the folder unwritable"
+expect_error 1 "validate --out /proc/ringtmp (fails before running)" "run folder /proc/ringtmp" -- \
+  validate --strategy ring --nodes 2 "${TINY[@]/--iterations/--eval-every}" --epochs 2 --out /proc/ringtmp
+! grep -q "^validate" "$OUT" || fail "it ran before finding the folder unwritable"
 CASE="two runs started together without --out: a folder each"
 printf '%-60s' "$CASE"
 mkdir "$TMP/together"
@@ -312,7 +358,8 @@ long_launch() {
     --out "$dir" >"$OUT" 2>"$ERR" &
   LAUNCH=$!
   for _ in $(seq 1 100); do
-    VICTIM=$(pgrep -f -- "node --config $dir/nodes/run.ini --rank 1" || true)
+    # The nodes run in the launch's temporary folder, renamed onto $dir at the end.
+    VICTIM=$(pgrep -f -- "node --config $dir.partial-[0-9]+/nodes/run.ini --rank 1" || true)
     [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && return
     sleep 0.1
   done
@@ -332,6 +379,23 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
+# A folder holding an older run, node 1's outcome among its files: a launch into it
+# (--overwrite) whose node 1 dies must blame node 1, never read the stale outcome, and
+# leave the older run whole.
+CASE="launch over an older run: a lost node's stale outcome unread"
+printf '%-60s' "$CASE"
+cp -r "$TMP/launch-ring" "$TMP/stale"
+[ -s "$TMP/stale/nodes/node-1.outcome" ] || fail "the older run has no node-1.outcome to be stale"
+long_launch "$TMP/stale" --overwrite
+kill -9 "$VICTIM"
+wait "$LAUNCH"; RC=$?
+[ "$RC" -eq 1 ] || fail "expected exit code 1"
+grep -q "run failed: node 1: was killed by signal 9 (Killed) and left no outcome" "$ERR" ||
+  fail "launch does not blame node 1 first"
+diff -r "$TMP/launch-ring" "$TMP/stale" >/dev/null || fail "the failed launch changed the older run"
+no_partial "$TMP/stale"
+echo "ok (exit $RC)"
+
 # listen_on PORT: the local address a process listens on at PORT (ss; run inside a namespace
 # with a prefix such as "ip netns exec NS").
 listen_on() { "${@:2}" ss -Hltn "sport = :$1" | awk '{ print $4 }'; }
@@ -341,15 +405,15 @@ listen_on() { "${@:2}" ss -Hltn "sport = :$1" | awk '{ print $4 }'; }
 CASE="launch: SIGKILLed, its nodes die with it"
 printf '%-60s' "$CASE"
 long_launch "$TMP/launch-killed"
-port0=$(grep -v '^#' "$TMP/launch-killed/nodes/peers.txt" | head -n 1 | cut -d: -f2)
+port0=$(grep -v '^#' "$TMP"/launch-killed.partial-*/nodes/peers.txt | head -n 1 | cut -d: -f2)
 [ "$(listen_on "$port0")" = "127.0.0.1:$port0" ] || fail "node 0 listens on '$(listen_on "$port0")', not 127.0.0.1:$port0"
 kill -9 "$LAUNCH"
 wait "$LAUNCH" 2>/dev/null
 for _ in $(seq 1 30); do
-  pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null || break
+  pgrep -f -- "node --config $TMP/launch-killed.partial-[0-9]+/nodes/run.ini" >/dev/null || break
   sleep 0.1
 done
-pgrep -f -- "node --config $TMP/launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+pgrep -f -- "node --config $TMP/launch-killed.partial-[0-9]+/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
 echo "ok"
 
 echo "== launch --netns (network namespaces; root only)"
@@ -375,13 +439,13 @@ else
   printf '%-60s' "$CASE"
   long_launch "$TMP/netns-launch-killed" --netns --network ethernet-1g
   dead=$LAUNCH
-  line0=$(grep -v '^#' "$TMP/netns-launch-killed/nodes/peers.txt" | head -n 1)
+  line0=$(grep -v '^#' "$TMP"/netns-launch-killed.partial-*/nodes/peers.txt | head -n 1)
   [ "$(listen_on "${line0#*:}" ip netns exec "rtmp${dead}n0")" = "$line0" ] ||
     fail "node 0 does not listen on its namespace's address $line0"
   kill -9 "$dead"
   wait "$dead" 2>/dev/null
   sleep 0.5
-  pgrep -f -- "node --config $TMP/netns-launch-killed/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
+  pgrep -f -- "node --config $TMP/netns-launch-killed.partial-[0-9]+/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
   [ "$(leftovers "$dead")" -gt 0 ] || fail "expected the killed launch's namespaces to remain until the next launch"
   run launch "${RT[@]}" --strategy ring --local 2 --netns --network ethernet-1g --out "$TMP/netns-after-kill"
   [ "$RC" -eq 0 ] || fail "expected exit code 0"
@@ -414,6 +478,47 @@ expect_exit 0 "validate --sweep (N = 2, 4, 8 on loopback)" -- \
 [ "$(wc -l <"$TMP/sweep/sweep.csv")" -eq 4 ] || fail "sweep.csv should hold a header and N = 2, 4, 8"
 [ -s "$TMP/sweep/sweep.png" ] || fail "no sweep figure"
 expect_error 2 "validate --faults (sim only)" "sim only" -- validate "${RT[@]}" --strategy ring --faults kill:0@1
+
+echo "== divergence: reported, exit 1 unless --allow-divergence, the folder whole and strict JSON"
+# --lr 1e20: iteration 1's loss is finite, the update makes iteration 2's NaN.
+DIVERGE=(--dataset synthetic --layers 8,16,3 --iterations 4 --synthetic-train 256 --synthetic-test 16 --lr 1e20)
+for strategy in "local" "ring --nodes 2 --microbatches 2" "ps --nodes 2" "allreduce --nodes 2"; do
+  name=${strategy%% *}
+  for command in train sim; do
+    [ "$name/$command" = local/sim ] && continue
+    node=""; [ "$name" = ring ] && node=" on node 1"; [ "$name" = ps ] || [ "$name" = allreduce ] && node=" on node 0"
+    dir=$TMP/diverged-$command-$name
+    # shellcheck disable=SC2086
+    expect_error 1 "$command --strategy $name --lr 1e20" "diverged: the loss became NaN or infinite at iteration 2$node;" \
+      "--allow-divergence" -- $command "${DIVERGE[@]}" --strategy $strategy --out "$dir"
+    summary_has "$dir" '"diverged": true,'
+    summary_has "$dir" '"diverged_at_iteration": 2,'
+    summary_has "$dir" '"final_loss": null,'
+    strict_json "$dir/summary.json" "$dir/timeline.json"
+  done
+done
+expect_exit 0 "sim --lr 1e20 --allow-divergence" -- \
+  sim "${DIVERGE[@]}" --strategy ring --nodes 2 --microbatches 2 --allow-divergence --out "$TMP/diverged-allowed"
+grep -qF "diverged: the loss became NaN or infinite at iteration" "$OUT" || fail "no divergence line"
+summary_has "$TMP/diverged-allowed" '"diverged": true,'
+printf 'allow-divergence = true\n' >"$TMP/allow.ini"
+expect_exit 0 "allow-divergence from the config file" -- \
+  train --config "$TMP/allow.ini" "${DIVERGE[@]}" --out "$TMP/diverged-ini"
+summary_has "$TMP/diverged-ini" '"allow-divergence": true'
+# One iteration: its loss is finite, its update (at the largest float learning rate)
+# overflows; the parameters, checked at the end, say so.
+expect_error 1 "train --lr 3.4e38 --iterations 1 (the parameters diverge)" \
+  "diverged: the parameters became NaN or infinite by iteration 1 (every loss was finite)" -- \
+  train "${TINY[@]}" --lr 3.4e38 --out "$TMP/diverged-parameters"
+summary_has "$TMP/diverged-parameters" '"diverged_in": "parameters",'
+expect_error 1 "launch --lr 1e20 (2-node ring)" "diverged: the loss became NaN or infinite at iteration 2 on node 1;" -- \
+  launch "${RT[@]}" --strategy ring --local 2 --lr 1e20 --out "$TMP/diverged-launch"
+summary_has "$TMP/diverged-launch" '"diverged_node": 1,'
+strict_json "$TMP/diverged-launch/summary.json" "$TMP/diverged-launch/timeline.json"
+expect_exit 0 "validate --lr 1e20 --allow-divergence" -- \
+  validate "${RT[@]}" --strategy ring --lr 1e20 --allow-divergence --out "$TMP/diverged-validate"
+grep -qF '"max_loss_difference": null,' "$TMP/diverged-validate/validate.json" || fail "the loss difference is not null"
+strict_json "$TMP/diverged-validate/validate.json"
 
 echo "== silently ignored input (must be an error, not a default)"
 expect_error 2 "train with a stray positional argument" "stray-word" -- \

@@ -10,6 +10,10 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/data/temp_dir.hpp"
+
+#include "tests/metrics/strict_json.hpp"
+
 using namespace ringtmp;
 
 namespace {
@@ -45,6 +49,7 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   CHECK(summary.find("\"energy_joules\": null") != std::string::npos);
   CHECK(summary.find("\"samples_per_second\": 256") != std::string::npos);
   CHECK(summary.find("\"test_accuracy\": 0.75") != std::string::npos);
+  CHECK(summary.find("\"diverged\": false,\n  \"diverged_at_iteration\": null,") != std::string::npos);
 
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
   const std::string nodes = read(dir / "nodes.csv");
@@ -126,4 +131,49 @@ TEST_CASE("the run folder says what produced it: build, every setting, and confi
   expected.overwrite = false;
   for (const auto& s : setting_table()) CHECK(s.show(again) == s.show(expected));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("every JSON file the writer makes is strict JSON, whatever the figures hold") {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  RunResult r;
+  r.config.strategy = StrategyKind::ring;
+  r.config.lr = std::numeric_limits<float>::infinity();
+  r.config.momentum = std::numeric_limits<float>::quiet_NaN();
+  r.config.data_dir = "caf\xe9/\"quoted\"\x01";  // Latin-1, a quote, a control character
+  r.dataset = "fashion\"mnist";
+  r.platform = "lab\xff\n";
+  r.iterations = 3;
+  r.samples = 0;
+  r.wall_seconds = inf;
+  r.sim_seconds = nan;
+  r.trace = {{1, nan, inf, 64}, {2, inf, -inf, 128}, {3, 1.0, nan, 192}};
+  r.evals = {{3, nan, inf}};
+  r.nodes.push_back({.node = 0, .role = "stage\"0", .busy_s = inf, .idle_s = nan, .send_s = -inf});
+  r.nodes.back().energy_j = nan;
+  r.nodes.back().radio_energy_j = inf;
+  r.nodes.push_back({.node = 1, .role = "stage", .busy_s = 1});
+  r.nodes.back().energy_j = inf;
+  r.timeline = {{0, SpanKind::busy, nan, 1.0}, {0, SpanKind::idle, 0.0, inf}, {1, SpanKind::send, 0.5, 0.75}};
+  r.max_staleness = 4;
+  r.divergence = Divergence{2, 1, false};
+
+  ringtmp::testing::TempDir tmp;
+  const auto dir = tmp.path() / "run";
+  REQUIRE(write_run(dir.string(), r, BuildInfo{"1.0\"x", "abc\x80"}).ok());
+  for (const char* name : {"summary.json", "timeline.json"}) {
+    CAPTURE(name);
+    const std::string text = read(dir / name);
+    CHECK(ringtmp::testing::StrictJson::check(text) == "");
+    for (const char* bare : {"nan", "inf"}) CHECK(text.find(bare) == std::string::npos);
+  }
+  const std::string summary = read(dir / "summary.json");
+  for (const char* key : {"wall_seconds", "sim_seconds", "final_loss", "idle_fraction", "energy_joules",
+                          "samples_per_second", "lr"})
+    CHECK(summary.find(fmt::format("\"{}\": null", key)) != std::string::npos);
+  CHECK(summary.find("\"diverged\": true,\n  \"diverged_at_iteration\": 2,\n  \"diverged_node\": 1,\n"
+                     "  \"diverged_in\": \"loss\",") != std::string::npos);
+  // The one span with a finite start and length is drawn; the others have no place.
+  CHECK(read(dir / "timeline.json").find("\"ts\":500000.000,\"dur\":250000.000") != std::string::npos);
+  CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,,,64\n2,,,128\n3,1,,192\n");
 }

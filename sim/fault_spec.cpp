@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/settings.hpp"
+#include "core/parse_number.hpp"
 
 namespace ringtmp::sim {
 namespace {

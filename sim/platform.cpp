@@ -128,8 +128,12 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   auto net = load_network_profile(platforms_dir, c.network);
   if (!net.ok()) return net.status();
   p.network = *net;
-  if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
-  else build_wifi(*net, p.devices, p.hosts, p.access_points);
+  try {  // the profiles' numbers are checked; whatever SimGrid still refuses is one line
+    if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
+    else build_wifi(*net, p.devices, p.hosts, p.access_points);
+  } catch (const std::exception& e) {
+    return Status::errorf("SimGrid refused the platform of --device {} --network {}: {}", c.device, c.network, e.what());
+  }
   // SimGrid keeps Wi-Fi routes at zero latency (see build_wifi); each message crosses two air
   // hops and, with several cells, two uplinks. The delay is one figure for every message, so
   // a message within a cell arrives 2 x backbone latency late (100 us of the profiles' 6 ms).

@@ -2,7 +2,7 @@
 // A user's SimGrid XML platform (--platform), accepted as SimGrid reads it, but checked
 // first for what SimGrid 3.32 would abort on mid-run or cannot take at all, so that a bad
 // file costs one line naming it and exit code 2 before any data is loaded:
-//   - in the text: tags SimGrid dies on while parsing (<include>, removed in 3.18; <mount>);
+//   - in the text (sim/xml_text.*): tags SimGrid dies on while parsing (<include>, <mount>);
 //   - loaded: enough hosts; every rank's host computes (speed in 0..kMaxFlops]; a route
 //     between ranks (every pair up to 256 ranks; beyond, ring neighbours and rank 0, so the
 //     check stays cheap at 10,000 hosts) whose wired links move bytes (bandwidth in
@@ -17,12 +17,9 @@
 #include <simgrid/s4u.hpp>
 
 #include "core/status.hpp"
+#include "sim/xml_text.hpp"  // check_platform_xml_text
 
 namespace ringtmp::sim {
-
-// The file's bytes, before SimGrid sees them. Pure (no SimGrid, no files): `path` names the
-// file in messages as "platform PATH:LINE: ...".
-Status check_platform_xml_text(std::string_view xml, const std::string& path);
 
 struct XmlPlatform {
   std::vector<simgrid::s4u::Host*> hosts;  // per rank: the first `ranks` hosts in name order

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "core/settings.hpp"
+#include "core/parse_number.hpp"
 #include "core/text_file.hpp"
 
 namespace ringtmp {

@@ -1,5 +1,9 @@
 // ringtmp: the command-line front door. Parses a subcommand's flags into the typed config
 // and dispatches; exit codes: 0 done, 1 run failed (data, files, peers), 2 usage or config.
+//
+// This is the one place where whatever escapes a subcommand becomes one line and exit code 1:
+// an exception (`ringtmp <command>: <what>`), and, through sim/abort_trap, SIGABRT, SIGFPE
+// and std::terminate from any library or thread.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -8,11 +12,12 @@
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
+#include "sim/abort_trap.hpp"
 
 namespace {
 
-void print_usage() {
-  fmt::print(
+void print_usage(std::FILE* to) {
+  fmt::print(to,
       "ringtmp {} - RingTMP and baselines, trained across many small devices\n\n"
       "Usage: ringtmp <command> [options]   (ringtmp <command> --help for its options)\n\n"
       "Commands:\n"
@@ -26,34 +31,46 @@ void print_usage() {
       ringtmp::cli::build_info().version);
 }
 
+using Command = int (*)(const std::vector<std::string>&);
+
+Command find_command(const std::string& name) {
+  namespace cli = ringtmp::cli;
+  const std::pair<const char*, Command> commands[] = {
+      {"train", cli::train_command},   {"sim", cli::sim_command},           {"calibrate", cli::calibrate_command},
+      {"node", cli::node_command},     {"launch", cli::launch_command},     {"validate", cli::validate_command},
+  };
+  for (const auto& [n, command] : commands)
+    if (name == n) return command;
+  return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    print_usage();
-    return args.empty() ? 2 : 0;
+  if (args.empty()) {  // a usage error: the usage goes where errors go
+    print_usage(stderr);
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(stdout);
+    return 0;
   }
   if (args[0] == "--version") {
     const auto build = ringtmp::cli::build_info();
     fmt::print("ringtmp {} (git commit {})\n", build.version, build.git_commit);
     return 0;
   }
-  const std::string command = args[0];
+  const std::string name = args[0];
   args.erase(args.begin());
-  if (command == "train") return ringtmp::cli::train_command(args);
-  if (command == "sim") return ringtmp::cli::sim_command(args);
-  if (command == "calibrate") return ringtmp::cli::calibrate_command(args);
-  if (command == "node") return ringtmp::cli::node_command(args);
-  if (command == "launch") return ringtmp::cli::launch_command(args);
-  if (command == "validate") return ringtmp::cli::validate_command(args);
-  for (const char* planned : {"figures"}) {
-    if (command == planned) {
-      fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n",
-                 command);
-      return 2;
-    }
+  if (name == "figures") {
+    fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n", name);
+    return 2;
   }
-  fmt::print(stderr, "ringtmp: unknown command '{}' (see ringtmp --help)\n", command);
-  return 2;
+  const Command command = find_command(name);
+  if (!command) {
+    fmt::print(stderr, "ringtmp: unknown command '{}' (see ringtmp --help)\n", name);
+    return 2;
+  }
+  return ringtmp::sim::run_guarded(fmt::format("ringtmp {}: ", name), [&] { return command(args); });
 }

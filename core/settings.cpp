@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -13,24 +12,6 @@
 #include "core/quote_input.hpp"
 
 namespace ringtmp {
-
-template <class T>
-std::optional<T> parse_number(std::string_view text) {
-  // from_chars already refuses blanks and '+'; a digit or '.' first (after a '-') rules out
-  // "inf", "nan" and anything else that is not written as digits.
-  const std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
-  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.'))
-    return std::nullopt;
-  T value{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-template std::optional<int> parse_number(std::string_view);
-template std::optional<long> parse_number(std::string_view);
-template std::optional<unsigned long> parse_number(std::string_view);
-template std::optional<float> parse_number(std::string_view);
-template std::optional<double> parse_number(std::string_view);
 
 namespace {
 

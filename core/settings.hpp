@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/parse_number.hpp"  // the one number reader of flags and INI values
 #include "core/status.hpp"
 
 namespace ringtmp {
@@ -68,10 +69,5 @@ std::vector<Setting> settings(const RunConfig& c);
 // with a value; numbers in shortest round-trip form). `header`: comment lines to open with.
 std::string config_ini(const RunConfig& c, std::string_view header = "written by ringtmp: the run's whole configuration");
 
-// The whole text as a number of type T: an optional '-' and digits (for reals, also a
-// fraction and an exponent); no blanks, no '+', no hexadecimal, nothing after. nullopt when
-// it is not, or when it does not fit T. The one number reader of flags and INI values.
-template <class T>
-std::optional<T> parse_number(std::string_view text);
 
 }  // namespace ringtmp

@@ -6,16 +6,23 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
+#include <string>
 
 namespace ringtmp::sim {
 namespace {
 
-// The signal handler's world: plain globals, set while a trap lives.
+// The signal handlers' world: plain globals. The prefix is set by trap_fatal_signals and,
+// while it lives, by an AbortTrap; the descriptors only while a trap lives.
 int real_stderr = -1;   // where the user's terminal is
 int captured = -1;      // SimGrid's stderr, a scratch file
 char line_prefix[256];  // "ringtmp sim: "
+char outer_prefix[256];  // trap_fatal_signals' prefix, back when the trap ends
 struct sigaction previous_abort_action;
+
+// Where a line for the user goes: past the trap's capture while one lives.
+int user_stderr() { return real_stderr >= 0 ? real_stderr : STDERR_FILENO; }
 
 const char* find(const char* from, const char* end, const char* needle) {
   const size_t k = std::strlen(needle);
@@ -34,6 +41,39 @@ struct Writer {
   void put(const char* s) { put(s, std::strlen(s)); }
 };
 
+[[noreturn]] void say_and_exit(const char* what) {
+  static char line[2048];
+  Writer w{line, sizeof line};
+  w.put(line_prefix);
+  w.put(what);
+  w.put("\n");
+  if (write(user_stderr(), line, w.len) < 0) _exit(1);
+  _exit(1);
+}
+
+// Outside a trap, or a signal SimGrid does not raise: no log to quote, only what happened.
+void on_fatal_signal(int signal) {
+  say_and_exit(signal == SIGFPE
+                   ? "stopped by SIGFPE (an arithmetic fault, such as an integer division by zero): a bug, please report it"
+                   : "stopped by SIGABRT (a library called abort()): a bug, please report it");
+}
+
+// An exception nobody caught (thrown on a thread, or through a noexcept function): its
+// message, instead of libstdc++'s two lines and an abort.
+[[noreturn]] void on_terminate() {
+  std::string what = "std::terminate called without an exception: a bug, please report it";
+  if (const auto e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      what = std::string("uncaught exception: ") + x.what();
+    } catch (...) {
+      what = "uncaught exception of an unknown type: a bug, please report it";
+    }
+  }
+  say_and_exit(what.c_str());
+}
+
 // SIGABRT: SimGrid has logged why (to the scratch file) and is about to dump core.
 void on_abort(int) {
   static char log[64 * 1024];
@@ -48,6 +88,34 @@ void on_abort(int) {
 }
 
 }  // namespace
+
+void trap_fatal_signals(const std::string& prefix) {
+  std::snprintf(line_prefix, sizeof line_prefix, "%s", prefix.c_str());
+  struct sigaction action {};
+  action.sa_handler = on_fatal_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGABRT, &action, nullptr);
+  sigaction(SIGFPE, &action, nullptr);
+  std::set_terminate(on_terminate);
+}
+
+int run_guarded(const std::string& prefix, const std::function<int()>& body) {
+  trap_fatal_signals(prefix);
+  std::string what;
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception of an unknown type: a bug, please report it";
+  }
+  // One line, whatever the library put in its message (newlines, other control bytes).
+  for (char& c : what)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  if (what.size() > 1000) what = what.substr(0, 1000) + "...";
+  std::fprintf(stderr, "%s%s\n", prefix.c_str(), what.c_str());
+  return 1;
+}
 
 size_t abort_line(const char* prefix, const char* log, size_t n, char* out, size_t cap) {
   Writer w{out, cap};
@@ -93,6 +161,7 @@ size_t abort_line(const char* prefix, const char* log, size_t n, char* out, size
 
 AbortTrap::AbortTrap(const std::string& prefix) {
   if (captured >= 0) throw std::logic_error("AbortTrap: one per process");
+  std::memcpy(outer_prefix, line_prefix, sizeof line_prefix);
   std::snprintf(line_prefix, sizeof line_prefix, "%s", prefix.c_str());
   std::FILE* scratch = std::tmpfile();
   if (!scratch) return;  // no trap, SimGrid's own output: worse, not wrong
@@ -109,7 +178,13 @@ AbortTrap::AbortTrap(const std::string& prefix) {
   active_ = true;
 }
 
+void AbortTrap::say(const std::string& line) const {
+  const std::string text = line + "\n";
+  if (write(user_stderr(), text.data(), text.size()) < 0) return;  // nowhere else to say it
+}
+
 AbortTrap::~AbortTrap() {
+  std::memcpy(line_prefix, outer_prefix, sizeof line_prefix);
   if (!active_) return;
   sigaction(SIGABRT, &previous_abort_action, nullptr);
   std::fflush(stderr);

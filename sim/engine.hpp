@@ -16,7 +16,8 @@ struct SimOptions {
   // Passed to SimGrid as command-line words, e.g. "--log=root.thres:critical".
   std::vector<std::string> simgrid_args = {"--log=root.thres:warning"};
   bool wifi_energy_plugin = false;  // SimGrid's own wifi energy plugin (logs at the end)
-  // Starts the one line printed when SimGrid aborts the run (see AbortTrap), e.g. "ringtmp sim: ".
+  // Starts every line the simulation prints itself: SimGrid's abort (see AbortTrap), a note
+  // such as an XML platform's hosts without power figures. E.g. "ringtmp sim: ".
   std::string abort_prefix;
 };
 

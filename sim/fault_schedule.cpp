@@ -1,7 +1,6 @@
 #include "sim/fault_schedule.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -13,65 +12,6 @@
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
-namespace {
-
-template <class T>
-bool parse_number(std::string_view s, T& out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
-}
-
-StatusOr<Fault> parse_item(std::string_view item, int ranks) {
-  auto bad = [&](std::string_view why) {
-    return Status::errorf("invalid value for faults: '{}' ({}; write kill:RANK@SECONDS or "
-                          "pause:RANK@SECONDS+SECONDS)", item, why);
-  };
-  Fault f;
-  f.text = std::string(item);
-  const auto colon = item.find(':');
-  const auto kind = item.substr(0, colon);
-  if (kind == "kill") f.kind = Fault::Kind::kill;
-  else if (kind == "pause") f.kind = Fault::Kind::pause;
-  else return bad("unknown fault kind");
-  const auto rest = colon == item.npos ? std::string_view{} : item.substr(colon + 1);
-  const auto at = rest.find('@');
-  if (at == rest.npos) return bad("missing @time");
-  if (!parse_number(rest.substr(0, at), f.rank)) return bad("node is not a whole number");
-  if (f.rank < 0 || f.rank >= ranks)
-    return bad(fmt::format("node {} is outside 0..{}", f.rank, ranks - 1));
-  auto when = rest.substr(at + 1);
-  const auto plus = when.find('+');
-  if (f.kind == Fault::Kind::pause) {
-    if (plus == when.npos) return bad("a pause needs +duration");
-    if (!parse_number(when.substr(plus + 1), f.duration_s) || !(f.duration_s > 0) ||
-        !std::isfinite(f.duration_s))
-      return bad("duration is not a positive number of seconds");
-    when = when.substr(0, plus);
-  } else if (plus != when.npos) {
-    return bad("a kill is permanent and takes no +duration");
-  }
-  if (!parse_number(when, f.at_s) || !(f.at_s >= 0) || !std::isfinite(f.at_s))
-    return bad("time is not a number of seconds >= 0");
-  return f;
-}
-
-}  // namespace
-
-StatusOr<std::vector<Fault>> parse_fault_schedule(const std::string& spec, int ranks) {
-  std::vector<Fault> faults;
-  std::string_view rest = spec;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    auto item = rest.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    auto f = parse_item(item, ranks);
-    if (!f.ok()) return f.status();
-    faults.push_back(*f);
-    rest = comma == rest.npos ? std::string_view{} : rest.substr(comma + 1);
-  }
-  return faults;
-}
 
 FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::Host*>& hosts,
                              SimNetwork& network)

@@ -1,11 +1,12 @@
 #include "sim/platform.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
 #include <xbt/config.hpp>
+
+#include "sim/xml_platform.hpp"
 
 namespace s4u = simgrid::s4u;
 
@@ -107,79 +108,19 @@ void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devic
   backbone->seal();
 }
 
-// "node-10" after "node-9": names compared as (text, number) pairs.
-bool natural_less(const std::string& a, const std::string& b) {
-  auto split = [](const std::string& s) {
-    size_t i = s.size();
-    while (i > 0 && std::isdigit(static_cast<unsigned char>(s[i - 1]))) --i;
-    return std::pair{s.substr(0, i), i < s.size() && s.size() - i < 18 ? std::stoll(s.substr(i)) : -1LL};
-  };
-  return split(a) < split(b);
-}
-
-// What SimGrid 3.32 would abort on mid-run (see AbortTrap for the rest): a host that cannot
-// compute, two ranks with no route, a wired link that moves no bytes (an action at rate 0,
-// "The Impossible Did Happen"). Every pair up to 256 ranks; beyond, the pairs every strategy
-// uses (ring neighbours, rank 0), so the check stays cheap at 10,000 hosts.
-Status check_xml_platform(const std::vector<s4u::Host*>& hosts) {
-  for (const auto* h : hosts)
-    if (!(h->get_speed() > 0))
-      return Status::errorf("host {} has speed {:g} flop/s (must be positive)", h->get_name(), h->get_speed());
-  const int n = int(hosts.size());
-  auto check_route = [&](int a, int b) -> Status {
-    std::vector<s4u::Link*> links;
-    double latency = 0;
-    hosts[a]->route_to(hosts[b], links, &latency);
-    if (links.empty() && latency <= 0)
-      return Status::errorf("no route from {} to {}", hosts[a]->get_name(), hosts[b]->get_name());
-    for (const auto* link : links)
-      if (link->get_sharing_policy() != s4u::Link::SharingPolicy::WIFI && !(link->get_bandwidth() > 0))
-        return Status::errorf("link {} (from {} to {}) has bandwidth {:g} B/s (must be positive)", link->get_name(),
-                              hosts[a]->get_name(), hosts[b]->get_name(), link->get_bandwidth());
-    return {};
-  };
-  for (int a = 0; a < n; ++a) {
-    std::vector<int> peers;
-    if (n <= 256) {
-      for (int b = 0; b < n; ++b) peers.push_back(b);
-    } else {
-      peers = {(a + 1) % n, (a + n - 1) % n, 0};
-    }
-    for (int b : peers) {
-      if (b == a) continue;
-      if (auto s = check_route(a, b); !s.ok()) return s;
-      if (n > 256 && b == 0)
-        if (auto s = check_route(0, a); !s.ok()) return s;
-    }
-  }
-  return {};
-}
-
-StatusOr<Platform> load_xml(const RunConfig& c, int ranks) {
-  if (!std::filesystem::is_regular_file(c.platform))
-    return Status::errorf("platform {}: cannot open as a file", c.platform);
-  try {
-    s4u::Engine::get_instance()->load_platform(c.platform);
-  } catch (const std::exception& e) {
-    return Status::errorf("platform {}: {}", c.platform, e.what());
-  }
-  Platform p;
-  p.hosts = s4u::Engine::get_instance()->get_all_hosts();
-  std::sort(p.hosts.begin(), p.hosts.end(),
-            [](const s4u::Host* a, const s4u::Host* b) { return natural_less(a->get_name(), b->get_name()); });
-  if (int(p.hosts.size()) < ranks)
-    return Status::errorf("platform {}: has {} hosts, the run needs {}", c.platform, p.hosts.size(), ranks);
-  p.hosts.resize(size_t(ranks));
-  s4u::Engine::get_instance()->seal_platform();  // routes exist once their zones are sealed
-  if (auto s = check_xml_platform(p.hosts); !s.ok()) return Status::errorf("platform {}: {}", c.platform, s.message());
-  p.description = fmt::format("{} hosts of {} (in name order)", ranks, c.platform);
-  return p;
-}
-
 }  // namespace
 
 StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir) {
-  if (!c.platform.empty()) return load_xml(c, ranks);
+  if (!c.platform.empty()) {
+    auto xml = load_xml_platform(c.platform, ranks);
+    if (!xml.ok()) return xml.status();
+    Platform p;
+    p.hosts = std::move(xml->hosts);
+    p.has_power = std::move(xml->has_power);
+    p.note = std::move(xml->energy_note);
+    p.description = std::move(xml->description);
+    return p;
+  }
   auto devices = load_devices(platforms_dir, c.device, ranks);
   if (!devices.ok()) return devices.status();
   Platform p;
@@ -187,8 +128,12 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   auto net = load_network_profile(platforms_dir, c.network);
   if (!net.ok()) return net.status();
   p.network = *net;
-  if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
-  else build_wifi(*net, p.devices, p.hosts, p.access_points);
+  try {  // the profiles' numbers are checked; whatever SimGrid still refuses is one line
+    if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
+    else build_wifi(*net, p.devices, p.hosts, p.access_points);
+  } catch (const std::exception& e) {
+    return Status::errorf("SimGrid refused the platform of --device {} --network {}: {}", c.device, c.network, e.what());
+  }
   // SimGrid keeps Wi-Fi routes at zero latency (see build_wifi); each message crosses two air
   // hops and, with several cells, two uplinks. The delay is one figure for every message, so
   // a message within a cell arrives 2 x backbone latency late (100 us of the profiles' 6 ms).
@@ -199,6 +144,7 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   std::string mix;
   for (const auto& [name, n] : count) mix += fmt::format("{}{} x {}", mix.empty() ? "" : " + ", n, name);
   p.description = fmt::format("{} on {}", mix, net->name);
+  p.has_power.assign(p.hosts.size(), true);  // every profile has idle and busy watts
   if (p.access_points > 0)
     p.description += fmt::format(" ({} access point{})", p.access_points, p.access_points > 1 ? "s" : "");
   return p;

@@ -8,6 +8,7 @@
 //     SimGrid's wifi links take no latency, so the profile's per-hop latency is added by the
 //     SimNetwork when a message is delivered (two air hops station -> AP -> station).
 //   Ethernet: a switched star, one split-duplex link per host.
+//   A user's XML: see sim/xml_platform.hpp.
 // Hosts compute at the device profile's effective flop rate and carry its idle/busy watts
 // for SimGrid's host energy plugin. Call after the Engine exists and before it runs.
 #include <optional>
@@ -29,6 +30,10 @@ struct Platform {
   // Added to every delivery: the air hops' latency, which SimGrid's wifi links cannot hold.
   double delivery_delay_s = 0;
   std::string description;                  // "8 x pi4b on wifi-n (1 access point)"
+  // Per rank: the host carries wattage_per_state, so SimGrid's energy plugin can be asked
+  // (it aborts on a host without). Always, for a platform built from profiles.
+  std::vector<bool> has_power;
+  std::string note;  // for the user before the run, e.g. which XML hosts lack power figures
 };
 
 StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir);

@@ -1,7 +1,6 @@
 #include "sim/simulation.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -15,6 +14,7 @@
 #include "core/platform/energy_model.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/sim_transport.hpp"
+#include "sim/xml_platform.hpp"
 
 namespace s4u = simgrid::s4u;
 
@@ -22,11 +22,7 @@ namespace ringtmp::sim {
 Status check_sim_inputs(const RunConfig& c, const SimOptions& options) {
   const int ranks = cluster_ranks(c);
   if (auto f = parse_fault_schedule(c.faults, ranks); !f.ok()) return f.status();
-  if (!c.platform.empty()) {
-    if (!std::filesystem::is_regular_file(c.platform))
-      return Status::errorf("platform {}: cannot open as a file", c.platform);
-    return {};
-  }
+  if (!c.platform.empty()) return check_xml_platform_file(c.platform, ranks);
   if (auto d = load_devices(options.platforms_dir, c.device, ranks); !d.ok()) return d.status();
   if (auto n = load_network_profile(options.platforms_dir, c.network); !n.ok()) return n.status();
   return {};
@@ -47,6 +43,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     trap.discard();
     return platform.status();
   }
+  if (!platform->note.empty()) trap.say(options.abort_prefix + "note: " + platform->note);
   SimNetwork network(platform->hosts, platform->delivery_delay_s);
   FaultInjector injector(*faults, platform->hosts, network);
 
@@ -84,6 +81,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
       o.status = Status::errorf("node {}: {}", r, cause.empty() ? "never finished" : cause);
       o.stopped_by_peer = false;
     }
+    if (!platform->has_power[r]) continue;  // no figures: no energy (the note said so)
     double joules = sg_host_get_consumed_energy(platform->hosts[r]);
     if (platform->network) {
       const auto& air = network.air(r);

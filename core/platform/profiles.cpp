@@ -1,14 +1,14 @@
 #include "core/platform/profiles.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/parse_number.hpp"
 #include "core/text_file.hpp"
 
 namespace ringtmp {
@@ -23,13 +23,29 @@ std::string trim(std::string s) {
   return s;
 }
 
+// What SimGrid (and our own arithmetic) can take for each profile number. The bounds are
+// far beyond any real device or link, and tight enough that SimGrid never sees an infinity,
+// a zero where it divides, or a whole number that does not fit an int: a cores of 0.5 or
+// 3e9 was truncated into a core count (0 or undefined behaviour), a stations_per_ap of 0.5
+// became a division by zero (SIGFPE), a flops of 1e308 overflowed the solver's sums.
+struct Range {
+  double low, high;
+  bool whole = false;  // an integer: cores, stations_per_ap
+};
+constexpr Range kFlops{1, kMaxFlops};
+constexpr Range kCores{1, 1024, true};
+constexpr Range kRamBytes{1, 1e15};
+constexpr Range kWatts{1e-6, 1e4};
+constexpr Range kBitsPerSecond{1, kMaxBitsPerSecond};
+constexpr Range kSeconds{1e-9, 60};         // 1e-9: SimGrid's default timing precision
+constexpr Range kStationsPerAp{1, 1024, true};
+
 // key -> value of one INI file's single section, with the checks every profile shares.
 class ProfileFile {
  public:
-  static StatusOr<ProfileFile> read(const std::string& path, const std::string& section) {
-    auto text = read_text_file(path, "profile", kMaxProfileBytes);
-    if (!text.ok()) return text.status();
-    std::istringstream in(*text);
+  // `path` names the file in messages.
+  static StatusOr<ProfileFile> parse(std::string_view text, const std::string& path, const std::string& section) {
+    std::istringstream in{std::string(text)};
     ProfileFile f;
     f.path_ = path;
     std::string line, current;
@@ -57,24 +73,29 @@ class ProfileFile {
     return it == values_.end() ? fallback : it->second;
   }
 
-  // A positive finite number with its `_source`; `err` keeps the first problem.
-  double number(const std::string& key, Status& err) const {
+  // A number within `range` with its `_source`; `err` keeps the first problem.
+  double number(const std::string& key, const Range& range, Status& err) const {
     if (!err.ok()) return 0;
     auto it = values_.find(key);
     if (it == values_.end()) {
       err = Status::errorf("profile {}: missing key '{}'", path_, key);
       return 0;
     }
-    double v = 0;
     const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v <= 0) {
-      err = Status::errorf("profile {}: '{}' = '{}' is not a positive number", path_, key, s);
+    std::optional<double> v;
+    if (range.whole) {
+      if (auto i = parse_number<long>(s)) v = double(*i);  // "4", not "4.0", "0.5" or "3e9"
+    } else {
+      v = parse_number<double>(s);
+    }
+    if (!v || !(*v >= range.low && *v <= range.high)) {
+      err = Status::errorf("profile {}: '{}' = '{}' is not a positive {} in {:g}..{:g}", path_, key, s,
+                           range.whole ? "whole number" : "number", range.low, range.high);
       return 0;
     }
     if (text(key + "_source").empty())
       err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
-    return v;
+    return *v;
   }
 
  private:
@@ -82,12 +103,12 @@ class ProfileFile {
   std::map<std::string, std::string> values_;
 };
 
-// `name` is a profile of platforms_dir/<kind>, or a path to a user's own .ini file.
-StatusOr<ProfileFile> open_profile(const std::string& dir, const std::string& kind,
-                                   const std::string& name, const std::string& section) {
+// The path of profile `name`: a profile of platforms_dir/<kind>, or a path to a user's own .ini file.
+StatusOr<std::string> profile_path(const std::string& dir, const std::string& kind, const std::string& name,
+                                   const std::string& section) {
   if (name.size() > 4 && name.ends_with(".ini")) {
     if (!std::filesystem::is_regular_file(name)) return Status::errorf("{} profile {}: cannot open as a file", section, name);
-    return ProfileFile::read(name, section);
+    return name;
   }
   const auto path = std::filesystem::path(dir) / kind / (name + ".ini");
   if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::is_regular_file(path)) {
@@ -95,7 +116,15 @@ StatusOr<ProfileFile> open_profile(const std::string& dir, const std::string& ki
     return Status::errorf("unknown {} profile '{}' (known: {}; files in {}/{})", section, name,
                           known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")), dir, kind);
   }
-  return ProfileFile::read(path.string(), section);
+  return path.string();
+}
+
+StatusOr<std::string> read_profile(const std::string& dir, const std::string& kind, const std::string& name,
+                                   const std::string& section, std::string& path) {
+  auto found = profile_path(dir, kind, name, section);
+  if (!found.ok()) return found.status();
+  path = *found;
+  return read_text_file(path, "profile", kMaxProfileBytes);
 }
 
 }  // namespace
@@ -111,26 +140,26 @@ std::vector<std::string> list_profiles(const std::string& dir, const std::string
   return names;
 }
 
-StatusOr<DeviceProfile> load_device_profile(const std::string& dir, const std::string& name) {
-  auto f = open_profile(dir, "devices", name, "device");
+StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::string& name, const std::string& path) {
+  auto f = ProfileFile::parse(text, path, "device");
   if (!f.ok()) return f.status();
   DeviceProfile d;
   Status err;
   d.name = name;
   d.description = f->text("description", name);
-  d.flops = f->number("flops", err);
-  d.cores = int(f->number("cores", err));
-  d.ram_bytes = f->number("ram_bytes", err);
-  d.idle_w = f->number("idle_w", err);
-  d.busy_w = f->number("busy_w", err);
+  d.flops = f->number("flops", kFlops, err);
+  d.cores = int(f->number("cores", kCores, err));
+  d.ram_bytes = f->number("ram_bytes", kRamBytes, err);
+  d.idle_w = f->number("idle_w", kWatts, err);
+  d.busy_w = f->number("busy_w", kWatts, err);
   if (!err.ok()) return err;
   if (d.busy_w < d.idle_w)
-    return Status::errorf("profile {}: busy_w {} is below idle_w {}", name, d.busy_w, d.idle_w);
+    return Status::errorf("profile {}: busy_w {} is below idle_w {}", path, d.busy_w, d.idle_w);
   return d;
 }
 
-StatusOr<NetworkProfile> load_network_profile(const std::string& dir, const std::string& name) {
-  auto f = open_profile(dir, "networks", name, "network");
+StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std::string& name, const std::string& path) {
+  auto f = ProfileFile::parse(text, path, "network");
   if (!f.ok()) return f.status();
   NetworkProfile n;
   Status err;
@@ -139,19 +168,33 @@ StatusOr<NetworkProfile> load_network_profile(const std::string& dir, const std:
   const std::string kind = f->text("kind");
   if (kind == "wifi") n.kind = NetworkKind::wifi;
   else if (kind == "ethernet") n.kind = NetworkKind::ethernet;
-  else return Status::errorf("profile {}: kind '{}' (choose wifi|ethernet)", name, kind);
-  n.bandwidth_bps = f->number("bandwidth_bps", err);
-  n.latency_s = f->number("latency_s", err);
+  else return Status::errorf("profile {}: kind '{}' (choose wifi|ethernet)", path, kind);
+  n.bandwidth_bps = f->number("bandwidth_bps", kBitsPerSecond, err);
+  n.latency_s = f->number("latency_s", kSeconds, err);
   if (n.kind == NetworkKind::wifi) {
-    n.stations_per_ap = int(f->number("stations_per_ap", err));
-    n.backbone_bps = f->number("backbone_bps", err);
-    n.backbone_latency_s = f->number("backbone_latency_s", err);
+    n.stations_per_ap = int(f->number("stations_per_ap", kStationsPerAp, err));
+    n.backbone_bps = f->number("backbone_bps", kBitsPerSecond, err);
+    n.backbone_latency_s = f->number("backbone_latency_s", kSeconds, err);
   }
-  n.idle_w = f->number("idle_w", err);
-  n.tx_w = f->number("tx_w", err);
-  n.rx_w = f->number("rx_w", err);
+  n.idle_w = f->number("idle_w", kWatts, err);
+  n.tx_w = f->number("tx_w", kWatts, err);
+  n.rx_w = f->number("rx_w", kWatts, err);
   if (!err.ok()) return err;
   return n;
+}
+
+StatusOr<DeviceProfile> load_device_profile(const std::string& dir, const std::string& name) {
+  std::string path;
+  auto text = read_profile(dir, "devices", name, "device", path);
+  if (!text.ok()) return text.status();
+  return parse_device_profile(*text, name, path);
+}
+
+StatusOr<NetworkProfile> load_network_profile(const std::string& dir, const std::string& name) {
+  std::string path;
+  auto text = read_profile(dir, "networks", name, "network", path);
+  if (!text.ok()) return text.status();
+  return parse_network_profile(*text, name, path);
 }
 
 StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes) {
@@ -166,18 +209,13 @@ StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, in
     const size_t comma = std::min(spec.find(',', pos), spec.size());
     const std::string item = trim(spec.substr(pos, comma - pos));
     const size_t star = item.find('*');
-    int count = 0;
-    bool counted = false;
-    if (star != std::string::npos && star > 0) {  // no pointer past the item is ever formed
-      const char* last = item.data() + item.size();
-      const auto [end, ec] = std::from_chars(item.data() + star + 1, last, count);
-      counted = ec == std::errc() && end == last && count >= 1;
-    }
-    if (!counted)
+    std::optional<int> count;
+    if (star != std::string::npos && star > 0) count = parse_number<int>(std::string_view(item).substr(star + 1));
+    if (!count || *count < 1)
       return Status::errorf("invalid value for device: '{}' in '{}' (write name*count, e.g. pi4b*6,pi3b+*2)",
                             item, spec);
-    items.emplace_back(item.substr(0, star), count);
-    total += count;
+    items.emplace_back(item.substr(0, star), *count);
+    total += *count;
     pos = comma + 1;
   }
   if (total != nodes)

@@ -4,6 +4,7 @@
 // every numeric key K is followed by K_source naming where the number comes from; a
 // profile without a source for a number is refused.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
@@ -34,12 +35,27 @@ struct NetworkProfile {
   double idle_w = 0, tx_w = 0, rx_w = 0;  // radio / NIC power by state
 };
 
+// The largest figures a simulated platform may hold, from a profile or a user's XML: far
+// beyond any real device or link, and far below what overflows SimGrid's solver (a flops
+// of 1e308 did).
+inline constexpr double kMaxFlops = 1e15;          // flop/s of one core
+inline constexpr double kMaxBitsPerSecond = 1e13;  // one link
+
 // Where platforms/ is: the source tree's, fixed at build time.
 std::string default_platforms_dir();
 
 // `name`: a profile of platforms_dir ("pi4b"), or the path of a user's own file ("my.ini").
 StatusOr<DeviceProfile> load_device_profile(const std::string& platforms_dir, const std::string& name);
 StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, const std::string& name);
+
+// A profile file's text -> the profile, or one line naming `path`, the key and its value.
+// Every number is checked for type and range before anything uses it: whole numbers where
+// SimGrid or our arithmetic wants an int (cores 1..1024, stations_per_ap 1..1024), and
+// finite, positive reals below caps far beyond any device or link (flops <= 1e15, bits/s
+// <= 1e13, latencies 1e-9..60 s, watts <= 1e4, ram_bytes <= 1e15). `name` fills the
+// profile's name. Pure: no file access (what the load_ functions and fuzz targets share).
+StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::string& name, const std::string& path);
+StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std::string& name, const std::string& path);
 
 // "pi4b" -> that device for every node; "pi4b*6,pi3b+*2" -> one entry per node in rank order.
 // The counts of a mix must add up to `nodes`.

@@ -9,6 +9,7 @@ BIN=${1:?usage: exit_codes.sh <path-to-ringtmp>}
 [ -x "$BIN" ] || { echo "exit_codes.sh: $BIN is not an executable" >&2; exit 2; }
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
+PLATFORMS=$(cd "$(dirname "$0")/../../platforms" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ringtmp-cli-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # Run from the scratch folder: a run that wrongly succeeds writes results/runs/ here, not
@@ -99,6 +100,8 @@ expect_exit 0 "--version" -- --version
 grep -q "ringtmp" "$OUT" || fail "--version printed no version"
 expect_exit 0 "--help" -- --help
 expect_exit 2 "no arguments" --
+[ -s "$OUT" ] && fail "a bare ringtmp printed its usage on stdout (a usage error goes to stderr)"
+grep -q "^Usage: ringtmp <command>" "$ERR" || fail "a bare ringtmp printed no usage on stderr"
 expect_error 2 "unknown command" "frobnicate" -- frobnicate
 expect_error 2 "planned command not in this build" "figures" -- figures
 expect_exit 0 "train --help" -- train --help
@@ -288,7 +291,7 @@ grep -q '"energy_joules": [0-9]' "$TMP/xml-run/summary.json" || fail "XML run: h
 cat >"$TMP/broken.xml" <<'XML'
 <platform version="4.1"><zone id="x" routing="Full"><host id="a" speed="fast"/></zone></platform>
 XML
-expect_error 1 "sim --platform with a broken XML" "$TMP/broken.xml" -- \
+expect_error 2 "sim --platform with a broken XML" "$TMP/broken.xml" -- \
   sim "${SIM[@]}" --platform "$TMP/broken.xml" --out "$TMP/stray-run"
 
 echo "== calibrate"
@@ -525,7 +528,7 @@ expect_error 2 "train with a stray positional argument" "stray-word" -- \
   train "${CHEAP[@]}" stray-word
 expect_error 2 "train --config DIRECTORY" "$TMP" -- train "${CHEAP[@]}" --config "$TMP"
 
-echo "== sim: what SimGrid refuses ends in one line and exit 1, never an abort"
+echo "== sim: what SimGrid cannot take is refused first (one line, exit 2); what it still stops on, exit 1"
 xml_platform() {  # FILE, then the zone's content: two hosts pi-1 and pi-2 and what the case needs
   local file=$1; shift
   printf '%s\n' "<?xml version='1.0'?>" '<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">' \
@@ -533,16 +536,87 @@ xml_platform() {  # FILE, then the zone's content: two hosts pi-1 and pi-2 and w
 }
 xml_platform "$TMP/no-route.xml" '<zone id="lab" routing="Full">' \
   '<host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/></zone>'
-expect_error 1 "sim --platform with no route between two hosts" "no route from pi-1 to pi-2" "$TMP/no-route.xml" -- \
+expect_error 2 "sim --platform with no route between two hosts" "no route from pi-1 to pi-2" "$TMP/no-route.xml" -- \
   sim "${SIM[@]}" --platform "$TMP/no-route.xml" --out "$TMP/stray-run"
+! grep -q "^data" "$OUT" || fail "the platform was refused only after the data was loaded"
 xml_platform "$TMP/zero-speed.xml" '<zone id="lab" routing="Full">' \
   '<host id="pi-1" speed="0f"/><host id="pi-2" speed="1Gf"/><link id="cable" bandwidth="1MBps" latency="1ms"/>' \
   '<route src="pi-1" dst="pi-2"><link_ctn id="cable"/></route></zone>'
-expect_error 1 "sim --platform with a host of speed 0" "host pi-1 has speed 0" -- \
+expect_error 2 "sim --platform with a host of speed 0" "host pi-1 has speed 0" -- \
   sim "${SIM[@]}" --platform "$TMP/zero-speed.xml" --out "$TMP/stray-run"
+# two_hosts FILE SPEED1 BANDWIDTH [PROPERTY-OF-PI-1]: hosts pi-1 and pi-2 joined by one cable.
+two_hosts() {
+  xml_platform "$1" '<zone id="lab" routing="Full">' "<host id=\"pi-1\" speed=\"$2\">${4:-}</host>" \
+    '<host id="pi-2" speed="1Gf"/>' "<link id=\"cable\" bandwidth=\"$3\" latency=\"1ms\"/>" \
+    '<route src="pi-1" dst="pi-2"><link_ctn id="cable"/></route></zone>'
+}
+# Each line: speed, bandwidth, and what the error line must name.
+while IFS='|' read -r speed bandwidth says; do
+  two_hosts "$TMP/bad-number.xml" "$speed" "$bandwidth"
+  expect_error 2 "sim --platform with speed $speed, bandwidth $bandwidth" "$TMP/bad-number.xml" "$says" -- \
+    sim "${SIM[@]}" --platform "$TMP/bad-number.xml" --out "$TMP/stray-run"
+done <<'EOF2'
+-1Gf|1MBps|host pi-1 has speed -1e+09
+1e308f|1MBps|host pi-1 has speed 1e+308
+1Gf|0MBps|link cable (from pi-1 to pi-2) has bandwidth 0
+1Gf|-5MBps|link cable (from pi-1 to pi-2) has bandwidth -5e+06
+EOF2
+xml_platform "$TMP/include.xml" '<include file="other.xml"/>' '<zone id="lab" routing="Full"><host id="pi-1" speed="1Gf"/></zone>'
+expect_error 2 "sim --platform with an <include>" "$TMP/include.xml:4: <include> is not supported" -- \
+  sim "${SIM[@]}" --platform "$TMP/include.xml" --out "$TMP/stray-run"
+two_hosts "$TMP/bad-watts.xml" "1Gf" "1MBps" '<prop id="wattage_per_state" value="lots"/>'
+expect_error 2 "sim --platform with unreadable power figures (SimGrid aborts)" "$TMP/bad-watts.xml" \
+  "SimGrid aborted: Power properties incorrectly defined for host pi-1" -- \
+  sim "${SIM[@]}" --platform "$TMP/bad-watts.xml" --out "$TMP/stray-run"
+# A lab's XML without power figures: timing results, no energy, and one line saying so.
+two_hosts "$TMP/no-watts.xml" "1Gf" "1MBps"
+expect_error 0 "sim --platform whose hosts lack wattage_per_state" "note: platform $TMP/no-watts.xml" \
+  "no host has a wattage_per_state" -- sim "${SIM[@]}" --platform "$TMP/no-watts.xml" --out "$TMP/no-watts-run"
+summary_has "$TMP/no-watts-run" '"energy_joules": null,'
+grep -q '"sim_seconds": [0-9]' "$TMP/no-watts-run/summary.json" || fail "no sim_seconds without power figures"
+two_hosts "$TMP/some-watts.xml" "1Gf" "1MBps" '<prop id="wattage_per_state" value="2:2:5"/>'
+expect_error 0 "sim --platform with power figures on some hosts" "no wattage_per_state property on 1 of 2 hosts (pi-2)" -- \
+  sim "${SIM[@]}" --platform "$TMP/some-watts.xml" --out "$TMP/some-watts-run"
+summary_has "$TMP/some-watts-run" '"energy_joules": null,'
+[ -n "$(awk -F, 'NR == 2 { print $11 }' "$TMP/some-watts-run/nodes.csv")" ] ||
+  fail "node 0 (on pi-1, with power figures) has no energy in nodes.csv"
+[ -z "$(awk -F, 'NR == 3 { print $11 }' "$TMP/some-watts-run/nodes.csv")" ] ||
+  fail "node 1 (on pi-2, without power figures) has an energy in nodes.csv"
+
+echo "== sim: profile numbers SimGrid cannot take (exit 2, one line naming file, key and value)"
+# device FILE FLOPS CORES: a device profile with sources.
+device() {
+  printf '[device]\nflops = %s\nflops_source = t\ncores = %s\ncores_source = t\nram_bytes = 1e9\nram_bytes_source = t\nidle_w = 2\nidle_w_source = t\nbusy_w = 5\nbusy_w_source = t\n' "$2" "$3" >"$1"
+}
+for cores in 0.5 3e9 1e300; do
+  device "$TMP/cores.ini" 1e9 "$cores"
+  expect_error 2 "sim --device with cores = $cores" "$TMP/cores.ini" "'cores' = '$cores'" "whole number" -- \
+    sim "${SIM[@]}" --device "$TMP/cores.ini" --out "$TMP/stray-run"
+done
+device "$TMP/flops.ini" 1e308 4
+expect_error 2 "sim --device with flops = 1e308" "$TMP/flops.ini" "'flops' = '1e308'" -- \
+  sim "${SIM[@]}" --device "$TMP/flops.ini" --out "$TMP/stray-run"
+sed 's/^stations_per_ap = .*/stations_per_ap = 0.5/' "$PLATFORMS/networks/wifi-n.ini" >"$TMP/half-ap.ini"
+expect_error 2 "sim --network with stations_per_ap = 0.5 (was SIGFPE)" "$TMP/half-ap.ini" "'stations_per_ap' = '0.5'" -- \
+  sim "${SIM[@]}" --network "$TMP/half-ap.ini" --out "$TMP/stray-run"
+expect_error 2 "sim --faults kill:0@1e-320 (was std::out_of_range)" "kill:0@1e-320" -- \
+  sim "${SIM[@]}" --faults kill:0@1e-320 --out "$TMP/stray-run"
+expect_error 2 "sim --faults pause:0@1+1e-320" "pause:0@1+1e-320" "duration" -- \
+  sim "${SIM[@]}" --faults pause:0@1+1e-320 --out "$TMP/stray-run"
+
+echo "== sim: every rank down ends in one line (no SimGrid log after it)"
+FAULTY=(--strategy ring --nodes 4 --microbatches 2 --dataset synthetic --layers 8,16,16,16,3 --iterations 300
+        --synthetic-train 256 --synthetic-test 16 --out "$TMP/stray-run")
+expect_error 1 "sim: kill every rank of a ring" "node 3: host turned off at 1 s by the fault schedule (kill:3@1)" -- \
+  sim "${FAULTY[@]}" --faults kill:0@1,kill:1@1,kill:2@1,kill:3@1
+expect_error 1 "sim: pause two ranks" "node 1: host turned off at 0.01 s by the fault schedule (pause:1@0.01+1); node 2: host turned off at 0.01 s" \
+  "then nodes 0,3 stopped because a peer went down (first: node 0: peer 1 is down" -- \
+  sim "${FAULTY[@]}" --faults pause:1@0.01+1,pause:2@0.01+1
 # Stations without a wifi rate: no cheap check, SimGrid aborts mid-run and the trap says why.
 xml_platform "$TMP/wifi-no-rate.xml" '<zone id="world" routing="Full"><zone id="cell" routing="Wifi">' \
-  '<prop id="access_point" value="ap"/><host id="pi-1" speed="1Gf"/><host id="pi-2" speed="1Gf"/>' \
+  '<prop id="access_point" value="ap"/>' \
+  '<host id="pi-1" speed="1Gf"><prop id="wattage_per_state" value="2:2:5"/></host>' \
+  '<host id="pi-2" speed="1Gf"><prop id="wattage_per_state" value="2:2:5"/></host>' \
   '<router id="ap"/><link id="air" sharing_policy="WIFI" bandwidth="54Mbps" latency="0ms"/></zone></zone>'
 expect_error 1 "sim --platform whose stations have no wifi rate" "SimGrid aborted" "WIFI link air" -- \
   sim "${SIM[@]}" --platform "$TMP/wifi-no-rate.xml" --out "$TMP/stray-run"

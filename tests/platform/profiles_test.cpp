@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -136,4 +139,51 @@ TEST_CASE("load_devices gives every rank its device's profile") {
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().message().find("unknown device profile 'pi9'") != std::string::npos);
   CHECK_FALSE(load_devices(dir, "pi4b*2", 3).ok());
+}
+
+// Regression (issue 11): numbers SimGrid cannot take once reached it: cores = 0.5 became 0
+// cores, 3e9 and 1e300 overflowed the int; stations_per_ap = 0.5 divided by zero (SIGFPE);
+// flops = 1e308 overflowed the solver. Refused here, naming file, key and value.
+TEST_CASE("profile numbers are checked for type and range") {
+  const std::string device = "[device]\nflops = {}\nflops_source = a\ncores = {}\ncores_source = b\n"
+                             "ram_bytes = 1e9\nram_bytes_source = c\nidle_w = 2\nidle_w_source = d\n"
+                             "busy_w = 5\nbusy_w_source = e\n";
+  CHECK(parse_device_profile(fmt::format(fmt::runtime(device), "1e9", "4"), "d", "d.ini").ok());
+  CHECK(parse_device_profile(fmt::format(fmt::runtime(device), "1e15", "1024"), "d", "d.ini").ok());
+  struct Case {
+    const char *flops, *cores, *why;
+  };
+  for (const auto& [flops, cores, why] :
+       {Case{"1e9", "0.5", "'cores' = '0.5' is not a positive whole number in 1..1024"},
+        Case{"1e9", "3e9", "'cores' = '3e9' is not a positive whole number"},
+        Case{"1e9", "1e300", "'cores' = '1e300' is not"}, Case{"1e9", "0", "'cores' = '0' is not"},
+        Case{"1e9", "1025", "'cores' = '1025' is not"}, Case{"1e9", "4.0", "'cores' = '4.0' is not"},
+        Case{"1e9", "+4", "'cores' = '+4' is not"}, Case{"1e9", "99999999999999999999", "'cores' = '9999"},
+        Case{"1e308", "4", "d.ini: 'flops' = '1e308' is not a positive number in 1..1e+15"},
+        Case{"inf", "4", "'flops' = 'inf' is not"}, Case{"nan", "4", "'flops' = 'nan' is not"},
+        Case{"0x10", "4", "'flops' = '0x10' is not"}, Case{"1e-320", "4", "'flops' = '1e-320' is not"},
+        Case{"0", "4", "'flops' = '0' is not"}}) {
+    CAPTURE(flops);
+    CAPTURE(cores);
+    auto p = parse_device_profile(fmt::format(fmt::runtime(device), flops, cores), "d", "d.ini");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find(why) != std::string::npos);
+    CHECK(p.status().message().find("profile d.ini: ") == 0);
+  }
+  const std::string wifi = "[network]\nkind = wifi\nbandwidth_bps = {}\nbandwidth_bps_source = a\nlatency_s = {}\n"
+                           "latency_s_source = a\nstations_per_ap = {}\nstations_per_ap_source = a\nbackbone_bps = 1e9\n"
+                           "backbone_bps_source = a\nbackbone_latency_s = 1e-4\nbackbone_latency_s_source = a\n"
+                           "idle_w = 0.8\nidle_w_source = a\ntx_w = 1\ntx_w_source = a\nrx_w = 1\nrx_w_source = a\n";
+  CHECK(parse_network_profile(fmt::format(fmt::runtime(wifi), "42e6", "3e-3", "24"), "n", "n.ini").ok());
+  for (const auto& [bps, latency, stations, why] :
+       {std::tuple{"42e6", "3e-3", "0.5", "'stations_per_ap' = '0.5' is not a positive whole number in 1..1024"},
+        std::tuple{"42e6", "3e-3", "0", "'stations_per_ap' = '0' is not"},
+        std::tuple{"1e300", "3e-3", "24", "'bandwidth_bps' = '1e300' is not a positive number in 1..1e+13"},
+        std::tuple{"42e6", "1e-12", "24", "'latency_s' = '1e-12' is not a positive number in 1e-09..60"},
+        std::tuple{"42e6", "3600", "24", "'latency_s' = '3600' is not"}}) {
+    CAPTURE(stations);
+    auto n = parse_network_profile(fmt::format(fmt::runtime(wifi), bps, latency, stations), "n", "n.ini");
+    REQUIRE_FALSE(n.ok());
+    CHECK(n.status().message().find(why) != std::string::npos);
+  }
 }

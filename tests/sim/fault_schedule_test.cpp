@@ -1,8 +1,11 @@
-// Fault schedules: parsed strictly, and on every strategy a host that goes off ends the run
-// cleanly and quickly, with the failure reported (what, where, when), never a hang.
+// Fault schedules on every strategy: a host that goes off ends the run cleanly and quickly,
+// with the failure reported (what, where, when), never a hang. Parsing: fault_spec_test.cpp.
 #include "sim/fault_schedule.hpp"
 
+#include <algorithm>
 #include <chrono>
+
+#include <fmt/format.h>
 
 #include <doctest/doctest.h>
 
@@ -14,55 +17,42 @@
 using namespace ringtmp;
 using ringtmp::testing::in_child;
 
-TEST_CASE("fault schedules parse, and bad ones name the item at fault") {
-  auto ok = sim::parse_fault_schedule("kill:3@120, pause:2@60+10", 4);
-  REQUIRE(ok.ok());
-  REQUIRE(ok->size() == 2);
-  CHECK((*ok)[0].kind == sim::Fault::Kind::kill);
-  CHECK((*ok)[0].rank == 3);
-  CHECK((*ok)[0].at_s == 120);
-  CHECK((*ok)[1].kind == sim::Fault::Kind::pause);
-  CHECK((*ok)[1].duration_s == 10);
-  CHECK(sim::parse_fault_schedule("", 4)->empty());
-  for (auto [spec, why] : {std::pair{"crash:1@2", "unknown fault kind"}, {"kill:1", "missing @time"},
-                           {"kill:x@2", "node is not a whole number"}, {"kill:4@2", "node 4 is outside 0..3"},
-                           {"kill:1@-2", "time is not a number"}, {"kill:1@2+3", "takes no +duration"},
-                           {"pause:1@2", "needs +duration"}, {"pause:1@2+0", "duration is not a positive"},
-                           {"kill:1@2,,", "unknown fault kind"}}) {
-    CAPTURE(spec);
-    auto s = sim::parse_fault_schedule(spec, 4);
-    REQUIRE_FALSE(s.ok());
-    CHECK(s.status().message().find(why) != std::string::npos);
-    CHECK(s.status().message().find("faults") != std::string::npos);
-  }
-}
+namespace {
 
-TEST_CASE("a host going off ends every strategy cleanly, reporting what failed when") {
+// 4 nodes of the test platform's unit device on Ethernet, far more iterations than fit
+// before the fault; the run's error line (it must fail) and SimGrid's stderr.
+testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& faults) {
   testing::TestPlatforms platforms;
   const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
+  RunConfig c;
+  c.strategy = strategy;
+  c.dataset = DatasetKind::synthetic;
+  c.layers = {32, 64, 64, 64, 8};
+  c.nodes = 4;
+  c.batch = 32;
+  c.microbatches = 4;
+  c.iterations = 100000;
+  c.device = "unit";
+  c.network = "eth";
+  c.faults = faults;
+  return in_child([&] {
+    sim::SimOptions o;
+    o.platforms_dir = platforms.dir();
+    auto run = sim::simulate(c, data, o);
+    if (run.ok()) return std::vector<double>{};
+    throw std::runtime_error(run.status().message());
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a host going off ends every strategy cleanly, reporting what failed when") {
   for (auto strategy : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
     for (const char* faults : {"kill:2@0.05", "pause:1@0.05+0.01"}) {
       CAPTURE(to_string(strategy));
       CAPTURE(faults);
-      RunConfig c;
-      c.strategy = strategy;
-      c.dataset = DatasetKind::synthetic;
-      c.layers = {32, 64, 64, 64, 8};
-      c.nodes = 4;
-      c.batch = 32;
-      c.microbatches = 4;
-      c.iterations = 100000;  // far more than fits before the fault
-      c.device = "unit";
-      c.network = "eth";
-      c.faults = faults;
       const auto start = std::chrono::steady_clock::now();
-      auto r = in_child([&] {
-        sim::SimOptions o;
-        o.platforms_dir = platforms.dir();
-        auto run = sim::simulate(c, data, o);
-        if (run.ok()) return std::vector<double>{};
-        throw std::runtime_error(run.status().message());
-      });
+      auto r = run_with_faults(strategy, faults);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       CHECK(wall < 20);
       REQUIRE_FALSE(r.ok);
@@ -72,6 +62,49 @@ TEST_CASE("a host going off ends every strategy cleanly, reporting what failed w
                    faults + ")") == 0);
       CHECK(e.find("stopped because a peer went down") != std::string::npos);
       CHECK(e.find("died") == std::string::npos);
+    }
+  }
+}
+
+// Regression (issue 11): with every rank down, SimGrid once logged "Oops! Daemon actors
+// cannot do any blocking activity..." after the report (senders blocked when the engine
+// ended); and with several hosts down, the report must name exactly those as causes, and a
+// survivor's first PeerDown one of them, never a node that stopped because of them.
+TEST_CASE("several hosts going off: the report names them, and the engine ends without a word") {
+  struct Case {
+    StrategyKind strategy;
+    const char* faults;
+    std::vector<int> down;
+  };
+  for (const auto& [strategy, faults, down] :
+       {Case{StrategyKind::ring, "kill:0@0.05,kill:1@0.05,kill:2@0.05,kill:3@0.05", {0, 1, 2, 3}},
+        Case{StrategyKind::allreduce, "kill:0@0.05,kill:1@0.05,kill:2@0.05,kill:3@0.05", {0, 1, 2, 3}},
+        Case{StrategyKind::ps, "kill:0@0.05,kill:1@0.05,kill:2@0.05,kill:3@0.05,kill:4@0.05", {0, 1, 2, 3, 4}},
+        Case{StrategyKind::ring, "pause:1@0.05+1,pause:2@0.05+1", {1, 2}},
+        Case{StrategyKind::ring, "pause:3@0.05+1,pause:1@0.05+0.001", {3, 1}},
+        Case{StrategyKind::ps, "pause:2@0.05+1,pause:4@0.05+1", {2, 4}},
+        Case{StrategyKind::allreduce, "pause:0@0.05+1,pause:2@0.05+0.5", {0, 2}}}) {
+    CAPTURE(to_string(strategy));
+    CAPTURE(faults);
+    auto r = run_with_faults(strategy, faults);
+    REQUIRE_FALSE(r.ok);
+    CHECK(r.stderr_text == "");  // SimGrid said nothing: no deadlock report, no warning
+    for (int rank : down) {
+      const auto from = r.error.find(fmt::format("node {}: host turned off at ", rank));
+      CHECK_MESSAGE(from != std::string::npos, "node ", rank, " is not named as a cause");
+    }
+    const auto first = r.error.find("(first: node ");
+    if (first != std::string::npos) {
+      const auto peer = r.error.find("peer ", first);
+      REQUIRE(peer != std::string::npos);
+      const int blamed = std::stoi(r.error.substr(peer + 5));
+      CHECK_MESSAGE(std::find(down.begin(), down.end(), blamed) != down.end(), "blames bystander ", blamed);
+    }
+    // Every node named as a cause went down by the schedule.
+    for (size_t at = 0; (at = r.error.find(": host turned off", at)) != std::string::npos; ++at) {
+      const auto node = r.error.rfind("node ", at);
+      const int rank = std::stoi(r.error.substr(node + 5));
+      CHECK(std::find(down.begin(), down.end(), rank) != down.end());
     }
   }
 }

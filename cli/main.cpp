@@ -12,6 +12,7 @@
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
+#include "core/quote_input.hpp"
 #include "sim/abort_trap.hpp"
 
 namespace {
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
   }
   const Command command = find_command(name);
   if (!command) {
-    fmt::print(stderr, "ringtmp: unknown command '{}' (see ringtmp --help)\n", name);
+    fmt::print(stderr, "ringtmp: unknown command {} (see ringtmp --help)\n", ringtmp::quote_input(name));
     return 2;
   }
   return ringtmp::sim::run_guarded(fmt::format("ringtmp {}: ", name), [&] { return command(args); });

@@ -128,20 +128,16 @@ void stream_and_wait(std::vector<Child>& children) {
   for (auto& c : children) c.ended = wait_for(c.pid).text;
 }
 
-// The device profiles' power model over what each node measured; false when a profile is
-// missing (then no estimate is written rather than a wrong one).
-bool estimate_energy(const RunConfig& c, RunResult& run) {
-  auto devices = load_devices(default_platforms_dir(), c.device, int(run.nodes.size()));
-  auto net = load_network_profile(default_platforms_dir(), c.network);
-  if (!devices.ok() || !net.ok()) return false;
+// The device profiles' power model over what each node measured (profiles checked before
+// the nodes started, so an estimate is always written).
+void estimate_energy(const std::vector<DeviceProfile>& devices, const NetworkProfile& net, RunResult& run) {
   for (size_t r = 0; r < run.nodes.size(); ++r) {
     auto& n = run.nodes[r];
-    const auto radio = radio_use(*net, n.bytes_sent, n.bytes_recv, run.wall_seconds);
+    const auto radio = radio_use(net, n.bytes_sent, n.bytes_recv, run.wall_seconds);
     n.radio_energy_j = radio.energy_j;
-    n.energy_j = device_energy((*devices)[r], n.busy_s, run.wall_seconds) + radio.energy_j;
+    n.energy_j = device_energy(devices[r], n.busy_s, run.wall_seconds) + radio.energy_j;
   }
   run.energy_is_estimate = true;
-  return true;
 }
 
 }  // namespace
@@ -180,6 +176,11 @@ int launch_command(const std::vector<std::string>& args) {
   if (plan->size != n)
     return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
                              c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
+  // The energy estimate's profiles: a typo is an error now, not a null in summary.json later.
+  auto devices = load_devices(default_platforms_dir(), c.device, n);
+  if (!devices.ok()) return usage(devices.status().message());
+  auto network = load_network_profile(default_platforms_dir(), c.network);
+  if (!network.ok()) return usage(network.status().message());
 
   // The nodes write their outcomes into this run's fresh temporary folder, so an outcome
   // file read below is one this launch's node wrote, never an older run's.
@@ -200,15 +201,13 @@ int launch_command(const std::vector<std::string>& args) {
   std::unique_ptr<NetnsCluster> netns;
   std::optional<NetworkProfile> shaped;
   if (parsed->extra.count("netns") && parsed->extra["netns"] != "false") {
-    auto profile = load_network_profile(default_platforms_dir(), c.network);
-    if (!profile.ok()) return usage(profile.status().message());
-    auto made = NetnsCluster::create(n, profile->bandwidth_bps);
+    auto made = NetnsCluster::create(n, network->bandwidth_bps);
     if (!made.ok()) {
       fmt::print(stderr, "ringtmp launch: {}\n", made.status().message());
       return made.status().message().find("needs root") != std::string::npos ? 2 : 1;
     }
     netns = std::move(*made);
-    shaped = *profile;
+    shaped = *network;
     if (base == 0) base = 7000;
   }
   std::vector<int> ports;
@@ -279,7 +278,7 @@ int launch_command(const std::vector<std::string>& args) {
   // The nodes' clocks start at their rendezvous; the run's length is the slowest node's.
   run->wall_seconds = 0;
   for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);
-  estimate_energy(c, *run);
+  estimate_energy(*devices, *network, *run);
   if (netns)
     run->platform = fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name,
                                 shaped->bandwidth_bps / 1e6);

@@ -313,6 +313,8 @@ expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${
 expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
   launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
 expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+expect_error 2 "launch --device nosuch (its energy estimate)" "nosuch" -- launch "${RT[@]}" --strategy ring --local 2 --device nosuch
+expect_error 2 "launch --network nosuch" "nosuch" -- launch "${RT[@]}" --strategy ring --local 2 --network nosuch
 printf 'dataset = synthetic\nlayers = 8,16,16,3\nnodes = 8\n' >"$TMP/no-strategy.ini"
 expect_error 2 "launch --config without a strategy" "--strategy" "ring, ps or allreduce" -- \
   launch --local 4 --config "$TMP/no-strategy.ini"

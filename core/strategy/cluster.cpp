@@ -47,12 +47,12 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   constexpr size_t kListed = 8;
   std::vector<std::string> causes;
   std::vector<int> stopped;
-  std::string example;
+  const NodeOutcome* first_sighting = nullptr;  // the earliest "peer is down": the first failure
   for (size_t r = 0; r < outcomes.size(); ++r) {
     const auto& o = outcomes[r];
     if (o.status.ok()) continue;
     if (o.stopped_by_peer) {
-      if (stopped.empty()) example = o.status.message();
+      if (!first_sighting || o.peer_down_seen_at < first_sighting->peer_down_seen_at) first_sighting = &o;
       stopped.push_back(int(r));
     } else {
       causes.push_back(o.status.message());
@@ -67,8 +67,9 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   if (!causes.empty() || !stopped.empty()) {
     std::string text = listed(causes, "; ");
     if (!stopped.empty())
-      text += fmt::format("{}{} {} stopped because a peer went down (first: {})", text.empty() ? "" : "; then ",
-                          stopped.size() == 1 ? "node" : "nodes", listed(stopped, ","), example);
+      text += fmt::format("{}{} {} stopped because a peer went down (first: {}, at {:.3g} s)",
+                          text.empty() ? "" : "; then ", stopped.size() == 1 ? "node" : "nodes", listed(stopped, ","),
+                          first_sighting->status.message(), first_sighting->peer_down_seen_at);
     return Status::errorf("run failed: {}", text);
   }
 

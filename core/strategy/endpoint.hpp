@@ -84,6 +84,7 @@ class Endpoint {
     out.spans = rec_.take_spans();
     out.spans_truncated = rec_.timeline_truncated();
     out.stopped_by_peer = stopped_by_peer_;
+    out.peer_down_seen_at = peer_down_seen_at_;
   }
 
  private:
@@ -97,6 +98,7 @@ class Endpoint {
     }
     if (auto* d = std::get_if<PeerDown>(&e)) {
       stopped_by_peer_ = true;
+      peer_down_seen_at_ = t_.now();
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
                             d->reason, what);
     }
@@ -109,6 +111,7 @@ class Endpoint {
   double timeout_;
   std::deque<Received> pending_;
   bool stopped_by_peer_ = false;
+  double peer_down_seen_at_ = 0;
 };
 
 }  // namespace ringtmp

@@ -22,6 +22,10 @@ struct LossRecord {
 struct NodeOutcome {
   Status status;
   bool stopped_by_peer = false;  // the failure is a consequence of a peer going down
+  // When stopped_by_peer: on this node's clock, when it saw that peer down. The earliest
+  // sighting across nodes names the first failure (a node that was paused sees its healthy
+  // peers "down" only after it resumes, later than they saw it).
+  double peer_down_seen_at = 0;
   NodeMetrics metrics;
   std::vector<Span> spans;
   bool spans_truncated = false;

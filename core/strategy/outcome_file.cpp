@@ -9,7 +9,7 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '1'};
+constexpr char kMagic[4] = {'R', 'T', 'O', '2'};
 
 // Appends by resize + memcpy, not vector::insert: GCC 12 at -O3 inlines insert's
 // reallocation path into encode_outcome and reports a bogus -Wstringop-overflow ("writing
@@ -69,6 +69,7 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   w.pod(uint8_t(o.status.ok()));
   w.text(o.status.ok() ? "" : o.status.message());
   w.pod(uint8_t(o.stopped_by_peer));
+  w.pod(o.peer_down_seen_at);
   const auto& m = o.metrics;
   w.pod(int64_t(m.node));
   w.text(m.role);
@@ -105,7 +106,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   NodeOutcome o;
   uint8_t ok = 0, flag = 0;
   std::string message;
-  if (!r.pod(ok) || !r.text(message) || !r.pod(flag)) return bad("truncated status");
+  if (!r.pod(ok) || !r.text(message) || !r.pod(flag) || !r.pod(o.peer_down_seen_at)) return bad("truncated status");
   if (!ok) o.status = Status::error(message.empty() ? "failed" : message);
   o.stopped_by_peer = flag != 0;
   auto& m = o.metrics;

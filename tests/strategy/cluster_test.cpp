@@ -96,6 +96,7 @@ TEST_CASE("a run failed by thousands of nodes says so in one readable line") {
   for (size_t r = 0; r < outcomes.size(); ++r) {
     outcomes[r].status = Status::errorf("node {}: peer 3 is down", r);
     outcomes[r].stopped_by_peer = r != 3 && r != 7;
+    outcomes[r].peer_down_seen_at = 60.0 + double(r % 5);
   }
   outcomes[3].status = Status::error("node 3: no message for 60 s");
   outcomes[7].status = Status::error("node 7: no message for 60 s");
@@ -104,7 +105,26 @@ TEST_CASE("a run failed by thousands of nodes says so in one readable line") {
   const std::string& m = run.status().message();
   CHECK(m.size() < 400);
   CHECK(m.find("node 3: no message for 60 s; node 7: no message for 60 s; then nodes 0,1,2,4,5,6,8,9 and 4990 more "
-               "stopped because a peer went down (first: node 0: peer 3 is down)") != std::string::npos);
+               "stopped because a peer went down (first: node 0: peer 3 is down, at 60 s)") != std::string::npos);
+}
+
+TEST_CASE("the first failure is the earliest sighting, not the lowest rank's report") {
+  // Nodes 0 and 1 paused (SIGSTOP) past the heartbeat timeout: 2 and 3 see node 0 down at
+  // 3 s; once resumed, 0 and 1 find their links closed and see node 2 "down" at 16 s. The
+  // line once quoted node 0's report and blamed node 2, a bystander.
+  RunConfig c;
+  c.strategy = StrategyKind::ring;
+  std::vector<NodeOutcome> outcomes(4);
+  const std::pair<int, double> sighting[] = {{2, 16.2}, {2, 16.1}, {0, 3.2}, {0, 3.1}};
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    outcomes[r].status = Status::errorf("node {}: peer {} is down", r, sighting[r].first);
+    outcomes[r].stopped_by_peer = true;
+    outcomes[r].peer_down_seen_at = sighting[r].second;
+  }
+  auto run = merge_outcomes(c, DataSplit{}, std::move(outcomes), 20.0, "runtime");
+  REQUIRE_FALSE(run.ok());
+  CHECK(run.status().message() ==
+        "run failed: nodes 0,1,2,3 stopped because a peer went down (first: node 3: peer 0 is down, at 3.1 s)");
 }
 
 TEST_CASE("an in-process run waits out any --peer-timeout, however long") {

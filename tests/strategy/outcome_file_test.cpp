@@ -12,6 +12,7 @@ NodeOutcome sample() {
   NodeOutcome o;
   o.status = Status::error("node 2: peer 1 is down");
   o.stopped_by_peer = true;
+  o.peer_down_seen_at = 12.5;
   o.metrics.node = 2;
   o.metrics.role = "stage";
   o.metrics.busy_s = 1.25;
@@ -35,6 +36,7 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   REQUIRE(back.ok());
   CHECK(back->status.message() == o.status.message());
   CHECK(back->stopped_by_peer);
+  CHECK(back->peer_down_seen_at == 12.5);
   CHECK(back->metrics.node == 2);
   CHECK(back->metrics.role == "stage");
   CHECK(back->metrics.busy_s == 1.25);
@@ -69,7 +71,7 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   CHECK(decode_outcome(magic).status().message().find("magic") != std::string::npos);
   // A span count of 2^60: refused before allocating.
   auto huge = encode_outcome(NodeOutcome{});
-  const size_t spans_at = 4 + 1 + 8 + 1 + 8 + 8 + 3 * 8 + 6 * 8;
+  const size_t spans_at = 4 + 1 + 8 + 1 + 8 + 8 + 8 + 3 * 8 + 6 * 8;  // ..., stopped_by_peer, its time, node, ...
   for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
   CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
 }

@@ -55,7 +55,7 @@ for name in $targets; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
   read -r start end <"$dir/time"
   seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
-  rate=$(awk -v n="${runs:-0}" -v s="$seconds" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')
+  rate=$(awk -v n="${runs:-0}" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
   findings=$(cd "$dir" && ls -- crash-* leak-* timeout-* oom-* 2>/dev/null | tr '\n' ' ' || true)
   if [[ -z $runs ]] && [[ -z $findings ]]; then findings="no final stats (see $dir/log)"; fi
   [[ -n $findings ]] && found=1

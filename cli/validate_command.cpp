@@ -11,7 +11,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -19,6 +18,7 @@
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "cli/run_figures.hpp"
 #include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
 #include "core/metrics/json.hpp"
@@ -42,75 +42,8 @@ int run_self(const std::vector<std::string>& args, const std::string& log) {
   return pid.ok() ? wait_for(*pid).code : 127;
 }
 
-// One CSV file as rows of name -> text.
-std::vector<std::map<std::string, std::string>> read_csv(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::vector<std::string> header;
-  std::vector<std::map<std::string, std::string>> rows;
-  auto split = [](const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
-    if (!s.empty() && s.back() == ',') out.emplace_back();
-    return out;
-  };
-  if (std::getline(in, line)) header = split(line);
-  while (std::getline(in, line)) {
-    const auto cells = split(line);
-    std::map<std::string, std::string> row;
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-struct Figures {
-  double iteration_s = 0, idle_fraction = 0, bytes_per_iteration = 0;
-  std::vector<double> losses;
-};
-
-// A CSV cell as a number: NaN when empty (a timing-only or diverged run's loss) or not one.
-double number_cell(const std::map<std::string, std::string>& row, const std::string& column) {
-  const auto it = row.find(column);
-  if (it == row.end() || it->second.empty()) return std::nan("");
-  char* end = nullptr;
-  const double v = std::strtod(it->second.c_str(), &end);
-  return end == it->second.c_str() + it->second.size() ? v : std::nan("");
-}
-
-// From a run folder: steady-state seconds per iteration (first iteration excluded: start-up),
-// mean idle over the run's length, bytes sent per iteration, the loss trace.
-StatusOr<Figures> figures(const fs::path& dir) {
-  const auto iterations = read_csv(dir / "iterations.csv");
-  const auto nodes = read_csv(dir / "nodes.csv");
-  if (iterations.size() < 2 || nodes.empty())
-    return Status::errorf("{}: run folder incomplete (need 2+ iterations)", dir.string());
-  Figures f;
-  const double first = number_cell(iterations.front(), "time"), last = number_cell(iterations.back(), "time");
-  f.iteration_s = (last - first) / double(iterations.size() - 1);
-  double length = 0, bytes = 0;
-  for (const auto& n : nodes)
-    length = std::max(length, number_cell(n, "busy_s") + number_cell(n, "idle_s") + number_cell(n, "send_s"));
-  for (const auto& n : nodes) {
-    f.idle_fraction += number_cell(n, "idle_s") / std::max(length, 1e-12) / double(nodes.size());
-    bytes += number_cell(n, "bytes_sent");
-  }
-  f.bytes_per_iteration = bytes / double(iterations.size());
-  for (const auto& r : iterations) f.losses.push_back(number_cell(r, "loss"));
-  return f;
-}
-
 double relative_error(double predicted, double measured) {
   return std::abs(predicted - measured) / std::max(std::abs(measured), 1e-12);
-}
-
-// A number from validate.json: "metric": {"sim": X, "runtime": Y, ...}.
-double read_json_number(const std::string& text, const std::string& metric, const std::string& key) {
-  const auto at = text.find("\"" + metric + "\"");
-  const auto k = text.find("\"" + key + "\": ", at);
-  if (at == std::string::npos || k == std::string::npos) return std::nan("");
-  return std::strtod(text.c_str() + k + key.size() + 4, nullptr);
 }
 
 // Writes each file whole (write_whole_file); the first error, or ok.
@@ -264,7 +197,7 @@ int validate_command(const std::vector<std::string>& args) {
   const int sim_rc = run_self({"sim", "--config", ini, "--network", sim_network, "--out", (out / "sim").string()},
                               (out / "sim.log").string());
   if (sim_rc != 0) return child_failed("sim", sim_rc, "sim.log");
-  auto predicted = figures(out / "sim");
+  auto predicted = read_figures(out / "sim");
   if (!predicted.ok()) return say(predicted.status().message(), 1);
   // The runtime is noisy (a shared VM: a few percent between runs), the simulator is not:
   // with --repeats, the run with the median iteration time stands for the runtime.
@@ -276,7 +209,7 @@ int validate_command(const std::vector<std::string>& args) {
     if (netns) launch.push_back("--netns");
     if (const int rc = run_self(launch, (out / (name + ".log")).string()); rc != 0)
       return child_failed("runtime", rc, name + ".log");
-    auto f = figures(out / name);
+    auto f = read_figures(out / name);
     if (!f.ok()) return say(f.status().message(), 1);
     runs.emplace_back(std::move(*f), name);
   }

@@ -129,7 +129,17 @@ SettingSpec flag(std::string_view key, Field<bool> field, std::string_view help)
 
 SettingSpec text(std::string_view key, Field<std::string> field, std::string_view help, Rule<std::string> rule = {}) {
   SettingSpec s = declare<std::string>(key, SettingKind::text, field, help, [](const std::string& v) { return v; }, rule);
-  s.assign = [=](RunConfig& c, std::string_view text) {
+  // config.ini and launch's run.ini hold every setting as a "key = value" line that the INI
+  // reader reads back, ending the value at '#' and trimming blanks: a value it would read
+  // back as something else (or as more keys, after a newline) is refused here.
+  s.assign = [=](RunConfig& c, std::string_view text) -> Status {
+    const bool blank_edge = !text.empty() && (std::isspace(static_cast<unsigned char>(text.front())) ||
+                                              std::isspace(static_cast<unsigned char>(text.back())));
+    for (unsigned char ch : text)
+      if (ch < 0x20 || ch == 0x7f || ch == '#')
+        return Status::errorf("invalid value for {}: a control character or '#' in it (a config file cannot hold it)",
+                              key);
+    if (blank_edge) return invalid(key, text, "(starts or ends with a blank, which a config file cannot hold)");
     c.*field = std::string(text);
     return Status{};
   };

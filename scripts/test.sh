@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
-# The README's test command: dependencies, Release build, the whole test suite in parallel.
+# The README's test command: dependencies, Release build, the whole test suite in parallel
+# (first, so that a plain failure shows early); then the whole suite once more in build-asan,
+# built with AddressSanitizer and UndefinedBehaviorSanitizer (any finding fails its test:
+# UBSan does not recover). The fuzz targets are not repeated there: they run under both
+# sanitizers in the first pass. SANITIZE=0 skips the second pass (a quick local check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
+
+[[ ${SANITIZE:-1} == 0 ]] && exit 0
+echo "== the test suite under ASan + UBSan (build-asan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRINGTMP_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j"$(nproc)"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 1200

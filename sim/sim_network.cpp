@@ -35,13 +35,28 @@ SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
 }
 
+SimNetwork::~SimNetwork() {
+  for (Envelope* env : live_envelopes_) delete env;
+}
+
+SimNetwork::Envelope* SimNetwork::make_envelope(Envelope e) {
+  auto* env = new Envelope(std::move(e));
+  live_envelopes_.insert(env);
+  return env;
+}
+
+void SimNetwork::free_envelope(Envelope* env) {
+  live_envelopes_.erase(env);
+  delete env;
+}
+
 void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank].mailbox->set_receiver(receiver); }
 
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
   air_[from].bytes_sent += bytes;
   auto& ch = channel(from, to);
-  ch.queue.push_back(new Envelope{from, bytes, std::move(m)});
+  ch.queue.push_back(make_envelope(Envelope{from, bytes, std::move(m)}));
   if (!ch.busy) dispatch(ch);
 }
 
@@ -78,13 +93,13 @@ void SimNetwork::put(int to, Envelope* env) {
   // meanwhile is dropped too: put now, it would arrive after the sender's PeerDown (the
   // transport contract).
   if (down_[to] || (down_[env->from] && !env->wake)) {
-    delete env;
+    free_envelope(env);
     return;
   }
   try {
     inboxes_[to].mailbox->put(env, uint64_t(env->bytes));
   } catch (const simgrid::Exception&) {
-    delete env;  // the receiver's host went down: never delivered
+    free_envelope(env);  // the receiver's host went down: never delivered
   }
 }
 
@@ -144,7 +159,7 @@ Event SimNetwork::wait(int rank, double timeout_s) {
       continue;
     }
     box.pending = nullptr;
-    std::unique_ptr<Envelope> env(box.landing);
+    std::unique_ptr<Envelope, EnvelopeFree> env(box.landing, EnvelopeFree{this});
     if (env->wake) {
       notices.wake_in_flight = false;
       notices.covered = env->covers;
@@ -175,7 +190,7 @@ void SimNetwork::wake(int survivor) {
   auto notice = s4u::Actor::init(fmt::format("wake-{}", survivor), hosts_[survivor])->set_stacksize(kSenderStackKiB);
   notice->start([this, survivor] {
     // What the wake-up covers is fixed when it is put: every failure logged before it.
-    put(survivor, new Envelope{survivor, 0, Message{}, true, failures_.size()});
+    put(survivor, make_envelope(Envelope{survivor, 0, Message{}, true, failures_.size()}));
   });
   notice->daemonize();
 }

@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ class SimNetwork {
  public:
   // delivery_delay_s: latency added to every message on arrival (see Platform).
   SimNetwork(std::vector<simgrid::s4u::Host*> hosts, double delivery_delay_s = 0);
+  ~SimNetwork();
+  SimNetwork(const SimNetwork&) = delete;
+  SimNetwork& operator=(const SimNetwork&) = delete;
   int size() const { return int(hosts_.size()); }
   simgrid::s4u::Host* host(int rank) const { return hosts_[rank]; }
 
@@ -104,6 +108,15 @@ class SimNetwork {
     simgrid::s4u::CommPtr pending;  // the receive in progress, kept across timeouts
     Envelope* landing = nullptr;    // where `pending` puts its envelope
   };
+  // Envelopes travel as raw pointers through queues and SimGrid's mailboxes; a run that
+  // ends with some undelivered (a host turned off, a node that stopped reading) would leak
+  // them, so the network keeps every live one and frees what is left when it goes.
+  Envelope* make_envelope(Envelope e);
+  void free_envelope(Envelope* env);
+  struct EnvelopeFree {
+    SimNetwork* net;
+    void operator()(Envelope* env) const { net->free_envelope(env); }
+  };
   Channel& channel(int from, int to);  // created on first use
   // Gives the channel's next message to the sender it needs (the channel is idle).
   void dispatch(Channel& ch);
@@ -140,6 +153,7 @@ class SimNetwork {
   std::vector<AirTime> air_;
   std::vector<Failure> failures_;
   std::vector<Notices> notices_;
+  std::unordered_set<Envelope*> live_envelopes_;
 };
 
 }  // namespace ringtmp::sim

@@ -57,8 +57,9 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
   if (wifi_plugin) {
     static int token = 0;
     auto* box = s4u::Mailbox::by_name("bare");
-    s4u::Actor::create("sender", platform.hosts[0], [&] { box->put(&token, uint64_t(bytes)); });
-    s4u::Actor::create("receiver", platform.hosts[1], [&] {
+    // By value: the actors run in engine->run(), after this block has ended.
+    s4u::Actor::create("sender", platform.hosts[0], [box, bytes] { box->put(&token, uint64_t(bytes)); });
+    s4u::Actor::create("receiver", platform.hosts[1], [box, &arrived] {
       box->get<int>();
       arrived = s4u::Engine::get_clock();
     });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/parse_number.hpp"
+#include "core/quote_input.hpp"
 
 namespace ringtmp::sim {
 namespace {
@@ -12,8 +13,8 @@ constexpr double kLongest = 1e9;    // about 32 years of simulated time
 
 StatusOr<Fault> parse_item(std::string_view item, int ranks) {
   auto bad = [&](std::string_view why) {
-    return Status::errorf("invalid value for faults: '{}' ({}; write kill:RANK@SECONDS or "
-                          "pause:RANK@SECONDS+SECONDS)", item, why);
+    return Status::errorf("invalid value for faults: {} ({}; write kill:RANK@SECONDS or "
+                          "pause:RANK@SECONDS+SECONDS)", quote_input(item), why);
   };
   Fault f;
   f.text = std::string(item);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/parse_number.hpp"
+#include "core/quote_input.hpp"
 #include "core/text_file.hpp"
 
 namespace ringtmp {
@@ -63,7 +64,7 @@ class ProfileFile {
         return Status::errorf("{}:{}: key outside section [{}]", path, number, section);
       const std::string key = trim(line.substr(0, eq));
       if (!f.values_.emplace(key, trim(line.substr(eq + 1))).second)
-        return Status::errorf("{}:{}: key '{}' given twice", path, number, key);
+        return Status::errorf("{}:{}: key {} given twice", path, number, quote_input(key));
     }
     return f;
   }
@@ -89,7 +90,7 @@ class ProfileFile {
       v = parse_number<double>(s);
     }
     if (!v || !(*v >= range.low && *v <= range.high)) {
-      err = Status::errorf("profile {}: '{}' = '{}' is not a positive {} in {:g}..{:g}", path_, key, s,
+      err = Status::errorf("profile {}: '{}' = {} is not a positive {} in {:g}..{:g}", path_, key, quote_input(s),
                            range.whole ? "whole number" : "number", range.low, range.high);
       return 0;
     }
@@ -113,7 +114,7 @@ StatusOr<std::string> profile_path(const std::string& dir, const std::string& ki
   const auto path = std::filesystem::path(dir) / kind / (name + ".ini");
   if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::is_regular_file(path)) {
     auto known = list_profiles(dir, kind);
-    return Status::errorf("unknown {} profile '{}' (known: {}; files in {}/{})", section, name,
+    return Status::errorf("unknown {} profile {} (known: {}; files in {}/{})", section, quote_input(name),
                           known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")), dir, kind);
   }
   return path.string();
@@ -168,7 +169,7 @@ StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std:
   const std::string kind = f->text("kind");
   if (kind == "wifi") n.kind = NetworkKind::wifi;
   else if (kind == "ethernet") n.kind = NetworkKind::ethernet;
-  else return Status::errorf("profile {}: kind '{}' (choose wifi|ethernet)", path, kind);
+  else return Status::errorf("profile {}: kind {} (choose wifi|ethernet)", path, quote_input(kind));
   n.bandwidth_bps = f->number("bandwidth_bps", kBitsPerSecond, err);
   n.latency_s = f->number("latency_s", kSeconds, err);
   if (n.kind == NetworkKind::wifi) {
@@ -212,15 +213,15 @@ StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, in
     std::optional<int> count;
     if (star != std::string::npos && star > 0) count = parse_number<int>(std::string_view(item).substr(star + 1));
     if (!count || *count < 1)
-      return Status::errorf("invalid value for device: '{}' in '{}' (write name*count, e.g. pi4b*6,pi3b+*2)",
-                            item, spec);
+      return Status::errorf("invalid value for device: {} in {} (write name*count, e.g. pi4b*6,pi3b+*2)",
+                            quote_input(item), quote_input(spec));
     items.emplace_back(item.substr(0, star), *count);
     total += *count;
     pos = comma + 1;
   }
   if (total != nodes)
-    return Status::errorf("invalid value for device: '{}' describes {} devices but the run has {} nodes",
-                          spec, total, nodes);
+    return Status::errorf("invalid value for device: {} describes {} devices but the run has {} nodes",
+                          quote_input(spec), total, nodes);
   std::vector<std::string> out;
   for (const auto& [name, count] : items) out.insert(out.end(), size_t(count), name);
   return out;

@@ -42,8 +42,13 @@ inline void check_refusal(const Status& s) {
 }
 
 // A file of this process's own for a target whose parser reads a path: "<tmp>/ringtmp-<name>-<pid><ext>".
+// In memory (/dev/shm) where there is one: the targets that read files write one per input,
+// and on this machine's disk that write made run_options_fuzz three times slower.
 inline std::string scratch_path(const std::string& name, const std::string& ext) {
-  return (std::filesystem::temp_directory_path() / ("ringtmp-" + name + "-" + std::to_string(::getpid()) + ext)).string();
+  std::error_code ec;
+  const std::filesystem::path dir =
+      ::access("/dev/shm", W_OK) == 0 ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path(ec);
+  return (dir / ("ringtmp-" + name + "-" + std::to_string(::getpid()) + ext)).string();
 }
 inline void write_file(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -24,13 +24,10 @@ namespace {
 
 const int64_t kMaxBytes = 1 << 20;
 
-std::string scratch(const char* name) {
-  return "/tmp/ringtmp-idx-fuzz-" + std::to_string(::getpid()) + "-" + name;
-}
+std::string scratch(const char* name) { return fuzz::scratch_path(std::string("idx-fuzz-") + name, ""); }
 
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  fuzz::write_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::vector<uint8_t> gzip(const std::vector<uint8_t>& in) {

@@ -17,11 +17,6 @@ using namespace ringtmp;
 
 namespace {
 
-const std::string& profile_path() {
-  static const std::string path = fuzz::scratch_path("profiles-fuzz", ".ini");
-  return path;
-}
-
 
 bool positive(double v) { return std::isfinite(v) && v > 0; }
 
@@ -48,15 +43,16 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  fuzz::write_file(profile_path(), std::string_view(reinterpret_cast<const char*>(data), size));
-  const std::string dir = default_platforms_dir();
-  if (auto d = load_device_profile(dir, profile_path()); !d.ok()) {
+  // The parsers the loaders call after reading the file (read_text_file has its own tests
+  // and fuzzing through the other targets): from memory, so a run is not one file write.
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto d = parse_device_profile(text, "fuzz", "fuzz.ini"); !d.ok()) {
     fuzz::check_refusal(d.status());
   } else if (!positive(d->flops) || d->cores < 1 || !positive(d->ram_bytes) || !positive(d->idle_w) ||
              !positive(d->busy_w) || d->busy_w < d->idle_w) {
     std::abort();
   }
-  if (auto n = load_network_profile(dir, profile_path()); !n.ok()) {
+  if (auto n = parse_network_profile(text, "fuzz", "fuzz.ini"); !n.ok()) {
     fuzz::check_refusal(n.status());
   } else {
     if (!positive(n->bandwidth_bps) || !positive(n->latency_s) || !positive(n->idle_w) || !positive(n->tx_w) ||

@@ -80,7 +80,8 @@ inline ChildResult in_child(const std::function<std::vector<double>()>& fn) {
   } else {
     r.ok = true;
     r.values.resize((in.size() - 1) / sizeof(double));
-    std::memcpy(r.values.data(), in.data() + 1, r.values.size() * sizeof(double));
+    // memcpy from or to a null pointer is undefined even for 0 bytes (UBSan says so).
+    if (!r.values.empty()) std::memcpy(r.values.data(), in.data() + 1, r.values.size() * sizeof(double));
   }
   return r;
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -27,12 +28,27 @@ po::options_description run_options() {
   return o;
 }
 
+// Boost's error messages fill in placeholders (%canonical_option%, %value%, %invalid_line%)
+// by replacing until none is left: a user's word or config line that holds a placeholder
+// never ends (`--%canonical_option%` hung; found by run_options_fuzz). So no '%' reaches
+// boost: it travels as a private-use character and is restored in values and messages.
+constexpr std::string_view kPercent = "%";
+constexpr std::string_view kPercentStandIn = "\xee\x80\xa5";  // U+E025
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+std::string hide_percent(std::string_view text) { return replace_all(std::string(text), kPercent, kPercentStandIn); }
+std::string restore_percent(std::string_view text) { return replace_all(std::string(text), kPercentStandIn, kPercent); }
+
 // Sets the settings `vm` names; range and consistency checks come after all sources are in.
 Status assign_options(const po::variables_map& vm, RunConfig& c) {
   for (const auto& s : setting_table()) {
     const std::string key(s.key);
     if (!vm.count(key)) continue;
-    if (auto status = s.assign(c, vm[key].as<std::string>()); !status.ok()) return status;
+    if (auto status = s.assign(c, restore_percent(vm[key].as<std::string>())); !status.ok()) return status;
   }
   return {};
 }
@@ -73,12 +89,16 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
   try {
     po::options_description cmdline;
     cmdline.add(general).add(all);
-    const auto parsed_args = po::command_line_parser(args).options(cmdline).style(kStyle).run();
+    std::vector<std::string> hidden;
+    for (const auto& a : args) hidden.push_back(hide_percent(a));
+    const auto parsed_args = po::command_line_parser(hidden).options(cmdline).style(kStyle).run();
     for (const auto& word : po::collect_unrecognized(parsed_args.options, po::include_positional))
-      return Status::errorf("unexpected argument {} (see ringtmp {} --help)", quote_input(word), command);
+      return Status::errorf("unexpected argument {} (see ringtmp {} --help)", quote_input(restore_percent(word)),
+                            command);
     po::store(parsed_args, cli);
   } catch (const po::error& e) {
-    return Status::errorf("{} (see ringtmp {} --help)", escape_input(e.what(), kBoostMessageBytes), command);
+    return Status::errorf("{} (see ringtmp {} --help)", escape_input(restore_percent(e.what()), kBoostMessageBytes),
+                          command);
   }
   if (cli.count("help")) {
     std::ostringstream text;
@@ -89,22 +109,22 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
   }
   // The file first, the flags over it: a bad value in the file is blamed on the file.
   if (cli.count("config")) {
-    const std::string path = cli["config"].as<std::string>();
+    const std::string path = restore_percent(cli["config"].as<std::string>());
     auto text = read_text_file(path, "config file", size_t(1) << 20);  // a config is a few dozen lines
     if (!text.ok()) return text.status();
-    std::istringstream file(*text);
+    std::istringstream file(hide_percent(*text));
     po::variables_map from_file;
     try {
       po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);
     } catch (const po::error& e) {
-      return Status::errorf("config file {}: {}", path, escape_input(e.what(), kBoostMessageBytes));
+      return Status::errorf("config file {}: {}", path, escape_input(restore_percent(e.what()), kBoostMessageBytes));
     }
     if (auto s = assign_options(from_file, parsed.config); !s.ok())
       return Status::errorf("config file {}: {}", path, s.message());
   }
   if (auto s = assign_options(cli, parsed.config); !s.ok()) return s;
   for (const auto& f : extra)
-    if (cli.count(f.name)) parsed.extra[f.name] = cli[f.name].as<std::string>();
+    if (cli.count(f.name)) parsed.extra[f.name] = restore_percent(cli[f.name].as<std::string>());
   return parsed;
 }
 

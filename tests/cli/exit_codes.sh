@@ -155,6 +155,10 @@ expect_error 2 "config value with control bytes" "'ring\\x01\\x1b[2J\\xff'" -- \
 expect_error 2 "config with a 200 kB key" "$TMP/long-key.ini" -- train --config "$TMP/long-key.ini"
 [ "$(wc -c <"$ERR")" -lt 600 ] || fail "a 200 kB culprit was echoed whole"
 LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$ERR") && fail "stderr holds a control byte"
+# Boost fills its placeholders by replacing until none is left: one in the input hung it.
+printf 'x%%invalid_line%%\n' >"$TMP/placeholder.ini"
+expect_error 2 "config line holding boost's %invalid_line%" "x%invalid_line%" -- train --config "$TMP/placeholder.ini"
+expect_error 2 "flag named --%canonical_option%" "--%canonical_option%" -- train --%canonical_option%
 expect_error 2 "missing config file" "$TMP/absent.ini" -- train --config "$TMP/absent.ini"
 expect_error 2 "config value failing validation" "momentum" -- \
   train --config "$TMP/good.ini" --momentum 1

@@ -268,8 +268,12 @@ std::string config_ini(const RunConfig& c, std::string_view header) {
     s += fmt::format("# {}\n", header.substr(at, nl - at));
     at = nl + 1;
   }
-  for (const auto& setting : settings(c))
-    if (!setting.value.empty()) s += fmt::format("{} = {}\n", setting.key, setting.value);
+  // An empty value is left out where it is the default (no --out, no --faults), and written
+  // where it is not ("data-dir = "): read back, the file must mean this config, not the defaults.
+  const auto defaults = settings(RunConfig{});
+  const auto all = settings(c);
+  for (size_t k = 0; k < all.size(); ++k)
+    if (!all[k].value.empty() || !defaults[k].value.empty()) s += fmt::format("{} = {}\n", all[k].key, all[k].value);
   return s;
 }
 

@@ -108,3 +108,13 @@ TEST_CASE("config_ini writes every setting that has a value, one per line, after
     else CHECK(ini.find(fmt::format("\n{} = {}\n", s.key, s.value)) != std::string::npos);
   }
 }
+
+TEST_CASE("config_ini keeps an empty value that is not the default") {
+  // Regression (run_options_fuzz): `data-dir = ` was left out, and the file read back with
+  // the default directory: a rerun from config.ini would have read other data.
+  RunConfig c;
+  c.data_dir.clear();
+  const std::string ini = config_ini(c);
+  CHECK(ini.find("\ndata-dir = \n") != std::string::npos);
+  CHECK(ini.find("\nout =") == std::string::npos);  // empty by default: still left out
+}

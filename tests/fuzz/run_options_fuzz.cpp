@@ -6,6 +6,7 @@
 // accepted config (it must refuse, never crash).
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -86,12 +87,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (parsed->help) return 0;
-  if (auto s = parsed->config.validate(); !s.ok()) fuzz::check_refusal(s);
+  // Only a valid config is ever written to a run folder: the round trip is its property.
+  if (auto s = parsed->config.validate(); !s.ok()) {
+    fuzz::check_refusal(s);
+    return 0;
+  }
 
   // What a run folder's config.ini and launch's run.ini hold must mean the same config.
   const std::string ini = config_ini(parsed->config);
   write_ini(ini);
   auto again = cli::read_run_args("train", {"--config", ini_path()});
-  if (!again.ok() || config_ini(again->config) != ini) std::abort();
+  if (!again.ok()) {
+    std::fprintf(stderr, "config_ini does not read back: %s\n--- it wrote:\n%s", again.status().message().c_str(),
+                 ini.c_str());
+    std::abort();
+  }
+  if (const std::string back = config_ini(again->config); back != ini) {
+    std::fprintf(stderr, "config_ini reads back as another config:\n--- wrote:\n%s--- read back:\n%s", ini.c_str(),
+                 back.c_str());
+    std::abort();
+  }
   return 0;
 }

@@ -146,8 +146,8 @@ int validate_command(const std::vector<std::string>& args) {
   // choice that goes unused is said, not silently dropped.
   if (auto devices = load_devices(default_platforms_dir(), c.device, ranks); !devices.ok())
     return usage(devices.status().message());
-  if (auto network = load_network_profile(default_platforms_dir(), c.network); !network.ok())
-    return usage(network.status().message());
+  auto network = load_network_profile(default_platforms_dir(), c.network);
+  if (!network.ok()) return usage(network.status().message());
   const RunConfig defaults;
   if (c.device != defaults.device)
     fmt::print("note: both sides run on this machine with its calibrated profile 'host'; --device {} is not used\n",
@@ -170,9 +170,8 @@ int validate_command(const std::vector<std::string>& args) {
     // The runtime's links: tbf at the profile's bandwidth on every veth end, a switched star
     // through the bridge. The matching simulation is that star at the TCP goodput the
     // shaping leaves (netns.hpp), with the veth's latency (no netem here to add the profile's).
-    auto profile = load_network_profile(default_platforms_dir(), c.network);
-    if (!profile.ok()) return usage(profile.status().message());
-    sim_network = (out / fmt::format("netns-{}.ini", profile->name)).string();
+    const NetworkProfile& profile = *network;
+    sim_network = (out / fmt::format("netns-{}.ini", profile.name)).string();
     const std::string shaped_profile = fmt::format(
         "; written by ringtmp validate --netns: the shaped namespace links as the simulator sees them\n"
         "[network]\ndescription = veth pairs through a bridge, tbf at {0}'s bandwidth\nkind = ethernet\n"
@@ -182,8 +181,8 @@ int validate_command(const std::vector<std::string>& args) {
         "is absent, so no latency is added)\n"
         "idle_w = {2}\nidle_w_source = platforms/networks/{0}.ini\ntx_w = {3}\ntx_w_source = platforms/networks/{0}.ini\n"
         "rx_w = {4}\nrx_w_source = platforms/networks/{0}.ini\n",
-        profile->name, shaped_tcp_goodput_bps(profile->bandwidth_bps), profile->idle_w, profile->tx_w,
-        profile->rx_w, profile->bandwidth_bps, kTcpPayloadPerFrame, kEthernetFrameBytes);
+        profile.name, shaped_tcp_goodput_bps(profile.bandwidth_bps), profile.idle_w, profile.tx_w,
+        profile.rx_w, profile.bandwidth_bps, kTcpPayloadPerFrame, kEthernetFrameBytes);
     if (auto s = write_whole_file(sim_network, shaped_profile); !s.ok()) return say(s.message(), 1);
   }
   const std::string runtime_network = c.network;

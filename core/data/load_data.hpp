@@ -13,4 +13,9 @@ namespace ringtmp {
 
 StatusOr<DataSplit> load_data(const RunConfig& config);
 
+// Fashion-MNIST's sizes (github.com/zalandoresearch/fashion-mnist: 60,000 training and 10,000
+// test images): what a timing-only run, which loads nothing, plans to hold.
+inline constexpr int64_t kFashionMnistTrainSamples = 60000;
+inline constexpr int64_t kFashionMnistTestSamples = 10000;
+
 }  // namespace ringtmp

@@ -1,6 +1,6 @@
 #pragma once
 // Accumulates one node's metrics as it runs: busy / idle / send spans (summed, and kept for
-// the timeline up to a cap), traffic counters, and the peak of its accounted memory.
+// the timeline up to a cap), traffic counters, and the peak of each part of its memory.
 // Times are seconds on the node's clock (Transport::now()), passed in by the caller.
 #include <algorithm>
 #include <vector>
@@ -30,7 +30,16 @@ class NodeRecorder {
   }
   void sent(int64_t bytes) { m_.bytes_sent += bytes; ++m_.msgs_sent; }
   void received(int64_t bytes) { m_.bytes_recv += bytes; ++m_.msgs_recv; }
-  void memory(int64_t current_bytes) { m_.peak_memory_bytes = std::max(m_.peak_memory_bytes, current_bytes); }
+  // What the node holds of one part right now; each part keeps its peak, and the node's peak
+  // is their sum (see memory_parts.hpp).
+  void hold(MemoryPart part, int64_t bytes) {
+    int64_t& peak = m_.peak_memory_parts[part];
+    if (bytes <= peak) return;
+    m_.peak_memory_bytes += bytes - peak;
+    peak = bytes;
+    if (part == MemoryPart::activations || part == MemoryPart::weight_stash)
+      m_.peak_stash_bytes = m_.peak_memory_parts[MemoryPart::activations] + m_.peak_memory_parts[MemoryPart::weight_stash];
+  }
 
   const NodeMetrics& metrics() const { return m_; }
   bool timeline_truncated() const { return truncated_; }

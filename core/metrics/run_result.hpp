@@ -9,6 +9,7 @@
 
 #include "core/config.hpp"
 #include "core/metrics/divergence.hpp"
+#include "core/metrics/memory_parts.hpp"
 
 namespace ringtmp {
 
@@ -20,8 +21,9 @@ struct NodeMetrics {
   double send_s = 0;                // blocked handing a message to the transport
   int64_t bytes_sent = 0, bytes_recv = 0;
   int64_t msgs_sent = 0, msgs_recv = 0;
-  int64_t peak_memory_bytes = 0;    // parameters, gradients, optimizer state, stashes
-  int64_t peak_stash_bytes = 0;     // of which: stashed activations, inputs and weights
+  int64_t peak_memory_bytes = 0;    // sum of the parts' peaks (all but the dataset)
+  int64_t peak_stash_bytes = 0;     // of which: activations and stashed weights
+  MemoryParts peak_memory_parts;    // each part's peak (not carried by outcome files)
   std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
   std::optional<double> radio_energy_j;  // of which: radio / NIC (absent without a network profile)
 };

@@ -122,6 +122,12 @@ int64_t Model::stash_bytes(int64_t batch) const {
   return floats * int64_t(sizeof(float));
 }
 
+int64_t Model::backward_workspace_bytes(int64_t batch) const {
+  int64_t widest = 0;
+  for (const auto& l : layers_) widest = std::max<int64_t>(widest, l.in);
+  return int64_t(std::size(scratch_)) * widest * batch * int64_t(sizeof(float));
+}
+
 int64_t Model::forward_flops(int64_t batch) const {
   int64_t f = 0;
   for (const auto& l : layers_)
@@ -145,6 +151,24 @@ std::string Model::describe() const {
     s += fmt::format("{}{}x{} {}", s.empty() ? "" : " | ", l.in, l.out, to_string(l.activation));
   return fmt::format("{} : {} params ({:.2f} MiB, grads alike)", s, params_.size(),
                      double(param_bytes()) / (1 << 20));
+}
+
+FloatBuffer init_param_range(const std::vector<LayerSpec>& layers, uint64_t seed, size_t begin, size_t count) {
+  FloatBuffer out(count);
+  const size_t end = begin + count;
+  size_t layer_begin = 0;
+  for (size_t l = 0; l < layers.size() && layer_begin < end; ++l) {
+    const size_t layer_end = layer_begin + size_t(layer_param_count(layers[l]));
+    if (layer_end > begin) {
+      Model one({layers[l]}, int(l));  // layer l's own stream: the values the whole model holds
+      one.init(seed);
+      const size_t from = std::max(begin, layer_begin), to = std::min(end, layer_end);
+      std::copy(one.params().begin() + (from - layer_begin), one.params().begin() + (to - layer_begin),
+                out.begin() + (from - begin));
+    }
+    layer_begin = layer_end;
+  }
+  return out;
 }
 
 }  // namespace ringtmp

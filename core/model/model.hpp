@@ -73,6 +73,8 @@ class Model {
   int64_t param_bytes() const { return int64_t(param_count_ * sizeof(float)); }
   // What ForwardStash::bytes() is after a forward of `batch` samples.
   int64_t stash_bytes(int64_t batch) const;
+  // The backward pass's ping-pong buffers once a backward of `batch` samples has run.
+  int64_t backward_workspace_bytes(int64_t batch) const;
   // "784x256 relu | 256x128 relu | ... : 235146 params (0.90 MiB)"
   std::string describe() const;
 
@@ -86,5 +88,9 @@ class Model {
   FloatBuffer scratch_[2];  // backward ping-pong, sized once: no per-batch allocation
   int scratch_batch_ = 0;
 };
+
+// Elements [begin, begin + count) of the flat parameters Model(layers).init(seed) would
+// hold, built one layer at a time: a parameter server's shard without the whole model.
+FloatBuffer init_param_range(const std::vector<LayerSpec>& layers, uint64_t seed, size_t begin, size_t count);
 
 }  // namespace ringtmp

@@ -13,6 +13,7 @@
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
 #include "core/strategy/gradient_step.hpp"
+#include "core/strategy/held_bytes.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
 
@@ -51,13 +52,17 @@ NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& trai
     const Batch b = data.next();
     double loss = 0;
     ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
-    ep.recorder().memory(2 * model.param_bytes() + sgd.state_bytes() + model.stash_bytes(b.size));
+    ep.recorder().hold(MemoryPart::params, model.param_bytes());
+    ep.recorder().hold(MemoryPart::grads, model.param_bytes());
+    ep.recorder().hold(MemoryPart::optimizer, sgd.state_bytes());
+    ep.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model, b.size));
     // Steps 0..N-2 reduce-scatter: send chunk r-s, add the received chunk r-s-1.
     // Steps N-1..2N-3 all-gather: send chunk r+1-s', copy the received chunk r-s'.
     for (int step = 0; step < 2 * (n - 1) && out.status.ok(); ++step) {
       const bool gather = step >= n - 1;
       const int s = gather ? step - (n - 1) : step;
       const Chunk sent = chunk(gather ? r + 1 - s : r - s);
+      ep.recorder().hold(MemoryPart::messages, memory::floats(int64_t(sent.size)));
       ep.send(next, Message{ReduceChunk{it, step, sent.k, flat_range(model.grads(), sent.begin, sent.size, storage)}});
       const Chunk in = chunk(gather ? r - s : r - s - 1);
       auto got = ep.await([&](int from, const Message& m) {

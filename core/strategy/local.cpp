@@ -11,6 +11,7 @@
 #include "core/model/sgd.hpp"
 #include "core/strategy/evaluate.hpp"
 #include "core/strategy/gradient_step.hpp"
+#include "core/strategy/held_bytes.hpp"
 
 namespace ringtmp {
 
@@ -49,7 +50,12 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);
-    if (it == 1) rec.memory(2 * model.param_bytes() + sgd.state_bytes() + model.stash_bytes(b.size));
+    if (it == 1) {
+      rec.hold(MemoryPart::params, model.param_bytes());
+      rec.hold(MemoryPart::grads, model.param_bytes());
+      rec.hold(MemoryPart::optimizer, sgd.state_bytes());
+      rec.hold(MemoryPart::activations, memory::gradient_step_bytes(model, b.size));
+    }
 
     run.samples += b.size;
     run.trace.push_back({it, end, loss, run.samples});

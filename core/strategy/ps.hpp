@@ -12,6 +12,7 @@
 //        ahead of the slowest (ssp). Observed staleness is recorded.
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "core/config.hpp"
@@ -21,6 +22,7 @@
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
 #include "core/strategy/gradient_step.hpp"
+#include "core/strategy/held_bytes.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
 
@@ -54,13 +56,15 @@ NodeOutcome ps_worker(T& transport, const RunConfig& c, const PsLayout& layout,
   const float scale = 1.0f / float(ps_aggregates(c) ? c.batch : data.slice_size());
   GradientStep step;
   int64_t samples = 0;
-  ep.recorder().memory(2 * model.param_bytes());
+  ep.recorder().hold(MemoryPart::params, model.param_bytes());
+  ep.recorder().hold(MemoryPart::grads, model.param_bytes());
 
   for (int64_t it = 1; it <= total && out.status.ok(); ++it) {
     const Batch b = data.next();
     double loss = 0;
     ep.compute(GradientStep::flops(model, b.size), [&] { loss = step.run(model, b, scale); });
-    ep.recorder().memory(2 * model.param_bytes() + model.stash_bytes(b.size));
+    ep.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model, b.size));
+    ep.recorder().hold(MemoryPart::messages, model.param_bytes());  // every shard's push at once
     for (int k = 0; k < layout.servers; ++k)
       ep.send(layout.workers + k, Message{PushGradient{it, k, flat_range(model.grads(), layout.shard_begin[k], layout.shard_size(k), storage)}});
     samples += b.size;
@@ -96,15 +100,16 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
   const size_t begin = layout.shard_begin[k], size = layout.shard_size(k);
   const Storage storage = c.timing_only ? Storage::shapes_only : Storage::values;
   FloatBuffer params;  // empty when timing-only
-  if (storage == Storage::values) {
-    Model whole(mlp_layers(c.layers, c.activation));  // the same init the workers hold
-    whole.init(c.seed);
-    params.assign(whole.params().begin() + begin, whole.params().begin() + begin + size);
-  }
+  if (storage == Storage::values) params = init_param_range(mlp_layers(c.layers, c.activation), c.seed, begin, size);
   Sgd sgd({c.lr, c.momentum, c.weight_decay}, size, storage);
   const bool aggregate = ps_aggregates(c);
   const int64_t bound = c.ps_mode == PsMode::asp ? std::numeric_limits<int64_t>::max() / 2 : c.staleness;
-  std::vector<FloatBuffer> slots(aggregate ? n : 0);
+  const int64_t shard_bytes = memory::floats(int64_t(size));
+  // BSP: the iteration's sum is built in rank order as pushes arrive (the same float sums as
+  // local SGD); a push that arrives before its turn waits in `early` (a shard each).
+  FloatBuffer sum;
+  std::vector<std::optional<FloatBuffer>> early(aggregate ? n : 0);
+  int next_in_sum = 0, held = 0;
   std::vector<int64_t> clock(n, 0);      // pushes received per worker
   std::vector<bool> waiting(n, false);   // pushed, not yet answered
   int64_t max_staleness = 0;
@@ -112,14 +117,25 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
     const auto* p = std::get_if<PushGradient>(&m.payload);
     return from >= 0 && from < n && p && p->shard == k;
   };
+  int replies = 0;  // built by the current answering loop
   auto reply = [&](int worker) {
+    ep.recorder().hold(MemoryPart::messages, ++replies * shard_bytes);
     ep.send(worker, Message{ParamShard{clock[worker], k, flat_range(params, 0, size, storage)}});
     waiting[worker] = false;
   };
-  auto account = [&] {
-    ep.recorder().memory(int64_t((size + slots.size() * size) * sizeof(float)) + sgd.state_bytes());
+  auto add_to_sum = [&](FloatBuffer&& push) {
+    if (next_in_sum == 0) {
+      ep.compute(0, [&] { sum = std::move(push); });
+      ep.recorder().hold(MemoryPart::grads, shard_bytes);
+    } else {
+      ep.compute(int64_t(size), [&] {
+        VectorMap(sum.data(), Eigen::Index(size)) += ConstVectorMap(push.data(), Eigen::Index(size));
+      });
+    }
+    ++next_in_sum;
   };
-  account();
+  ep.recorder().hold(MemoryPart::params, shard_bytes);
+  ep.recorder().hold(MemoryPart::optimizer, sgd.state_bytes());
 
   for (int64_t received = 0; received < total * n && out.status.ok(); ++received) {
     auto r = ep.await(on_push, "a gradient push");
@@ -134,21 +150,26 @@ NodeOutcome ps_server(T& transport, const RunConfig& c, const PsLayout& layout, 
     }
     clock[worker] = push.iteration;
     waiting[worker] = true;
+    replies = 0;
     if (aggregate) {
-      slots[worker] = std::move(push.values.values());
-      account();
-      if (std::any_of(clock.begin(), clock.end(), [&](int64_t c2) { return c2 < push.iteration; })) continue;
-      ep.compute(int64_t(n + 3) * int64_t(size), [&] {
-        FloatBuffer sum = std::move(slots[0]);
-        for (int w = 1; w < n; ++w) {
-          VectorMap(sum.data(), Eigen::Index(size)) += ConstVectorMap(slots[w].data(), Eigen::Index(size));
-          FloatBuffer().swap(slots[w]);
-        }
-        sgd.step(params, sum);
-      });
+      if (worker != next_in_sum) {
+        early[worker] = std::move(push.values.values());
+        ep.recorder().hold(MemoryPart::held_pushes, ++held * shard_bytes);
+        continue;
+      }
+      add_to_sum(std::move(push.values.values()));
+      for (; next_in_sum < n && early[next_in_sum]; --held) {
+        FloatBuffer waited = std::move(*early[next_in_sum]);
+        early[next_in_sum].reset();
+        add_to_sum(std::move(waited));
+      }
+      if (next_in_sum < n) continue;
+      ep.compute(int64_t(3) * int64_t(size), [&] { sgd.step(params, sum); });
+      next_in_sum = 0;
       for (int w = 0; w < n; ++w) reply(w);
       continue;
     }
+    ep.recorder().hold(MemoryPart::held_pushes, shard_bytes);  // the push in hand
     ep.compute(int64_t(3) * int64_t(size), [&] { sgd.step(params, push.values.values()); });
     // Answer every waiting worker the staleness bound now allows (rank order: deterministic).
     const int64_t slowest = *std::min_element(clock.begin(), clock.end());

@@ -23,6 +23,7 @@
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
 #include "core/strategy/local.hpp"
+#include "core/strategy/held_bytes.hpp"
 #include "core/strategy/progress.hpp"
 #include "core/strategy/ring_schedule.hpp"
 
@@ -60,17 +61,19 @@ class RingNode {
     if (first_) batcher_.emplace(train, c.batch, batch_order_seed(c));
     total_ = planned_iterations(c, train.size());
     credits_ = async_ ? n_ : initial_credits(c.schedule, n_, c.microbatches);
-    base_bytes_ = 2 * model_.param_bytes() + sgd_.state_bytes();
+    workspace_bytes_ = model_.backward_workspace_bytes(sizes_[0]);
     out_.param_offset = layout.stage_param_offset[i_];
   }
 
   NodeOutcome run() {
-    ep_.recorder().memory(base_bytes_);
+    ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
+    ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
+    ep_.recorder().hold(MemoryPart::optimizer, sgd_.state_bytes());
+    account();
     out_.status = async_ ? run_async() : run_sync();
     out_.params.assign(model_.params().begin(), model_.params().end());
     if (async_) out_.max_staleness = max_staleness_;
     ep_.finish_into(out_);
-    out_.metrics.peak_stash_bytes = peak_stash_;
     return std::move(out_);
   }
 
@@ -83,7 +86,7 @@ class RingNode {
     FloatBuffer weights;  // async: the weights this forward used
     int64_t version = 0;
     int size = 0;
-    int64_t bytes = 0;
+    int64_t activation_bytes = 0, weight_bytes = 0;  // accounted (memory_plan.hpp)
   };
   int64_t key(int64_t it, int mb) const { return (it - 1) * c_.microbatches + mb; }
 
@@ -177,7 +180,6 @@ class RingNode {
     Slot& s = slots_[key(it, mb)];
     s.size = sizes_[mb];
     const float* x = nullptr;
-    int64_t input_floats = 0;  // held by the slot until its backward (accounted memory)
     std::span<const int32_t> labels;
     if (first_) {
       if (auto st = take_credit(); !st.ok()) return st;
@@ -185,11 +187,13 @@ class RingNode {
       x = batch_.x + int64_t(offsets_[mb]) * features;
       labels = batch_.labels.subspan(offsets_[mb], s.size);
       if (async_) {  // an epoch's reshuffle may move the batch before this backward runs
-        input_floats = int64_t(s.size) * features;
-        if (numeric()) s.input.assign(x, x + input_floats);
+        if (numeric()) s.input.assign(x, x + int64_t(s.size) * features);
         x = s.input.data();
       }
-      if (!last_) ep_.send(n_ - 1, Message{Labels{it, mb, {labels.begin(), labels.end()}}});
+      if (!last_) {
+        ep_.recorder().hold(MemoryPart::messages, int64_t(labels.size() * sizeof(int32_t)));
+        ep_.send(n_ - 1, Message{Labels{it, mb, {labels.begin(), labels.end()}}});
+      }
     } else {
       Activations received;
       if (!incoming) {
@@ -204,7 +208,6 @@ class RingNode {
       if (incoming->block.rows != model_.input_width() || incoming->block.cols != s.size)
         return Status::errorf("node {}: activations of micro-batch {} are {}x{}, expected {}x{}", i_,
                               mb, incoming->block.rows, incoming->block.cols, model_.input_width(), s.size);
-      input_floats = int64_t(incoming->block.rows) * incoming->block.cols;
       s.input = std::move(incoming->block.data);
       x = s.input.data();
     }
@@ -215,12 +218,15 @@ class RingNode {
       s.version = version_;
     }
     ep_.compute(model_.forward_flops(s.size), [&] { model_.forward(s.stash, x, s.size); });
-    s.bytes = model_.stash_bytes(s.size) + (input_floats + weight_floats) * int64_t(sizeof(float));
-    stash_bytes_ += s.bytes;
+    s.activation_bytes = memory::ring_slot_bytes(model_, s.size, !first_ || async_, last_);
+    s.weight_bytes = memory::floats(weight_floats);
+    activation_bytes_ += s.activation_bytes;
+    weight_bytes_ += s.weight_bytes;
     account();
     if (!last_) {
       // Timing-only: the block's shape travels (it sets the bytes), its values do not.
       Block b{model_.output_width(), s.size, {}};
+      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(b.rows) * b.cols));
       if (numeric()) {
         const Matrix& out = s.stash.outputs.back();
         b.data.assign(out.data(), out.data() + out.size());
@@ -287,8 +293,10 @@ class RingNode {
     const float* weights = s.weights.empty() ? nullptr : s.weights.data();
     ep_.compute(model_.backward_flops(s.size, !first_),
                 [&] { model_.backward(s.stash, dy, first_ ? nullptr : dx.data(), weights); });
-    if (!first_)
+    if (!first_) {
+      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(model_.input_width()) * s.size));
       ep_.send(i_ - 1, Message{Gradients{it, mb, Block{model_.input_width(), s.size, std::move(dx)}}});
+    }
     if (last_) {
       if (first_) ++credits_;
       else ep_.send(0, Message{Token{it, mb}});
@@ -298,7 +306,8 @@ class RingNode {
       if (!last_) max_staleness_ = std::max(max_staleness_, version_ - s.version);
       update();
     }
-    stash_bytes_ -= s.bytes;
+    activation_bytes_ -= s.activation_bytes;
+    weight_bytes_ -= s.weight_bytes;
     slots_.erase(slot);
     return {};
   }
@@ -313,9 +322,11 @@ class RingNode {
     ++version_;
   }
 
+  // The backward workspace is counted from the start: a run allocates it at its first
+  // backward and keeps it.
   void account() {
-    peak_stash_ = std::max(peak_stash_, stash_bytes_);
-    ep_.recorder().memory(base_bytes_ + stash_bytes_);
+    ep_.recorder().hold(MemoryPart::activations, workspace_bytes_ + activation_bytes_);
+    ep_.recorder().hold(MemoryPart::weight_stash, weight_bytes_);
   }
 
   void add_async_loss(int64_t it, double loss) {
@@ -349,7 +360,7 @@ class RingNode {
   int64_t total_ = 0;
   int credits_ = 0;
   int64_t version_ = 0, max_staleness_ = 0;
-  int64_t base_bytes_ = 0, stash_bytes_ = 0, peak_stash_ = 0, samples_ = 0;
+  int64_t workspace_bytes_ = 0, activation_bytes_ = 0, weight_bytes_ = 0, samples_ = 0;
   double loss_sum_ = 0;
   std::map<int64_t, Slot> slots_;
   std::map<int64_t, std::pair<double, int>> async_losses_;

@@ -1,0 +1,61 @@
+#pragma once
+// The memory plan: for every node of a run, the peak bytes of each part it holds (params,
+// grads, momentum, activations, stashed weights, held pushes, resilience copies, messages,
+// dataset), derived from the config alone, before anything is allocated. It is the one
+// place that knows what each strategy holds and for how long:
+//   ring stage i   its layers' params, grads, momentum; the micro-batches the schedule keeps
+//                  stashed at once (gpipe M, 1f1b min(N-i, M), async at most N in flight,
+//                  each with the weights its forward used); its largest outgoing block.
+//   ps worker      the whole model's params and grads (no momentum: servers step), one
+//                  slice's activations, every shard's push built at once.
+//   ps server      its shard, its momentum, the sum of an iteration's pushes (BSP), the
+//                  pushes that arrive before their turn in the rank-order sum (at most N-1),
+//                  its replies (one per worker under BSP).
+//   allreduce      the whole model, its momentum, one slice's activations, one chunk out.
+// The node programs record each part as they hold it (NodeRecorder::hold) through the same
+// per-part functions, and a test holds plan and record equal for every strategy and
+// schedule; where arrival order decides (async ring slots, a BSP server's early pushes, an
+// SSP server's replies) the plan is the bound and says so (`exact` false).
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/data/dataset.hpp"
+#include "core/metrics/memory_parts.hpp"
+#include "core/model/model.hpp"
+#include "core/strategy/held_bytes.hpp"
+#include "core/strategy/node_program.hpp"
+
+namespace ringtmp {
+
+// The samples a node's process holds when it reads the data: the training and test sets
+// as load_data keeps them (column-major floats and int32 labels).
+struct DatasetShape {
+  int64_t train = 0, test = 0;
+  int features = 0;
+  int64_t bytes() const { return (train + test) * (int64_t(features) * int64_t(sizeof(float)) + 4); }
+};
+// What a real run of `c` loads: the loaded split's sizes, or (timing-only runs load nothing)
+// the sizes the named dataset has.
+DatasetShape dataset_shape(const RunConfig& c, const DataSplit* loaded);
+
+// Copies resilience would add (issue 12): with them a ring node also holds the next stage's
+// params and momentum, a server its predecessor's shard.
+struct ResilienceMemory {
+  bool ring_shadows = false;
+  int server_replicas = 0;
+};
+
+struct NodeMemory {
+  int rank = 0;
+  std::string role;  // "ring stage 2", "ps worker", "ps server 1", "allreduce worker", "trainer"
+  MemoryParts peak;
+  bool exact = true;  // false: arrival order decides, and `peak` is the bound
+};
+
+// One entry per rank of plan (or the one trainer of a local run, for which plan is unused).
+std::vector<NodeMemory> plan_memory(const RunConfig& c, const ClusterPlan& plan, const DatasetShape& data,
+                                    ResilienceMemory resilience = {});
+NodeMemory plan_local_memory(const RunConfig& c, const DatasetShape& data);
+
+}  // namespace ringtmp

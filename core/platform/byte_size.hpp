@@ -11,7 +11,7 @@
 namespace ringtmp {
 
 // What parse_byte_size accepts, for the end of an error line.
-inline constexpr std::string_view kByteSizeForms = "bytes, or with K, M, G, T, P (1024-based; KiB... also), e.g. 512M, 1.5G";
+inline constexpr std::string_view kByteSizeForms = "bytes, or K, M, G, T, P (1024-based; also KiB, MiB, ...), e.g. 512M, 1.5G";
 
 // The whole text as a number of bytes: digits with an optional fraction, then an optional
 // suffix K, M, G, T, P or KiB, MiB, GiB, TiB, PiB (1024-based). "1073741824", "1G", "1GiB",

@@ -163,9 +163,10 @@ std::vector<std::string> list_profiles(const std::string& dir, const std::string
 // thread stacks, the allocator's headers and fragmentation (glibc's arenas; grows with the
 // heap, hence a share of RAM), the kernel's socket buffers for its TCP connections, and the
 // page cache that reading the dataset and writing outcome files leaves behind. A fixed
-// floor covers the first (a ringtmp process on a tiny model peaks at tens of MiB RSS: see
-// DEVELOPERS.md, "Memory budgets"), 5% of RAM the parts that grow with the heap, and the
-// profiles' estimated OS reserves' error (pi4b's kernel page tables scale with a variant's RAM).
+// floor covers the first with room to spare (a ringtmp process on a tiny model peaks at
+// 34-36 MiB RSS on x86-64: DEVELOPERS.md, "Memory budgets"), 5% of RAM the parts that grow
+// with the heap and the error of the profiles' estimated OS reserves (pi4b's kernel page
+// structures grow with a variant's RAM).
 int64_t memory_margin_bytes(int64_t ram_bytes) { return std::max<int64_t>(int64_t(64) << 20, ram_bytes / 20); }
 
 int64_t DeviceProfile::usable_memory_bytes() const {

@@ -159,7 +159,7 @@ std::vector<std::string> list_profiles(const std::string& dir, const std::string
 // stashes, messages in flight, the data shard. DeepSpeed puts a 1.5x factor on its
 // estimator because it estimates; we count, so a factor on the plan would only hide real
 // models. What a node process holds beyond its buffers is not in the plan: its code and
-// libraries' pages (libstdc++, fmt, Boost.Asio, libsodium; the node runs no SimGrid),
+// libraries' pages (libstdc++, fmt, Boost.Asio, libsodium, SimGrid's linked in),
 // thread stacks, the allocator's headers and fragmentation (glibc's arenas; grows with the
 // heap, hence a share of RAM), the kernel's socket buffers for its TCP connections, and the
 // page cache that reading the dataset and writing outcome files leaves behind. A fixed

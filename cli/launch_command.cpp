@@ -25,6 +25,7 @@
 #include "cli/run_command.hpp"
 #include "cli/run_folder.hpp"
 #include "cli/subprocess.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/whole_file.hpp"
 #include "core/platform/energy_model.hpp"
@@ -171,7 +172,7 @@ int launch_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp launch: {}\n", data.status().message());
     return 1;
   }
-  auto plan = plan_cluster(c, data->train.size());
+  auto plan = plan_cluster_on_devices(c, *data, default_platforms_dir());
   if (!plan.ok()) return usage(plan.status().message());
   if (plan->size != n)
     return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
@@ -181,6 +182,7 @@ int launch_command(const std::vector<std::string>& args) {
   if (!devices.ok()) return usage(devices.status().message());
   auto network = load_network_profile(default_platforms_dir(), c.network);
   if (!network.ok()) return usage(network.status().message());
+  if (auto s = check_run_fits(c, *data, default_platforms_dir()); !s.ok()) return usage(s.message());
 
   // The nodes write their outcomes into this run's fresh temporary folder, so an outcome
   // file read below is one this launch's node wrote, never an older run's.

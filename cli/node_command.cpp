@@ -12,6 +12,7 @@
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
 #include "cli/run_command.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/data/load_data.hpp"
 #include "core/quote_input.hpp"
 #include "core/strategy/cluster.hpp"
@@ -73,7 +74,7 @@ int node_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp node: {}\n", data.status().message());
     return 1;
   }
-  auto plan = plan_cluster(c, data->train.size());
+  auto plan = plan_cluster_on_devices(c, *data, default_platforms_dir());
   if (!plan.ok()) return usage(plan.status().message());
   if (int(peers->size()) != plan->size)
     return usage(fmt::format("peers file {} lists {} nodes, the config needs {}{}", parsed->extra["peers"],

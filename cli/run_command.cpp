@@ -8,6 +8,7 @@
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
 #include "cli/run_folder.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/model/model.hpp"
@@ -97,6 +98,11 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   if (!data.ok()) {
     fmt::print(stderr, "{}: {}\n", prefix, data.status().message());
     return 1;
+  }
+  // Every node's memory plan against its device, before any node starts.
+  if (auto s = check_run_fits(c, *data, default_platforms_dir(), command.simulated); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", prefix, s.message());
+    return 2;
   }
   // Before the run, so that a folder that cannot be written fails now, not after training.
   auto folder = RunFolder::prepare(c);

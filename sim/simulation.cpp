@@ -7,6 +7,7 @@
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
 
+#include "core/strategy/memory_fit.hpp"
 #include "core/strategy/cluster.hpp"
 #include "sim/abort_trap.hpp"
 #include "sim/fault_schedule.hpp"
@@ -30,7 +31,7 @@ Status check_sim_inputs(const RunConfig& c, const SimOptions& options) {
 
 StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const SimOptions& options,
                              const ProgressFn& progress) {
-  auto plan = plan_cluster(c, data.train.size());
+  auto plan = plan_cluster_on_devices(c, data, options.platforms_dir);
   if (!plan.ok()) return plan.status();
   auto faults = parse_fault_schedule(c.faults, plan->size);
   if (!faults.ok()) return faults.status();

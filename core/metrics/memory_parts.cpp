@@ -1,11 +1,12 @@
 #include "core/metrics/memory_parts.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "core/platform/byte_size.hpp"
 
 namespace ringtmp {
 
@@ -37,19 +38,6 @@ std::string MemoryParts::describe() const {
     text += fmt::format("{}{} {}", text.empty() ? "" : ", ", to_string(MemoryPart(p)), format_bytes(bytes[p]));
   }
   return text.empty() ? "nothing" : text;
-}
-
-std::string format_bytes(int64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = double(bytes);
-  int unit = 0;
-  while (std::fabs(value) >= 1024 && unit + 1 < int(std::size(kUnits))) {
-    value /= 1024;
-    ++unit;
-  }
-  if (unit == 0) return fmt::format("{} B", bytes);
-  const double magnitude = std::fabs(value);
-  return fmt::format("{:.{}f} {}", value, magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2, kUnits[unit]);
 }
 
 }  // namespace ringtmp

@@ -41,7 +41,4 @@ struct MemoryParts {
   bool operator==(const MemoryParts&) const = default;
 };
 
-// "1.21 GiB", "402 MiB", "12.0 KiB", "512 B": binary units, three significant digits.
-std::string format_bytes(int64_t bytes);
-
 }  // namespace ringtmp

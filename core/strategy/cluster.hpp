@@ -28,7 +28,7 @@ struct NoWrap {
 template <class Wrap = NoWrap>
 StatusOr<RunResult> run_inproc(const RunConfig& c, const DataSplit& data,
                                const ProgressFn& progress = {}, Wrap wrap = {}) {
-  auto plan = plan_cluster(c, data.train.size());
+  auto plan = plan_cluster(c, data.train.size());  // no devices here: stages balance counted flops
   if (!plan.ok()) return plan.status();
   InProcHub hub(plan->size);
   std::vector<NodeOutcome> outcomes(size_t(plan->size));

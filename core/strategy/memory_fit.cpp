@@ -2,14 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "core/platform/byte_size.hpp"
+
 namespace ringtmp {
 
 std::vector<NodeBudget> node_budgets(const RunConfig& c, std::span<const DeviceProfile> devices) {
   std::vector<NodeBudget> budgets;
   budgets.reserve(devices.size());
   for (const auto& d : devices) {
-    if (c.memory_budget > 0) budgets.push_back({c.memory_budget, "--memory-budget"});
-    else budgets.push_back({usable_memory_bytes(d), fmt::format("a {}", d.name)});
+    budgets.push_back({node_memory_budget(d, c.memory_budget),
+                       c.memory_budget > 0 ? "--memory-budget" : fmt::format("a {}", d.name)});
   }
   return budgets;
 }
@@ -47,14 +49,16 @@ StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSpli
   return plan_cluster(c, data.train.size(), *stages, dataset_shape(c, &data));
 }
 
-Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir) {
+Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
+                      bool cut_on_devices) {
   const DatasetShape shape = dataset_shape(c, &data);
   std::vector<NodeMemory> plan;
   int ranks = 1;
   if (c.strategy == StrategyKind::local) {
     plan.push_back(plan_local_memory(c, shape));
   } else {
-    auto cluster = plan_cluster_on_devices(c, data, platforms_dir);
+    auto cluster = cut_on_devices ? plan_cluster_on_devices(c, data, platforms_dir)
+                                  : plan_cluster(c, data.train.size());
     if (!cluster.ok()) return cluster.status();
     plan = plan_memory(c, *cluster, shape);
     ranks = cluster->size;

@@ -36,6 +36,9 @@ StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSpli
 
 // The whole check a command runs before any node starts: the plan of every node against its
 // budget. Ok, or the one line naming the node that does not fit (the caller exits 2).
-Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir);
+// `cut_on_devices`: the run's ring is cut for its devices (sim, launch, node), or balances
+// counted flops (train: every node is a thread of this machine).
+Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
+                      bool cut_on_devices = true);
 
 }  // namespace ringtmp

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/metrics/memory_parts.hpp"
+#include "core/platform/byte_size.hpp"
 #include "core/strategy/memory_plan.hpp"
 
 namespace ringtmp {

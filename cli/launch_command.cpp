@@ -20,6 +20,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/memory_limit.hpp"
 #include "cli/netns.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
@@ -73,6 +74,7 @@ struct Child {
   int out = -1;  // read end of its stdout+stderr
   std::string partial;
   std::string ended;  // "exited with code 3", "was killed by signal 9 (Killed)"
+  int64_t peak_rss_bytes = 0;
 };
 
 // argv with its stdout and stderr on a pipe this process reads.
@@ -126,7 +128,11 @@ void stream_and_wait(std::vector<Child>& children) {
     }
     std::fflush(stdout);
   }
-  for (auto& c : children) c.ended = wait_for(c.pid).text;
+  for (auto& c : children) {
+    const ExitStatus exit = wait_for(c.pid);
+    c.ended = exit.text;
+    c.peak_rss_bytes = exit.peak_rss_bytes;
+  }
 }
 
 // The device profiles' power model over what each node measured (profiles checked before
@@ -235,6 +241,17 @@ int launch_command(const std::vector<std::string>& args) {
       return 1;
     }
 
+  // --enforce-memory: the nodes share this machine, so each runs under an equal share of
+  // what it has available now (a node alone on a device would take all of it).
+  int64_t node_budget = 0;
+  if (c.enforce_memory) {
+    auto available = available_memory_bytes();
+    if (!available.ok()) {
+      fmt::print(stderr, "ringtmp launch: --enforce-memory needs the available memory: {}\n", available.status().message());
+      return 1;
+    }
+    node_budget = *available / n;
+  }
   const std::string self = self_path();
   if (netns)
     fmt::print("launch {} nodes in network namespaces {}n0.., links shaped to {} ({:g} Mbit/s up and down), {}; "
@@ -249,6 +266,7 @@ int launch_command(const std::vector<std::string>& args) {
   for (int k = 0; k < n; ++k) {
     std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
                                      "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string(), "--out", dir.string()};
+    if (node_budget) argv.insert(argv.end(), {"--memory-limit", std::to_string(node_budget)});
     if (netns) argv.insert(argv.begin(), {"ip", "netns", "exec", netns->ns(k)});
     auto child = spawn_node(argv);
     if (!child.ok()) {
@@ -277,6 +295,9 @@ int launch_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp launch: {}\n", run.status().message());
     return 1;
   }
+  // Measured by the kernel, beside the nodes' own accounting (peak_memory_bytes).
+  for (int k = 0; k < n; ++k) run->nodes[size_t(k)].peak_rss_bytes = children[size_t(k)].peak_rss_bytes;
+  note_planned_memory(*run, *data, default_platforms_dir(), /*cut_on_devices=*/true);
   // The nodes' clocks start at their rendezvous; the run's length is the slowest node's.
   run->wall_seconds = 0;
   for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);

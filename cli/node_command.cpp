@@ -1,21 +1,28 @@
 // `ringtmp node`: one runtime node, one process per device. It loads the same config as
 // sim and train, meets its peers (peers file, cluster key), runs its node program over TCP
 // and writes its outcome to OUT/node-<rank>.outcome for whoever merges the run (`launch`).
+// Under a memory budget (--enforce-memory, --memory-limit) running out is its outcome: one
+// line naming the budget and the allocation, its peers told as for any failure, exit 1.
 #include <arpa/inet.h>
 
 #include <filesystem>
+#include <new>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/memory_limit.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
 #include "cli/run_command.hpp"
-#include "core/strategy/memory_fit.hpp"
 #include "core/data/load_data.hpp"
+#include "core/parse_number.hpp"
+#include "core/platform/byte_size.hpp"
 #include "core/quote_input.hpp"
 #include "core/strategy/cluster.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/cluster_key.hpp"
 #include "runtime/config_digest.hpp"
@@ -23,6 +30,24 @@
 #include "runtime/tcp_transport.hpp"
 
 namespace ringtmp::cli {
+namespace {
+
+// The budget this node runs under, if any, and which flag set it (for the error line).
+struct MemoryBudget {
+  int64_t bytes = 0;  // 0: none
+  std::string set_by;
+};
+
+// "node 1: out of memory under --memory-limit (budget 64 MiB): allocating 128 MiB while
+// running its node program" (the size when the allocation hooks caught it).
+Status out_of_memory(int rank, const MemoryBudget& budget, std::string_view doing) {
+  const auto size = take_failed_allocation();
+  return Status::errorf("node {}: out of memory{}: {} while {}", rank,
+                        budget.bytes ? fmt::format(" under {} (budget {})", budget.set_by, format_bytes(budget.bytes)) : "",
+                        size ? fmt::format("allocating {}", format_bytes(int64_t(*size))) : "an allocation failed", doing);
+}
+
+}  // namespace
 
 int node_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args("node", args,
@@ -33,7 +58,10 @@ int node_command(const std::vector<std::string>& args) {
                                             {"silence-timeout", "a peer heard nothing from (heartbeats go every second) for this many "
                                                                 "seconds is down (default 10)"},
                                             {"listen", "IP address to listen on (default: this node's own line in the peers file; "
-                                                       "0.0.0.0: every interface)"}});
+                                                       "0.0.0.0: every interface)"},
+                                            {"memory-limit", "BYTES: run under this memory budget (RLIMIT_DATA); running out is "
+                                                             "this node's error, not an OOM kill (default with --enforce-memory: "
+                                                             "the memory available at start-up)"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -69,39 +97,96 @@ int node_command(const std::vector<std::string>& args) {
   if (!key.ok()) return usage(key.status().message());
   const std::string out = c.out.empty() ? "." : c.out;
 
-  auto data = load_data(c);
-  if (!data.ok()) {
-    fmt::print(stderr, "ringtmp node: {}\n", data.status().message());
+  // The budget is in force before the dataset and the model are allocated.
+  MemoryBudget budget;
+  if (parsed->extra.count("memory-limit")) {
+    const auto bytes = parse_number<int64_t>(parsed->extra["memory-limit"]);
+    if (!bytes || *bytes <= 0)
+      return usage(fmt::format("invalid value for memory-limit: {} (a number of bytes above 0)",
+                               quote_input(parsed->extra["memory-limit"])));
+    budget = {*bytes, "--memory-limit"};
+  }
+  auto available = available_memory_bytes();
+  if (c.enforce_memory && !budget.bytes) {
+    if (!available.ok()) {
+      fmt::print(stderr, "ringtmp node {}: --enforce-memory without --memory-limit needs the available memory: {}\n", rank,
+                 available.status().message());
+      return 1;
+    }
+    // The budget the run was planned against (its device's usable memory, or
+    // --memory-budget), and never more than this machine can give.
+    budget = {*available, "--enforce-memory (the memory available)"};
+    if (auto stages = stage_devices(c, cluster_ranks(c), default_platforms_dir()); stages.ok() && rank < int(stages->size()))
+      if (const auto& d = (*stages)[size_t(rank)]; d.budget > 0 && d.budget < budget.bytes)
+        budget = {d.budget, fmt::format("--enforce-memory ({})", d.budget_source)};
+  }
+  if (budget.bytes)
+    if (auto s = apply_memory_limit(budget.bytes); !s.ok()) return usage(fmt::format("{}: {}", budget.set_by, s.message()));
+
+  // A std::bad_alloc from here on is this node's outcome.
+  std::optional<StatusOr<DataSplit>> data;
+  try {
+    data.emplace(load_data(c));
+  } catch (const std::bad_alloc&) {
+    data.emplace(out_of_memory(rank, budget, "loading the dataset"));
+  }
+  if (!data->ok()) {
+    fmt::print(stderr, "ringtmp node: {}\n", data->status().message());
     return 1;
   }
-  auto plan = plan_cluster_on_devices(c, *data, default_platforms_dir());
+  const DataSplit& split = **data;
+  auto plan = plan_cluster_on_devices(c, split, default_platforms_dir());
   if (!plan.ok()) return usage(plan.status().message());
   if (int(peers->size()) != plan->size)
     return usage(fmt::format("peers file {} lists {} nodes, the config needs {}{}", parsed->extra["peers"],
                              peers->size(), plan->size,
                              c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
   if (rank >= plan->size) return usage(fmt::format("invalid value for rank: {} (the cluster has ranks 0..{})", rank, plan->size - 1));
+  // The plan against this machine, before meeting the peers: a node that cannot fit says so
+  // now rather than being killed by the kernel mid-run.
+  if (available.ok()) {
+    const NodeMemory need = plan_memory(c, *plan, dataset_shape(c, &split))[size_t(rank)];
+    if (need.peak.total() > *available)
+      return usage(fmt::format("node {} ({}) needs {} ({}) but this machine has {} available", rank, need.role,
+                               format_bytes(need.peak.total()), need.peak.describe(), format_bytes(*available)));
+  }
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
 
-  fmt::print("node {} of {}: {}, listening on port {}\n", rank, plan->size, to_string(c.strategy), (*peers)[rank].port);
-  auto transport = connect_cluster(rank, *peers, *key, config_digest(c), net);
-  if (!transport.ok()) {
-    fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport.status().message());
+  fmt::print("node {} of {}: {}, listening on port {}; memory: {} available{}\n", rank, plan->size, to_string(c.strategy),
+             (*peers)[rank].port, available.ok() ? format_bytes(*available) : "unknown",
+             budget.bytes ? fmt::format(", budget {} ({})", format_bytes(budget.bytes), budget.set_by) : "");
+  std::optional<StatusOr<std::unique_ptr<TcpTransport>>> transport;
+  try {
+    transport.emplace(connect_cluster(rank, *peers, *key, config_digest(c), net));
+  } catch (const std::bad_alloc&) {
+    transport.emplace(out_of_memory(rank, budget, "meeting its peers"));
+  }
+  if (!transport->ok()) {
+    fmt::print(stderr, "ringtmp node {}: {}\n", rank, transport->status().message());
     return 1;
   }
   ProgressView view(ProgressView::stdout_is_terminal(), c, /*simulated=*/false);
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
-  NodeOutcome outcome = run_node(**transport, c, *plan, data->train, progress);
+  NodeOutcome outcome;
+  try {
+    outcome = run_node(***transport, c, *plan, split.train, progress);
+  } catch (const std::bad_alloc&) {
+    outcome = NodeOutcome{};
+    outcome.status = out_of_memory(rank, budget, "running its node program (model, activations, messages)");
+  }
   view.finish();
-  (*transport)->close(outcome.status);
+  (**transport)->close(outcome.status);
   const auto path = (std::filesystem::path(out) / fmt::format("node-{}.outcome", rank)).string();
   if (auto s = write_outcome_file(path, outcome); !s.ok()) {
     fmt::print(stderr, "ringtmp node {}: {}\n", rank, s.message());
     return 1;
   }
   if (!outcome.status.ok()) {
-    fmt::print(stderr, "ringtmp node {}: {}\n", rank, outcome.status.message());
+    // "ringtmp node 1: ...", not "ringtmp node 1: node 1: ..." for a status naming its node.
+    const std::string& why = outcome.status.message();
+    const std::string own = fmt::format("node {}: ", rank);
+    fmt::print(stderr, "ringtmp node {}: {}\n", rank, why.starts_with(own) ? why.substr(own.size()) : why);
     return 1;
   }
   fmt::print("node {} done: busy {:.2f} s, idle {:.2f} s, {} bytes sent; outcome {}\n", rank,

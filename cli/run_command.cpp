@@ -125,6 +125,7 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
     return 1;
   }
   if (!run->platform.empty()) fmt::print("platf  {}\n", run->platform);
+  note_planned_memory(*run, *data, default_platforms_dir(), command.simulated);
   return finish_run(prefix, *run, *folder);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,11 +83,14 @@ StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output) {
 
 ExitStatus wait_for(pid_t pid) {
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) return {WEXITSTATUS(status), fmt::format("exited with code {}", WEXITSTATUS(status))};
+  const int64_t peak_rss = int64_t(usage.ru_maxrss) * 1024;  // Linux: KiB
+  if (WIFEXITED(status))
+    return {WEXITSTATUS(status), fmt::format("exited with code {}", WEXITSTATUS(status)), peak_rss};
   const int sig = WTERMSIG(status);
-  return {128 + sig, fmt::format("was killed by signal {} ({})", sig, strsignal(sig))};
+  return {128 + sig, fmt::format("was killed by signal {} ({})", sig, strsignal(sig)), peak_rss};
 }
 
 std::string self_path() { return std::filesystem::read_symlink("/proc/self/exe").string(); }

@@ -3,6 +3,8 @@
 // without a shell, their stdout and stderr both sent to one descriptor.
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -19,6 +21,9 @@ StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output);
 struct ExitStatus {
   int code = 0;       // the exit code, or 128 + the signal that killed it
   std::string text;   // "exited with code 3", "was killed by signal 9 (Killed)"
+  // Its peak resident set, exact (the kernel's ru_maxrss from wait4, no sampling); across an
+  // exec in place (ip netns exec) the larger of the two programs'.
+  int64_t peak_rss_bytes = 0;
 };
 ExitStatus wait_for(pid_t pid);
 

@@ -84,6 +84,7 @@ struct RunConfig {
   int64_t synthetic_test = 2048;
 
   double peer_timeout = 60.0;  // seconds a node waits for a message before giving up
+  bool enforce_memory = false;  // runtime: each node runs under its memory budget (cli/memory_limit.hpp)
 
   // The platform. The simulator builds it from the profiles in platforms/; the runtime
   // uses the device profile for its energy estimate.

@@ -217,6 +217,9 @@ std::vector<SettingSpec> make_table() {
   t.push_back(number("peer-timeout", &C::peer_timeout, "seconds a node waits for a peer's message",
                      positive<double>("number of seconds"))
                   .per_device());
+  t.push_back(flag("enforce-memory", &C::enforce_memory,
+                   "runtime: each node runs under its memory budget; running out is its error, not an OOM kill")
+                  .per_device());
   // The platform (the simulator's; the runtime's energy estimate).
   t.push_back(text("device", &C::device, "device profile, or a mix in rank order like pi4b*6,pi3b+*2",
                    named("a device profile, e.g. pi4b"))

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <new>
 
 namespace ringtmp {
 
@@ -152,6 +153,10 @@ asio::awaitable<std::string> Link::read_frames(FrameHandler on_frame) {
     why = !write_error_.empty() ? write_error_
           : e.code() == asio::error::eof ? std::string("connection closed (end of stream)")
                                          : fmt::format("connection lost ({})", e.code().message());
+  } catch (const std::bad_alloc&) {
+    // Under a memory budget (ringtmp node --memory-limit): the frame or its decoded message
+    // did not fit. Ending this link says so; escaping would end the coroutine unheard.
+    why = "this node ran out of memory receiving a frame from it";
   }
   close();
   co_return why;

@@ -23,6 +23,13 @@ int64_t RunResult::peak_memory_bytes_max() const {
   return m;
 }
 
+std::optional<int64_t> RunResult::peak_rss_bytes_max() const {
+  std::optional<int64_t> m;
+  for (const auto& n : nodes)
+    if (n.peak_rss_bytes) m = std::max(m.value_or(0), *n.peak_rss_bytes);
+  return m;
+}
+
 std::optional<double> RunResult::energy_joules() const {
   double sum = 0.0;
   for (const auto& n : nodes) {

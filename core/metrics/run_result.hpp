@@ -24,6 +24,11 @@ struct NodeMetrics {
   int64_t peak_memory_bytes = 0;    // sum of the parts' peaks (all but the dataset)
   int64_t peak_stash_bytes = 0;     // of which: activations and stashed weights
   MemoryParts peak_memory_parts;    // each part's peak (not carried by outcome files)
+  // What the memory plan predicts for the node, dataset included (memory_plan.hpp).
+  std::optional<int64_t> planned_memory_bytes;
+  // The node process's peak resident set as the kernel measured it (launch: wait4's
+  // ru_maxrss); absent where nodes share one process (train, sim).
+  std::optional<int64_t> peak_rss_bytes;
   std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
   std::optional<double> radio_energy_j;  // of which: radio / NIC (absent without a network profile)
 };
@@ -76,6 +81,7 @@ struct RunResult {
   double idle_fraction() const;                       // mean over nodes of idle / run_seconds
   int64_t bytes_sent_total() const;
   int64_t peak_memory_bytes_max() const;
+  std::optional<int64_t> peak_rss_bytes_max() const;  // over the nodes that have one
   std::optional<double> energy_joules() const;        // sum over nodes, when all have it
   std::optional<double> energy_per_sample() const;    // energy_joules / samples
 };

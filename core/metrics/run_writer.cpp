@@ -27,12 +27,14 @@ std::string iterations_csv(const RunResult& run) {
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes\n";
+  auto optional_int = [](const std::optional<int64_t>& v) { return v ? fmt::format("{}", *v) : ""; };
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
                      csv_num(n.idle_s), csv_num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
                      n.msgs_recv, n.peak_memory_bytes, n.energy_j ? csv_num(*n.energy_j) : "",
-                     n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "");
+                     n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "",
+                     optional_int(n.planned_memory_bytes), optional_int(n.peak_rss_bytes));
   return s;
 }
 
@@ -96,7 +98,8 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       "  \"iterations\": {},\n  \"samples\": {},\n  \"samples_per_second\": {},\n"
       "  \"wall_seconds\": {},\n  \"sim_seconds\": {},\n"
       "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
-      "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"energy_joules\": {},\n"
+      "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"peak_rss_bytes_max\": {},\n"
+      "  \"energy_joules\": {},\n"
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
       "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n"
       "  \"diverged\": {},\n  \"diverged_at_iteration\": {},\n  \"diverged_node\": {},\n"
@@ -110,6 +113,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       json_number(run.wall_seconds), json_number_or_null(run.sim_seconds), json_number(run.final_loss()),
       json_number_or_null(run.test_accuracy()), json_number(run.idle_fraction()),
       per_node ? fmt::format("{}", run.bytes_sent_total()) : "null", run.peak_memory_bytes_max(),
+      run.peak_rss_bytes_max() ? fmt::format("{}", *run.peak_rss_bytes_max()) : "null",
       json_number_or_null(run.energy_joules()), json_number_or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
       run.platform.empty() ? "null" : json_quote(run.platform), c.timing_only ? "true" : "false",
       json_number_or_null(run.max_staleness), run.timeline_truncated ? "true" : "false",

@@ -46,6 +46,9 @@ class Model {
   std::span<float> grads() { return grads_; }
   std::span<const float> grads() const { return grads_; }
   size_t param_offset(int layer) const { return offsets_[layer]; }
+  // Hands the parameters over at the end of a run (no copy of the model beside itself);
+  // the model holds none afterwards.
+  FloatBuffer release_params() { return std::move(params_); }
   size_t param_count() const { return param_count_; }
 
   // He-normal for ReLU layers, Xavier-uniform otherwise; biases zero. Layer l of the whole

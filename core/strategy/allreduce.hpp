@@ -88,7 +88,7 @@ NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& trai
     out.losses.push_back({it, ep.now(), loss, b.size});
     if (r == 0 && progress) progress({it, total, loss / b.size, ep.now(), samples * n});
   }
-  if (r == 0) out.params.assign(model.params().begin(), model.params().end());
+  if (r == 0) out.params = model.release_params();
   ep.finish_into(out);
   return out;
 }

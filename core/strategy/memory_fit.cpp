@@ -49,25 +49,35 @@ StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSpli
   return plan_cluster(c, data.train.size(), *stages, dataset_shape(c, &data));
 }
 
+namespace {
+
+StatusOr<std::vector<NodeMemory>> run_memory_plan(const RunConfig& c, const DataSplit& data,
+                                                  const std::string& platforms_dir, bool cut_on_devices) {
+  const DatasetShape shape = dataset_shape(c, &data);
+  if (c.strategy == StrategyKind::local) return std::vector<NodeMemory>{plan_local_memory(c, shape)};
+  auto cluster = cut_on_devices ? plan_cluster_on_devices(c, data, platforms_dir) : plan_cluster(c, data.train.size());
+  if (!cluster.ok()) return cluster.status();
+  return plan_memory(c, *cluster, shape);
+}
+
+}  // namespace
+
+void note_planned_memory(RunResult& run, const DataSplit& data, const std::string& platforms_dir, bool cut_on_devices) {
+  auto plan = run_memory_plan(run.config, data, platforms_dir, cut_on_devices);
+  if (!plan.ok()) return;  // the run could not have started without a plan
+  for (auto& n : run.nodes)
+    if (n.node >= 0 && size_t(n.node) < plan->size()) n.planned_memory_bytes = (*plan)[size_t(n.node)].peak.total();
+}
+
 Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
                       bool cut_on_devices) {
-  const DatasetShape shape = dataset_shape(c, &data);
-  std::vector<NodeMemory> plan;
-  int ranks = 1;
-  if (c.strategy == StrategyKind::local) {
-    plan.push_back(plan_local_memory(c, shape));
-  } else {
-    auto cluster = cut_on_devices ? plan_cluster_on_devices(c, data, platforms_dir)
-                                  : plan_cluster(c, data.train.size());
-    if (!cluster.ok()) return cluster.status();
-    plan = plan_memory(c, *cluster, shape);
-    ranks = cluster->size;
-  }
-  auto stages = stage_devices(c, ranks, platforms_dir);
+  auto plan = run_memory_plan(c, data, platforms_dir, cut_on_devices);
+  if (!plan.ok()) return plan.status();
+  auto stages = stage_devices(c, int(plan->size()), platforms_dir);
   if (!stages.ok()) return stages.status();
   std::vector<NodeBudget> budgets;
   for (const auto& s : *stages) budgets.push_back({s.budget, s.budget_source});
-  return check_memory_fits(plan, budgets);
+  return check_memory_fits(*plan, budgets);
 }
 
 }  // namespace ringtmp

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/metrics/run_result.hpp"
 #include "core/platform/profiles.hpp"
 #include "core/status.hpp"
 #include "core/strategy/memory_plan.hpp"
@@ -40,5 +41,9 @@ StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSpli
 // counted flops (train: every node is a thread of this machine).
 Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
                       bool cut_on_devices = true);
+
+// Fills each node's planned_memory_bytes (dataset included) in a finished run, so nodes.csv
+// sets the plan beside what was recorded and, under launch, measured.
+void note_planned_memory(RunResult& run, const DataSplit& data, const std::string& platforms_dir, bool cut_on_devices);
 
 }  // namespace ringtmp

@@ -75,7 +75,7 @@ class RingNode {
     ep_.recorder().hold(MemoryPart::optimizer, sgd_.state_bytes());
     account();
     out_.status = async_ ? run_async() : run_sync();
-    out_.params.assign(model_.params().begin(), model_.params().end());
+    out_.params = model_.release_params();
     if (async_) out_.max_staleness = max_staleness_;
     ep_.finish_into(out_);
     return std::move(out_);

@@ -361,6 +361,14 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
   summary_has "$TMP/launch-$name" '"backend": "runtime",'
   summary_has "$TMP/launch-$name" '"energy_is_estimate": true,'
+  # Each node process's peak RSS (the kernel's, from wait4), the last column: a process holds
+  # more than 1 MiB. Train's nodes share one process: no figure, an empty cell and null.
+  head -n 1 "$TMP/launch-$name/nodes.csv" | grep -q ',radio_energy_j,planned_memory_bytes,peak_rss_bytes$' || fail "nodes.csv does not end with peak_rss_bytes"
+  awk -F, 'NR > 1 && !($NF > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/launch-$name/nodes.csv" ||
+    fail "a node's peak_rss_bytes is not above 1 MiB"
+  grep -Eq '"peak_rss_bytes_max": [0-9]{7,},' "$TMP/launch-$name/summary.json" || fail "summary.json has no peak_rss_bytes_max"
+  awk -F, 'NR > 1 && $NF != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
+  summary_has "$TMP/train-$name" '"peak_rss_bytes_max": null,'
   # Same loss trace as in-process, to a relative 1e-5.
   paste -d, "$TMP/launch-$name/iterations.csv" "$TMP/train-$name/iterations.csv" | tail -n +2 |
     awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad }' ||
@@ -438,6 +446,68 @@ done
 pgrep -f -- "node --config $TMP/launch-killed.partial-[0-9]+/nodes/run.ini" >/dev/null && fail "nodes outlived their launch"
 echo "ok"
 
+echo "== memory budgets (--memory-limit, --enforce-memory)"
+expect_error 2 "node --memory-limit 12x" "invalid value for memory-limit: '12x'" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" --memory-limit 12x
+if grep -q __asan_init "$BIN"; then
+  # A sanitizer's shadow memory counts as data: no budget fits under it.
+  echo "skipped: the budget cases need a binary without AddressSanitizer"
+else
+  expect_error 2 "node --memory-limit below the process's baseline" "--memory-limit: memory budget 4 KiB is below" -- \
+    node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" --memory-limit 4096
+  expect_exit 0 "launch --local 2 --enforce-memory" -- \
+    launch "${RT[@]}" --strategy ring --local 2 --enforce-memory --out "$TMP/enforced"
+  grep -q "^\[node 1\] node 1 of 2: .*available, budget .* (--memory-limit)" "$OUT" || fail "node 1 does not state its budget"
+
+  # Two nodes of a ring whose stages hold tens of MiB each; node 1 gets 64 MiB: it fails with
+  # one line naming its budget and the allocation, node 0 stops naming it, both within 30 s.
+  CASE="node --memory-limit 64M, its stage needs more: one error"
+  printf '%-60s' "$CASE"
+  BIG=(--dataset synthetic --layers 784,4096,4096,10 --batch 16 --iterations 2 --synthetic-train 64 --synthetic-test 16
+       --nodes 2 --microbatches 2 --strategy ring)
+  python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print("\n".join("127.0.0.1:%d" % x.getsockname()[1] for x in s))' >"$TMP/oom-peers.txt"
+  LAST_ARGS=(node "${BIG[@]}" --rank 1 --memory-limit $((64 << 20)))
+  "$BIN" node "${BIG[@]}" --rank 0 --peers "$TMP/oom-peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" \
+    --out "$TMP/oom" >"$TMP/oom0.out" 2>"$TMP/oom0.err" &
+  NODE0=$!
+  "$BIN" node "${BIG[@]}" --rank 1 --peers "$TMP/oom-peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" \
+    --out "$TMP/oom" --memory-limit $((64 << 20)) >"$OUT" 2>"$ERR" &
+  NODE1=$!
+  for _ in $(seq 1 300); do
+    kill -0 "$NODE0" 2>/dev/null || kill -0 "$NODE1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$NODE0" 2>/dev/null || kill -0 "$NODE1" 2>/dev/null; then
+    kill -9 "$NODE0" "$NODE1" 2>/dev/null
+    fail "a node still runs 30 s later"
+  fi
+  wait "$NODE1"; RC=$?
+  [ "$RC" -eq 1 ] || fail "expected exit code 1 from node 1"
+  [ "$(wc -l <"$ERR")" -eq 1 ] || fail "expected exactly one line on stderr from node 1"
+  grep -Eq "^ringtmp node 1: out of memory under --memory-limit \(budget 64 MiB\): allocating [0-9.]+ [KMG]iB while " "$ERR" ||
+    fail "node 1 does not say it ran out of its budget allocating a named size"
+  [ -s "$TMP/oom/node-1.outcome" ] || fail "node 1 left no outcome"
+  wait "$NODE0"; RC=$?
+  [ "$RC" -eq 1 ] || fail "expected exit code 1 from node 0"
+  grep -q "peer 1 .*out of memory" "$TMP/oom0.err" || fail "node 0 does not name peer 1 and why: $(cat "$TMP/oom0.err")"
+  echo "ok (exit $RC)"
+
+  # The same pair, node 1 with a budget comfortably above its need (1 GiB): trains.
+  CASE="node --memory-limit 1G, its stage fits: runs"
+  printf '%-60s' "$CASE"
+  "$BIN" node "${BIG[@]}" --rank 0 --peers "$TMP/oom-peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" \
+    --out "$TMP/fits" >"$TMP/fits0.out" 2>"$TMP/fits0.err" &
+  NODE0=$!
+  run node "${BIG[@]}" --rank 1 --peers "$TMP/oom-peers.txt" --key-file "$TMP/launch-ring/nodes/cluster.key" \
+    --out "$TMP/fits" --memory-limit $((1 << 30))
+  wait "$NODE0" || fail "node 0 failed: $(cat "$TMP/fits0.err")"
+  [ "$RC" -eq 0 ] || fail "expected exit code 0 from node 1"
+  echo "ok (exit $RC)"
+fi
+
 echo "== launch --netns (network namespaces; root only)"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tc >/dev/null; then
   echo "skipped: --netns needs root, ip and tc"
@@ -446,6 +516,9 @@ else
   expect_exit 0 "launch --netns --network wifi-n (2-node ring)" -- \
     launch "${RT[@]}" --strategy ring --local 2 --netns --network wifi-n --out "$TMP/netns-ok"
   summary_has "$TMP/netns-ok" '"platform": "2 network namespaces, links shaped to wifi-n (42 Mbit/s) by tbf",'
+  # ip netns exec execs the node in place: its pid's peak RSS is the node's.
+  awk -F, 'NR > 1 && !($NF > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/netns-ok/nodes.csv" ||
+    fail "a --netns node's peak_rss_bytes is not above 1 MiB"
   CASE="launch --netns: a node SIGKILLed, namespaces still removed"
   printf '%-60s' "$CASE"
   long_launch "$TMP/netns-killed" --netns --network ethernet-1g

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/config_limits.hpp"
+#include "core/data/dataset_shape.hpp"
 #include "core/data/idx.hpp"
 #include "core/data/synthetic.hpp"
 
@@ -57,6 +58,22 @@ StatusOr<DataSplit> load_data(const RunConfig& c) {
   o.test_samples = c.synthetic_test;
   o.seed = c.seed ^ 0x5eed5eedULL;
   return make_synthetic(o);
+}
+
+DatasetShape dataset_shape(const RunConfig& c, const DataSplit* loaded) {
+  DatasetShape d;
+  d.features = c.layers.front();
+  if (loaded && !c.timing_only) {
+    d.train = loaded->train.size();
+    d.test = loaded->test.size();
+  } else if (c.dataset == DatasetKind::fashion_mnist) {
+    d.train = kFashionMnistTrainSamples;
+    d.test = kFashionMnistTestSamples;
+  } else {
+    d.train = c.synthetic_train;
+    d.test = c.synthetic_test;
+  }
+  return d;
 }
 
 }  // namespace ringtmp

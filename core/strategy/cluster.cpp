@@ -12,14 +12,15 @@
 
 namespace ringtmp {
 
-StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples) {
+StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, std::span<const StageDevice> devices,
+                                   const DatasetShape& data) {
   ClusterPlan p;
   p.iterations = planned_iterations(c, train_samples);
   if (train_samples < c.batch)
     return Status::errorf("batch {} is larger than the training set ({} samples)", c.batch, train_samples);
   switch (c.strategy) {
     case StrategyKind::ring: {
-      auto layout = ring_layout(c);
+      auto layout = ring_layout(c, devices, p.iterations, data);
       if (!layout.ok()) return layout.status();
       p.ring = std::move(*layout);
       p.size = c.nodes;

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "core/data/batch_slicer.hpp"
-#include "core/data/load_data.hpp"
 #include "core/strategy/ring_schedule.hpp"
 
 namespace ringtmp {
@@ -17,47 +16,61 @@ using P = MemoryPart;
 
 int64_t momentum_bytes(const RunConfig& c, int64_t params) { return c.momentum != 0.0f ? floats(params) : 0; }
 
-NodeMemory ring_stage(const RunConfig& c, const ClusterPlan& plan, const DatasetShape& data,
-                      ResilienceMemory resilience, int i) {
-  const RingLayout& layout = *plan.ring;
-  const int n = plan.size;
-  auto stage_model = [&](int k) {
-    return Model({layout.layers.begin() + layout.partition.begin(k), layout.layers.begin() + layout.partition.end(k)},
-                 layout.partition.begin(k), Storage::shapes_only);
-  };
-  const Model stage = stage_model(i);
+Model stage_model(std::span<const LayerSpec> layers, int begin, int end) {
+  return Model({layers.begin() + begin, layers.begin() + end}, begin, Storage::shapes_only);
+}
+
+}  // namespace
+
+MemoryParts ring_stage_memory(const RunConfig& c, std::span<const LayerSpec> layers, int begin, int end, int i,
+                              int n, int64_t iterations, const DatasetShape& data) {
+  const Model stage = stage_model(layers, begin, end);
   const bool first = i == 0, last = i == n - 1, async = c.schedule == Schedule::async;
   const auto sizes = microbatch_sizes(c.batch, c.microbatches);
-  NodeMemory m{i, fmt::format("ring stage {}", i), {}, !async};
+  MemoryParts m;
   const int64_t p = int64_t(stage.param_count());
-  m.peak[P::params] = floats(p);
-  m.peak[P::grads] = floats(p);
-  m.peak[P::optimizer] = momentum_bytes(c, p);
+  m[P::params] = floats(p);
+  m[P::grads] = floats(p);
+  m[P::optimizer] = momentum_bytes(c, p);
   // Sync: the schedule's window of micro-batches, the first (largest) ones. Async: stage 0
   // injects while fewer than N are stashed, so no stage ever holds more than N; the plan
   // takes N of the largest size (the bound).
   const bool holds_input = !first || async;
   int64_t slots = 0, stash = 0;
   if (async) {
-    slots = std::min<int64_t>(n, plan.iterations * c.microbatches);
+    slots = std::min<int64_t>(n, iterations * c.microbatches);
     stash = slots * memory::ring_slot_bytes(stage, sizes[0], holds_input, last);
   } else {
     slots = max_in_flight(c.schedule, n, i, c.microbatches);
     for (int k = 0; k < slots; ++k) stash += memory::ring_slot_bytes(stage, sizes[k], holds_input, last);
   }
-  m.peak[P::activations] = stash + stage.backward_workspace_bytes(sizes[0]);
-  if (async && !last) m.peak[P::weight_stash] = slots * floats(p);
+  m[P::activations] = stash + stage.backward_workspace_bytes(sizes[0]);
+  if (async && !last) m[P::weight_stash] = slots * floats(p);
   // Largest outgoing message: activations forward, the input gradient back, stage 0's labels.
   int64_t message = 0;
   if (!last) message = std::max(message, floats(int64_t(stage.output_width()) * sizes[0]));
   if (!first) message = std::max(message, floats(int64_t(stage.input_width()) * sizes[0]));
   if (first && !last) message = std::max<int64_t>(message, int64_t(sizes[0]) * int64_t(sizeof(int32_t)));
-  m.peak[P::messages] = message;
+  m[P::messages] = message;
+  if (first) m[P::dataset] = data.bytes();  // stage 0 alone reads the data
+  return m;
+}
+
+namespace {
+
+NodeMemory ring_stage(const RunConfig& c, const ClusterPlan& plan, const DatasetShape& data,
+                      ResilienceMemory resilience, int i) {
+  const RingLayout& layout = *plan.ring;
+  const int n = plan.size;
+  const Partition& cut = layout.partition;
+  NodeMemory m{i, fmt::format("ring stage {}", i),
+               ring_stage_memory(c, layout.layers, cut.begin(i), cut.end(i), i, n, plan.iterations, data),
+               c.schedule != Schedule::async};
   if (resilience.ring_shadows && n > 1) {
-    const int64_t next = int64_t(stage_model((i + 1) % n).param_count());
-    m.peak[P::shadows] = floats(next) + momentum_bytes(c, next);
+    const int next = (i + 1) % n;
+    const int64_t p = int64_t(stage_model(layout.layers, cut.begin(next), cut.end(next)).param_count());
+    m.peak[P::shadows] = floats(p) + momentum_bytes(c, p);
   }
-  if (first) m.peak[P::dataset] = data.bytes();  // stage 0 alone reads the data
   return m;
 }
 
@@ -71,22 +84,6 @@ void whole_model(NodeMemory& m, const RunConfig& c, const Model& model, int64_t 
 }
 
 }  // namespace
-
-DatasetShape dataset_shape(const RunConfig& c, const DataSplit* loaded) {
-  DatasetShape d;
-  d.features = c.layers.front();
-  if (loaded && !c.timing_only) {
-    d.train = loaded->train.size();
-    d.test = loaded->test.size();
-  } else if (c.dataset == DatasetKind::fashion_mnist) {
-    d.train = kFashionMnistTrainSamples;
-    d.test = kFashionMnistTestSamples;
-  } else {
-    d.train = c.synthetic_train;
-    d.test = c.synthetic_test;
-  }
-  return d;
-}
 
 NodeMemory plan_local_memory(const RunConfig& c, const DatasetShape& data) {
   const Model model(mlp_layers(c.layers, c.activation), 0, Storage::shapes_only);

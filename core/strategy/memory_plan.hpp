@@ -16,28 +16,18 @@
 // per-part functions, and a test holds plan and record equal for every strategy and
 // schedule; where arrival order decides (async ring slots, a BSP server's early pushes, an
 // SSP server's replies) the plan is the bound and says so (`exact` false).
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
-#include "core/data/dataset.hpp"
+#include "core/data/dataset_shape.hpp"
 #include "core/metrics/memory_parts.hpp"
 #include "core/model/model.hpp"
 #include "core/strategy/held_bytes.hpp"
 #include "core/strategy/node_program.hpp"
 
 namespace ringtmp {
-
-// The samples a node's process holds when it reads the data: the training and test sets
-// as load_data keeps them (column-major floats and int32 labels).
-struct DatasetShape {
-  int64_t train = 0, test = 0;
-  int features = 0;
-  int64_t bytes() const { return (train + test) * (int64_t(features) * int64_t(sizeof(float)) + 4); }
-};
-// What a real run of `c` loads: the loaded split's sizes, or (timing-only runs load nothing)
-// the sizes the named dataset has.
-DatasetShape dataset_shape(const RunConfig& c, const DataSplit* loaded);
 
 // Copies resilience would add (issue 12): with them a ring node also holds the next stage's
 // params and momentum, a server its predecessor's shard.
@@ -57,5 +47,10 @@ struct NodeMemory {
 std::vector<NodeMemory> plan_memory(const RunConfig& c, const ClusterPlan& plan, const DatasetShape& data,
                                     ResilienceMemory resilience = {});
 NodeMemory plan_local_memory(const RunConfig& c, const DatasetShape& data);
+
+// Ring stage i of n holding layers [begin, end): what the partitioner asks of a candidate cut
+// (resilience shadows aside, which depend on the next stage's cut).
+MemoryParts ring_stage_memory(const RunConfig& c, std::span<const LayerSpec> layers, int begin, int end, int i,
+                              int n, int64_t iterations, const DatasetShape& data);
 
 }  // namespace ringtmp

@@ -17,8 +17,11 @@ struct ClusterPlan {
   int64_t iterations = 0;
 };
 
-// Error when the config cannot be laid out (e.g. more ring stages than layers).
-StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples);
+// Error when the config cannot be laid out (e.g. more ring stages than layers, or no cut
+// that fits the devices). `devices`: each rank's speed and memory budget, when the run knows
+// them (every node of a cluster must pass the same); `data`: what a data-reading node holds.
+StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples,
+                                   std::span<const StageDevice> devices = {}, const DatasetShape& data = {});
 
 template <Transport T>
 NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,

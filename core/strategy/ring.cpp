@@ -2,12 +2,13 @@
 
 namespace ringtmp {
 
-StatusOr<RingLayout> ring_layout(const RunConfig& c) {
+StatusOr<RingLayout> ring_layout(const RunConfig& c, std::span<const StageDevice> devices, int64_t iterations,
+                                 const DatasetShape& data) {
   RingLayout l;
   l.layers = mlp_layers(c.layers, c.activation);
   std::vector<int64_t> costs;
   for (const auto& spec : l.layers) costs.push_back(layer_train_flops(spec, c.batch));
-  auto p = partition_layers(costs, c.nodes);
+  auto p = devices.empty() ? partition_layers(costs, c.nodes) : partition_ring(c, l.layers, devices, iterations, data);
   if (!p.ok()) return p.status();
   l.partition = std::move(*p);
   size_t offset = 0;

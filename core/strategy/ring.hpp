@@ -25,6 +25,7 @@
 #include "core/strategy/local.hpp"
 #include "core/strategy/held_bytes.hpp"
 #include "core/strategy/progress.hpp"
+#include "core/strategy/ring_partition.hpp"
 #include "core/strategy/ring_schedule.hpp"
 
 namespace ringtmp {
@@ -35,7 +36,10 @@ struct RingLayout {
   Partition partition;
   std::vector<size_t> stage_param_offset;  // of each stage's first parameter in the whole model
 };
-StatusOr<RingLayout> ring_layout(const RunConfig& c);
+// `devices` (one per rank, when known) makes the cut respect their speeds and memory budgets
+// (ring_partition.hpp); without, the stages balance counted flops.
+StatusOr<RingLayout> ring_layout(const RunConfig& c, std::span<const StageDevice> devices = {},
+                                 int64_t iterations = 0, const DatasetShape& data = {});
 
 template <Transport T>
 class RingNode {

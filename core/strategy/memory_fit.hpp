@@ -1,0 +1,41 @@
+#pragma once
+// Whether a run fits its devices: every node's planned peak (memory_plan.hpp) against the
+// memory its device leaves it, checked before any node starts (train, sim, launch, node).
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/platform/profiles.hpp"
+#include "core/status.hpp"
+#include "core/strategy/memory_plan.hpp"
+#include "core/strategy/ring_partition.hpp"
+
+namespace ringtmp {
+
+struct NodeBudget {
+  int64_t bytes = 0;
+  std::string source;  // "a pi3b+", "--memory-budget"
+};
+
+// Every rank's budget: --memory-budget when set, else its device's usable memory.
+std::vector<NodeBudget> node_budgets(const RunConfig& c, std::span<const DeviceProfile> devices);
+
+// The first node whose plan exceeds its budget, as one line:
+// "node 0 (ps worker) needs 1.21 GiB (params 402 MiB, grads 402 MiB, ...) but a pi3b+ leaves 0.85 GiB"
+Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const NodeBudget> budgets);
+
+// What every rank runs on, for the ring's cut: each device's speed and budget. Empty when the
+// run has no device profiles (a user's SimGrid XML) and no --memory-budget.
+StatusOr<std::vector<StageDevice>> stage_devices(const RunConfig& c, int ranks, const std::string& platforms_dir);
+
+// The cluster plan a run derives on its devices: the ring cut to their speeds and budgets.
+// Every backend and every node of a cluster calls this, so they agree on the layout.
+StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSplit& data,
+                                              const std::string& platforms_dir);
+
+// The whole check a command runs before any node starts: the plan of every node against its
+// budget. Ok, or the one line naming the node that does not fit (the caller exits 2).
+Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir);
+
+}  // namespace ringtmp

@@ -124,15 +124,17 @@ int maxmodel_command(const std::vector<std::string>& given) {
   if (auto network = load_network_profile(default_platforms_dir(), base.network); !network.ok())
     return usage(network.status().message());
 
-  // Every (variant, N): its config and budgets, all checked before any search.
+  // Every (variant, N): its config and devices, all checked before any search.
   std::vector<Row> rows;
   for (const Variant& v : *variants) {
     for (int n : *node_counts) {
       Row row{v, n, with_variant(base, v, n), {}, {}, {}, {}};
-      auto devices = load_devices(default_platforms_dir(), base.device, cluster_ranks(row.config));
-      if (!devices.ok()) return usage(fmt::format("{} (at N = {}, {} ranks)", devices.status().message(), n,
-                                                   cluster_ranks(row.config)));
-      row.budgets = node_budgets(row.config, *devices);
+      const int ranks = cluster_ranks(row.config);
+      auto devices = stage_devices(row.config, ranks, default_platforms_dir());
+      if (!devices.ok()) return usage(fmt::format("{} (at N = {}, {} ranks)", devices.status().message(), n, ranks));
+      if (int(devices->size()) != ranks)
+        return usage("a --platform XML states no RAM: give --memory-budget (or --device profiles instead)");
+      row.devices = std::move(*devices);
       auto g = growth_for(base.layers, grow, n, v.strategy == StrategyKind::ring);
       if (!g.ok()) return usage(g.status().message());
       row.growth = *g;
@@ -146,7 +148,7 @@ int maxmodel_command(const std::vector<std::string>& given) {
   }
   const ResilienceMemory resilience{shadows, shadows ? 1 : 0};
   for (Row& row : rows) {
-    auto found = find_max_model(row.config, row.growth, row.budgets, resilience);
+    auto found = find_max_model(row.config, row.growth, row.devices, resilience);
     if (!found.ok()) return usage(fmt::format("{} at N = {}: {}", row.variant.label, row.nodes, found.status().message()));
     row.found = std::move(*found);
     row.config.layers = row.found.layers;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/data/load_data.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/strategy/memory_plan.hpp"
 #include "core/strategy/node_program.hpp"
 #include "sim/simulation.hpp"
@@ -79,7 +80,9 @@ Confirmation compare(const RunConfig& c, const std::string& reply) {
   std::vector<MemoryParts> recorded((reply.size() - 1) / words);
   for (size_t i = 0; i < recorded.size(); ++i) reply.copy(reinterpret_cast<char*>(recorded[i].bytes.data()), words, 1 + i * words);
   auto data = load_data(c);
-  auto cluster = data.ok() ? plan_cluster(c, data->train.size()) : StatusOr<ClusterPlan>(data.status());
+  // The cluster as the backends lay it out on the devices (the ring cut within budgets).
+  auto cluster = data.ok() ? plan_cluster_on_devices(c, *data, default_platforms_dir())
+                           : StatusOr<ClusterPlan>(data.status());
   if (!cluster.ok()) {
     r.note = cluster.status().message();
     return r;

@@ -87,7 +87,7 @@ std::string maxmodel_csv(const MaxModelReport& r, const std::vector<Row>& rows) 
                        row.variant.name, row.nodes, row.variant.strategy == StrategyKind::ps ? row.config.servers : 0,
                        r.base.device, grow_name(r.grow), row.found.found ? row.found.params : 0, width,
                        row.found.layers.size() - 2, tight.rank, tight.role, tight.peak.total(),
-                       row.budgets.at(size_t(fit.tightest)).bytes, r.shadows ? "yes" : "no",
+                       row.devices.at(size_t(fit.tightest)).budget, r.shadows ? "yes" : "no",
                        row.found.capped ? "yes" : "no", confirmed_cell(r, row));
   }
   return csv;
@@ -164,7 +164,7 @@ void print_maxmodel(const MaxModelReport& r, const std::vector<Row>& rows) {
     fmt::print("{}: {} x {} trains up to {}{} params ({}; binds: node {}, {}, {} of {}){}{}\n", label, last->nodes,
                c.device, last->found.capped ? "at least " : "", format_count(last->found.params), size_text(*last),
                tight.rank, tight.role, format_bytes(tight.peak.total()),
-               format_bytes(last->budgets.at(size_t(last->found.fit.tightest)).bytes),
+               format_bytes(last->devices.at(size_t(last->found.fit.tightest)).budget),
                first == last ? "" : "; ", trend(*first, *last));
   }
 }

@@ -29,7 +29,7 @@ struct Row {
   Variant variant;
   int nodes = 0;
   RunConfig config;  // after the search: with the largest layers found
-  std::vector<NodeBudget> budgets;
+  std::vector<StageDevice> devices;  // every rank's speed and budget
   Growth growth;
   MaxModel found;
   Confirmation confirmation;

@@ -48,20 +48,25 @@ std::vector<int> grown_layers(const Growth& g, int64_t size) {
   return layers;
 }
 
-StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const NodeBudget> budgets, ResilienceMemory resilience) {
+StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const StageDevice> devices, ResilienceMemory resilience) {
   const DatasetShape data = dataset_shape(c, nullptr);
-  auto cluster = plan_cluster(c, data.train);
+  auto cluster = plan_cluster(c, data.train);  // the flops-balanced cut: whether c can be laid out
   if (!cluster.ok()) return cluster.status();
   Fit f;
+  if (c.strategy == StrategyKind::ring) {
+    auto on_devices = plan_cluster(c, data.train, devices, data);
+    if (on_devices.ok()) cluster = std::move(on_devices);
+    else f.no_cut = on_devices.status().message();
+  }
   f.plan = plan_memory(c, *cluster, data, resilience);
-  if (f.plan.size() != budgets.size())
-    return Status::errorf("{} budgets for {} nodes", budgets.size(), f.plan.size());
-  f.fits = true;
+  if (f.plan.size() != devices.size())
+    return Status::errorf("{} devices for {} nodes", devices.size(), f.plan.size());
+  f.fits = f.no_cut.empty();
   double worst = -1;
   for (size_t r = 0; r < f.plan.size(); ++r) {
-    const int64_t peak = f.plan[r].peak.total();
-    if (peak > budgets[r].bytes) f.fits = false;
-    const double use = double(peak) / double(budgets[r].bytes);
+    const int64_t peak = f.plan[r].peak.total(), budget = devices[r].budget;
+    if (budget > 0 && peak > budget) f.fits = false;
+    const double use = budget > 0 ? double(peak) / double(budget) : 0.0;
     if (use > worst) {
       worst = use;
       f.tightest = int(r);
@@ -70,7 +75,7 @@ StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const NodeBudget> budgets
   return f;
 }
 
-StatusOr<MaxModel> find_max_model(RunConfig c, const Growth& g, std::span<const NodeBudget> budgets,
+StatusOr<MaxModel> find_max_model(RunConfig c, const Growth& g, std::span<const StageDevice> devices,
                                   ResilienceMemory resilience) {
   MaxModel best;
   const int ranks = cluster_ranks(c);
@@ -79,7 +84,7 @@ StatusOr<MaxModel> find_max_model(RunConfig c, const Growth& g, std::span<const 
     ++best.plans;
     c.layers = grown_layers(g, size);
     if (beyond_any_budget(mlp_param_count(c.layers), ranks)) return false;
-    auto f = fit_memory(c, budgets, resilience);
+    auto f = fit_memory(c, devices, resilience);
     if (!f.ok()) return f.status();
     const bool ok = f->fits;
     if (at) *at = std::move(*f);

@@ -44,9 +44,13 @@ struct Fit {
   std::vector<NodeMemory> plan;
   int tightest = 0;  // the node with the highest peak / budget
   bool fits = false;
+  std::string no_cut;  // ring: why no stage cut fits the devices (plan: the flops-balanced cut)
 };
-// Plans c (its layers as set) against one budget per rank. Error: c cannot be laid out.
-StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const NodeBudget> budgets, ResilienceMemory resilience);
+// Plans c (its layers as set) on one device per rank (speed and budget, memory_fit.hpp's
+// stage_devices): the ring cut as the backends cut it (ring_partition.hpp: within each
+// device's budget where a cut can be), then every node's plan, with the resilience copies,
+// against its budget. Error: c cannot be laid out at all (more stages than layers).
+StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const StageDevice> devices, ResilienceMemory resilience);
 
 struct MaxModel {
   bool found = false;   // false: not even g.lowest fits
@@ -59,7 +63,7 @@ struct MaxModel {
 };
 // c's layers are replaced by the grown pattern; everything else (strategy, nodes, servers,
 // schedule, batch, iterations) plans as given.
-StatusOr<MaxModel> find_max_model(RunConfig c, const Growth& g, std::span<const NodeBudget> budgets,
+StatusOr<MaxModel> find_max_model(RunConfig c, const Growth& g, std::span<const StageDevice> devices,
                                   ResilienceMemory resilience);
 
 }  // namespace ringtmp::cli

@@ -24,8 +24,8 @@ RunConfig tiny(StrategyKind s, int nodes) {
   return c;
 }
 
-std::vector<NodeBudget> budgets(const RunConfig& c) {
-  return std::vector<NodeBudget>(size_t(cluster_ranks(c)), NodeBudget{kBudget, "--memory-budget"});
+std::vector<StageDevice> budgets(const RunConfig& c) {
+  return std::vector<StageDevice>(size_t(cluster_ranks(c)), StageDevice{"pi4b", 4e9, kBudget, "--memory-budget"});
 }
 
 bool fits_at(RunConfig c, const Growth& g, int64_t size) {

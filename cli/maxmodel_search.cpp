@@ -53,7 +53,13 @@ StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const StageDevice> device
   auto cluster = plan_cluster(c, data.train);  // the flops-balanced cut: whether c can be laid out
   if (!cluster.ok()) return cluster.status();
   Fit f;
-  if (c.strategy == StrategyKind::ring) {
+  // Alike devices: the flops-balanced cut, which the backends keep whenever it fits. A cut
+  // that unloads stage 0 (it holds the dataset) could fit a little more; it is not searched,
+  // as the memory-aware cutter costs O(layers^2) plans and depth growth makes 10^5 layers.
+  const bool alike = std::all_of(devices.begin(), devices.end(), [&](const StageDevice& d) {
+    return d.flops == devices.front().flops && d.budget == devices.front().budget;
+  });
+  if (c.strategy == StrategyKind::ring && !alike) {
     auto on_devices = plan_cluster(c, data.train, devices, data);
     if (on_devices.ok()) cluster = std::move(on_devices);
     else f.no_cut = on_devices.status().message();

@@ -47,9 +47,11 @@ struct Fit {
   std::string no_cut;  // ring: why no stage cut fits the devices (plan: the flops-balanced cut)
 };
 // Plans c (its layers as set) on one device per rank (speed and budget, memory_fit.hpp's
-// stage_devices): the ring cut as the backends cut it (ring_partition.hpp: within each
-// device's budget where a cut can be), then every node's plan, with the resilience copies,
-// against its budget. Error: c cannot be laid out at all (more stages than layers).
+// stage_devices), then every node's plan, with the resilience copies, against its budget.
+// The ring's cut: on alike devices the flops-balanced one (the backends keep it whenever it
+// fits, so a size that fits here runs; the answer is a lower bound where a cut unloading
+// stage 0 would fit more); on a mix, the backends' cut to the devices (ring_partition.hpp).
+// Error: c cannot be laid out at all (more stages than layers).
 StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const StageDevice> devices, ResilienceMemory resilience);
 
 struct MaxModel {

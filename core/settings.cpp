@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/platform/byte_size.hpp"
 #include "core/quote_input.hpp"
 
 namespace ringtmp {
@@ -47,6 +48,14 @@ template <class T>
 Rule<T> positive(std::string_view what = "number") {
   return [=](const T& v) {
     return v > 0 && finite(v) ? std::string() : fmt::format("must be a positive finite {}", what);
+  };
+}
+// 0 (the setting's "not set") or a size in low..high bytes.
+Rule<int64_t> zero_or_size(int64_t low, int64_t high, std::string_view zero_means) {
+  return [=](const int64_t& v) {
+    return v == 0 || (v >= low && v <= high)
+               ? std::string()
+               : fmt::format("must be 0 ({}) or {}..{}", zero_means, byte_size_text(low), byte_size_text(high));
   };
 }
 Rule<std::string> named(std::string_view example) {
@@ -146,6 +155,18 @@ SettingSpec text(std::string_view key, Field<std::string> field, std::string_vie
   return s;
 }
 
+// A size in bytes: "2G", "1536M", "1073741824"; shown in the exact form that reads back.
+SettingSpec bytes(std::string_view key, Field<int64_t> field, std::string_view help, Rule<int64_t> rule) {
+  SettingSpec s = declare<int64_t>(key, SettingKind::bytes, field, help, byte_size_text, rule);
+  s.assign = [=](RunConfig& c, std::string_view text) -> Status {
+    auto v = parse_byte_size(text);
+    if (!v) return invalid(key, text, fmt::format("is not a size: write {}", kByteSizeForms));
+    c.*field = *v;
+    return {};
+  };
+  return s;
+}
+
 SettingSpec int_list(std::string_view key, Field<std::vector<int>> field, std::string_view help,
                      Rule<std::vector<int>> rule) {
   SettingSpec s = declare<std::vector<int>>(key, SettingKind::int_list, field, help, join_ints, rule);
@@ -210,6 +231,12 @@ std::vector<SettingSpec> make_table() {
                    "sim: charge flops and bytes, skip the numerics and the dataset (needs --iterations)")
                   .per_device());
   t.push_back(text("faults", &C::faults, "sim: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)").per_device());
+  t.push_back(bytes("memory-budget", &C::memory_budget,
+                    "bytes every node may hold (e.g. 512M, 2G), overriding each device's usable memory: "
+                    "a what-if for any RAM size in sim",
+                    zero_or_size(int64_t(1) << 20, int64_t(1) << 50, "each device's own"))
+                  .default_is("0: each device's RAM less its OS and GPU reserves and a safety margin")
+                  .per_device());
   t.push_back(flag("allow-divergence", &C::allow_divergence,
                    "a run whose loss or parameters become NaN or infinite ends with exit 0, not 1")
                   .per_device());

@@ -21,7 +21,8 @@
 
 namespace ringtmp {
 
-enum class SettingKind { integer, real, boolean, choice, text, int_list };
+// bytes: a size in bytes, written with parse_byte_size's suffixes ("2G"); shown exactly.
+enum class SettingKind { integer, real, boolean, choice, text, int_list, bytes };
 
 struct SettingSpec {
   std::string_view key;   // "batch": --batch on the command line, "batch = 64" in an INI file

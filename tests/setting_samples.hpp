@@ -24,6 +24,7 @@ inline std::string other_value(const SettingSpec& s) {
       return now;
     case SettingKind::int_list: return either("5,6,7", "5,6");
     case SettingKind::text: return std::string("changed-").append(s.key);
+    case SettingKind::bytes: return either("2M", "3M");
   }
   return now;
 }

@@ -5,6 +5,7 @@
 #include "core/settings.hpp"
 
 #include <set>
+#include <tuple>
 
 #include <doctest/doctest.h>
 
@@ -52,7 +53,8 @@ TEST_CASE("the settings outside the digest are the per-device ones") {
   for (const auto& s : setting_table())
     if (!s.computes) outside.insert(s.key);
   CHECK(outside == std::set<std::string_view>{"data-dir", "peer-timeout", "device", "network", "platform",
-                                              "timing-only", "faults", "allow-divergence", "out", "overwrite"});
+                                              "timing-only", "faults", "memory-budget", "allow-divergence", "out",
+                                              "overwrite"});
 }
 
 TEST_CASE("parse_number takes whole texts of digits only") {
@@ -117,4 +119,33 @@ TEST_CASE("config_ini keeps an empty value that is not the default") {
   const std::string ini = config_ini(c);
   CHECK(ini.find("\ndata-dir = \n") != std::string::npos);
   CHECK(ini.find("\nout =") == std::string::npos);  // empty by default: still left out
+}
+
+TEST_CASE("memory-budget: a size with 1024-based suffixes, 0 or 1M..1P, shown exactly") {
+  const SettingSpec* s = find_setting("memory-budget");
+  REQUIRE(s != nullptr);
+  CHECK(s->kind == SettingKind::bytes);
+  CHECK(!s->computes);  // a budget changes whether a run may start, not what it computes
+  RunConfig c;
+  CHECK(c.memory_budget == 0);
+  for (auto [text, bytes, shown] : {std::tuple{"2G", int64_t(2) << 30, "2G"}, {"1536M", int64_t(1536) << 20, "1536M"},
+                                    {"1.5GiB", int64_t(1536) << 20, "1536M"}, {"1048576", int64_t(1) << 20, "1M"},
+                                    {"0", int64_t(0), "0"}, {"1P", int64_t(1) << 50, "1P"}}) {
+    CAPTURE(text);
+    REQUIRE(s->assign(c, text).ok());
+    CHECK(c.memory_budget == bytes);
+    CHECK(s->show(c) == shown);
+    CHECK(check_setting_ranges(c).ok());
+  }
+  for (const char* bad : {"2GB", "-1G", "1e9", "lots", "99999999999T"}) {
+    CAPTURE(bad);
+    const Status st = s->assign(c, bad);
+    REQUIRE(!st.ok());
+    CHECK(st.message().starts_with(std::string("invalid value for memory-budget: '") + bad + "' is not a size"));
+  }
+  c.memory_budget = 1024;
+  CHECK(check_setting_ranges(c).message() ==
+        "invalid value for memory-budget: 1K (must be 0 (each device's own) or 1M..1P)");
+  c.memory_budget = (int64_t(1) << 50) + 1;
+  CHECK(!check_setting_ranges(c).ok());
 }

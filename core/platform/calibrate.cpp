@@ -4,13 +4,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "core/data/synthetic.hpp"
 #include "core/data/batcher.hpp"
 #include "core/model/sgd.hpp"
+#include "core/parse_number.hpp"
 #include "core/strategy/gradient_step.hpp"
 
 namespace ringtmp {
@@ -58,14 +62,41 @@ FlopRate measure_flop_rate(const RunConfig& c, double min_seconds, int rounds) {
   return best;
 }
 
+namespace {
+
+// What the OS and every other process hold now, and how that was read: MemTotal -
+// MemAvailable from /proc/meminfo, or, without that file, all but the free pages (more:
+// reclaimable caches count as held).
+std::pair<double, std::string> memory_held_now(double ram, double page) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::optional<double> total_kb, available_kb;
+  for (std::string key, unit; meminfo >> key;) {
+    std::string value;
+    meminfo >> value;
+    std::getline(meminfo, unit);
+    if (key == "MemTotal:") total_kb = parse_number<double>(value);
+    if (key == "MemAvailable:") available_kb = parse_number<double>(value);
+  }
+  if (total_kb && available_kb && *available_kb <= *total_kb)
+    return {(*total_kb - *available_kb) * 1024, "MemTotal - MemAvailable from /proc/meminfo"};
+  return {std::max(0.0, ram - double(sysconf(_SC_AVPHYS_PAGES)) * page),
+          "ram_bytes - sysconf(_SC_AVPHYS_PAGES) x sysconf(_SC_PAGESIZE) (no /proc/meminfo: caches count as held)"};
+}
+
+}  // namespace
+
 std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const double ram = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  const double page = double(sysconf(_SC_PAGESIZE));
+  const double ram = double(sysconf(_SC_PHYS_PAGES)) * page;
+  const auto [held, held_how] = memory_held_now(ram, page);
   char host[256] = "this machine";
   gethostname(host, sizeof host - 1);
   return fmt::format(
       "; This machine, written by `ringtmp calibrate` (re-run it to refresh). Every number K\n"
-      "; has a K_source line.\n"
+      "; has a K_source line. The memory figures are this machine's when calibrate ran, fixed\n"
+      "; here on purpose: read at load time, whether a sim fits its budgets would change with\n"
+      "; whatever else this machine runs at that moment.\n"
       "[device]\n"
       "description = {0} ({1} cores), calibrated on layers {2}, per-node batch {3}\n"
       "flops = {4:.6g}\n"
@@ -75,11 +106,17 @@ std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
       "cores_source = std::thread::hardware_concurrency() on {0}\n"
       "ram_bytes = {7:.0f}\n"
       "ram_bytes_source = sysconf(_SC_PHYS_PAGES) x sysconf(_SC_PAGESIZE) on {0}\n"
+      "os_reserved_bytes = {8:.0f}\n"
+      "os_reserved_bytes_source = measured by ringtmp calibrate: {9} on {0}, what the OS and every other process "
+      "held when it ran\n"
+      "gpu_reserved_bytes = 0\n"
+      "gpu_reserved_bytes_source = nothing to subtract: ram_bytes is the memory the kernel manages (MemTotal), "
+      "which already leaves out firmware and GPU carve-outs\n"
       "idle_w = 10\n"
       "idle_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server idle figure\n"
       "busy_w = 30\n"
       "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n",
-      host, cores, join_ints(c.layers), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram);
+      host, cores, join_ints(c.layers), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how);
 }
 
 }  // namespace ringtmp

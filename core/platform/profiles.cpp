@@ -1,6 +1,7 @@
 #include "core/platform/profiles.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "core/parse_number.hpp"
+#include "core/platform/byte_size.hpp"
+#include "core/platform/device_variant.hpp"
 #include "core/quote_input.hpp"
 #include "core/text_file.hpp"
 
@@ -35,7 +38,8 @@ struct Range {
 };
 constexpr Range kFlops{1, kMaxFlops};
 constexpr Range kCores{1, 1024, true};
-constexpr Range kRamBytes{1, 1e15};
+constexpr Range kRamBytes{1, double(kMaxMemoryBytes)};
+constexpr Range kReservedBytes{0, double(kMaxMemoryBytes)};
 constexpr Range kWatts{1e-6, 1e4};
 constexpr Range kBitsPerSecond{1, kMaxBitsPerSecond};
 constexpr Range kSeconds{1e-9, 60};         // 1e-9: SimGrid's default timing precision
@@ -90,13 +94,22 @@ class ProfileFile {
       v = parse_number<double>(s);
     }
     if (!v || !(*v >= range.low && *v <= range.high)) {
-      err = Status::errorf("profile {}: '{}' = {} is not a positive {} in {:g}..{:g}", path_, key, quote_input(s),
-                           range.whole ? "whole number" : "number", range.low, range.high);
+      err = Status::errorf("profile {}: '{}' = {} is not a {} {} in {:g}..{:g}", path_, key, quote_input(s),
+                           range.low > 0 ? "positive" : "non-negative", range.whole ? "whole number" : "number",
+                           range.low, range.high);
       return 0;
     }
     if (text(key + "_source").empty())
       err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
     return *v;
+  }
+
+  // A number of bytes: as number(), and whole ("1e9" is, "1.5" is not).
+  int64_t bytes(const std::string& key, const Range& range, Status& err) const {
+    const double v = number(key, range, err);
+    if (err.ok() && v != std::floor(v))
+      err = Status::errorf("profile {}: '{}' = {} is not a whole number of bytes", path_, key, quote_input(text(key)));
+    return err.ok() ? int64_t(v) : 0;
   }
 
  private:
@@ -141,6 +154,36 @@ std::vector<std::string> list_profiles(const std::string& dir, const std::string
   return names;
 }
 
+// Why a margin, and why this one. The memory plan (core/strategy/memory_plan.hpp) counts
+// ringtmp's own buffers exactly: parameters, gradients, optimizer state, activations,
+// stashes, messages in flight, the data shard. DeepSpeed puts a 1.5x factor on its
+// estimator because it estimates; we count, so a factor on the plan would only hide real
+// models. What a node process holds beyond its buffers is not in the plan: its code and
+// libraries' pages (libstdc++, fmt, Boost.Asio, libsodium, SimGrid's linked in),
+// thread stacks, the allocator's headers and fragmentation (glibc's arenas; grows with the
+// heap, hence a share of RAM), the kernel's socket buffers for its TCP connections, and the
+// page cache that reading the dataset and writing outcome files leaves behind. A fixed
+// floor covers the first with room to spare (a ringtmp process on a tiny model peaks at
+// 34-36 MiB RSS on x86-64: DEVELOPERS.md, "Memory budgets"), 5% of RAM the parts that grow
+// with the heap and the error of the profiles' estimated OS reserves (pi4b's kernel page
+// structures grow with a variant's RAM).
+int64_t memory_margin_bytes(int64_t ram_bytes) { return std::max<int64_t>(int64_t(64) << 20, ram_bytes / 20); }
+
+int64_t DeviceProfile::usable_memory_bytes() const {
+  return std::max<int64_t>(0, ram_bytes - os_reserved_bytes - gpu_reserved_bytes - memory_margin_bytes(ram_bytes));
+}
+
+int64_t node_memory_budget(const DeviceProfile& device, int64_t budget_override) {
+  return budget_override > 0 ? budget_override : device.usable_memory_bytes();
+}
+
+std::string memory_shortfall(const DeviceProfile& d) {
+  if (d.usable_memory_bytes() > 0) return {};
+  return fmt::format("{} of RAM leaves nothing once the OS ({}), the GPU ({}) and the safety margin ({}) are kept",
+                     format_bytes(d.ram_bytes), format_bytes(d.os_reserved_bytes), format_bytes(d.gpu_reserved_bytes),
+                     format_bytes(memory_margin_bytes(d.ram_bytes)));
+}
+
 StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::string& name, const std::string& path) {
   auto f = ProfileFile::parse(text, path, "device");
   if (!f.ok()) return f.status();
@@ -150,12 +193,15 @@ StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::s
   d.description = f->text("description", name);
   d.flops = f->number("flops", kFlops, err);
   d.cores = int(f->number("cores", kCores, err));
-  d.ram_bytes = f->number("ram_bytes", kRamBytes, err);
+  d.ram_bytes = f->bytes("ram_bytes", kRamBytes, err);
+  d.os_reserved_bytes = f->bytes("os_reserved_bytes", kReservedBytes, err);
+  d.gpu_reserved_bytes = f->bytes("gpu_reserved_bytes", kReservedBytes, err);
   d.idle_w = f->number("idle_w", kWatts, err);
   d.busy_w = f->number("busy_w", kWatts, err);
   if (!err.ok()) return err;
   if (d.busy_w < d.idle_w)
     return Status::errorf("profile {}: busy_w {} is below idle_w {}", path, d.busy_w, d.idle_w);
+  if (const std::string why = memory_shortfall(d); !why.empty()) return Status::errorf("profile {}: {}", path, why);
   return d;
 }
 
@@ -231,14 +277,23 @@ StatusOr<std::vector<DeviceProfile>> load_devices(const std::string& platforms_d
                                                   int nodes) {
   auto names = expand_device_mix(spec, nodes);
   if (!names.ok()) return names.status();
-  std::map<std::string, DeviceProfile> loaded;
+  std::map<std::string, DeviceProfile> profiles;  // by profile: each file read once
+  std::map<std::string, DeviceProfile> items;     // by mix item: each variant applied once
   std::vector<DeviceProfile> devices;
   for (const auto& name : *names) {
-    auto it = loaded.find(name);
-    if (it == loaded.end()) {
-      auto d = load_device_profile(platforms_dir, name);
+    auto it = items.find(name);
+    if (it == items.end()) {
+      auto variant = parse_device_variant(name);
+      if (!variant.ok()) return variant.status();
+      auto base = profiles.find(variant->profile);
+      if (base == profiles.end()) {
+        auto d = load_device_profile(platforms_dir, variant->profile);
+        if (!d.ok()) return d.status();
+        base = profiles.emplace(variant->profile, *d).first;
+      }
+      auto d = apply_device_variant(base->second, *variant, name);
       if (!d.ok()) return d.status();
-      it = loaded.emplace(name, *d).first;
+      it = items.emplace(name, *d).first;
     }
     devices.push_back(it->second);
   }

@@ -3,6 +3,7 @@
 // runtime estimates energy with. Each lives in platforms/{devices,networks}/<name>.ini, and
 // every numeric key K is followed by K_source naming where the number comes from; a
 // profile without a source for a number is refused.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,14 +13,34 @@
 namespace ringtmp {
 
 struct DeviceProfile {
-  std::string name;         // file stem, e.g. "pi4b"
+  std::string name;         // file stem, e.g. "pi4b"; a variant's mix item, e.g. "pi4b:ram=1G"
   std::string description;
   double flops = 0;         // effective flop/s on ringtmp's kernels (what sim charges against)
   int cores = 1;
-  double ram_bytes = 0;
+  int64_t ram_bytes = 0;           // the board's RAM
+  int64_t os_reserved_bytes = 0;   // what the kernel and a headless OS keep of it
+  int64_t gpu_reserved_bytes = 0;  // what the firmware carves out for the GPU (a Pi's gpu_mem)
   double idle_w = 0;        // whole device, idle
   double busy_w = 0;        // whole device, all cores busy
+
+  // The bytes one ringtmp node may hold on this device: ram_bytes less the OS's and the
+  // GPU's reserves and memory_margin_bytes(ram_bytes). Positive for every profile that
+  // loaded (a profile or variant that would leave nothing is refused).
+  int64_t usable_memory_bytes() const;
 };
+
+// The part of a device's RAM kept back beyond the OS and GPU reserves: max(64 MiB, 5% of
+// RAM). The memory plan counts ringtmp's own buffers exactly (so no DeepSpeed-style 1.5x
+// factor on top), but a node process holds more than its buffers (see profiles.cpp).
+int64_t memory_margin_bytes(int64_t ram_bytes);
+
+// The bytes a node on `device` may hold: `budget_override` when positive (--memory-budget,
+// the same for every node: a what-if for any RAM size), else device.usable_memory_bytes().
+int64_t node_memory_budget(const DeviceProfile& device, int64_t budget_override);
+
+// Why `device` leaves a node nothing ("512 MiB of RAM leaves nothing once the OS (179 MiB),
+// the GPU (76 MiB) and the safety margin (64 MiB) are kept"), or empty when it leaves some.
+std::string memory_shortfall(const DeviceProfile& device);
 
 enum class NetworkKind { wifi, ethernet };
 
@@ -40,6 +61,7 @@ struct NetworkProfile {
 // of 1e308 did).
 inline constexpr double kMaxFlops = 1e15;          // flop/s of one core
 inline constexpr double kMaxBitsPerSecond = 1e13;  // one link
+inline constexpr int64_t kMaxMemoryBytes = 1'000'000'000'000'000;  // one device's RAM (1e15)
 
 // Where platforms/ is: the source tree's, fixed at build time.
 std::string default_platforms_dir();
@@ -52,16 +74,22 @@ StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, 
 // Every number is checked for type and range before anything uses it: whole numbers where
 // SimGrid or our arithmetic wants an int (cores 1..1024, stations_per_ap 1..1024), and
 // finite, positive reals below caps far beyond any device or link (flops <= 1e15, bits/s
-// <= 1e13, latencies 1e-9..60 s, watts <= 1e4, ram_bytes <= 1e15). `name` fills the
-// profile's name. Pure: no file access (what the load_ functions and fuzz targets share).
+// <= 1e13, latencies 1e-9..60 s, watts <= 1e4, ram_bytes 1..1e15 and os_reserved_bytes,
+// gpu_reserved_bytes 0..1e15, all three whole numbers of bytes, with some RAM left for a
+// node: memory_shortfall empty). `name` fills the profile's name. Pure: no file access
+// (what the load_ functions and fuzz targets share).
 StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::string& name, const std::string& path);
 StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std::string& name, const std::string& path);
 
 // "pi4b" -> that device for every node; "pi4b*6,pi3b+*2" -> one entry per node in rank order.
-// The counts of a mix must add up to `nodes`.
+// The counts of a mix must add up to `nodes`. An item may be a variant, "pi4b:ram=2G*6":
+// the names are returned as written; load_devices reads their options
+// (core/platform/device_variant.hpp).
 StatusOr<std::vector<std::string>> expand_device_mix(const std::string& spec, int nodes);
 
-// The device of every rank: expand_device_mix, each named profile read once.
+// The device of every rank: expand_device_mix, each named profile read once, each variant's
+// options applied (its name is the item, "pi4b:ram=1G"). A bad variant is one line naming
+// the item: "invalid value for device: 'pi4b:ram=1X' (...)".
 StatusOr<std::vector<DeviceProfile>> load_devices(const std::string& platforms_dir, const std::string& spec,
                                                   int nodes);
 

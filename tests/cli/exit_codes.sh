@@ -251,6 +251,19 @@ grep -qF -- "--faults" "$OUT" || fail "sim --help does not list --faults"
 expect_error 2 "sim --device pi9" "pi9" "device" -- sim "${SIM[@]}" --device pi9 --out "$TMP/stray-run"
 expect_error 2 "sim --network nope" "nope" "network" -- sim "${SIM[@]}" --network nope --out "$TMP/stray-run"
 expect_error 2 "sim --device mix of the wrong size" "pi4b*3" -- sim "${SIM[@]}" --device 'pi4b*3' --out "$TMP/stray-run"
+expect_exit 0 "sim --device with RAM variants in a mix" -- \
+  sim "${SIM[@]}" --device 'pi4b:ram=1G*1,pi3b+*1' --out "$TMP/variant-run"
+summary_has "$TMP/variant-run" '"platform": "1 x pi3b+ + 1 x pi4b:ram=1G on wifi-n'
+expect_error 2 "sim --device pi4b:ram=1X (bad size)" "'pi4b:ram=1X'" "is not a size" -- \
+  sim "${SIM[@]}" --device 'pi4b:ram=1X' --out "$TMP/stray-run"
+expect_error 2 "sim --device pi4b:disk=2G (unknown option)" "'pi4b:disk=2G'" "unknown option 'disk'" -- \
+  sim "${SIM[@]}" --device 'pi4b:disk=2G' --out "$TMP/stray-run"
+expect_error 2 "sim --device pi4b:ram=128M (below the reserves)" "'pi4b:ram=128M'" "leaves nothing" -- \
+  sim "${SIM[@]}" --device 'pi4b:ram=128M' --out "$TMP/stray-run"
+expect_error 2 "sim --memory-budget 2GB" "memory-budget" "'2GB' is not a size" -- \
+  sim "${SIM[@]}" --memory-budget 2GB --out "$TMP/stray-run"
+expect_error 2 "sim --memory-budget 1K (below 1M)" "memory-budget: 1K" "1M..1P" -- \
+  sim "${SIM[@]}" --memory-budget 1K --out "$TMP/stray-run"
 expect_error 2 "sim --faults kill:7@1" "kill:7@1" "faults" -- sim "${SIM[@]}" --faults kill:7@1 --out "$TMP/stray-run"
 expect_error 2 "sim --platform missing.xml" "$TMP/missing.xml" -- sim "${SIM[@]}" --platform "$TMP/missing.xml"
 expect_error 2 "sim --timing-only without --iterations" "iterations" -- \

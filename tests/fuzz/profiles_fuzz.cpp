@@ -2,7 +2,7 @@
 // INI files of platforms/, or a path given to --device / --network). Each gets a verdict:
 // an error message, or a profile whose numbers SimGrid and the energy
 // model can take: finite and positive, whole cores and stations (at least one), busy watts
-// at least idle watts.
+// at least idle watts, RAM and reserves that leave a node some memory.
 
 #include <cmath>
 #include <cstdint>
@@ -36,8 +36,9 @@ std::vector<std::vector<uint8_t>> shipped_profiles() {
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   auto seeds = shipped_profiles();
   seeds.push_back(fuzz::bytes_of("[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\n"
-                                 "ram_bytes = 1e9\nram_bytes_source = c\nidle_w = 2\nidle_w_source = d\n"
-                                 "busy_w = 6\nbusy_w_source = e\n"));
+                                 "ram_bytes = 1e9\nram_bytes_source = c\nos_reserved_bytes = 1e8\n"
+                                 "os_reserved_bytes_source = f\ngpu_reserved_bytes = 0\ngpu_reserved_bytes_source = g\n"
+                                 "idle_w = 2\nidle_w_source = d\nbusy_w = 6\nbusy_w_source = e\n"));
   fuzz::seed_corpus(*argc, *argv, seeds);
   return 0;
 }
@@ -48,8 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto d = parse_device_profile(text, "fuzz", "fuzz.ini"); !d.ok()) {
     fuzz::check_refusal(d.status());
-  } else if (!positive(d->flops) || d->cores < 1 || !positive(d->ram_bytes) || !positive(d->idle_w) ||
-             !positive(d->busy_w) || d->busy_w < d->idle_w) {
+  } else if (!positive(d->flops) || d->cores < 1 || d->ram_bytes < 1 || d->os_reserved_bytes < 0 ||
+             d->gpu_reserved_bytes < 0 || d->usable_memory_bytes() < 1 ||
+             d->usable_memory_bytes() > d->ram_bytes - d->os_reserved_bytes - d->gpu_reserved_bytes ||
+             !positive(d->idle_w) || !positive(d->busy_w) || d->busy_w < d->idle_w) {
     std::abort();
   }
   if (auto n = parse_network_profile(text, "fuzz", "fuzz.ini"); !n.ok()) {

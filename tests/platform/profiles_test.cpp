@@ -15,6 +15,12 @@
 
 using namespace ringtmp;
 
+namespace {
+// The reserves every device profile states (after ram_bytes), none here.
+const std::string kNoReserves = "os_reserved_bytes = 0\nos_reserved_bytes_source = f\ngpu_reserved_bytes = 0\n"
+                                "gpu_reserved_bytes_source = g\n";
+}  // namespace
+
 TEST_CASE("every profile in platforms/ loads, every number with its source") {
   const std::string dir = default_platforms_dir();
   const auto devices = list_profiles(dir, "devices");
@@ -45,8 +51,8 @@ TEST_CASE("profiles without a source, with a bad number or unknown are refused b
     std::ofstream(tmp.file("devices/" + name + ".ini")) << text;
   };
   const std::string good = "[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\n"
-                           "ram_bytes = 1e9\nram_bytes_source = c\nidle_w = 2\nidle_w_source = d\n"
-                           "busy_w = 5\nbusy_w_source = e\n";
+                           "ram_bytes = 1e9\nram_bytes_source = c\n" + kNoReserves +
+                           "idle_w = 2\nidle_w_source = d\nbusy_w = 5\nbusy_w_source = e\n";
   write("good", good);
   CHECK(load_device_profile(tmp.path().string(), "good").ok());
   CHECK(load_device_profile(tmp.path().string(), tmp.file("devices/good.ini")).ok());  // a path works too
@@ -62,8 +68,8 @@ TEST_CASE("profiles without a source, with a bad number or unknown are refused b
            Case{"[device\n", "unclosed section header"},
            Case{"[device]\njust words\n", "expected key = value"},
            Case{good + "flops = 2\n", "key 'flops' given twice"},
-           Case{"[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\nram_bytes = 1\n"
-                "ram_bytes_source = c\nidle_w = 5\nidle_w_source = d\nbusy_w = 2\nbusy_w_source = e\n",
+           Case{"[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\nram_bytes = 1e9\n"
+                "ram_bytes_source = c\n" + kNoReserves + "idle_w = 5\nidle_w_source = d\nbusy_w = 2\nbusy_w_source = e\n",
                 "busy_w 2 is below idle_w 5"}}) {
     CAPTURE(text);
     write("bad", text);
@@ -146,8 +152,8 @@ TEST_CASE("load_devices gives every rank its device's profile") {
 // flops = 1e308 overflowed the solver. Refused here, naming file, key and value.
 TEST_CASE("profile numbers are checked for type and range") {
   const std::string device = "[device]\nflops = {}\nflops_source = a\ncores = {}\ncores_source = b\n"
-                             "ram_bytes = 1e9\nram_bytes_source = c\nidle_w = 2\nidle_w_source = d\n"
-                             "busy_w = 5\nbusy_w_source = e\n";
+                             "ram_bytes = 1e9\nram_bytes_source = c\n" + kNoReserves +
+                             "idle_w = 2\nidle_w_source = d\nbusy_w = 5\nbusy_w_source = e\n";
   CHECK(parse_device_profile(fmt::format(fmt::runtime(device), "1e9", "4"), "d", "d.ini").ok());
   CHECK(parse_device_profile(fmt::format(fmt::runtime(device), "1e15", "1024"), "d", "d.ini").ok());
   struct Case {
@@ -186,4 +192,82 @@ TEST_CASE("profile numbers are checked for type and range") {
     REQUIRE_FALSE(n.ok());
     CHECK(n.status().message().find(why) != std::string::npos);
   }
+}
+
+TEST_CASE("device memory: RAM, the OS's and GPU's reserves, each with a source and in range") {
+  const std::string device = "[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\n"
+                             "ram_bytes = {}\nram_bytes_source = c\nos_reserved_bytes = {}\nos_reserved_bytes_source = f\n"
+                             "gpu_reserved_bytes = {}\ngpu_reserved_bytes_source = g\n"
+                             "idle_w = 2\nidle_w_source = d\nbusy_w = 5\nbusy_w_source = e\n";
+  auto ok = parse_device_profile(fmt::format(fmt::runtime(device), "1e9", "1e8", "5e7"), "d", "d.ini");
+  REQUIRE_MESSAGE(ok.ok(), ok.status().message());
+  CHECK(ok->ram_bytes == 1000000000);
+  CHECK(ok->os_reserved_bytes == 100000000);
+  CHECK(ok->gpu_reserved_bytes == 50000000);
+  // 1e9 - 1e8 - 5e7 - max(64 MiB, 5% of 1e9 = 5e7).
+  CHECK(ok->usable_memory_bytes() == 1000000000 - 100000000 - 50000000 - (int64_t(64) << 20));
+  CHECK(node_memory_budget(*ok, 0) == ok->usable_memory_bytes());
+  CHECK(node_memory_budget(*ok, int64_t(3) << 30) == int64_t(3) << 30);  // --memory-budget wins, even above RAM
+  // Reserves may be 0 (a test device, or a host whose RAM figure already leaves them out).
+  CHECK(parse_device_profile(fmt::format(fmt::runtime(device), "1e9", "0", "0"), "d", "d.ini").ok());
+  // The last byte: reserves + margin one byte below the RAM leave 1 byte; equal, nothing.
+  const int64_t margin = memory_margin_bytes(1000000000);
+  auto last = parse_device_profile(fmt::format(fmt::runtime(device), "1e9", 1000000000 - margin - 1, 0), "d", "d.ini");
+  REQUIRE(last.ok());
+  CHECK(last->usable_memory_bytes() == 1);
+  struct Case {
+    std::string ram, os, gpu;
+    const char* why;
+  };
+  for (const auto& [ram, os, gpu, why] :
+       {Case{"1e9", "-1", "0", "'os_reserved_bytes' = '-1' is not a non-negative number in 0..1e+15"},
+        Case{"1e9", "0", "2e15", "'gpu_reserved_bytes' = '2e15' is not"},
+        Case{"1e9", "1e8.5", "0", "'os_reserved_bytes' = '1e8.5' is not"},
+        Case{"1000.5", "0", "0", "'ram_bytes' = '1000.5' is not a whole number of bytes"},
+        Case{"0", "0", "0", "'ram_bytes' = '0' is not a positive number"},
+        Case{"1G", "0", "0", "'ram_bytes' = '1G' is not"},
+        Case{"1e9", "9e8", "1e8", "954 MiB of RAM leaves nothing once the OS (858 MiB), the GPU (95.4 MiB) and the "
+                                  "safety margin (64 MiB) are kept"},
+        Case{"1e9", "2e9", "0", "leaves nothing"},
+        Case{"1e9", std::to_string(1000000000 - margin), "0", "leaves nothing"}}) {
+    CAPTURE(ram);
+    CAPTURE(os);
+    auto p = parse_device_profile(fmt::format(fmt::runtime(device), ram, os, gpu), "d", "d.ini");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find("profile d.ini: ") == 0);
+    CHECK(p.status().message().find(why) != std::string::npos);
+  }
+  // Every memory key needs its source, like every other number.
+  const std::string full = fmt::format(fmt::runtime(device), "1e9", "0", "0");
+  for (const char* key : {"os_reserved_bytes", "gpu_reserved_bytes"}) {
+    CAPTURE(key);
+    const std::string source = std::string(key) + "_source";
+    const size_t at = full.find(source);
+    std::string without = full;
+    without.erase(at, full.find('\n', at) + 1 - at);
+    auto p = parse_device_profile(without, "d", "d.ini");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find(fmt::format("'{}' has no '{}'", key, source)) != std::string::npos);
+    const size_t line = full.find(fmt::format("{} = ", key));
+    std::string missing = full;
+    missing.erase(line, full.find('\n', line) + 1 - line);
+    auto q = parse_device_profile(missing, "d", "d.ini");
+    REQUIRE_FALSE(q.ok());
+    CHECK(q.status().message().find(fmt::format("missing key '{}'", key)) != std::string::npos);
+  }
+}
+
+TEST_CASE("the shipped Pis leave what their sources say") {
+  constexpr int64_t MiB = int64_t(1) << 20;
+  const std::string dir = default_platforms_dir();
+  auto pi3 = load_device_profile(dir, "pi3b+");
+  REQUIRE(pi3.ok());
+  // 1 GiB - 118 MiB (kernel + OS after boot) - 76 MiB (gpu_mem) - 64 MiB (margin: 5% is less).
+  CHECK(pi3->usable_memory_bytes() == (1024 - 118 - 76 - 64) * MiB);
+  auto pi4 = load_device_profile(dir, "pi4b");
+  REQUIRE(pi4.ok());
+  // 4 GiB - 182 MiB - 76 MiB - 5% of 4 GiB.
+  CHECK(pi4->usable_memory_bytes() == 4096 * MiB - 182 * MiB - 76 * MiB - 4096 * MiB / 20);
+  CHECK(memory_margin_bytes(int64_t(1) << 30) == 64 * MiB);
+  CHECK(memory_margin_bytes(int64_t(8) << 30) == (int64_t(8) << 30) / 20);
 }

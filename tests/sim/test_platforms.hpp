@@ -15,7 +15,8 @@ class TestPlatforms {
   TestPlatforms() {
     std::filesystem::create_directories(dir_.path() / "devices");
     std::filesystem::create_directories(dir_.path() / "networks");
-    // 1 GFLOP/s, one core, 2 W idle, 5 W busy.
+    // 1 GFLOP/s, one core, 2 W idle, 5 W busy; 1e9 bytes of RAM, no reserves (a node may
+    // hold 1e9 - 64 MiB of margin).
     device("unit", 1e9, 1, 2, 5);
     // Ethernet, 100 Mbit/s, 1 ms per hop; NIC 0.5 W idle, 1 W tx, 0.8 W rx.
     ethernet("eth", 1e8, 1e-3);
@@ -26,7 +27,8 @@ class TestPlatforms {
 
   void device(const std::string& name, double flops, int cores, double idle_w, double busy_w) {
     write("devices/" + name, "[device]\n" + entry("flops", flops) + entry("cores", cores) +
-                                 entry("ram_bytes", 1e9) + entry("idle_w", idle_w) + entry("busy_w", busy_w));
+                                 entry("ram_bytes", 1e9) + entry("os_reserved_bytes", 0) +
+                                 entry("gpu_reserved_bytes", 0) + entry("idle_w", idle_w) + entry("busy_w", busy_w));
   }
   void ethernet(const std::string& name, double bps, double latency) {
     write("networks/" + name, "[network]\nkind = ethernet\n" + entry("bandwidth_bps", bps) +

@@ -180,12 +180,13 @@ int maxmodel_command(const std::vector<std::string>& given) {
   const std::filesystem::path out(folder->writing()), shown(folder->out());
   const MaxModelReport report{base, grow, shadows, confirm, kConfirmIterations};
   Status written = write_whole_file((out / "maxmodel.csv").string(), maxmodel_csv(report, rows));
-  if (written.ok()) written = write_whole_file((out / "maxmodel.gp").string(), maxmodel_gnuplot(report, rows, out.string()));
+  if (written.ok()) written = write_whole_file((out / "maxmodel.gp").string(), maxmodel_gnuplot(report, rows));
   if (!written.ok()) {
     fmt::print(stderr, "ringtmp maxmodel: {}\n", written.message());
     return 1;
   }
-  const Status figure = run_tool({"gnuplot", (out / "maxmodel.gp").string()});
+  const Status figure =
+      run_tool({"gnuplot", "-e", "out_dir=" + gnuplot_quoted(out.string()), (out / "maxmodel.gp").string()});
   if (auto s = folder->commit(); !s.ok()) {
     fmt::print(stderr, "ringtmp maxmodel: {}\n", s.message());
     return 1;

@@ -15,6 +15,8 @@ std::string size_text(const Row& row) {
   return fmt::format("{} {}", grow_name(row.growth.grow), row.found.size);
 }
 
+}  // namespace
+
 std::string gnuplot_quoted(std::string_view text) {
   std::string out = "'";
   for (char ch : text) {
@@ -23,6 +25,8 @@ std::string gnuplot_quoted(std::string_view text) {
   }
   return out + "'";
 }
+
+namespace {
 
 std::string confirmed_cell(const MaxModelReport& r, const Row& row) {
   if (!row.found.found) return "-";
@@ -93,13 +97,13 @@ std::string maxmodel_csv(const MaxModelReport& r, const std::vector<Row>& rows) 
   return csv;
 }
 
-std::string maxmodel_gnuplot(const MaxModelReport& r, const std::vector<Row>& rows, const std::string& out_dir) {
+std::string maxmodel_gnuplot(const MaxModelReport& r, const std::vector<Row>& rows) {
   std::string script = fmt::format(
-      "set terminal pngcairo size 720,480 font ',10'\nset output {}\n"
+      "# ringtmp maxmodel's figure: gnuplot -e \"out_dir='.'\" maxmodel.gp, in its folder\n"
+      "set terminal pngcairo size 720,480 font ',10'\nset output out_dir.'/maxmodel.png'\n"
       "set title {}\nset xlabel 'devices N (ring stages; ps and allreduce workers)'\n"
       "set ylabel 'largest trainable model (parameters)'\nset logscale xy 2\nset logscale y 10\n"
       "set format y '10^{{%L}}'\nset key outside right top\nset grid\n",
-      gnuplot_quoted(out_dir + "/maxmodel.png"),
       gnuplot_quoted(fmt::format("Largest model that fits: {} x N, grow {}{}", r.base.device, grow_name(r.grow),
                                  r.shadows ? ", with resilience copies" : "")));
   std::string plot;

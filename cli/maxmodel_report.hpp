@@ -44,8 +44,11 @@ struct MaxModelReport {
 };
 
 std::string maxmodel_csv(const MaxModelReport& r, const std::vector<Row>& rows);
-// Draws out_dir/maxmodel.png: largest parameter count against N, log-log, a line per variant.
-std::string maxmodel_gnuplot(const MaxModelReport& r, const std::vector<Row>& rows, const std::string& out_dir);
+// Draws out_dir/maxmodel.png (a gnuplot variable: gnuplot -e "out_dir='...'"): the largest
+// parameter count against N, log-log, a line per variant.
+std::string maxmodel_gnuplot(const MaxModelReport& r, const std::vector<Row>& rows);
+// text as a gnuplot string literal: single quotes, a quote doubled.
+std::string gnuplot_quoted(std::string_view text);
 // The pattern grown, a table of N by variant, then one line per variant with its trend in N.
 void print_maxmodel(const MaxModelReport& r, const std::vector<Row>& rows);
 

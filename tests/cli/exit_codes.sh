@@ -654,7 +654,7 @@ expect_error 2 "maxmodel --nodes with a 0" "invalid value for nodes: '1,0'" -- \
 expect_error 2 "maxmodel --layers without a hidden layer" "784,10 has no hidden layer" -- \
   maxmodel --layers 784,10 --no-confirm --out "$TMP/stray-run"
 expect_exit 0 "maxmodel ring and ps on a 64 MiB budget, N = 1, 2, 4" -- maxmodel --strategy ring,ps --nodes 1,2,4 \
-  --memory-budget 67108864 --dataset synthetic --out "$TMP/maxmodel"
+  --memory-budget 64M --dataset synthetic --out "$TMP/maxmodel"
 [ "$(wc -l <"$TMP/maxmodel/maxmodel.csv")" -eq 16 ] || fail "maxmodel.csv lacks its 15 rows"
 grep -q "^ring 1f1b: 4 x pi4b trains up to" "$OUT" || fail "no line for ring 1f1b"
 

@@ -33,7 +33,7 @@ int64_t number(const std::map<std::string, std::string>& row, const std::string&
 TEST_CASE("maxmodel on a 64 MiB budget: ring and ps at N = 1, 2, 4, confirmed in simulation") {
   testing::TempDir dir;
   const std::string out = dir.file("maxmodel");
-  const int rc = maxmodel_command({"--strategy", "ring,ps", "--nodes", "4,1,2", "--memory-budget", "67108864",
+  const int rc = maxmodel_command({"--strategy", "ring,ps", "--nodes", "4,1,2", "--memory-budget", "64M",
                                    "--dataset", "synthetic", "--microbatches", "2", "--out", out});
   REQUIRE(rc == 0);
   const auto rows = parse_csv(read_text(out + "/maxmodel.csv"));

@@ -11,5 +11,6 @@ int calibrate_command(const std::vector<std::string>& args);
 int node_command(const std::vector<std::string>& args);
 int launch_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+int maxmodel_command(const std::vector<std::string>& args);
 
 }  // namespace ringtmp::cli

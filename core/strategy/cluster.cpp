@@ -85,6 +85,14 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                             "model's {} parameters", r, o.param_offset, o.params.size(), model_params);
   }
 
+  // A node's share of an iteration's batch lies within the global batch: a forged count
+  // would overflow the sums below (found by the outcome fuzz bench).
+  for (size_t r = 0; r < outcomes.size(); ++r)
+    for (const auto& l : outcomes[r].losses)
+      if (l.samples < 0 || l.samples > c.batch)
+        return Status::errorf("run failed: node {} reported {} samples for iteration {}, outside 0..{} (the batch)", r,
+                              l.samples, l.iteration, c.batch);
+
   RunResult run;
   run.config = c;
   run.dataset = data.name;

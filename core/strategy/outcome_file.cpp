@@ -65,6 +65,11 @@ class Reader {
 
 std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   Writer w;
+  // Sized once: grown by doubling, a stage's parameters would be held up to three times over
+  // (the old buffer, the new one, the outcome's own), the largest peak of a node's process.
+  const auto& text = o.status.message();
+  w.out.reserve(256 + text.size() + o.metrics.role.size() + o.spans.size() * 25 + o.losses.size() * 32 +
+                o.params.size() * sizeof(float));
   w.bytes(kMagic, sizeof kMagic);
   w.pod(uint8_t(o.status.ok()));
   w.text(o.status.ok() ? "" : o.status.message());

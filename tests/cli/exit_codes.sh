@@ -719,4 +719,16 @@ expect_exit 0 "sim ring on two access points" -- sim --timing-only --network wif
   --out "$TMP/two-aps"
 summary_has "$TMP/two-aps" '"platform": "25 x pi4b on wifi-n (2 access points)",'
 
+echo "== maxmodel"
+expect_error 2 "maxmodel --strategy with an unknown name" "unknown strategy 'rign'" -- \
+  maxmodel --strategy rign --no-confirm --out "$TMP/stray-run"
+expect_error 2 "maxmodel --nodes with a 0" "invalid value for nodes: '1,0'" -- \
+  maxmodel --nodes 1,0 --no-confirm --out "$TMP/stray-run"
+expect_error 2 "maxmodel --layers without a hidden layer" "784,10 has no hidden layer" -- \
+  maxmodel --layers 784,10 --no-confirm --out "$TMP/stray-run"
+expect_exit 0 "maxmodel ring and ps on a 64 MiB budget, N = 1, 2, 4" -- maxmodel --strategy ring,ps --nodes 1,2,4 \
+  --memory-budget 64M --dataset synthetic --out "$TMP/maxmodel"
+[ "$(wc -l <"$TMP/maxmodel/maxmodel.csv")" -eq 16 ] || fail "maxmodel.csv lacks its 15 rows"
+grep -q "^ring 1f1b: 4 x pi4b trains up to" "$OUT" || fail "no line for ring 1f1b"
+
 echo "all CLI cases passed"

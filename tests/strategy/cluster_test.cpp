@@ -161,3 +161,20 @@ TEST_CASE("merging refuses parameter slices outside the model, wherever they cla
     CHECK(r.status().message().find("outside the model's 23 parameters") != std::string::npos);
   }
 }
+
+TEST_CASE("merging refuses a node's sample count outside the batch") {
+  // Regression (outcome fuzz bench): two forged counts near 2^63 overflowed the per-iteration sum.
+  RunConfig c = config(StrategyKind::allreduce);
+  c.layers = {4, 3, 2};
+  const auto data = make_synthetic({.features = 4, .classes = 2, .train_samples = 32, .test_samples = 8});
+  for (int64_t samples : {int64_t(-1), int64_t(c.batch) + 1, int64_t(9151314443873812489)}) {
+    CAPTURE(samples);
+    std::vector<NodeOutcome> o(2);
+    o[0].params.assign(23, 0.5f);
+    o[0].losses.push_back({1, 0.5, 1.0, c.batch / 2});
+    o[1].losses.push_back({1, 0.5, 1.0, samples});
+    auto r = merge_outcomes(c, data, std::move(o), 0, "test");
+    REQUIRE(!r.ok());
+    CHECK(r.status().message().find("node 1 reported") != std::string::npos);
+  }
+}

@@ -241,16 +241,22 @@ int launch_command(const std::vector<std::string>& args) {
       return 1;
     }
 
-  // --enforce-memory: the nodes share this machine, so each runs under an equal share of
-  // what it has available now (a node alone on a device would take all of it).
-  int64_t node_budget = 0;
+  // --enforce-memory: each node runs under the budget its plan was checked against (its
+  // device's, or --memory-budget), and, as the nodes share this machine, never more than an
+  // equal share of what it has available now.
+  std::vector<int64_t> node_budget(size_t(n), 0);
   if (c.enforce_memory) {
     auto available = available_memory_bytes();
     if (!available.ok()) {
       fmt::print(stderr, "ringtmp launch: --enforce-memory needs the available memory: {}\n", available.status().message());
       return 1;
     }
-    node_budget = *available / n;
+    auto stages = stage_devices(c, n, default_platforms_dir());
+    for (int k = 0; k < n; ++k) {
+      node_budget[size_t(k)] = *available / n;
+      if (stages.ok() && k < int(stages->size()) && (*stages)[size_t(k)].budget > 0)
+        node_budget[size_t(k)] = std::min(node_budget[size_t(k)], (*stages)[size_t(k)].budget);
+    }
   }
   const std::string self = self_path();
   if (netns)
@@ -266,7 +272,7 @@ int launch_command(const std::vector<std::string>& args) {
   for (int k = 0; k < n; ++k) {
     std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
                                      "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string(), "--out", dir.string()};
-    if (node_budget) argv.insert(argv.end(), {"--memory-limit", std::to_string(node_budget)});
+    if (node_budget[size_t(k)]) argv.insert(argv.end(), {"--memory-limit", std::to_string(node_budget[size_t(k)])});
     if (netns) argv.insert(argv.begin(), {"ip", "netns", "exec", netns->ns(k)});
     auto child = spawn_node(argv);
     if (!child.ok()) {

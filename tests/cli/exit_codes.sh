@@ -506,7 +506,28 @@ print("\n".join("127.0.0.1:%d" % x.getsockname()[1] for x in s))' >"$TMP/oom-pee
   wait "$NODE0" || fail "node 0 failed: $(cat "$TMP/fits0.err")"
   [ "$RC" -eq 0 ] || fail "expected exit code 0 from node 1"
   echo "ok (exit $RC)"
+
+  # The plan fits --memory-budget (stage 1: 134 MiB of 140 MiB) but the process needs its
+  # baseline too: under --enforce-memory that is one error, not an OOM kill.
+  expect_error 1 "launch --enforce-memory, a budget the plan just fits" "node 1: out of memory under" "budget 140 MiB" -- \
+    launch --dataset synthetic --synthetic-train 256 --synthetic-test 16 --iterations 2 --strategy ring --nodes 2 \
+    --local 2 --layers 784,4096,4096,10 --enforce-memory --memory-budget 140M \
+    --out "$TMP/enforced-oom"
 fi
+
+echo "== memory plans against device budgets (refused before any node starts)"
+# Two ps workers holding a 537 MiB model (params, grads and the pushes) each: no Pi 3B+ has it.
+NO_MODEL=(--dataset synthetic --iterations 1 --synthetic-train 256 --synthetic-test 16)
+for command in train sim "launch --local 3"; do
+  # shellcheck disable=SC2086
+  expect_error 2 "$command: a ps worker over a pi3b+'s memory" "node 0 (ps worker) needs 1.58 GiB" \
+    "params 537 MiB, grads 537 MiB, messages 537 MiB" "but a pi3b+ leaves 766 MiB" -- \
+    $command --device pi3b+ --strategy ps --nodes 2 --layers 784,8192,8192,8192,10 "${NO_MODEL[@]}" --out "$TMP/too-big"
+  [ ! -e "$TMP/too-big" ] || fail "a refused run left a folder"
+done
+expect_error 2 "sim: no ring cut fits" "no cut of the 4 layers over 2 ring stages fits" "over" -- \
+  sim --device pi3b+ --strategy ring --nodes 2 --layers 784,16384,16384,16384,10 "${NO_MODEL[@]}" --timing-only \
+  --out "$TMP/too-big"
 
 echo "== launch --netns (network namespaces; root only)"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tc >/dev/null; then

@@ -56,8 +56,26 @@ void* operator new(size_t size) { return allocate(size, 0); }
 void* operator new[](size_t size) { return allocate(size, 0); }
 void* operator new(size_t size, std::align_val_t alignment) { return allocate(size, size_t(alignment)); }
 void* operator new[](size_t size, std::align_val_t alignment) { return allocate(size, size_t(alignment)); }
+// Every variant, nothrow ones included: a block from one allocator freed by another is what
+// AddressSanitizer caught (std::stable_sort's nothrow buffer, freed by the delete below).
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  try { return allocate(size, 0); } catch (const std::bad_alloc&) { return nullptr; }
+}
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  try { return allocate(size, 0); } catch (const std::bad_alloc&) { return nullptr; }
+}
+void* operator new(size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  try { return allocate(size, size_t(alignment)); } catch (const std::bad_alloc&) { return nullptr; }
+}
+void* operator new[](size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  try { return allocate(size, size_t(alignment)); } catch (const std::bad_alloc&) { return nullptr; }
+}
 // The matching deletes, so that every block goes back the way it came (free() takes what
 // malloc and aligned_alloc give; a sanitizer checks that the pairs match).
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }

@@ -6,22 +6,12 @@
 
 namespace ringtmp {
 
-std::vector<NodeBudget> node_budgets(const RunConfig& c, std::span<const DeviceProfile> devices) {
-  std::vector<NodeBudget> budgets;
-  budgets.reserve(devices.size());
-  for (const auto& d : devices) {
-    budgets.push_back({node_memory_budget(d, c.memory_budget),
-                       c.memory_budget > 0 ? "--memory-budget" : fmt::format("a {}", d.name)});
-  }
-  return budgets;
-}
-
-Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const NodeBudget> budgets) {
-  for (size_t r = 0; r < plan.size() && r < budgets.size(); ++r) {
+Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const StageDevice> devices) {
+  for (size_t r = 0; r < plan.size() && r < devices.size(); ++r) {
     const NodeMemory& m = plan[r];
-    if (m.peak.total() <= budgets[r].bytes) continue;
+    if (devices[r].budget <= 0 || m.peak.total() <= devices[r].budget) continue;
     return Status::errorf("node {} ({}) needs {} ({}) but {} leaves {}", m.rank, m.role, format_bytes(m.peak.total()),
-                          m.peak.describe(), budgets[r].source, format_bytes(budgets[r].bytes));
+                          m.peak.describe(), devices[r].budget_source, format_bytes(devices[r].budget));
   }
   return {};
 }
@@ -35,49 +25,66 @@ StatusOr<std::vector<StageDevice>> stage_devices(const RunConfig& c, int ranks, 
   }
   auto devices = load_devices(platforms_dir, c.device, ranks);
   if (!devices.ok()) return devices.status();
-  const auto budgets = node_budgets(c, *devices);
-  for (size_t r = 0; r < devices->size(); ++r)
-    stages.push_back({(*devices)[r].name, (*devices)[r].flops, budgets[r].bytes, budgets[r].source});
+  for (const auto& d : *devices)
+    stages.push_back({d.name, d.flops, node_memory_budget(d, c.memory_budget),
+                      c.memory_budget > 0 ? "--memory-budget" : fmt::format("a {}", d.name)});
   return stages;
-}
-
-StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSplit& data,
-                                              const std::string& platforms_dir) {
-  if (c.strategy != StrategyKind::ring) return plan_cluster(c, data.train.size());  // no cut to make
-  auto stages = stage_devices(c, c.nodes, platforms_dir);
-  if (!stages.ok()) return stages.status();
-  return plan_cluster(c, data.train.size(), *stages, dataset_shape(c, &data));
 }
 
 namespace {
 
-StatusOr<std::vector<NodeMemory>> run_memory_plan(const RunConfig& c, const DataSplit& data,
-                                                  const std::string& platforms_dir, bool cut_on_devices) {
+// The cluster plan on `stages` (the ring cut to them; other strategies have no cut to make).
+StatusOr<ClusterPlan> plan_cluster_on(const RunConfig& c, const DataSplit& data, std::span<const StageDevice> stages) {
+  if (c.strategy != StrategyKind::ring) return plan_cluster(c, data.train.size());
+  return plan_cluster(c, data.train.size(), stages, dataset_shape(c, &data));
+}
+
+struct RunMemory {
+  std::vector<StageDevice> devices;  // one per rank, or none
+  std::vector<NodeMemory> plan;
+};
+
+// Every rank's device and plan, the devices read once.
+StatusOr<RunMemory> run_memory(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
+                               bool cut_on_devices) {
+  const bool local = c.strategy == StrategyKind::local;
+  auto devices = stage_devices(c, local ? 1 : cluster_ranks(c), platforms_dir);
+  if (!devices.ok()) return devices.status();
+  RunMemory m{std::move(*devices), {}};
   const DatasetShape shape = dataset_shape(c, &data);
-  if (c.strategy == StrategyKind::local) return std::vector<NodeMemory>{plan_local_memory(c, shape)};
-  auto cluster = cut_on_devices ? plan_cluster_on_devices(c, data, platforms_dir) : plan_cluster(c, data.train.size());
+  if (local) {
+    m.plan.push_back(plan_local_memory(c, shape));
+    return m;
+  }
+  auto cluster = plan_cluster_on(c, data, cut_on_devices ? std::span<const StageDevice>(m.devices)
+                                                         : std::span<const StageDevice>());
   if (!cluster.ok()) return cluster.status();
-  return plan_memory(c, *cluster, shape);
+  m.plan = plan_memory(c, *cluster, shape);
+  return m;
 }
 
 }  // namespace
 
+StatusOr<ClusterPlan> plan_cluster_on_devices(const RunConfig& c, const DataSplit& data,
+                                              const std::string& platforms_dir) {
+  if (c.strategy != StrategyKind::ring) return plan_cluster(c, data.train.size());  // no devices to read
+  auto stages = stage_devices(c, c.nodes, platforms_dir);
+  if (!stages.ok()) return stages.status();
+  return plan_cluster_on(c, data, *stages);
+}
+
 void note_planned_memory(RunResult& run, const DataSplit& data, const std::string& platforms_dir, bool cut_on_devices) {
-  auto plan = run_memory_plan(run.config, data, platforms_dir, cut_on_devices);
-  if (!plan.ok()) return;  // the run could not have started without a plan
+  auto m = run_memory(run.config, data, platforms_dir, cut_on_devices);
+  if (!m.ok()) return;  // the run could not have started without a plan
   for (auto& n : run.nodes)
-    if (n.node >= 0 && size_t(n.node) < plan->size()) n.planned_memory_bytes = (*plan)[size_t(n.node)].peak.total();
+    if (n.node >= 0 && size_t(n.node) < m->plan.size()) n.planned_memory_bytes = m->plan[size_t(n.node)].peak.total();
 }
 
 Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::string& platforms_dir,
                       bool cut_on_devices) {
-  auto plan = run_memory_plan(c, data, platforms_dir, cut_on_devices);
-  if (!plan.ok()) return plan.status();
-  auto stages = stage_devices(c, int(plan->size()), platforms_dir);
-  if (!stages.ok()) return stages.status();
-  std::vector<NodeBudget> budgets;
-  for (const auto& s : *stages) budgets.push_back({s.budget, s.budget_source});
-  return check_memory_fits(*plan, budgets);
+  auto m = run_memory(c, data, platforms_dir, cut_on_devices);
+  if (!m.ok()) return m.status();
+  return check_memory_fits(m->plan, m->devices);
 }
 
 }  // namespace ringtmp

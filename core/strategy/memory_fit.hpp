@@ -14,20 +14,14 @@
 
 namespace ringtmp {
 
-struct NodeBudget {
-  int64_t bytes = 0;
-  std::string source;  // "a pi3b+", "--memory-budget"
-};
+// The first node whose plan exceeds its device's budget (a budget of 0 is no limit), as
+// one line: "node 0 (ps worker) needs 1.21 GiB (params 402 MiB, grads 402 MiB, ...) but a
+// pi3b+ leaves 766 MiB"
+Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const StageDevice> devices);
 
-// Every rank's budget: --memory-budget when set, else its device's usable memory.
-std::vector<NodeBudget> node_budgets(const RunConfig& c, std::span<const DeviceProfile> devices);
-
-// The first node whose plan exceeds its budget, as one line:
-// "node 0 (ps worker) needs 1.21 GiB (params 402 MiB, grads 402 MiB, ...) but a pi3b+ leaves 0.85 GiB"
-Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const NodeBudget> budgets);
-
-// What every rank runs on, for the ring's cut: each device's speed and budget. Empty when the
-// run has no device profiles (a user's SimGrid XML) and no --memory-budget.
+// What every rank runs on: each device's speed and budget (--memory-budget when set, else
+// its device's usable memory). Empty when the run has no device profiles (a user's SimGrid
+// XML) and no --memory-budget.
 StatusOr<std::vector<StageDevice>> stage_devices(const RunConfig& c, int ranks, const std::string& platforms_dir);
 
 // The cluster plan a run derives on its devices: the ring cut to their speeds and budgets.

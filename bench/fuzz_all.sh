@@ -8,10 +8,11 @@
 # exits 1 if any target found something (the reproducers stay in OUT/<target>/).
 # platform_xml forks a SimGrid engine per input (about 60 ms of CPU each under ASan: 10M
 # would take a week), so it runs min(EXECUTIONS, PLATFORM_XML_EXECUTIONS=20000) inputs.
-# Per input: 10 s timeout, 2 GB RSS limit, at most 4096 bytes (the targets' own size caps
+# Per input: TIMEOUT seconds (10; libFuzzer's clock is the wall's, so on a machine shared with
+# builds raise it, and replay any timeout- file alone before calling it a hang), 2 GB RSS limit, at most 4096 bytes (the targets' own size caps
 # are tested at that scale; larger files are the unit tests' business).
 # Usage: bench/fuzz_all.sh [EXECUTIONS=10000000]
-#   env: JOBS=2 (targets at once), BUILD=build, OUT=$BUILD/fuzz-bench, TARGETS="codec idx ..."
+#   env: JOBS=2 (targets at once), TIMEOUT=10, BUILD=build, OUT=$BUILD/fuzz-bench, TARGETS="codec idx ..."
 set -euo pipefail
 cd "$(dirname "$0")/.."
 executions=${1:-10000000}
@@ -38,14 +39,15 @@ run_one() {
   local start end runs=$executions
   [[ $name == platform_xml ]] && runs=$((executions < xml_cap ? executions : xml_cap))
   start=$(date +%s.%N)
-  "$fuzz_dir/${name}_fuzz" -runs="$runs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  "$fuzz_dir/${name}_fuzz" -runs="$runs" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/" "${corpora[@]}" >"$dir/log" 2>&1 || true
   end=$(date +%s.%N)
   echo "$start $end" >"$dir/time"
 }
 export -f run_one
 xml_cap=${PLATFORM_XML_EXECUTIONS:-20000}
-export out fuzz_dir executions xml_cap
+timeout=${TIMEOUT:-10}
+export out fuzz_dir executions xml_cap timeout
 printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_one {}'
 
 printf '%-16s %14s %10s %10s  %s\n' target executions seconds exec/s findings

@@ -21,7 +21,7 @@ BatchSlicer::BatchSlicer(const Dataset& data, int global_batch, int slices, int 
 }
 
 Batch BatchSlicer::next() {
-  if (own_) return own_->next();
+  if (own_) return *(last_own_ = own_->next());
   if (epoch_ < 0 || cursor_ + batch_ > data_.size()) {
     ++epoch_;
     cursor_ = 0;
@@ -31,12 +31,29 @@ Batch BatchSlicer::next() {
     for (size_t j = 0; j < order_.size(); ++j) next[j] = order_[size_t(perm[j])];
     order_.swap(next);
   }
+  cursor_ += batch_;
+  return gather(cursor_ - batch_);
+}
+
+void BatchSlicer::reslice(int offset, int size) {
+  if (own_) return;
+  offset_ = offset;
+  size_ = size;
+  x_.resize(data_.features(), size_);
+  y_.resize(size_t(size_));
+}
+
+Batch BatchSlicer::again() {
+  if (own_) return *last_own_;
+  return gather(cursor_ - batch_);
+}
+
+Batch BatchSlicer::gather(int64_t batch_start) {
   for (int j = 0; j < size_; ++j) {
-    const int64_t sample = order_[size_t(cursor_ + offset_ + j)];
+    const int64_t sample = order_[size_t(batch_start + offset_ + j)];
     x_.col(j) = data_.x.col(Eigen::Index(sample));
     y_[size_t(j)] = data_.y[size_t(sample)];
   }
-  cursor_ += batch_;
   return {x_.data(), y_, size_, epoch_};
 }
 

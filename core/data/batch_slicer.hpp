@@ -18,6 +18,12 @@ class BatchSlicer {
   BatchSlicer(const Dataset& data, int global_batch, int slices, int slice, uint64_t seed,
               ShardMode mode);
   Batch next();
+  // After a worker died (resilience): this worker's slice becomes [offset, offset + size)
+  // of each global batch, from the next call of next() or again() on. By-label shards are
+  // each worker's own data: there the slice stays (the dead worker's shard is lost with it).
+  void reslice(int offset, int size);
+  // The last global batch next() gave, sliced anew: the step in flight, redone.
+  Batch again();
   int slice_size() const { return size_; }
   // Samples of each global batch that slice `slice` of `slices` takes.
   static int slice_size(int global_batch, int slices, int slice) {
@@ -30,6 +36,8 @@ class BatchSlicer {
   uint64_t seed_;
   std::vector<int64_t> order_;
   int64_t epoch_ = -1, cursor_ = 0;
+  Batch gather(int64_t batch_start);
+  std::optional<Batch> last_own_;  // by-label: the last batch, for again()
   Matrix x_;
   std::vector<int32_t> y_;
   std::optional<Batcher> own_;  // by-label: this worker's shard

@@ -53,6 +53,17 @@ struct Span {
   double start = 0, end = 0;  // seconds since the run started
 };
 
+// A node that failed while the others carried on (resilient strategies), and what it cost.
+struct FailureReport {
+  int node = 0;
+  std::string cause;
+  double detected_at = 0;        // the first survivor that learned of it (its clock)
+  double last_detected_at = 0;   // the last one
+  double resumed_at = 0;         // the last survivor back to training
+  int64_t iterations_redone = 0; // the most any survivor computed twice
+  int64_t recovery_bytes = 0;    // what the survivors sent to recover (summed)
+};
+
 struct RunResult {
   RunConfig config;
   std::string dataset;              // e.g. "fashion-mnist"
@@ -70,6 +81,8 @@ struct RunResult {
   bool timeline_truncated = false;
   std::optional<int64_t> max_staleness;  // ps asp/ssp, ring async
   std::optional<Divergence> divergence;  // the loss or the parameters stopped being finite
+  std::vector<FailureReport> failures;   // the nodes the run survived
+  int64_t stale_messages = 0;            // dropped as composed in an older view (all nodes)
 
   double final_loss() const { return trace.empty() ? 0.0 : trace.back().loss; }
   std::optional<double> test_accuracy() const {

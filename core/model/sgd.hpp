@@ -38,6 +38,11 @@ class Sgd {
     w -= o_.lr * v;
   }
 
+  // The optimizer state (momentum; empty without), to hand over on recovery; state_size()
+  // floats, held only when storage holds values.
+  std::span<float> state() { return velocity_; }
+  std::span<const float> state() const { return velocity_; }
+  size_t state_size() const { return state_floats_; }
   // Accounted memory of the optimizer state.
   int64_t state_bytes() const { return int64_t(state_floats_ * sizeof(float)); }
 

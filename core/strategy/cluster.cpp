@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -11,6 +12,31 @@
 #include "core/strategy/evaluate.hpp"
 
 namespace ringtmp {
+
+namespace {
+
+// What the survivors recorded about node `dead`'s failure.
+FailureReport failure_report(int dead, const std::string& cause, const std::vector<NodeOutcome>& outcomes) {
+  FailureReport f;
+  f.node = dead;
+  f.cause = cause;
+  bool seen = false;
+  for (const auto& o : outcomes) {
+    if (!o.status.ok()) continue;
+    for (const auto& rec : o.recoveries) {
+      if (std::find(rec.dead.begin(), rec.dead.end(), dead) == rec.dead.end()) continue;
+      f.detected_at = seen ? std::min(f.detected_at, rec.detected_at) : rec.detected_at;
+      f.last_detected_at = std::max(f.last_detected_at, rec.detected_at);
+      f.resumed_at = std::max(f.resumed_at, rec.resumed_at);
+      f.iterations_redone = std::max(f.iterations_redone, rec.iterations_redone);
+      f.recovery_bytes += rec.bytes_sent;
+      seen = true;
+    }
+  }
+  return f;
+}
+
+}  // namespace
 
 StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, std::span<const StageDevice> devices,
                                    const DatasetShape& data) {
@@ -42,6 +68,22 @@ StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, st
 StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                                    std::vector<NodeOutcome> outcomes, double wall_seconds,
                                    std::string backend) {
+  // Resilient strategies heal deaths: a failed node whose death the survivors recovered
+  // from is a failure the run survived, reported, not a reason to fail.
+  std::set<int> healed;
+  for (const auto& o : outcomes)
+    if (o.status.ok())
+      for (const auto& rec : o.recoveries) healed.insert(rec.dead.begin(), rec.dead.end());
+  std::vector<FailureReport> survived;
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    auto& o = outcomes[r];
+    if (o.status.ok() || o.stopped_by_peer || !healed.contains(int(r))) continue;
+    survived.push_back(failure_report(int(r), o.status.message(), outcomes));
+    o.status = Status();
+    o.failed = true;
+    o.metrics.node = int(r);
+  }
+
   // A node that stopped because a peer went down is a consequence: the causes are listed
   // (the first few whole), the consequences by node with the first one's message as an
   // example. At thousands of nodes the line stays readable: "and 7990 more".
@@ -98,14 +140,18 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   run.dataset = data.name;
   run.backend = std::move(backend);
   run.wall_seconds = wall_seconds;
+  run.failures = std::move(survived);
   std::map<int64_t, LossRecord> per_iteration;
   FloatBuffer params;
   for (auto& o : outcomes) {
+    run.stale_messages += o.stale_messages;
     for (const auto& l : o.losses) {
       if (!c.timing_only) note_loss(run.divergence, l.iteration, l.loss_sum, o.metrics.node);
-      auto& m = per_iteration[l.iteration];
+      auto [at, fresh] = per_iteration.try_emplace(l.iteration);
+      auto& m = at->second;
       m.iteration = l.iteration;
       m.time = std::max(m.time, l.time);
+      if (o.whole_losses && !fresh) continue;  // another node reported the same whole loss
       m.loss_sum += l.loss_sum;
       m.samples += l.samples;
     }

@@ -3,13 +3,20 @@
 // (busy inside compute, idle inside recv, send-blocked inside send, bytes as the wire codec
 // counts them) and keeps the messages that arrived before the node wanted them, so a
 // strategy can wait for "the gradient of micro-batch 3" while other messages queue up.
-// A PeerDown or a silence longer than the peer timeout becomes an error Status.
+// A silence longer than the peer timeout becomes an error Status. A PeerDown becomes one
+// too, unless the node program is resilient: then the endpoint updates its membership view,
+// drops every message composed in the old view, and the error is a view change the program
+// recovers from (view_changed()). Every message leaves stamped with the sender's view and is
+// judged against the receiver's on arrival (membership.hpp: current, ahead, stale).
 #include <deque>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "core/metrics/node_recorder.hpp"
+#include "core/strategy/membership.hpp"
 #include "core/strategy/node_outcome.hpp"
 #include "core/transport/codec.hpp"
 #include "core/transport/transport.hpp"
@@ -19,15 +26,27 @@ namespace ringtmp {
 template <Transport T>
 class Endpoint {
  public:
-  Endpoint(T& transport, std::string role, double peer_timeout)
-      : t_(transport), rec_(transport.rank(), std::move(role)), timeout_(peer_timeout) {}
+  // resilient: a PeerDown changes the view instead of ending the node (see above).
+  Endpoint(T& transport, std::string role, double peer_timeout, bool resilient = false)
+      : t_(transport), rec_(transport.rank(), std::move(role)), timeout_(peer_timeout),
+        resilient_(resilient), membership_(transport.size()) {}
 
   int rank() const { return t_.rank(); }
   int size() const { return t_.size(); }
   double now() const { return t_.now(); }
   NodeRecorder& recorder() { return rec_; }
+  const View& view() const { return membership_.view(); }
+
+  // Whether the last error was a view change, and the deaths it learned. Cleared when read.
+  bool view_changed() const { return view_changed_; }
+  std::vector<Detection> take_view_change() {
+    view_changed_ = false;
+    return std::exchange(new_deaths_, {});
+  }
 
   void send(int to, Message&& m) {
+    m.epoch = uint32_t(view().epoch);
+    m.view_digest = view().digest;
     const int64_t bytes = int64_t(encoded_size(m));
     const double start = t_.now();
     t_.send(to, std::move(m));
@@ -85,31 +104,63 @@ class Endpoint {
     out.spans_truncated = rec_.timeline_truncated();
     out.stopped_by_peer = stopped_by_peer_;
     out.peer_down_seen_at = peer_down_seen_at_;
+    out.stale_messages = stale_messages_;
   }
 
  private:
   StatusOr<Received> next_from_transport(const char* what) {
     const double start = t_.now();
-    Event e = t_.recv(timeout_);
-    rec_.span(SpanKind::idle, start, t_.now());
-    if (auto* r = std::get_if<Received>(&e)) {
-      rec_.received(int64_t(encoded_size(r->message)));
-      return std::move(*r);
+    while (true) {
+      Event e = t_.recv(timeout_);
+      rec_.span(SpanKind::idle, start, t_.now());
+      if (auto* r = std::get_if<Received>(&e)) {
+        rec_.received(int64_t(encoded_size(r->message)));
+        switch (classify(view(), int(r->message.epoch), r->message.view_digest)) {
+          case Arrival::current: return std::move(*r);
+          case Arrival::ahead: ahead_.push_back(std::move(*r)); continue;
+          case Arrival::stale: ++stale_messages_; continue;
+        }
+      }
+      if (auto* d = std::get_if<PeerDown>(&e)) return peer_down(*d, what);
+      return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
+                            timeout_, what);
     }
-    if (auto* d = std::get_if<PeerDown>(&e)) {
-      stopped_by_peer_ = true;
-      peer_down_seen_at_ = t_.now();
-      return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
-                            d->reason, what);
+  }
+
+  StatusOr<Received> peer_down(const PeerDown& d, const char* what) {
+    if (resilient_) {
+      if (membership_.mark_dead(d.rank)) new_deaths_.push_back({d.rank, t_.now(), d.reason});
+      // Everything queued was composed in the old view: it can never become current.
+      stale_messages_ += int64_t(pending_.size());
+      pending_.clear();
+      std::deque<Received> still_ahead;
+      for (auto& r : ahead_) {
+        switch (classify(view(), int(r.message.epoch), r.message.view_digest)) {
+          case Arrival::current: pending_.push_back(std::move(r)); break;
+          case Arrival::ahead: still_ahead.push_back(std::move(r)); break;
+          case Arrival::stale: ++stale_messages_; break;
+        }
+      }
+      ahead_.swap(still_ahead);
+      view_changed_ = true;
+      return Status::errorf("node {}: peer {} is down ({}) while waiting for {}; now {}", rank(), d.rank, d.reason,
+                            what, view().describe(size()));
     }
-    return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
-                          timeout_, what);
+    stopped_by_peer_ = true;
+    peer_down_seen_at_ = t_.now();
+    return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d.rank, d.reason, what);
   }
 
   T& t_;
   NodeRecorder rec_;
   double timeout_;
   std::deque<Received> pending_;
+  std::deque<Received> ahead_;  // from senders that have seen deaths this node has not yet
+  bool resilient_;
+  Membership membership_;
+  bool view_changed_ = false;
+  std::vector<Detection> new_deaths_;
+  int64_t stale_messages_ = 0;
   bool stopped_by_peer_ = false;
   double peer_down_seen_at_ = 0;
 };

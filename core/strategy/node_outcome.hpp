@@ -3,6 +3,7 @@
 // the loss it observed per iteration, and the slice of the final model it holds.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/metrics/node_recorder.hpp"
@@ -19,6 +20,24 @@ struct LossRecord {
   int64_t samples = 0;
 };
 
+// A peer's death as this node learned it (its PeerDown), on this node's clock.
+struct Detection {
+  int rank = 0;
+  double at = 0;
+  std::string reason;
+};
+
+// One recovery this node took part in: the deaths it healed, when it learned of the first
+// and when it was training again, the iterations it computed twice, and what recovery cost
+// it on the network (bytes it sent for recovery alone).
+struct Recovery {
+  std::vector<int> dead;
+  double detected_at = 0;
+  double resumed_at = 0;
+  int64_t iterations_redone = 0;
+  int64_t bytes_sent = 0;
+};
+
 struct NodeOutcome {
   Status status;
   bool stopped_by_peer = false;  // the failure is a consequence of a peer going down
@@ -30,11 +49,20 @@ struct NodeOutcome {
   std::vector<Span> spans;
   bool spans_truncated = false;
   std::vector<LossRecord> losses;
+  // Each record holds the whole minibatch's loss (every survivor of a resilient strategy
+  // can report it), not this node's share: the merge takes one per iteration.
+  bool whole_losses = false;
   // This node's part of the final flat parameter buffer (empty when it holds none that
   // another node does not also hold).
   size_t param_offset = 0;
   FloatBuffer params;
   std::optional<int64_t> max_staleness;
+  // Resilient strategies: the recoveries this node made, and the messages it dropped as
+  // composed in a view older than its own (they never touch a parameter).
+  std::vector<Recovery> recoveries;
+  int64_t stale_messages = 0;
+  // The node itself failed (killed, powered off, gave up) and the others carried on.
+  bool failed = false;
 };
 
 }  // namespace ringtmp

@@ -5,11 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '2'};
+constexpr char kMagic[4] = {'R', 'T', 'O', '3'};
 
 // Appends by resize + memcpy, not vector::insert: GCC 12 at -O3 inlines insert's
 // reallocation path into encode_outcome and reports a bogus -Wstringop-overflow ("writing
@@ -101,6 +102,17 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   for (float v : o.params) w.pod(v);
   w.pod(uint8_t(o.max_staleness.has_value()));
   w.pod(o.max_staleness.value_or(0));
+  w.pod(uint8_t(o.whole_losses));
+  w.pod(o.stale_messages);
+  w.pod(uint64_t(o.recoveries.size()));
+  for (const auto& rec : o.recoveries) {
+    w.pod(uint64_t(rec.dead.size()));
+    for (int d : rec.dead) w.pod(int64_t(d));
+    w.pod(rec.detected_at);
+    w.pod(rec.resumed_at);
+    w.pod(rec.iterations_redone);
+    w.pod(rec.bytes_sent);
+  }
   return std::move(w.out);
 }
 
@@ -145,6 +157,23 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   int64_t staleness = 0;
   if (!r.pod(flag) || !r.pod(staleness)) return bad("truncated staleness");
   if (flag) o.max_staleness = staleness;
+  if (!r.pod(flag) || !r.pod(o.stale_messages)) return bad("truncated resilience");
+  o.whole_losses = flag != 0;
+  // A recovery takes at least 8 (its death count) + 32 bytes.
+  if (!r.count(n, 40)) return bad("recovery count beyond the file");
+  o.recoveries.resize(n);
+  for (auto& rec : o.recoveries) {
+    uint64_t deaths = 0;
+    if (!r.count(deaths, sizeof(int64_t))) return bad("death count beyond the file");
+    rec.dead.resize(deaths);
+    for (int& d : rec.dead) {
+      int64_t v = 0;
+      if (!r.pod(v) || v < 0 || v > std::numeric_limits<int>::max()) return bad("bad dead rank");
+      d = int(v);
+    }
+    if (!r.pod(rec.detected_at) || !r.pod(rec.resumed_at) || !r.pod(rec.iterations_redone) || !r.pod(rec.bytes_sent))
+      return bad("truncated recovery");
+  }
   if (!r.done()) return bad("trailing bytes");
   return o;
 }

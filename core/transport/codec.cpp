@@ -3,8 +3,9 @@
 //   labels                  iteration i64 | microbatch i32 | count u32 | count x i32 (>= 0)
 //   token                   iteration i64 | microbatch i32
 //   push_gradient, param_shard  iteration i64 | shard i32 | floats
-//   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats
+//   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats | loss_sum f64
 //   control                 code u8 (1 stop, 2 error) | length u32 | length bytes of text
+//   resync                  iteration i64 | part i32 | floats
 // where "floats" is count u32 | count x binary32; a block's count must equal rows * cols.
 // Each decodable body has exactly one encoding, so decode-then-encode gives the same bytes.
 #include "core/transport/codec.hpp"
@@ -34,6 +35,7 @@ constexpr uint8_t kMagic1 = 'T';
 constexpr size_t kIterField = 8;
 constexpr size_t kI32Field = 4;
 constexpr size_t kCountField = 4;
+constexpr size_t kF64Field = 8;
 
 struct BodySize {
   size_t operator()(const Activations& m) const { return block(m.block); }
@@ -45,9 +47,10 @@ struct BodySize {
   size_t operator()(const PushGradient& m) const { return keyed(m.values); }
   size_t operator()(const ParamShard& m) const { return keyed(m.values); }
   size_t operator()(const ReduceChunk& m) const {
-    return kIterField + 2 * kI32Field + kCountField + 4 * m.values.size();
+    return kIterField + 2 * kI32Field + kCountField + 4 * m.values.size() + kF64Field;
   }
   size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
+  size_t operator()(const Resync& m) const { return keyed(m.state); }
 
   // By shape and count, not by the values held: a timing-only simulation's messages carry
   // none and must cost the same bytes.
@@ -76,6 +79,7 @@ class Writer {
     u32(uint32_t(uint64_t(v)));
     u32(uint32_t(uint64_t(v) >> 32));
   }
+  void f64(double v) { i64(std::bit_cast<int64_t>(v)); }
   void count(size_t n) {
     assert(n <= std::numeric_limits<uint32_t>::max() && "array too long for the wire");
     u32(uint32_t(n));
@@ -122,11 +126,13 @@ struct BodyWriter {
     w.i32(m.chunk);
     assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
     w.array(m.values.data(), m.values.size());
+    w.f64(m.loss_sum);
   }
   void operator()(const Control& m) const {
     w.u8(uint8_t(m.code));
     w.text(m.text);
   }
+  void operator()(const Resync& m) const { keyed(m.iteration, m.part, m.state); }
 
   void head_block(int64_t iteration, int32_t microbatch, const Block& b) const {
     assert(int64_t(b.rows) * b.cols == int64_t(b.data.size()) && "block shape != data size");
@@ -182,6 +188,7 @@ class Reader {
     const uint64_t hi = u32(field);
     return int64_t(lo | hi << 32);
   }
+  double f64(const char* field) { return std::bit_cast<double>(i64(field)); }
 
   // `count` 4-byte elements into out (float or int32), after checking they are present.
   template <class Vec>
@@ -319,6 +326,14 @@ Payload read_payload(MessageKind kind, Reader& r) {
       m.step = r.i32("step");
       m.chunk = r.i32("chunk");
       read_floats(r, m.values);
+      m.loss_sum = r.f64("loss sum");
+      return m;
+    }
+    case MessageKind::resync: {
+      Resync m;
+      m.iteration = r.i64("iteration");
+      m.part = r.i32("part");
+      read_floats(r, m.state);
       return m;
     }
     case MessageKind::control: {

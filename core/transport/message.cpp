@@ -70,6 +70,9 @@ struct Describer {
     if (m.text.empty()) return fmt::format("control({})", code_name(m.code));
     return fmt::format("control({}: {})", code_name(m.code), escaped(m.text));
   }
+  std::string operator()(const Resync& m) const {
+    return fmt::format("resync(it={} part={} {} values)", m.iteration, m.part, m.state.size());
+  }
 };
 
 }  // namespace
@@ -86,6 +89,7 @@ const char* to_string(MessageKind k) {
     case MessageKind::param_shard: return "param_shard";
     case MessageKind::reduce_chunk: return "reduce_chunk";
     case MessageKind::control: return "control";
+    case MessageKind::resync: return "resync";
   }
   return "unknown";
 }

@@ -110,7 +110,22 @@ struct ReduceChunk {
   int32_t step = 0;
   int32_t chunk = 0;
   Floats values;
+  // The minibatch's loss summed over the samples of the nodes this chunk's sum has passed
+  // through: whole once reduced, so every node learns the iteration's loss (a survivor can
+  // report the loss of iterations a dead node took part in).
+  double loss_sum = 0;
   bool operator==(const ReduceChunk&) const = default;
+};
+
+// Recovery, between live nodes after a view change (membership.hpp): the last iteration
+// the sender completed, and, when it hands its role's state over, that state (the
+// strategy's parameters, then its optimizer state) for `part` (a stage, a shard; 0 for the
+// all-reduce model). An empty `state` is a report only.
+struct Resync {
+  int64_t iteration = 0;
+  int32_t part = 0;
+  Floats state;
+  bool operator==(const Resync&) const = default;
 };
 
 // Out-of-band control: a node tells a peer it is stopping, and why.
@@ -123,15 +138,18 @@ struct Control {
 
 // The kind is the wire tag; its value is the payload's index in the variant plus one.
 enum class MessageKind : uint8_t {
-  activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control
+  activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control, resync
 };
-inline constexpr int kMessageKinds = 8;
+inline constexpr int kMessageKinds = 9;
 
 using Payload = std::variant<Activations, Gradients, Labels, Token, PushGradient, ParamShard,
-                             ReduceChunk, Control>;
+                             ReduceChunk, Control, Resync>;
 
 struct Message {
   Payload payload;
+  // The sender's membership view (core/strategy/membership.hpp): its epoch and the digest of its dead set. 0/0 before any failure.
+  uint32_t epoch = 0;
+  uint64_t view_digest = 0;
   MessageKind kind() const { return MessageKind(payload.index() + 1); }
   bool operator==(const Message&) const = default;
 };

@@ -183,7 +183,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "unknown message kind 0"));
   f = good;
   f[3] = kMessageKinds + 1;
-  CHECK(contains(error_of(f), "unknown message kind 9"));
+  CHECK(contains(error_of(f), "unknown message kind 10"));
   f[3] = 255;
   CHECK(contains(error_of(f), "unknown message kind 255"));
 }

@@ -30,10 +30,12 @@ inline std::vector<Message> sample_messages() {
       Message{PushGradient{4, 1, ramp(10)}},
       Message{PushGradient{4, 1, {}}},
       Message{ParamShard{5, 3, ramp(6, -1.5f)}},
-      Message{ReduceChunk{9, 4, 2, ramp(8, 1e-3f)}},
+      Message{ReduceChunk{9, 4, 2, ramp(8, 1e-3f), 17.25}},
       Message{ReduceChunk{9, 0, 0, {}}},
       Message{Control{Control::Code::stop, ""}},
       Message{Control{Control::Code::error, "peer 3: connection reset\nby peer"}},
+      Message{Resync{12, 0, {}}},
+      Message{Resync{12, 3, ramp(6, 0.5f)}},
   };
 }
 

@@ -294,6 +294,7 @@ int launch_command(const std::vector<std::string>& args) {
       outcomes[k] = std::move(*o);
     } else {
       outcomes[k].status = Status::errorf("node {}: {} and left no outcome", k, children[k].ended);
+      outcomes[k].role = node_role(c, *plan, k);
     }
   }
   auto run = merge_outcomes(c, *data, std::move(outcomes), wall, "runtime");

@@ -58,6 +58,11 @@ void print_result(const RunResult& run) {
     fmt::print("nodes  idle {:.1f}% on average, {} bytes sent in all, peak memory {} bytes on one node{}\n",
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
                run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
+  for (const auto& f : run.failures)
+    fmt::print("survived node {} ({}) failing at {:.3g} s: {}; detected at {:.3g} s, training again at {:.3g} s, "
+               "{} iteration{} redone, {} bytes sent to recover\n",
+               f.node, f.role, f.failed_at, f.cause, f.detected_at, f.resumed_at, f.iterations_redone,
+               f.iterations_redone == 1 ? "" : "s", f.recovery_bytes);
   if (auto e = run.energy_joules())
     fmt::print("energy {:.1f} J in all, {:.4f} J per training sample{}\n", *e, run.energy_per_sample().value_or(0),
                run.energy_is_estimate ? " (estimate: the device profiles' power model)" : "");

@@ -47,4 +47,8 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
 
 std::string FaultInjector::report(int rank) const { return cause_[rank]; }
 
+std::optional<double> FaultInjector::off_at(int rank) const {
+  return off_at_[size_t(rank)] >= 0 ? std::optional(off_at_[size_t(rank)]) : std::nullopt;
+}
+
 }  // namespace ringtmp::sim

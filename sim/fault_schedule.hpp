@@ -3,6 +3,7 @@
 // A host that goes off loses its actors (its node's state is gone, as on a Pi that loses
 // power); the other nodes see PeerDown. Until recovery lands (roadmap step 5)
 // a pause is as fatal to the run as a kill; the run ends with a report of what failed when.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ class FaultInjector {
                 SimNetwork& network);
   // The fault that took `rank` down and when, or empty if its host never went off.
   std::string report(int rank) const;
+  // When `rank`'s host went off, if it did.
+  std::optional<double> off_at(int rank) const;
 
  private:
   std::vector<Fault> faults_;

@@ -81,6 +81,8 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
       const auto cause = injector.report(r);
       o.status = Status::errorf("node {}: {}", r, cause.empty() ? "never finished" : cause);
       o.stopped_by_peer = false;
+      o.failed_at = injector.off_at(r);
+      o.role = node_role(c, *plan, r);
     }
     if (!platform->has_power[r]) continue;  // no figures: no energy (the note said so)
     double joules = sg_host_get_consumed_energy(platform->hosts[r]);

@@ -31,6 +31,9 @@ struct NodeMetrics {
   std::optional<int64_t> peak_rss_bytes;
   std::optional<double> energy_j;   // sim: plugins; runtime: profile estimate; local: none
   std::optional<double> radio_energy_j;  // of which: radio / NIC (absent without a network profile)
+  // The node failed at this time and the others carried on (alive from 0 until then);
+  // absent when it lived to the end.
+  std::optional<double> failed_at;
 };
 
 struct IterationRecord {
@@ -56,7 +59,11 @@ struct Span {
 // A node that failed while the others carried on (resilient strategies), and what it cost.
 struct FailureReport {
   int node = 0;
+  std::string role;
   std::string cause;
+  // When it failed: the fault's own time where the backend knows it (sim), else the first
+  // detection (the runtime cannot see a death before a survivor does).
+  double failed_at = 0;
   double detected_at = 0;        // the first survivor that learned of it (its clock)
   double last_detected_at = 0;   // the last one
   double resumed_at = 0;         // the last survivor back to training

@@ -27,14 +27,15 @@ std::string iterations_csv(const RunResult& run) {
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at\n";
   auto optional_int = [](const std::optional<int64_t>& v) { return v ? fmt::format("{}", *v) : ""; };
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
                      csv_num(n.idle_s), csv_num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
                      n.msgs_recv, n.peak_memory_bytes, n.energy_j ? csv_num(*n.energy_j) : "",
                      n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "",
-                     optional_int(n.planned_memory_bytes), optional_int(n.peak_rss_bytes));
+                     optional_int(n.planned_memory_bytes), optional_int(n.peak_rss_bytes),
+                     n.failed_at ? csv_num(*n.failed_at) : "");
   return s;
 }
 
@@ -56,6 +57,14 @@ std::string timeline_json(const RunResult& run) {
     add(fmt::format(R"({{"name":"{}","ph":"X","pid":0,"tid":{},"ts":{:.3f},"dur":{:.3f}}})", name,
                     sp.node, sp.start * 1e6, (sp.end - sp.start) * 1e6));
   }
+  // A failure the run survived: when the node went, when the first survivor knew, when
+  // the last one trained again (global instant events, across every node's row).
+  for (const auto& f : run.failures)
+    for (auto [what, at] : {std::pair{"failed", f.failed_at}, std::pair{"detected", f.detected_at},
+                            std::pair{"resumed", f.resumed_at}})
+      if (std::isfinite(at))
+        add(fmt::format(R"({{"name":"node {} {}","ph":"i","s":"g","pid":0,"tid":{},"ts":{:.3f}}})", f.node, what,
+                        f.node, at * 1e6));
   return s + "\n]}\n";
 }
 
@@ -83,6 +92,17 @@ std::string run_config_ini(const RunConfig& c) {
                            "--config with this file runs it again (into a fresh folder unless --out)");
 }
 
+std::string failures_json(const RunResult& run) {
+  std::string s;
+  for (const auto& f : run.failures)
+    s += fmt::format("{}\n    {{\"node\": {}, \"role\": {}, \"cause\": {}, \"failed_at\": {}, \"detected_at\": {}, "
+                     "\"last_detected_at\": {}, \"resumed_at\": {}, \"iterations_redone\": {}, \"recovery_bytes\": {}}}",
+                     s.empty() ? "" : ",", f.node, json_quote(f.role), json_quote(f.cause), json_number(f.failed_at),
+                     json_number(f.detected_at), json_number(f.last_detected_at), json_number(f.resumed_at),
+                     f.iterations_redone, f.recovery_bytes);
+  return s.empty() ? "[]" : "[" + s + "\n  ]";
+}
+
 std::string summary_json(const RunResult& run, const BuildInfo& build) {
   const auto& c = run.config;
   std::string evals;
@@ -103,7 +123,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
       "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n"
       "  \"diverged\": {},\n  \"diverged_at_iteration\": {},\n  \"diverged_node\": {},\n"
-      "  \"diverged_in\": {},\n  \"evaluations\": [{}],\n"
+      "  \"diverged_in\": {},\n  \"failures\": {},\n  \"stale_messages\": {},\n  \"evaluations\": [{}],\n"
       "  \"version\": {},\n  \"git_commit\": {},\n  \"config\": {}\n}}\n",
       json_quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? json_quote(to_string(c.schedule)) : "null",
@@ -119,7 +139,8 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       json_number_or_null(run.max_staleness), run.timeline_truncated ? "true" : "false",
       run.divergence ? "true" : "false", run.divergence ? fmt::format("{}", run.divergence->iteration) : "null",
       run.divergence && run.divergence->node ? fmt::format("{}", *run.divergence->node) : "null",
-      !run.divergence ? "null" : run.divergence->in_parameters ? "\"parameters\"" : "\"loss\"", evals,
+      !run.divergence ? "null" : run.divergence->in_parameters ? "\"parameters\"" : "\"loss\"", failures_json(run),
+      run.stale_messages, evals,
       json_quote(build.version), json_quote(build.git_commit),
       config_json(c));
 }

@@ -26,6 +26,7 @@ FailureReport failure_report(int dead, const std::string& cause, const std::vect
     for (const auto& rec : o.recoveries) {
       if (std::find(rec.dead.begin(), rec.dead.end(), dead) == rec.dead.end()) continue;
       f.detected_at = seen ? std::min(f.detected_at, rec.detected_at) : rec.detected_at;
+      f.failed_at = f.detected_at;
       f.last_detected_at = std::max(f.last_detected_at, rec.detected_at);
       f.resumed_at = std::max(f.resumed_at, rec.resumed_at);
       f.iterations_redone = std::max(f.iterations_redone, rec.iterations_redone);
@@ -79,9 +80,14 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
     auto& o = outcomes[r];
     if (o.status.ok() || o.stopped_by_peer || !healed.contains(int(r))) continue;
     survived.push_back(failure_report(int(r), o.status.message(), outcomes));
+    auto& f = survived.back();
+    if (o.failed_at) f.failed_at = std::min(f.failed_at, *o.failed_at);
     o.status = Status();
     o.failed = true;
     o.metrics.node = int(r);
+    if (o.metrics.role.empty()) o.metrics.role = o.role;
+    f.role = o.metrics.role;
+    o.metrics.failed_at = f.failed_at;
   }
 
   // A node that stopped because a peer went down is a consequence: the causes are listed

@@ -63,6 +63,10 @@ struct NodeOutcome {
   int64_t stale_messages = 0;
   // The node itself failed (killed, powered off, gave up) and the others carried on.
   bool failed = false;
+  // Where the backend knows them for a node that failed without a word (its program never
+  // returned): when the fault struck (sim: the fault schedule) and the role it played.
+  std::optional<double> failed_at;
+  std::string role;
 };
 
 }  // namespace ringtmp

@@ -23,6 +23,18 @@ struct ClusterPlan {
 StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples,
                                    std::span<const StageDevice> devices = {}, const DatasetShape& data = {});
 
+// The role rank plays (what its node program calls itself in nodes.csv): for a node that
+// failed before it could say so.
+inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int rank) {
+  switch (c.strategy) {
+    case StrategyKind::ring: return "stage";
+    case StrategyKind::ps: return rank < plan.ps->workers ? "worker" : "server";
+    case StrategyKind::allreduce: return "worker";
+    case StrategyKind::local: break;
+  }
+  return "trainer";
+}
+
 template <Transport T>
 NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
                      const Dataset& train, const ProgressFn& progress) {

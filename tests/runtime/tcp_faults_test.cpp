@@ -46,8 +46,8 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-TEST_CASE("faults: a killed node makes every other stop with PeerDown at once") {
-  for (StrategyKind s : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
+TEST_CASE("faults: a killed node makes every other stop with PeerDown at once (strategies that do not heal yet)") {
+  for (StrategyKind s : {StrategyKind::ring, StrategyKind::ps}) {
     CAPTURE(to_string(s));
     NetOptions o = test_net_options();
     o.silence_timeout = 5;  // the end of stream is noticed long before any heartbeat timeout
@@ -62,6 +62,28 @@ TEST_CASE("faults: a killed node makes every other stop with PeerDown at once") 
     CHECK(msg.find("peer 2 is down (connection") != std::string::npos);
     CHECK(seconds < 3);
   }
+}
+
+TEST_CASE("faults: all-reduce carries on over real sockets when a node is killed or frozen, with the fault-free trace") {
+  const RunConfig c = small_cluster_config(StrategyKind::allreduce);
+  auto reference = run_inproc(c, small_data());
+  REQUIRE(reference.ok());
+  for (Death how : {Death::kill, Death::freeze})
+    for (int victim : {0, 2, 3}) {
+      CAPTURE(victim);
+      CAPTURE(how == Death::kill);
+      NetOptions o = test_net_options();
+      o.heartbeat_interval = 0.1;
+      o.silence_timeout = 1.0;
+      o.log = [](const std::string&) {};
+      auto run = run_tcp(c, small_data(), o, [&](TcpTransport& t) { return DyingTcp(t, victim, 9, how); });
+      REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
+      REQUIRE(run.result->trace.size() == reference->trace.size());
+      for (size_t i = 0; i < reference->trace.size(); ++i)
+        CHECK(std::abs(run.result->trace[i].loss - reference->trace[i].loss) <= 1e-5 * reference->trace[i].loss);
+      REQUIRE(run.result->failures.size() == 1);
+      CHECK(run.result->failures[0].node == victim);
+    }
 }
 
 TEST_CASE("faults: a frozen node is declared down by heartbeat timeout") {

@@ -145,10 +145,21 @@ TEST_CASE("all-reduce survives hosts going off in sim: the fault-free trace, eac
       CHECK(std::abs(r.values[i] - clean.values[i]) <= 1e-5 * std::abs(clean.values[i]));
     }
     for (size_t k = 0; k < deaths.size(); ++k) {
+      CAPTURE(k);
       const double* f = &r.values[iterations + 3 * k];
       CHECK(int(f[0]) == deaths[k]);
       CHECK(f[1] >= end * double(k + 1) / 3);  // nobody knows before it happens
       CHECK(f[2] >= f[1]);
     }
   }
+}
+
+TEST_CASE("all-reduce survives a host going off in a timing-only simulation (counts travel, no values)") {
+  auto c = faulted_config(StrategyKind::allreduce, "kill:2@0");
+  c.iterations = 30;
+  c.timing_only = true;
+  auto r = simulate_in_child(c);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  REQUIRE(r.values.size() == 30 + 3 + 1);
+  CHECK(int(r.values[30]) == 2);
 }

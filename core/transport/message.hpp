@@ -132,11 +132,15 @@ using Payload = std::variant<Activations, Gradients, Labels, Token, PushGradient
 
 struct Message {
   Payload payload;
+  // The sender's membership view (core/strategy/membership.hpp): its epoch and the digest of its dead set. 0/0 before any failure.
+  uint32_t epoch = 0;
+  uint64_t view_digest = 0;
   MessageKind kind() const { return MessageKind(payload.index() + 1); }
   bool operator==(const Message&) const = default;
 };
 
-// One line for logs, e.g. "activations(it=3 mb=1 64x256)".
+// One line for logs, e.g. "activations(it=3 mb=1 64x256)", and " epoch=1" before the closing
+// parenthesis once the sender has seen a failure.
 std::string describe(const Message& m);
 const char* to_string(MessageKind k);
 

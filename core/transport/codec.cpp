@@ -1,4 +1,5 @@
-// The wire codec (contract in codec.hpp). Bodies, per kind, all integers little endian:
+// The wire codec (contract in codec.hpp). Header (20 bytes): 'R' 'T' | version u8 | kind u8 |
+// body length u32 | epoch u32 | view digest u64. Bodies, per kind, all integers little endian:
 //   activations, gradients  iteration i64 | microbatch i32 | rows i32 | cols i32 | floats
 //   labels                  iteration i64 | microbatch i32 | count u32 | count x i32 (>= 0)
 //   token                   iteration i64 | microbatch i32
@@ -75,11 +76,12 @@ class Writer {
     out_.insert(out_.end(), b, b + 4);
   }
   void i32(int32_t v) { u32(uint32_t(v)); }
-  void i64(int64_t v) {
-    u32(uint32_t(uint64_t(v)));
-    u32(uint32_t(uint64_t(v) >> 32));
+  void u64(uint64_t v) {
+    u32(uint32_t(v));
+    u32(uint32_t(v >> 32));
   }
-  void f64(double v) { i64(std::bit_cast<int64_t>(v)); }
+  void i64(int64_t v) { u64(uint64_t(v)); }
+  void f64(double v) { u64(std::bit_cast<uint64_t>(v)); }
   void count(size_t n) {
     assert(n <= std::numeric_limits<uint32_t>::max() && "array too long for the wire");
     u32(uint32_t(n));
@@ -152,6 +154,11 @@ struct BodyWriter {
 
 // ---- decoding ------------------------------------------------------------------------------
 
+uint32_t get_u32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+uint64_t get_u64(const uint8_t* p) { return uint64_t(get_u32(p)) | uint64_t(get_u32(p + 4)) << 32; }
+
 // Reads fields from a body. The first failure sticks: later reads return zeros and do
 // nothing, so the per-kind code reads straight through and checks once at the end. No
 // count is used to size anything before it has been checked against the bytes left.
@@ -177,9 +184,9 @@ class Reader {
   }
   uint32_t u32(const char* field) {
     if (!need(4, field)) return 0;
-    const uint8_t* p = body_.data() + pos_;
+    const uint32_t v = get_u32(body_.data() + pos_);
     pos_ += 4;
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    return v;
   }
   int32_t i32(const char* field) { return int32_t(u32(field)); }
   int64_t i64(const char* field) {
@@ -205,10 +212,7 @@ class Reader {
     } else {
       using T = typename Vec::value_type;
       for (size_t i = 0; i < count; ++i) {
-        const uint8_t* q = p + 4 * i;
-        const uint32_t v = uint32_t(q[0]) | uint32_t(q[1]) << 8 | uint32_t(q[2]) << 16 |
-                           uint32_t(q[3]) << 24;
-        out[i] = std::bit_cast<T>(v);
+        out[i] = std::bit_cast<T>(get_u32(p + 4 * i));
       }
     }
     pos_ += 4 * size_t(count);
@@ -353,6 +357,62 @@ Payload read_payload(MessageKind kind, Reader& r) {
   return Token{};
 }
 
+// ---- the header ----------------------------------------------------------------------------
+
+// The largest epoch a view can have: View::epoch is an int (the number of dead ranks).
+constexpr uint32_t kMaxEpoch = uint32_t(std::numeric_limits<int32_t>::max());
+
+struct FrameHeader {
+  MessageKind kind;
+  size_t body;
+  uint32_t epoch;
+  uint64_t view_digest;
+};
+
+// Checks a header field by field. Magic and version are judged on whatever bytes are
+// present, so a frame of another version is named as such even when it is shorter than
+// this version's header.
+StatusOr<FrameHeader> read_header(std::span<const uint8_t> header, const CodecLimits& limits) {
+  if (header.size() >= 2 && (header[0] != kMagic0 || header[1] != kMagic1)) {
+    return Status::errorf("frame header: bad magic 0x{:02x} 0x{:02x} (want 'R' 'T')",
+                          header[0], header[1]);
+  }
+  if (header.size() >= 3 && header[2] != kWireVersion) {
+    if (header[2] != 0 && header[2] < kWireVersion) {
+      return Status::errorf(
+          "frame header: wire version {} is an older ringtmp's (this build speaks {}); run "
+          "the same release on every node",
+          header[2], kWireVersion);
+    }
+    return Status::errorf("frame header: unknown wire version {} (this build speaks {})",
+                          header[2], kWireVersion);
+  }
+  if (header.size() < kFrameHeaderBytes) {
+    return Status::errorf("frame of {} bytes is shorter than the {}-byte header", header.size(),
+                          kFrameHeaderBytes);
+  }
+  if (header[3] == 0 || header[3] > kMessageKinds) {
+    return Status::errorf("frame header: unknown message kind {}", header[3]);
+  }
+  FrameHeader h{MessageKind(header[3]), get_u32(&header[4]), get_u32(&header[8]),
+                get_u64(&header[12])};
+  if (limits.max_message_bytes < kFrameHeaderBytes ||
+      h.body > limits.max_message_bytes - kFrameHeaderBytes) {
+    return Status::errorf("frame header: a {}-byte body makes a frame over the limit of {} bytes",
+                          h.body, limits.max_message_bytes);
+  }
+  if (h.epoch > kMaxEpoch) {
+    return Status::errorf("frame header: epoch {} is beyond any view (at most {})", h.epoch,
+                          kMaxEpoch);
+  }
+  if (h.epoch == 0 && h.view_digest != 0) {
+    return Status::errorf(
+        "frame header: epoch 0 (nobody dead) with view digest 0x{:016x}, which must be 0",
+        h.view_digest);
+  }
+  return h;
+}
+
 }  // namespace
 
 size_t encoded_size(const Message& m) {
@@ -362,6 +422,8 @@ size_t encoded_size(const Message& m) {
 void encode(const Message& m, std::vector<uint8_t>& out) {
   const size_t body = std::visit(BodySize{}, m.payload);
   assert(body <= std::numeric_limits<uint32_t>::max() && "message too large for the wire");
+  // A view a sender can hold (read_header refuses any other): nobody dead has digest 0.
+  assert(m.epoch <= kMaxEpoch && (m.epoch != 0 || m.view_digest == 0) && "not a view");
   const size_t need = kFrameHeaderBytes + body;
   // One allocation per frame; keep geometric growth when many frames append to one buffer.
   if (out.capacity() - out.size() < need) {
@@ -373,46 +435,27 @@ void encode(const Message& m, std::vector<uint8_t>& out) {
   w.u8(kWireVersion);
   w.u8(uint8_t(m.kind()));
   w.u32(uint32_t(body));
+  w.u32(m.epoch);
+  w.u64(m.view_digest);
   std::visit(BodyWriter{w}, m.payload);
 }
 
 StatusOr<size_t> decode_body_length(std::span<const uint8_t> header, const CodecLimits& limits) {
-  if (header.size() < kFrameHeaderBytes) {
-    return Status::errorf("frame of {} bytes is shorter than the {}-byte header", header.size(),
-                          kFrameHeaderBytes);
-  }
-  if (header[0] != kMagic0 || header[1] != kMagic1) {
-    return Status::errorf("frame header: bad magic 0x{:02x} 0x{:02x} (want 'R' 'T')",
-                          header[0], header[1]);
-  }
-  if (header[2] != kWireVersion) {
-    return Status::errorf("frame header: unknown wire version {} (this build speaks {})",
-                          header[2], kWireVersion);
-  }
-  if (header[3] == 0 || header[3] > kMessageKinds) {
-    return Status::errorf("frame header: unknown message kind {}", header[3]);
-  }
-  const size_t body = size_t(header[4]) | size_t(header[5]) << 8 | size_t(header[6]) << 16 |
-                      size_t(header[7]) << 24;
-  if (limits.max_message_bytes < kFrameHeaderBytes ||
-      body > limits.max_message_bytes - kFrameHeaderBytes) {
-    return Status::errorf("frame header: a {}-byte body makes a frame over the limit of {} bytes",
-                          body, limits.max_message_bytes);
-  }
-  return body;
+  StatusOr<FrameHeader> h = read_header(header, limits);
+  if (!h.ok()) return h.status();
+  return h->body;
 }
 
 StatusOr<Message> decode(std::span<const uint8_t> frame, const CodecLimits& limits) {
-  StatusOr<size_t> body = decode_body_length(frame, limits);
-  if (!body.ok()) return body.status();
+  StatusOr<FrameHeader> h = read_header(frame, limits);
+  if (!h.ok()) return h.status();
   const size_t present = frame.size() - kFrameHeaderBytes;
-  if (present != *body) {
-    return Status::errorf("frame header announces a {}-byte body but {} bytes follow it", *body,
+  if (present != h->body) {
+    return Status::errorf("frame header announces a {}-byte body but {} bytes follow it", h->body,
                           present);
   }
-  const auto kind = MessageKind(frame[3]);
-  Reader r(frame.subspan(kFrameHeaderBytes), to_string(kind));
-  Message m{read_payload(kind, r)};
+  Reader r(frame.subspan(kFrameHeaderBytes), to_string(h->kind));
+  Message m{read_payload(h->kind, r), h->epoch, h->view_digest};
   r.finish();
   if (!r.ok()) return r.status();
   return m;

@@ -2,10 +2,17 @@
 // The one wire codec, used by every backend (the simulator charges encoded_size, the socket
 // backend sends encode's bytes), so bytes are the same number everywhere.
 //
-// Frame: 'R' 'T' | version u8 | kind u8 | body length u32 LE | body. Integers are little
+// Frame: 'R' 'T' | version u8 | kind u8 | body length u32 | epoch u32 | view digest u64 |
+// body. The epoch and digest are the sender's membership view (Message::epoch,
+// view_digest): every message says in which view it was composed. Integers are little
 // endian; float arrays are a u32 count followed by IEEE-754 binary32 LE values. decode never
 // trusts a length it reads: every count is checked against the bytes present and against
 // the configured maximum before anything is allocated; garbage gives an error, never a crash.
+// A header is refused unless its view is one a sender can hold: epoch 0 (nobody dead) has
+// digest 0, and an epoch fits View::epoch's int. encode asserts the same of its message.
+//
+// Versions: 1 had an 8-byte header without the view; 2 (this) added epoch and digest.
+// Frames of another version are refused by the header check, naming both versions.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -15,8 +22,8 @@
 
 namespace ringtmp {
 
-inline constexpr uint8_t kWireVersion = 1;
-inline constexpr size_t kFrameHeaderBytes = 8;
+inline constexpr uint8_t kWireVersion = 2;
+inline constexpr size_t kFrameHeaderBytes = 20;
 
 struct CodecLimits {
   size_t max_message_bytes = size_t(256) << 20;  // whole frame, header included
@@ -28,8 +35,11 @@ size_t encoded_size(const Message& m);
 // Appends the frame of m to out.
 void encode(const Message& m, std::vector<uint8_t>& out);
 
-// Reads the header only: the body length a frame announces, checked against the limits
-// (for stream transports that must know how much to read next).
+// Reads the header only (its first kFrameHeaderBytes bytes): the body length a frame
+// announces, after checking the whole header and the length against the limits (for stream
+// transports that must know how much to read next). Fewer bytes than a header are refused,
+// with the magic and version checked first on those present, so a frame of another
+// version is named as such however short it is.
 StatusOr<size_t> decode_body_length(std::span<const uint8_t> header, const CodecLimits& limits);
 
 // Decodes exactly one whole frame; trailing bytes are an error.

@@ -77,7 +77,12 @@ struct Describer {
 
 }  // namespace
 
-std::string describe(const Message& m) { return std::visit(Describer{}, m.payload); }
+std::string describe(const Message& m) {
+  std::string line = std::visit(Describer{}, m.payload);
+  // Every payload's line ends in ')'; the epoch goes inside it, only once a failure was seen.
+  if (m.epoch != 0) line.insert(line.size() - 1, fmt::format(" epoch={}", m.epoch));
+  return line;
+}
 
 const char* to_string(MessageKind k) {
   switch (k) {

@@ -154,7 +154,8 @@ struct Message {
   bool operator==(const Message&) const = default;
 };
 
-// One line for logs, e.g. "activations(it=3 mb=1 64x256)".
+// One line for logs, e.g. "activations(it=3 mb=1 64x256)", and " epoch=1" before the closing
+// parenthesis once the sender has seen a failure.
 std::string describe(const Message& m);
 const char* to_string(MessageKind k);
 

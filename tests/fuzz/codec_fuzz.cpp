@@ -1,6 +1,9 @@
 // libFuzzer target for the wire codec's decode: any bytes must either be rejected with a
 // Status or decode to a message whose encoding is exactly those bytes (the codec has one
-// encoding per message). Built with clang by tests/fuzz/CMakeLists.txt; run as ctest fuzz/codec.
+// encoding per message), the sender's epoch and view digest from the header included (encode
+// asserts the decoded view is one a sender can hold). Seeds: every kind, before any failure
+// and stamped with later views (tests/transport/sample_messages.hpp). Built with clang by
+// tests/fuzz/CMakeLists.txt; run as ctest fuzz/codec.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>

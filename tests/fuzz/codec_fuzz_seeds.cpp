@@ -1,5 +1,6 @@
 // Writes the seed corpus of the codec fuzzer: one valid frame per sample message
-// (tests/transport/sample_messages.hpp), as DIR/seed_NN. Usage: codec_fuzz_seeds DIR
+// (tests/transport/sample_messages.hpp: every kind at epoch 0 and again stamped with a later
+// membership view), as DIR/seed_NN. Usage: codec_fuzz_seeds DIR
 #include <cstdio>
 #include <string>
 #include <vector>

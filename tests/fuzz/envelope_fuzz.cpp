@@ -1,6 +1,7 @@
 // libFuzzer target for the authenticated envelope, the first thing a node does with bytes
 // from the network. Read as a received frame, any input gets a verdict without a crash or
-// undefined behaviour, a header is accepted only with a body length its type allows, and
+// undefined behaviour, a header is accepted only with a body length its type allows (a data
+// body at least a codec frame header, epoch and view digest included), and
 // no tag verifies without the key. Read as the fields of a frame to send, the frame they
 // seal verifies, and with any one byte changed it does not. Built with clang by
 // tests/fuzz/CMakeLists.txt; run as ctest fuzz/envelope.
@@ -53,6 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           : h->type == FrameType::abort ? kMaxAbortTextBytes
                                                         : 0;
       if (h->body_length > most) die("a header passed with a body longer than its type allows");
+      if (h->type == FrameType::data && h->body_length < kFrameHeaderBytes)
+        die("a data header passed with a body shorter than a codec frame header");
       if (size == kEnvelopeOverhead + h->body_length && verify_frame(in, key)) die("a tag verified without the key");
     }
   }

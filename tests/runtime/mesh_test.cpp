@@ -1,8 +1,8 @@
 // A mesh's steady state, driven frame by frame from a hand-made peer that holds the key and
 // joins as rank 1: good frames arrive in order; a bad tag, a lying length, a wrong rank, a
-// replayed frame, an undecodable body, an abort or silence each make that peer down, with
-// the reason, exactly once; a bye is not a failure. (A peer whose connection simply ends is
-// covered by the kill test in tcp_faults_test.cpp.)
+// replayed frame, an undecodable body (an older release's among them), an abort or silence
+// each make that peer down, with the reason, exactly once; a bye is not a failure. (A peer
+// whose connection simply ends is covered by the kill test in tcp_faults_test.cpp.)
 #include "runtime/mesh.hpp"
 
 #include <future>
@@ -57,13 +57,20 @@ std::string peer_down_reason(Mesh& m) {
 
 TEST_CASE("mesh: frames from a peer arrive in order; sends to self loop back") {
   auto [mesh, raw] = mesh_and_raw();
-  for (int i = 0; i < 3; ++i) raw->send_message(token(i));
+  // Each stamped with a view (epoch i, digest 7i): the sender's view crosses the socket.
+  auto in_view = [](int64_t i) {
+    Message m = token(i);
+    m.epoch = uint32_t(i);
+    m.view_digest = uint64_t(7 * i);
+    return m;
+  };
+  for (int i = 0; i < 3; ++i) raw->send_message(in_view(i));
   for (int i = 0; i < 3; ++i) {
     Event e = mesh->wait(3);
     auto* r = std::get_if<Received>(&e);
     REQUIRE(r != nullptr);
     CHECK(r->from == 1);
-    CHECK(std::get<Token>(r->message.payload).iteration == i);
+    CHECK(r->message == in_view(i));
   }
   mesh->send(0, token(42));
   Event e = mesh->wait(1);
@@ -78,16 +85,23 @@ TEST_CASE("mesh: every broken rule on an authenticated connection makes the peer
     std::function<void(RawPeer&)> act;
     const char* reason;
   };
-  const std::vector<uint8_t> junk_codec = {'R', 'T', 1, 99, 0, 0, 0, 0};
+  // A codec header (20 bytes, the least a data body holds) of an unknown kind, and a token
+  // as wire version 1 framed it (8-byte header, no view), as an older release would send it.
+  std::vector<uint8_t> junk_codec = {'R', 'T', kWireVersion, 99};
+  junk_codec.resize(kFrameHeaderBytes);
+  const std::vector<uint8_t> older_codec = {'R', 'T', 1, uint8_t(MessageKind::token), 12, 0, 0, 0,
+                                            5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   const std::vector<Case> cases = {
       {"bad tag", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.corrupt_tag = true}); },
        "authentication failed: heartbeat frame with a bad tag"},
       {"oversized length", [](RawPeer& p) { p.write(lying_header(FrameType::data, 0xfffffff0u)); },
-       "data body of 4294967280 bytes outside [8, 268435456]"},
+       "data body of 4294967280 bytes outside [20, 268435456]"},
       {"frame before handshake kind", [](RawPeer& p) { p.write(lying_header(FrameType::hello, kHelloBodyBytes)); },
        "hello frame after the handshake"},
       {"undecodable body", [&](RawPeer& p) { p.send(FrameType::data, junk_codec); },
-       "undecodable message: "},
+       "undecodable message: frame header: unknown message kind 99"},
+      {"older codec", [&](RawPeer& p) { p.send(FrameType::data, older_codec); },
+       "undecodable message: frame header: wire version 1 is an older ringtmp's (this build speaks 2)"},
       {"abort", [](RawPeer& p) { p.send(FrameType::abort, std::vector<uint8_t>{'b', 'o', 'o', 'm'}); },
        "it stopped: boom"},
       {"wrong sender", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.sender = 0}); },

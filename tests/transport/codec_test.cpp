@@ -1,5 +1,6 @@
-// The wire codec: round trips of every kind, exact sizes, and decode's refusal of every kind
-// of bad frame (truncated, trailing, oversized, lying counts, invalid fields), then seeded
+// The wire codec: round trips of every kind with and without a membership view, exact sizes,
+// and decode's refusal of every kind of bad frame (truncated, trailing, oversized, lying
+// counts, invalid fields, impossible views, older versions), then seeded
 // random garbage and mutations: each input either decodes to a message that re-encodes to
 // the same bytes, or is rejected with a Status. Never a crash.
 #include "core/transport/codec.hpp"
@@ -31,17 +32,27 @@ Bytes encoded(const Message& m) {
 void put_u32(Bytes& b, uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));
 }
-void put_i64(Bytes& b, int64_t v) {
-  put_u32(b, uint32_t(uint64_t(v)));
-  put_u32(b, uint32_t(uint64_t(v) >> 32));
+void put_u64(Bytes& b, uint64_t v) {
+  put_u32(b, uint32_t(v));
+  put_u32(b, uint32_t(v >> 32));
 }
+void put_i64(Bytes& b, int64_t v) { put_u64(b, uint64_t(v)); }
 void put_f32(Bytes& b, float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
   put_u32(b, u);
 }
-Bytes frame(MessageKind kind, const Bytes& body) {
+Bytes frame(MessageKind kind, const Bytes& body, uint32_t epoch = 0, uint64_t view_digest = 0) {
   Bytes f = {'R', 'T', kWireVersion, uint8_t(kind)};
+  put_u32(f, uint32_t(body.size()));
+  put_u32(f, epoch);
+  put_u64(f, view_digest);
+  f.insert(f.end(), body.begin(), body.end());
+  return f;
+}
+// A frame as wire version 1 wrote it: an 8-byte header without the view.
+Bytes frame_v1(MessageKind kind, const Bytes& body) {
+  Bytes f = {'R', 'T', 1, uint8_t(kind)};
   put_u32(f, uint32_t(body.size()));
   f.insert(f.end(), body.begin(), body.end());
   return f;
@@ -73,8 +84,8 @@ void check_decode_is_canonical(const Bytes& f, const CodecLimits& limits) {
 
 TEST_CASE("every kind round-trips with encoded_size exact and the header's body length") {
   std::vector<Message> msgs = sample_messages();
-  msgs.push_back(Message{Activations{1, 0, block(512, 1024)}});  // 2 MiB of floats
-  int kinds_seen = 0;
+  msgs.push_back(Message{Activations{1, 0, block(512, 1024)}, 5, 77});  // 2 MiB of floats
+  int kinds_seen = 0, kinds_seen_in_a_view = 0;
   for (const Message& m : msgs) {
     CAPTURE(describe(m));
     const Bytes f = encoded(m);
@@ -89,9 +100,64 @@ TEST_CASE("every kind round-trips with encoded_size exact and the header's body 
     StatusOr<Message> back = decode(f);
     REQUIRE_MESSAGE(back.ok(), back.status().message());
     CHECK(*back == m);
+    CHECK(back->epoch == m.epoch);
+    CHECK(back->view_digest == m.view_digest);
     kinds_seen |= 1 << (int(m.kind()) - 1);
+    if (m.epoch != 0 && m.view_digest != 0) kinds_seen_in_a_view |= 1 << (int(m.kind()) - 1);
   }
   CHECK(kinds_seen == (1 << kMessageKinds) - 1);
+  CHECK(kinds_seen_in_a_view == (1 << kMessageKinds) - 1);
+}
+
+TEST_CASE("the header carries the body length, then the sender's epoch and view digest") {
+  // 20 bytes: 8 as in version 1 (magic, version, kind, body length) and the 12 of the view.
+  CHECK(kFrameHeaderBytes == 8 + 4 + 8);
+  Bytes body;
+  put_i64(body, 6);
+  put_u32(body, 2);  // microbatch
+  const Bytes f = encoded(Message{Token{6, 2}, 3, 0x0123456789abcdefu});
+  CHECK(f == frame(MessageKind::token, body, 3, 0x0123456789abcdefu));
+  CHECK(f.size() == kFrameHeaderBytes + 12);
+  CHECK(f == Bytes{'R', 'T', 2, 4, 12, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
+                   0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0});
+  // The view does not change what a message costs: every frame is 12 bytes over version 1's.
+  CHECK(encoded_size(Message{Token{6, 2}}) == encoded_size(Message{Token{6, 2}, 3, 1}));
+  CHECK(encoded_size(Message{Token{6, 2}}) == frame_v1(MessageKind::token, body).size() + 12);
+}
+
+TEST_CASE("a frame of wire version 1 (no view in its header) is refused, naming both versions") {
+  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 2)";
+  for (const Message& m : sample_messages()) {
+    if (m.epoch != 0) continue;  // version 1 could not say anything else
+    CAPTURE(describe(m));
+    Bytes v1 = encoded(m);
+    v1.erase(v1.begin() + 8, v1.begin() + kFrameHeaderBytes);  // drop the view
+    v1[2] = 1;
+    CHECK(v1.size() == encoded_size(m) - 12);
+    CHECK(contains(error_of(v1), older));
+    CHECK(contains(decode_body_length(v1, {}).status().message(), older));
+  }
+  // However short: a 13-byte version-1 control frame is named by its version, not its length.
+  Bytes stop;
+  stop.push_back(uint8_t(Control::Code::stop));
+  put_u32(stop, 0);
+  const Bytes f = frame_v1(MessageKind::control, stop);
+  REQUIRE(f.size() < kFrameHeaderBytes);
+  CHECK(contains(error_of(f), older));
+}
+
+TEST_CASE("a header whose view no sender can hold is refused") {
+  Bytes body;
+  put_i64(body, 1);
+  put_u32(body, 0);  // microbatch
+  CHECK(decode(frame(MessageKind::token, body, 0, 0)).ok());
+  CHECK(decode(frame(MessageKind::token, body, 3, 0)).ok());  // tokens may sum to 0 mod 2^64
+  CHECK(decode(frame(MessageKind::token, body, 2147483647, 5)).ok());
+  CHECK(error_of(frame(MessageKind::token, body, 0, 1)) ==
+        "frame header: epoch 0 (nobody dead) with view digest 0x0000000000000001, which must be 0");
+  CHECK(error_of(frame(MessageKind::token, body, 2147483648u, 5)) ==
+        "frame header: epoch 2147483648 is beyond any view (at most 2147483647)");
+  CHECK(!decode_body_length(frame(MessageKind::token, body, 0xFFFFFFFFu, 0), {}).ok());
 }
 
 TEST_CASE("encode appends after what the buffer already holds") {
@@ -134,7 +200,8 @@ TEST_CASE("every prefix of every valid frame is rejected") {
     CHECK(decode_body_length(std::span(f).first(kFrameHeaderBytes), {}).ok());
     CHECK(!decode_body_length(std::span(f).first(kFrameHeaderBytes - 1), {}).ok());
   }
-  CHECK(contains(error_of(Bytes{'R', 'T', 1}), "shorter than the 8-byte header"));
+  CHECK(contains(error_of(Bytes{'R', 'T', kWireVersion}), "shorter than the 20-byte header"));
+  CHECK(contains(error_of(Bytes{}), "frame of 0 bytes is shorter than the 20-byte header"));
   const Bytes f = encoded(Message{Token{1, 2}});
   CHECK(contains(error_of(Bytes(f.begin(), f.end() - 1)),
                  "announces a 12-byte body but 11 bytes follow"));
@@ -159,6 +226,8 @@ TEST_CASE("frames over the limit are rejected, at the limit accepted") {
   // A header announcing 4 GiB is refused from the header alone under the default limit.
   Bytes huge = {'R', 'T', kWireVersion, uint8_t(MessageKind::push_gradient)};
   put_u32(huge, 0xFFFFFFFFu);
+  put_u32(huge, 0);  // epoch
+  put_u64(huge, 0);  // view digest
   StatusOr<size_t> body = decode_body_length(huge, {});
   REQUIRE(!body.ok());
   CHECK(contains(body.status().message(), "4294967295-byte body"));
@@ -174,7 +243,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "bad magic"));
   f = good;
   f[2] = kWireVersion + 1;
-  CHECK(contains(error_of(f), "unknown wire version 2"));
+  CHECK(error_of(f) == "frame header: unknown wire version 3 (this build speaks 2)");
   f = good;
   f[2] = 0;
   CHECK(contains(error_of(f), "unknown wire version 0"));
@@ -310,6 +379,8 @@ TEST_CASE("seeded random buffers and mutated frames decode canonically or are re
         const size_t n = below(80);
         f = {'R', 'T', kWireVersion, uint8_t(1 + below(kMessageKinds))};
         put_u32(f, uint32_t(n));
+        put_u32(f, uint32_t(below(3)));                   // epoch: 0, or a failure or two
+        put_u64(f, below(4) == 0 ? rng() : below(2));     // digest: random, 0 or 1
         for (size_t i = 0; i < n; ++i) f.push_back(uint8_t(below(4) == 0 ? rng() : below(3)));
         break;
       }

@@ -24,6 +24,17 @@ TEST_CASE("describe names the kind, the ids and the sizes") {
   CHECK(describe(Message{Control{Control::Code::stop, ""}}) == "control(stop)");
 }
 
+TEST_CASE("describe shows the sender's epoch once a failure was seen, not its digest") {
+  Message m{Activations{3, 1, block(64, 256)}};
+  m.view_digest = 0x1234;  // the digest is for the receiver's check, too long for a log line
+  m.epoch = 1;
+  CHECK(describe(m) == "activations(it=3 mb=1 64x256 epoch=1)");
+  m = Message{Control{Control::Code::stop, ""}, 2, 7};
+  CHECK(describe(m) == "control(stop epoch=2)");
+  m = Message{Token{6, 2}, 0, 0};
+  CHECK(describe(m) == "token(it=6 mb=2)");
+}
+
 TEST_CASE("describe stays on one line whatever the control text holds") {
   const Message m{Control{Control::Code::error, std::string("a\nb\tc\\d\x01", 8)}};
   CHECK(describe(m) == "control(error: a\\nb\\tc\\\\d\\x01)");

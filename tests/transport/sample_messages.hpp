@@ -1,7 +1,9 @@
 #pragma once
 // One or more messages of every kind, for codec tests and the fuzzer's seed corpus: small
-// ones with odd values (negative ids, NaN-free floats), empty arrays, and an optional big block.
+// ones with odd values (negative ids, NaN-free floats), empty arrays, and an optional big block;
+// each as sent before any failure (epoch 0) and again stamped with a later membership view.
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,9 +19,21 @@ inline FloatBuffer ramp(size_t n, float scale = 0.5f) {
 
 inline Block block(int32_t rows, int32_t cols) { return Block{rows, cols, ramp(size_t(rows) * cols)}; }
 
-// Every kind at least once, small enough to try every prefix of every frame.
+// Every kind at least once, small enough to try every prefix of every frame; then the same
+// messages stamped with views after failures, cycling through kViews, so every kind occurs
+// with a non-zero epoch and a non-zero digest, and the header's extremes are covered.
 inline std::vector<Message> sample_messages() {
-  return {
+  struct View {
+    uint32_t epoch;
+    uint64_t digest;
+  };
+  static constexpr View kViews[] = {
+      {2147483647, 1},                      // the largest epoch a header may carry
+      {1, 0x9e3779b97f4a7c15},              // one death
+      {2, 0xffffffffffffffff},              // every digest bit set
+      {3, 0},                               // a dead set whose tokens sum to 0 mod 2^64
+  };
+  std::vector<Message> msgs = {
       Message{Activations{3, 1, block(4, 5)}},
       Message{Activations{0, 0, block(0, 7)}},  // empty block with a shape
       Message{Gradients{-1, 2147483647, block(3, 2)}},
@@ -37,6 +51,14 @@ inline std::vector<Message> sample_messages() {
       Message{Resync{12, 0, {}}},
       Message{Resync{12, 3, ramp(6, 0.5f)}},
   };
+  const size_t before_any_failure = msgs.size();
+  for (size_t i = 0; i < before_any_failure; ++i) {
+    Message m = msgs[i];
+    m.epoch = kViews[i % std::size(kViews)].epoch;
+    m.view_digest = kViews[i % std::size(kViews)].digest;
+    msgs.push_back(std::move(m));
+  }
+  return msgs;
 }
 
 }  // namespace ringtmp::testing

@@ -171,6 +171,32 @@ struct LargeMessages {
   }
 };
 
+// A message arrives with the membership view its sender stamped on it (epoch and digest
+// of the dead set), whether the backend hands over the object or its wire bytes.
+struct ViewArrives {
+  static constexpr int nodes = 2;
+  static Message stamped(int i) {
+    static constexpr std::pair<uint32_t, uint64_t> views[] = {{0, 0}, {1, 0x9e3779b97f4a7c15}, {2147483647, ~uint64_t(0)}};
+    Message m = numbered(i, 1, 0, size_t(i) * 10);
+    m.epoch = views[i].first;
+    m.view_digest = views[i].second;
+    return m;
+  }
+  template <class Node>
+  void operator()(Node& n) const {
+    if (n.rank() == 1) {
+      for (int i = 0; i < 3; ++i) n.t.send(0, stamped(i));
+      return;
+    }
+    for (int i = 0; i < 3; ++i) {
+      auto r = n.message(fmt::format("stamped message {}", i));
+      if (!r) return;
+      n.expect(r->message == stamped(i), fmt::format("message {} arrived as {} with digest {:x}", i, describe(r->message),
+                                                     r->message.view_digest));
+    }
+  }
+};
+
 // Survivors say hello to the victim, which fails only once it has heard every survivor:
 // then every connection is up (TCP's rendezvous is no barrier: a node may be done with it
 // while a peer is still connecting, and a failure then is a failed start-up).
@@ -326,6 +352,10 @@ TEST_CASE_TEMPLATE("contract: recv times out after timeout_s on the node's clock
 }
 
 TEST_CASE_TEMPLATE("contract: large messages arrive intact", B, CONTRACT_BACKENDS) { expect_kept<B>(LargeMessages{}); }
+
+TEST_CASE_TEMPLATE("contract: a message keeps its sender's epoch and view digest", B, CONTRACT_BACKENDS) {
+  expect_kept<B>(ViewArrives{});
+}
 
 TEST_CASE_TEMPLATE("contract: PeerDown comes once, after a prefix of the peer's messages, and nothing after it", B, CONTRACT_BACKENDS) {
   expect_kept<B>(PeerDownOnce{});

@@ -219,8 +219,8 @@ TEST_CASE("ring all-reduce sends 2(N-1)/N of the model per node per iteration") 
   // Across the nodes every chunk is sent N-1 times in each phase, so the values add up to
   // exactly 2(N-1)/N of the model per node; each of a node's 2(N-1) chunk messages adds its
   // framing: the 20-byte frame header (8 + the sender's epoch and view digest) and the body's
-  // iteration, step, chunk and count fields.
-  const double chunk_framing = 20 + 8 + 4 + 4 + 4;
+  // iteration, step, chunk and count fields, and the loss summed so far (8).
+  const double chunk_framing = 20 + 8 + 4 + 4 + 4 + 8;
   const double expected = 2.0 * 3 / 4 * model_bytes + 2 * 3 * chunk_framing;
   CHECK(f.bytes_per_node_per_iteration == doctest::Approx(expected).epsilon(1e-12));
 }

@@ -3,7 +3,8 @@
 // (busy inside compute, idle inside recv, send-blocked inside send, bytes as the wire codec
 // counts them) and keeps the messages that arrived before the node wanted them, so a
 // strategy can wait for "the gradient of micro-batch 3" while other messages queue up.
-// A PeerDown or a silence longer than the peer timeout becomes an error Status.
+// A PeerDown becomes an error Status, and so does no message at all for the peer timeout:
+// a stall guard only, as a dead peer comes as PeerDown (heartbeats, --failure-timeout).
 #include <deque>
 #include <string>
 
@@ -102,8 +103,8 @@ class Endpoint {
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}", rank(), d->rank,
                             d->reason, what);
     }
-    return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
-                          timeout_, what);
+    return Status::errorf("node {}: no message for {:g} s while waiting for {}, its peers alive: stopped by the stall "
+                          "guard (--peer-timeout)", rank(), timeout_, what);
   }
 
   T& t_;

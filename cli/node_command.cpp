@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <new>
 #include <optional>
-#include <tuple>
 
 #include <fmt/format.h>
 
@@ -55,8 +54,8 @@ int node_command(const std::vector<std::string>& args) {
                                             {"peers", "peers file: one host:port per line, in rank order"},
                                             {"key-file", "the cluster key (64 hex digits; the same file on every node)"},
                                             {"startup-timeout", "seconds for every peer to connect (default 60): start all devices within it"},
-                                            {"silence-timeout", "a peer heard nothing from (heartbeats go every second) for this many "
-                                                                "seconds is down (default 10)"},
+                                            {"silence-timeout", "alias of --failure-timeout, kept for scripts that use it "
+                                                                "(wins over it when both are given)"},
                                             {"listen", "IP address to listen on (default: this node's own line in the peers file; "
                                                        "0.0.0.0: every interface)"},
                                             {"memory-limit", "BYTES: run under this memory budget (RLIMIT_DATA); running out is "
@@ -70,19 +69,27 @@ int node_command(const std::vector<std::string>& args) {
   };
   for (const char* required : {"rank", "peers", "key-file"})
     if (!parsed->extra.count(required)) return usage(fmt::format("--{} is required", required));
+  // --silence-timeout, the flag before --failure-timeout existed: the same setting, checked
+  // the same way (more than two heartbeats) under the name the user gave.
+  if (parsed->extra.count("silence-timeout")) {
+    const std::string& text = parsed->extra["silence-timeout"];
+    auto t = seconds_flag("silence-timeout", text, 0.001, 86400);
+    if (!t.ok()) return usage(t.status().message());
+    if (auto why = failure_timeout_problem(*t, parsed->config.heartbeat); !why.empty())
+      return usage(fmt::format("invalid value for silence-timeout: {} ({})", quote_input(text), why));
+    parsed->config.failure_timeout = *t;
+  }
   const RunConfig& c = parsed->config;
   auto rank_flag = int_flag("rank", parsed->extra["rank"], 0, 65535);
   if (!rank_flag.ok()) return usage(rank_flag.status().message());
   const int rank = *rank_flag;
   NetOptions net;
-  // Silence: two heartbeat intervals at least, so that one late heartbeat does not make a
-  // peer down.
-  for (auto [name, low, into] : {std::tuple{"startup-timeout", 0.1, &net.startup_timeout},
-                                 std::tuple{"silence-timeout", 2 * net.heartbeat_interval, &net.silence_timeout}}) {
-    if (!parsed->extra.count(name)) continue;
-    auto t = seconds_flag(name, parsed->extra[name], low, 86400);
+  net.heartbeat_interval = c.heartbeat;
+  net.silence_timeout = c.failure_timeout;
+  if (parsed->extra.count("startup-timeout")) {
+    auto t = seconds_flag("startup-timeout", parsed->extra["startup-timeout"], 0.1, 86400);
     if (!t.ok()) return usage(t.status().message());
-    *into = *t;
+    net.startup_timeout = *t;
   }
   if (parsed->extra.count("listen")) {
     in6_addr ignored;

@@ -58,6 +58,12 @@ StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_vie
 
 std::string join_ints(const std::vector<int>& v) { return fmt::format("{}", fmt::join(v, ",")); }
 
+std::string failure_timeout_problem(double failure_timeout, double heartbeat) {
+  if (failure_timeout > 2 * heartbeat) return {};
+  return fmt::format("must exceed twice --heartbeat ({:g} s), so that one lost heartbeat does not kill a node",
+                     heartbeat);
+}
+
 // Each setting's own range is declared with the setting (core/settings.cpp); what is left
 // here is how the fields must agree with each other.
 Status RunConfig::validate() const {
@@ -65,6 +71,8 @@ Status RunConfig::validate() const {
   auto bad = [](std::string_view key, auto value, std::string_view why) {
     return Status::errorf("invalid value for {}: {} ({})", key, value, why);
   };
+  if (auto why = failure_timeout_problem(failure_timeout, heartbeat); !why.empty())
+    return bad("failure-timeout", failure_timeout, why);
   if (microbatches > batch) return bad("microbatches", microbatches, fmt::format("cannot exceed batch ({})", batch));
   if (timing_only && iterations == 0)
     return bad("iterations", iterations, "--timing-only loads no dataset, so give --iterations");

@@ -83,7 +83,14 @@ struct RunConfig {
   int64_t synthetic_train = 8192;
   int64_t synthetic_test = 2048;
 
-  double peer_timeout = 60.0;  // seconds a node waits for a message before giving up
+  // Failure detection, one pair for both worlds: the runtime's heartbeats, and in sim the
+  // delay before the peers of a host turned off see it down. Defaults and their reason:
+  // core/settings.cpp.
+  double heartbeat = 1.0;        // seconds between heartbeats on a quiet link
+  double failure_timeout = 2.5;  // a peer silent this long is declared dead
+  // Stall guard: seconds a node waits with no message at all, its peers alive, before it
+  // gives up (a dead peer is caught by failure_timeout; this catches a run that hangs).
+  double peer_timeout = 3600.0;
   bool enforce_memory = false;  // runtime: each node runs under its memory budget (cli/memory_limit.hpp)
 
   // The platform. The simulator builds it from the profiles in platforms/; the runtime
@@ -110,6 +117,10 @@ struct RunConfig {
 inline int cluster_ranks(const RunConfig& c) {
   return c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
 }
+
+// Why a failure timeout does not suit a heartbeat interval, or empty: it must exceed two
+// heartbeats, so that one late or lost heartbeat never makes a live peer dead.
+std::string failure_timeout_problem(double failure_timeout, double heartbeat);
 
 // "784,256,128,10" -> {784,256,128,10}; error names `key` and the bad element.
 StatusOr<std::vector<int>> parse_int_list(std::string_view text, std::string_view key);

@@ -214,7 +214,26 @@ std::vector<SettingSpec> make_table() {
   t.push_back(number("synthetic-train", &C::synthetic_train, "synthetic training samples"));
   t.push_back(number("synthetic-test", &C::synthetic_test, "synthetic test samples"));
   t.push_back(text("data-dir", &C::data_dir, "Fashion-MNIST directory").per_device());
-  t.push_back(number("peer-timeout", &C::peer_timeout, "seconds a node waits for a peer's message",
+  // Failure detection. Defaults for Pis on Wi-Fi: the goal is recovery (detection
+  // and re-formation) within 3 heartbeats, so a death must be noticed within ~2.5; and a
+  // live peer must survive one late or lost heartbeat, so more than 2 (RunConfig::validate).
+  // 2.5 s leaves 0.5 s past the second missed heartbeat for ordinary jitter (p50 6 ms);
+  // Wi-Fi power save's 100 ms-2 s spikes do not fit it (the launcher's preflight warns):
+  // turn power save off, or slow both down (--heartbeat 2 --failure-timeout 4.5). Per
+  // device, like every timeout: they change when, not what, a run computes.
+  t.push_back(number("heartbeat", &C::heartbeat,
+                     "seconds between heartbeats on a quiet link (runtime; sim models the same detection)",
+                     within(0.001, 86400.0))
+                  .per_device());
+  t.push_back(number("failure-timeout", &C::failure_timeout,
+                     "seconds of silence after which a peer is declared dead, in runtime and sim: above 2 heartbeats "
+                     "(one lost heartbeat never kills), at most ~2.5 (recovery within 3); for Wi-Fi with power save "
+                     "off, else e.g. --heartbeat 2 --failure-timeout 4.5",
+                     within(0.001, 86400.0))
+                  .per_device());
+  t.push_back(number("peer-timeout", &C::peer_timeout,
+                     "stall guard: seconds a node waits with no message at all while its peers are alive "
+                     "(a dead peer is caught by --failure-timeout)",
                      positive<double>("number of seconds"))
                   .per_device());
   t.push_back(flag("enforce-memory", &C::enforce_memory,

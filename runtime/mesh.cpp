@@ -104,11 +104,17 @@ void Mesh::mark_down(int peer, const std::string& reason) {
 
 // Runs until the network thread stops: while closing, a silent peer must not hold up the
 // wait for its end of stream any longer than it would hold up a PeerDown.
+// Silence is checked several times per heartbeat: checked once per heartbeat, a death would
+// be noticed up to a whole heartbeat after the timeout (3.5 s with the defaults, past the
+// 3 heartbeats that recovery may take); this way at most a tenth of one, close to the
+// simulator's model of detection (last heartbeat + timeout, sim/sim_network.hpp).
 asio::awaitable<void> Mesh::heartbeats() {
+  constexpr int kChecksPerHeartbeat = 10;
   asio::steady_timer timer(io_);
-  while (true) {
-    timer.expires_after(steady_seconds(opt_.heartbeat_interval));
+  for (int64_t tick = 1;; ++tick) {
+    timer.expires_after(steady_seconds(opt_.heartbeat_interval / kChecksPerHeartbeat));
     co_await timer.async_wait(asio::use_awaitable);
+    const bool beat = tick % kChecksPerHeartbeat == 0;
     const auto now = std::chrono::steady_clock::now();
     for (int r = 0; r < size_; ++r) {
       Peer& p = peers_[size_t(r)];
@@ -116,7 +122,7 @@ asio::awaitable<void> Mesh::heartbeats() {
       const double silent = std::chrono::duration<double>(now - p.link->last_heard()).count();
       if (silent > opt_.silence_timeout) {
         mark_down(r, fmt::format("silent for {:.1f} s (heartbeat timeout {:g} s)", silent, opt_.silence_timeout));
-      } else if (p.link->send_idle() && !closing_) {
+      } else if (beat && p.link->send_idle() && !closing_) {
         p.link->send_control(FrameType::heartbeat);
       }
     }

@@ -34,8 +34,10 @@ namespace ringtmp {
 struct NetOptions {
   double startup_timeout = 60;     // every peer connected and authenticated within this
   double handshake_timeout = 5;    // one connection's handshake
+  // Failure detection: RunConfig's heartbeat and failure_timeout (`ringtmp node` passes
+  // them; their defaults and why are in core/settings.cpp).
   double heartbeat_interval = 1;   // a link with nothing queued gets a heartbeat this often
-  double silence_timeout = 10;     // a peer heard nothing from for this long is down
+  double silence_timeout = 2.5;    // a peer heard nothing from for this long is down
   double close_timeout = 5;        // close() waits this long for queues to drain and bye's answer
   // Incoming handshakes pending at once. A newcomer beyond it evicts the oldest one that has
   // not said hello (else the oldest), never itself: a flood of idle strangers cannot keep a

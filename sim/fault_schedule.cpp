@@ -41,7 +41,7 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
       if (f.rank == rank && std::abs(f.at_s - now) < 1e-9) what = f.text;
     off_at_[rank] = now;
     cause_[rank] = fmt::format("host turned off at {:g} s by the fault schedule ({})", now, what);
-    network.fail(rank, cause_[rank]);
+    network.host_off(rank, cause_[rank]);
   });
 }
 

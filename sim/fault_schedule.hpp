@@ -1,8 +1,10 @@
 #pragma once
 // The fault schedule of a simulated run (parsed by sim/fault_spec.*) applied to its hosts.
 // A host that goes off loses its actors (its node's state is gone, as on a Pi that loses
-// power); the other nodes see PeerDown. Until recovery lands (roadmap step 5)
-// a pause is as fatal to the run as a kill; the run ends with a report of what failed when.
+// power); the other nodes see PeerDown when their heartbeat timeout would have noticed it
+// (SimNetwork::host_off). Strategies that heal carry on (all-reduce); for the others, and
+// until rejoin lands, a pause is as fatal to the run as a kill: the run ends with a report
+// of what failed when.
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +19,7 @@ namespace ringtmp::sim {
 class SimNetwork;
 
 // Drives each faulted host's on/off state through a SimGrid state profile (no actor needed)
-// and turns a host going off into PeerDown for every other node. `hosts` is per rank.
+// and turns a host going off into PeerDown for every other node, after the detection delay. `hosts` is per rank.
 // Returns, per rank, when its host went off (filled in as the simulation runs).
 class FaultInjector {
  public:

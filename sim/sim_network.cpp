@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <simgrid/Exception.hpp>
+#include <simgrid/kernel/Timer.hpp>
 
 namespace s4u = simgrid::s4u;
 
@@ -27,15 +28,21 @@ void fit_stack_guards(size_t ranks) {
 
 }  // namespace
 
-SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s)
-    : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), inboxes_(hosts_.size()),
-      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()), notices_(hosts_.size()) {
+SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s, FailureDetection detection)
+    : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), detection_(detection), inboxes_(hosts_.size()),
+      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()),
+      notices_(hosts_.size()) {
   fit_stack_guards(hosts_.size());
+  // In maestro, when any actor ends or is killed; SimGrid's signals outlive this network.
+  s4u::Actor::on_termination_cb([alive = std::weak_ptr<SimNetwork*>(self_)](const s4u::Actor& actor) {
+    if (auto self = alive.lock(); self && (*self)->node_actors_.erase(actor.get_pid())) (*self)->node_ended();
+  });
   for (size_t r = 0; r < hosts_.size(); ++r)
     inboxes_[r].mailbox = s4u::Mailbox::by_name(fmt::format("rank-{}", r));
 }
 
 SimNetwork::~SimNetwork() {
+  for (auto& [id, timer] : timers_) timer->remove();
   for (Envelope* env : live_envelopes_) delete env;
 }
 
@@ -50,7 +57,11 @@ void SimNetwork::free_envelope(Envelope* env) {
   delete env;
 }
 
-void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) { inboxes_[rank].mailbox->set_receiver(receiver); }
+void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) {
+  inboxes_[rank].mailbox->set_receiver(receiver);
+  node_actors_.insert(receiver->get_pid());
+  ++running_nodes_;
+}
 
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
@@ -176,9 +187,38 @@ Event SimNetwork::wait(int rank, double timeout_s) {
 void SimNetwork::fail(int rank, const std::string& reason) {
   if (down_[rank]) return;
   down_[rank] = true;
+  report(rank, reason);
+}
+
+void SimNetwork::host_off(int rank, const std::string& reason) {
+  if (down_[rank]) return;
+  down_[rank] = true;  // cut off now: its senders' queues are dropped, posts to it too
+  const double now = s4u::Engine::get_clock();
+  const double at = detection_.detected_at(now);
+  const std::string why = fmt::format("{}; silent since its heartbeat at {:g} s, declared dead at {:g} s "
+                                      "(--failure-timeout {:g})",
+                                      reason, detection_.last_heartbeat(now), at, detection_.timeout_s);
+  // A SimGrid timer, run in maestro as this is. Not an actor per survivor sleeping until
+  // then: an actor started on a host in the instant that host goes off (several hosts of a
+  // fault schedule at once) is never cleaned up, and SimGrid complains at the end.
+  const uint64_t id = next_timer_++;
+  timers_[id] = simgrid::kernel::timer::Timer::set(at, [this, id, rank, why] {
+    timers_.erase(id);  // SimGrid deletes a timer once it has run
+    report(rank, why);
+  });
+}
+
+void SimNetwork::report(int rank, const std::string& reason) {
   failures_.push_back({rank, reason});
   for (int r = 0; r < size(); ++r)
     if (r != rank && !down_[r] && hosts_[r]->is_on()) wake(r);
+}
+
+void SimNetwork::node_ended() {
+  if (--running_nodes_ > 0) return;
+  // No node is left to notice: a pending timer would only run the clock on to it.
+  for (auto& [id, timer] : timers_) timer->remove();
+  timers_.clear();
 }
 
 void SimNetwork::wake(int survivor) {

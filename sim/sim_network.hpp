@@ -13,18 +13,24 @@
 // of N ranks needs about 2N actors, not one per channel (a 4,096-worker parameter server
 // has 32k channels, and each actor's guarded stack costs two kernel memory mappings).
 // A PeerDown is a zero-byte envelope a short-lived actor on each survivor's host puts into
-// its own mailbox, so the node waits on one thing only. Everything here runs in simulated
-// actors or in SimGrid's maestro: cooperative, one at a time, no locks.
+// its own mailbox, so the node waits on one thing only: at once for a node that gives up
+// with an error (as a runtime node's abort frame), after the modelled heartbeat silence
+// for a host that goes off (FailureDetection). Everything here runs in simulated actors or
+// in SimGrid's maestro: cooperative, one at a time, no locks.
+#include <cmath>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <string>
 #include <vector>
 
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 
+#include "core/config.hpp"
 #include "core/transport/transport.hpp"
 
 namespace ringtmp::sim {
@@ -34,10 +40,25 @@ struct AirTime {
   int64_t bytes_sent = 0, bytes_received = 0;
 };
 
+// The runtime's failure detection (runtime/mesh.hpp), modelled: every node sends a
+// heartbeat every heartbeat_s seconds from t = 0, and its peers declare it dead once they
+// have heard nothing for timeout_s (RunConfig::heartbeat, failure_timeout). Heartbeats are
+// not simulated as traffic: zero-byte frames once a second are nothing beside the data,
+// and timers for them would cost N^2 events a second; the detection delay is what matters.
+// The runtime counts data frames as signs of life too, so this is its earliest detection.
+struct FailureDetection {
+  double heartbeat_s = 0;
+  double timeout_s = 0;
+  // The last heartbeat of a node that fell silent at t, and when its peers declare it dead.
+  double last_heartbeat(double t) const { return std::floor(t / heartbeat_s) * heartbeat_s; }
+  double detected_at(double t) const { return last_heartbeat(t) + timeout_s; }
+};
+inline FailureDetection failure_detection(const RunConfig& c) { return {c.heartbeat, c.failure_timeout}; }
+
 class SimNetwork {
  public:
   // delivery_delay_s: latency added to every message on arrival (see Platform).
-  SimNetwork(std::vector<simgrid::s4u::Host*> hosts, double delivery_delay_s = 0);
+  SimNetwork(std::vector<simgrid::s4u::Host*> hosts, double delivery_delay_s, FailureDetection detection);
   ~SimNetwork();
   SimNetwork(const SimNetwork&) = delete;
   SimNetwork& operator=(const SimNetwork&) = delete;
@@ -58,9 +79,12 @@ class SimNetwork {
 
   // `rank` is gone: every other live rank gets PeerDown(rank) once, after the messages
   // rank's channels had already put to it; what they still held is dropped, and so is any
-  // later post from or to rank. Safe from an actor or from maestro (a host turned off by
-  // the fault schedule).
+  // later post from or to rank. fail: at once (the node gave up and said so); host_off: its
+  // host lost power, so the others declare it dead only at detection.detected_at(now),
+  // until when they just hear nothing from it. Safe from an actor or from maestro (where
+  // a host turned off by the fault schedule is reported).
   void fail(int rank, const std::string& reason);
+  void host_off(int rank, const std::string& reason);
   bool is_down(int rank) const { return down_[rank]; }
 
   const AirTime& air(int rank) const { return air_[rank]; }
@@ -129,6 +153,11 @@ class SimNetwork {
   // Puts a wake-up into `survivor`'s mailbox from its own host (zero bytes), unless one is
   // on its way already.
   void wake(int survivor);
+  // Logs rank's failure and wakes every live survivor (fail at once, host_off at detection).
+  void report(int rank, const std::string& reason);
+  // A node actor has ended (finished, failed or killed): once none runs, the pending
+  // detection timers go, or SimGrid would run the clock on to them.
+  void node_ended();
 
   // Failures, in the order they happened. A survivor learns of them through its mailbox, so
   // that a PeerDown(r) comes after every message r put before failing, but one wake-up at a
@@ -147,11 +176,18 @@ class SimNetwork {
 
   std::vector<simgrid::s4u::Host*> hosts_;
   double delivery_delay_s_;
+  FailureDetection detection_;
   std::vector<Inbox> inboxes_;
   std::vector<Outbox> outboxes_;
-  std::vector<bool> down_;
+  std::vector<bool> down_;  // cut off: nothing more to or from it
   std::vector<AirTime> air_;
   std::vector<Failure> failures_;
+  // Detections still to come (host_off), by id; the node actors and how many still run.
+  std::map<uint64_t, simgrid::kernel::timer::Timer*> timers_;
+  uint64_t next_timer_ = 0;
+  std::unordered_set<aid_t> node_actors_;
+  int running_nodes_ = 0;
+  std::shared_ptr<SimNetwork*> self_ = std::make_shared<SimNetwork*>(this);  // for SimGrid's callbacks
   std::vector<Notices> notices_;
   std::unordered_set<Envelope*> live_envelopes_;
 };

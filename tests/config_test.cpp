@@ -42,6 +42,10 @@ TEST_CASE("the defaults are valid, and so is a small synthetic run") {
   edge.microbatches = edge.batch;
   edge.iterations = 1;
   CHECK(edge.validate().ok());
+  RunConfig detection;  // just above two heartbeats is enough
+  detection.heartbeat = 2;
+  detection.failure_timeout = 4.001;
+  CHECK(detection.validate().ok());
 }
 
 TEST_CASE("each bad field is rejected with a message naming its key") {
@@ -85,6 +89,16 @@ TEST_CASE("each bad field is rejected with a message naming its key") {
       {"synthetic-train below one batch", "synthetic-train",
        [](RunConfig& c) { c = synthetic_config(); c.synthetic_train = c.batch - 1; }},
       {"synthetic-test 0", "synthetic-test", [](RunConfig& c) { c = synthetic_config(); c.synthetic_test = 0; }},
+      {"heartbeat 0", "heartbeat", [](RunConfig& c) { c.heartbeat = 0; }},
+      {"heartbeat negative", "heartbeat", [](RunConfig& c) { c.heartbeat = -1; }},
+      {"heartbeat nan", "heartbeat", [=](RunConfig& c) { c.heartbeat = nan; }},
+      {"heartbeat inf", "heartbeat", [=](RunConfig& c) { c.heartbeat = inf; }},
+      {"failure-timeout 0", "failure-timeout", [](RunConfig& c) { c.failure_timeout = 0; }},
+      {"failure-timeout nan", "failure-timeout", [=](RunConfig& c) { c.failure_timeout = nan; }},
+      {"failure-timeout inf", "failure-timeout", [=](RunConfig& c) { c.failure_timeout = inf; }},
+      {"failure-timeout of exactly two heartbeats", "failure-timeout",
+       [](RunConfig& c) { c.heartbeat = 1; c.failure_timeout = 2; }},
+      {"a heartbeat slowed past half the failure timeout", "failure-timeout", [](RunConfig& c) { c.heartbeat = 1.5; }},
   };
   for (const auto& bad : cases) {
     CAPTURE(bad.what);

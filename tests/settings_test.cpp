@@ -52,7 +52,7 @@ TEST_CASE("the settings outside the digest are the per-device ones") {
   std::set<std::string_view> outside;
   for (const auto& s : setting_table())
     if (!s.computes) outside.insert(s.key);
-  CHECK(outside == std::set<std::string_view>{"data-dir", "peer-timeout", "enforce-memory", "device", "network",
+  CHECK(outside == std::set<std::string_view>{"data-dir", "heartbeat", "failure-timeout", "peer-timeout", "enforce-memory", "device", "network",
                                               "platform", "timing-only", "faults", "memory-budget",
                                               "allow-divergence", "out", "overwrite"});
 }

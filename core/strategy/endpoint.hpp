@@ -3,8 +3,9 @@
 // (busy inside compute, idle inside recv, send-blocked inside send, bytes as the wire codec
 // counts them) and keeps the messages that arrived before the node wanted them, so a
 // strategy can wait for "the gradient of micro-batch 3" while other messages queue up.
-// A silence longer than the peer timeout becomes an error Status. A PeerDown becomes one
-// too, unless the node program is resilient: then the endpoint updates its membership view,
+// No message at all for the peer timeout is an error Status: a stall guard only, as a
+// dead peer comes as PeerDown (heartbeats, --failure-timeout). A PeerDown is an error too,
+// unless the node program is resilient: then the endpoint updates its membership view,
 // drops every message composed in the old view, and the error is a view change the program
 // recovers from (view_changed()). Every message leaves stamped with the sender's view and is
 // judged against the receiver's on arrival (membership.hpp: current, ahead, stale).
@@ -122,8 +123,8 @@ class Endpoint {
         }
       }
       if (auto* d = std::get_if<PeerDown>(&e)) return peer_down(*d, what);
-      return Status::errorf("node {}: no message for {:g} s while waiting for {} (--peer-timeout)", rank(),
-                            timeout_, what);
+      return Status::errorf("node {}: no message for {:g} s while waiting for {}, its peers alive: stopped by the "
+                            "stall guard (--peer-timeout)", rank(), timeout_, what);
     }
   }
 

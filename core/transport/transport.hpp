@@ -6,7 +6,7 @@
 // below against all three (tests/transport/transport_contract_test.cpp).
 //
 // The contract, the same in every backend. A node *fails* when it crashes, is killed, loses
-// power, gives up with an error, or is suspected (TCP: silent past the heartbeat timeout);
+// power, gives up with an error, or is suspected (silent past the heartbeat timeout);
 // each backend has a hook that makes one of its nodes fail (InProcHub::fail;
 // SimNetwork::fail or its host turned off; TcpTransport::kill, freeze or close with an
 // error). Failure is final: the transport cuts the node off for good, suspected or not. A
@@ -28,10 +28,14 @@
 //   (any size up to the codec's max_message_bytes), and one sender's messages to one
 //   receiver in the order they were sent. Messages of different senders have no order.
 // Failure
-//   When peer r fails, every other live node gets PeerDown(r) exactly once (at once
-//   in-process and in sim; in TCP when the connection ends or r aborts, or after the
-//   heartbeat timeout for a silent peer), and never for a peer that has not failed. Of the messages r sent a
-//   node, the node receives a prefix, in order, all before PeerDown(r); the rest are lost.
+//   When peer r fails, every other live node gets PeerDown(r) exactly once, and never for a
+//   peer that has not failed. When: at once in-process, for a node that gives up with an
+//   error (sim: SimNetwork::fail; TCP: its abort frame) and in TCP for a connection that
+//   ends (a killed process); after the heartbeat silence for a node that falls silent (TCP:
+//   a frozen process or host; sim: its host turned off): RunConfig::failure_timeout past
+//   the last thing heard from it (in sim exactly past its last heartbeat, heartbeats every
+//   RunConfig::heartbeat from t = 0). Until then its peers hear nothing from it. Of the messages r sent a node, the node receives a prefix, in
+//   order, all before PeerDown(r); the rest are lost.
 //   After recv has returned PeerDown(r) it never returns a message from r, and nothing r
 //   sends after its failure reaches anyone: a layer that declares r dead on PeerDown never
 //   sees a late message from it.

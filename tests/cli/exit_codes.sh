@@ -273,6 +273,43 @@ expect_error 2 "sim --strategy local" "local" -- sim --strategy local
 expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
 expect_error 1 "sim with a node killed" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
   sim "${SIM[@]}" --faults kill:1@0 --out "$TMP/stray-run"
+# Its peer notices it as the runtime would: the last heartbeat (0 s) plus the failure timeout.
+grep -qF "declared dead at 2.5 s (--failure-timeout 2.5)" "$ERR" || fail "the detection time (2.5 s) is not reported"
+expect_error 1 "sim --heartbeat 0.4 --failure-timeout 1, kill:1@0.5" \
+  "silent since its heartbeat at 0.4 s, declared dead at 1.4 s (--failure-timeout 1)" -- \
+  sim "${SIM[@]/--iterations/--eval-every}" --iterations 100000 --faults kill:1@0.5 --heartbeat 0.4 --failure-timeout 1 --out "$TMP/stray-run"
+
+echo "== failure detection settings"
+for cmd in train sim; do
+  expect_error 2 "$cmd --heartbeat 0" "invalid value for heartbeat: 0" -- $cmd "${CHEAP[@]}" --heartbeat 0
+  expect_error 2 "$cmd --heartbeat inf" "heartbeat" -- $cmd "${CHEAP[@]}" --heartbeat inf
+  expect_error 2 "$cmd --failure-timeout nan" "failure-timeout" -- $cmd "${CHEAP[@]}" --failure-timeout nan
+  expect_error 2 "$cmd --failure-timeout 2 (two heartbeats)" "invalid value for failure-timeout: 2" \
+    "must exceed twice --heartbeat (1 s)" -- $cmd "${CHEAP[@]}" --failure-timeout 2
+  expect_error 2 "$cmd --heartbeat 2 (past half the timeout)" "invalid value for failure-timeout: 2.5" \
+    "must exceed twice --heartbeat (2 s)" -- $cmd "${CHEAP[@]}" --heartbeat 2
+done
+printf 'heartbeat = 0.5\nfailure-timeout = 0.9\n' >"$TMP/detect.ini"
+expect_error 2 "failure-timeout = 0.9 in a config file" "invalid value for failure-timeout: 0.9" "(0.5 s)" -- \
+  train "${CHEAP[@]}" --config "$TMP/detect.ini"
+expect_error 2 "launch --failure-timeout -1" "failure-timeout" -- \
+  launch "${SIM[@]}" --local 2 --failure-timeout=-1 --out "$TMP/stray-run"
+expect_error 2 "node --heartbeat 3 (past half the default timeout)" "invalid value for failure-timeout: 2.5" -- \
+  node "${SIM[@]}" --rank 0 --peers x --key-file y --heartbeat 3
+expect_exit 0 "train --heartbeat 0.5 --failure-timeout 1.2" -- \
+  train "${TINY[@]}" --heartbeat 0.5 --failure-timeout 1.2 --out "$TMP/detect-run"
+grep -qx "failure-timeout = 1.2" "$TMP/detect-run/config.ini" || fail "config.ini lacks failure-timeout = 1.2"
+
+# The case: 16 ps workers on wifi-n, a 64-layer MLP of width 256. The air is busy,
+# so a worker waits ~210 simulated s for its parameters; its peers are alive, so it waits
+# (the stall guard is 3600 s). With the old 60 s guard the stall guard stops it, by name.
+PS16=(--strategy ps --nodes 16 --timing-only --network wifi-n --iterations 2
+      --layers "784$(printf ',256%.0s' $(seq 64)),10")
+expect_exit 0 "sim ps, 16 workers, 64x256 MLP on wifi-n: slow, not dead" -- sim "${PS16[@]}" --out "$TMP/ps16"
+grep -q "212.2 simulated s per iteration" "$OUT" || fail "expected 212.2 simulated s per iteration"
+expect_error 1 "the same with --peer-timeout 60: the stall guard" \
+  "no message for 60 s while waiting for a gradient push, its peers alive: stopped by the stall guard (--peer-timeout)" -- \
+  sim "${PS16[@]}" --peer-timeout 60 --out "$TMP/stray-run"
 expect_exit 0 "sim, tiny ring on the default platform" -- sim "${SIM[@]}" --out "$TMP/sim-run"
 for f in summary.json iterations.csv nodes.csv timeline.json; do
   [ -s "$TMP/sim-run/$f" ] || fail "the sim run folder lacks a non-empty $f"
@@ -344,8 +381,16 @@ expect_error 2 "node with a missing key file" "$TMP/absent.key" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key"
 expect_error 2 "node --startup-timeout 0" "invalid value for startup-timeout: '0'" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --startup-timeout 0
-expect_error 2 "node --silence-timeout below two heartbeats" "invalid value for silence-timeout: '1.5' (2..86400)" -- \
+expect_error 2 "node --silence-timeout below two heartbeats" "invalid value for silence-timeout: '1.5'" \
+  "must exceed twice --heartbeat (1 s)" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 1.5
+expect_error 2 "node --silence-timeout 0" "invalid value for silence-timeout: '0'" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 0
+# The alias is checked against the heartbeat given: 1.5 s is fine with heartbeats every 0.5 s
+# (the case then fails further on, at the missing key file).
+expect_error 2 "node --silence-timeout 1.5 --heartbeat 0.5 (accepted)" "$TMP/absent.key" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --silence-timeout 1.5 \
+  --heartbeat 0.5
 expect_error 2 "node --listen with a host name" "invalid value for listen: 'pi1'" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/peers.txt" --key-file "$TMP/absent.key" --listen pi1
 expect_error 2 "node --rank 1x" "invalid value for rank: '1x'" -- \
@@ -395,6 +440,24 @@ long_launch() {
   done
   fail "node 1 never started"
 }
+
+# A node frozen (SIGSTOP) mid-run: its connection stays open, so only heartbeats tell; with
+# --heartbeat 0.2 --failure-timeout 0.5 (passed to the nodes in run.ini) node 0 declares it
+# down within a few seconds, naming the timeout it was given.
+CASE="launch --heartbeat 0.2 --failure-timeout 0.5, SIGSTOP"
+printf '%-60s' "$CASE"
+long_launch "$TMP/frozen" --heartbeat 0.2 --failure-timeout 0.5
+kill -STOP "$VICTIM"
+for _ in $(seq 1 100); do
+  grep -q "peer 1 is down: silent for" "$ERR" "$OUT" && break
+  sleep 0.1
+done
+kill -9 "$VICTIM"
+wait "$LAUNCH"; RC=$?
+grep -q "peer 1 is down: silent for [0-9.]* s (heartbeat timeout 0.5 s)" "$ERR" "$OUT" ||
+  fail "node 0 did not declare the frozen node 1 down by its 0.5 s timeout within 10 s"
+[ "$RC" -eq 1 ] || fail "expected exit code 1"
+echo "ok (exit $RC)"
 
 # A node killed (SIGKILL) mid-run: the others stop with PeerDown, launch exits 1 naming it.
 CASE="launch: SIGKILL one node mid-run"

@@ -64,7 +64,7 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
       arrived = s4u::Engine::get_clock();
     });
   } else {
-    net.emplace(platform.hosts, platform.delivery_delay_s);
+    net.emplace(platform.hosts, platform.delivery_delay_s, sim::failure_detection(RunConfig{}));
     s4u::Actor::create("sender", platform.hosts[0], [&] { net->post(0, 1, Message{Token{1, 0}}, bytes); });
     auto receiver = s4u::Actor::create("receiver", platform.hosts[1], [&] {
       if (std::holds_alternative<Received>(net->wait(1, 1e6))) arrived = s4u::Engine::get_clock();
@@ -80,7 +80,7 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
 // returns the two arrival times.
 std::vector<double> two_transfers(const std::string& platforms, int64_t bytes) {
   auto [engine, platform] = hand_built(platforms, "eth", 3);
-  sim::SimNetwork net(platform.hosts, platform.delivery_delay_s);
+  sim::SimNetwork net(platform.hosts, platform.delivery_delay_s, sim::failure_detection(RunConfig{}));
   std::vector<double> arrived(2, -1);
   s4u::Actor::create("sender", platform.hosts[0], [&] {
     net.post(0, 1, Message{Token{1, 0}}, bytes);

@@ -1,5 +1,5 @@
 // Fault schedules on every strategy: a host that goes off ends the run cleanly and quickly,
-// with the failure reported (what, where, when), never a hang. Parsing: fault_spec_test.cpp.
+// with the failure reported (what, where, when, when the others noticed), never a hang. Parsing: fault_spec_test.cpp.
 #include "sim/fault_schedule.hpp"
 
 #include <algorithm>
@@ -77,6 +77,11 @@ TEST_CASE("a host going off ends every strategy that does not heal yet, reportin
                    faults + ")") == 0);
       CHECK(e.find("stopped because a peer went down") != std::string::npos);
       CHECK(e.find("died") == std::string::npos);
+      // Seen as the runtime would: silent since the heartbeat at 0 s, dead after the 2.5 s
+      // timeout (the defaults), not at 0.05 s.
+      CHECK(e.find("silent since its heartbeat at 0 s, declared dead at 2.5 s (--failure-timeout 2.5)") !=
+            std::string::npos);
+      CHECK(e.find(", at 2.5 s)") != std::string::npos);
     }
   }
 }

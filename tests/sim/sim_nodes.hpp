@@ -25,9 +25,11 @@ namespace ringtmp::testing {
 
 // program(SimTransport&, SimNetwork&, std::vector<std::string>& broken) runs as rank
 // t.rank()'s actor and appends what broke. Returns every rank's lines in rank order, or
-// the child's error (a platform that does not build, a crash) as one line.
+// the child's error (a platform that does not build, a crash) as one line. A host turned
+// off is declared down after `detection`'s heartbeat silence (default: RunConfig's).
 template <class Program>
-std::vector<std::string> run_sim_nodes(int size, const Program& program) {
+std::vector<std::string> run_sim_nodes(int size, const Program& program,
+                                       sim::FailureDetection detection = sim::failure_detection(RunConfig{})) {
   TestPlatforms platforms;
   auto child = in_child([&] {
     sim::SimOptions o;
@@ -38,7 +40,7 @@ std::vector<std::string> run_sim_nodes(int size, const Program& program) {
     c.network = "eth";
     auto platform = sim::build_platform(c, size, platforms.dir());
     if (!platform.ok()) throw std::runtime_error(platform.status().message());
-    sim::SimNetwork network(platform->hosts, platform->delivery_delay_s);
+    sim::SimNetwork network(platform->hosts, platform->delivery_delay_s, detection);
     sim::FaultInjector faults({}, platform->hosts, network);
     std::vector<std::vector<std::string>> broken(static_cast<size_t>(size));
     for (int r = 0; r < size; ++r) {

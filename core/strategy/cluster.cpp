@@ -116,7 +116,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   if (!causes.empty() || !stopped.empty()) {
     std::string text = listed(causes, "; ");
     if (!stopped.empty())
-      text += fmt::format("{}{} {} stopped because a peer went down (first: {}, at {:.3g} s)",
+      text += fmt::format("{}{} {} stopped because a peer went down (first: {}, at {:.6g} s)",
                           text.empty() ? "" : "; then ", stopped.size() == 1 ? "node" : "nodes", listed(stopped, ","),
                           first_sighting->status.message(), first_sighting->peer_down_seen_at);
     return Status::errorf("run failed: {}", text);

@@ -81,7 +81,8 @@ TEST_CASE("a host going off ends every strategy that does not heal yet, reportin
       // timeout (the defaults), not at 0.05 s.
       CHECK(e.find("silent since its heartbeat at 0 s, declared dead at 2.5 s (--failure-timeout 2.5)") !=
             std::string::npos);
-      CHECK(e.find(", at 2.5 s)") != std::string::npos);
+      // Seen at 2.5 s plus the test platform's 2 ms route from a host to itself (the notice).
+      CHECK(e.find(", at 2.502 s)") != std::string::npos);
     }
   }
 }

@@ -13,8 +13,9 @@ ProgressView::ProgressView(bool terminal, const RunConfig& c, bool simulated)
     : terminal_(terminal),
       simulated_(simulated),
       timing_only_(c.timing_only),
-      // ps and allreduce report from worker 0, which sees the loss of its own shard only.
-      loss_label_((c.strategy == StrategyKind::ps || c.strategy == StrategyKind::allreduce) && c.nodes > 1
+      // ps reports from worker 0, which sees the loss of its own shard only (all-reduce's
+      // loss travels with the reduced gradient: every worker knows the whole batch's).
+      loss_label_(c.strategy == StrategyKind::ps && c.nodes > 1
                       ? "worker 0 loss"
                       : "loss") {}
 

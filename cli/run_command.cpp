@@ -59,7 +59,7 @@ void print_result(const RunResult& run) {
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
                run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
   for (const auto& f : run.failures)
-    fmt::print("survived node {} ({}) failing at {:.3g} s: {}; detected at {:.3g} s, training again at {:.3g} s, "
+    fmt::print("survived node {} ({}) failing at {:.6g} s: {}; detected at {:.6g} s, training again at {:.6g} s, "
                "{} iteration{} redone, {} bytes sent to recover\n",
                f.node, f.role, f.failed_at, f.cause, f.detected_at, f.resumed_at, f.iterations_redone,
                f.iterations_redone == 1 ? "" : "s", f.recovery_bytes);

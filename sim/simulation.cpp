@@ -88,7 +88,8 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     double joules = sg_host_get_consumed_energy(platform->hosts[r]);
     if (platform->network) {
       const auto& air = network.air(r);
-      const auto radio = radio_use(*platform->network, air.bytes_sent, air.bytes_received, end);
+      // A host that went off has no radio on from then: idle watts only while it lived.
+      const auto radio = radio_use(*platform->network, air.bytes_sent, air.bytes_received, injector.off_at(r).value_or(end));
       o.metrics.radio_energy_j = radio.energy_j;
       joules += radio.energy_j;
     }

@@ -270,6 +270,12 @@ expect_error 2 "sim --timing-only without --iterations" "iterations" -- \
   sim --strategy ring --nodes 2 --timing-only
 expect_error 2 "sim --timing-only=maybe" "timing-only" -- sim "${SIM[@]}" --timing-only=maybe
 expect_error 2 "sim --strategy local" "local" -- sim --strategy local
+# All-reduce heals in sim too: node 1 off at 0 s, seen dead after the failure timeout.
+expect_exit 0 "sim: all-reduce survives a node killed" -- sim --strategy allreduce --nodes 3 --dataset synthetic \
+  --layers 8,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 --faults kill:1@0 --out "$TMP/healed-sim"
+grep -q "^survived node 1 (worker) failing at 0 s: node 1: host turned off at 0 s by the fault schedule (kill:1@0); detected at 2.5" "$OUT" ||
+  fail "no 'survived node 1' line with the fault and its detection"
+[ "$(wc -l <"$TMP/healed-sim/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
 expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
 expect_error 1 "sim with a node killed" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
   sim "${SIM[@]}" --faults kill:1@0 --out "$TMP/stray-run"
@@ -406,13 +412,13 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
   summary_has "$TMP/launch-$name" '"backend": "runtime",'
   summary_has "$TMP/launch-$name" '"energy_is_estimate": true,'
-  # Each node process's peak RSS (the kernel's, from wait4), the last column: a process holds
-  # more than 1 MiB. Train's nodes share one process: no figure, an empty cell and null.
-  head -n 1 "$TMP/launch-$name/nodes.csv" | grep -q ',radio_energy_j,planned_memory_bytes,peak_rss_bytes$' || fail "nodes.csv does not end with peak_rss_bytes"
-  awk -F, 'NR > 1 && !($NF > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/launch-$name/nodes.csv" ||
+  # Each node process's peak RSS (the kernel's, from wait4), the column before failed_at: a
+  # process holds more than 1 MiB. Train's nodes share one process: no figure, an empty cell and null.
+  head -n 1 "$TMP/launch-$name/nodes.csv" | grep -q ',radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at$' || fail "nodes.csv does not end with peak_rss_bytes,failed_at"
+  awk -F, 'NR > 1 && !($(NF - 1) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/launch-$name/nodes.csv" ||
     fail "a node's peak_rss_bytes is not above 1 MiB"
   grep -Eq '"peak_rss_bytes_max": [0-9]{7,},' "$TMP/launch-$name/summary.json" || fail "summary.json has no peak_rss_bytes_max"
-  awk -F, 'NR > 1 && $NF != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
+  awk -F, 'NR > 1 && $(NF - 1) != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
   summary_has "$TMP/train-$name" '"peak_rss_bytes_max": null,'
   # Same loss trace as in-process, to a relative 1e-5.
   paste -d, "$TMP/launch-$name/iterations.csv" "$TMP/train-$name/iterations.csv" | tail -n +2 |
@@ -470,6 +476,30 @@ wait "$LAUNCH"; RC=$?
 [ $(( $(date +%s) - START )) -le 30 ] || fail "the survivors took more than 30 s to stop"
 grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
+echo "ok (exit $RC)"
+
+# All-reduce heals: a node SIGKILLed mid-run, the others re-form the ring and finish; exit
+# 0, the whole loss trace, the failure in summary.json and in the final lines.
+CASE="launch: all-reduce survives SIGKILL of one node"
+printf '%-60s' "$CASE"
+"$BIN" launch --strategy allreduce --local 3 --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
+  --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$TMP/healed" >"$OUT" 2>"$ERR" &
+LAUNCH=$!
+VICTIM=""
+for _ in $(seq 1 100); do
+  VICTIM=$(pgrep -f -- "node --config $TMP/healed.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+  [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
+  sleep 0.1
+done
+[ -n "$VICTIM" ] || fail "node 1 never started"
+kill -9 "$VICTIM"
+wait "$LAUNCH"; RC=$?
+[ "$RC" -eq 0 ] || fail "expected exit code 0"
+grep -q "^survived node 1 (worker) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
+grep -q '"failures": \[' "$TMP/healed/summary.json" && grep -q '"node": 1, "role": "worker"' "$TMP/healed/summary.json" ||
+  fail "summary.json does not report node 1's failure"
+[ "$(wc -l <"$TMP/healed/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
+grep -q "^1,worker,.*,[0-9.e+-]*$" "$TMP/healed/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
 echo "ok (exit $RC)"
 
 # A folder holding an older run, node 1's outcome among its files: a launch into it
@@ -601,7 +631,7 @@ else
     launch "${RT[@]}" --strategy ring --local 2 --netns --network wifi-n --out "$TMP/netns-ok"
   summary_has "$TMP/netns-ok" '"platform": "2 network namespaces, links shaped to wifi-n (42 Mbit/s) by tbf",'
   # ip netns exec execs the node in place: its pid's peak RSS is the node's.
-  awk -F, 'NR > 1 && !($NF > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/netns-ok/nodes.csv" ||
+  awk -F, 'NR > 1 && !($(NF - 1) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/netns-ok/nodes.csv" ||
     fail "a --netns node's peak_rss_bytes is not above 1 MiB"
   CASE="launch --netns: a node SIGKILLed, namespaces still removed"
   printf '%-60s' "$CASE"

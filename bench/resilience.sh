@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Question: what does a node's death cost each strategy, and what does being resilient cost
+# a run in which nobody dies? Per strategy, on N simulated devices over a network (issue 12's
+# setting: 8 Pi 4Bs on wifi-n, 200 iterations), the run is simulated fault-free and with the
+# middle rank powered off at the middle of the fault-free run. Prints: when the survivors
+# detected the death and resumed (after the fault), the iterations redone, the bytes sent to
+# recover, the mean iteration time after recovery against the fault-free run's, whether the
+# faulted loss trace equals the fault-free one (largest relative difference), and the bytes
+# a fault-free run sends in all. A strategy that does not heal yet says so (its error line).
+# Usage: bench/resilience.sh [nodes=8] [iterations=200] [device=pi4b] [network=wifi-n]
+#   env: STRATEGIES="allreduce ring ps" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nodes=${1:-8}
+iters=${2:-200}
+device=${3:-pi4b}
+network=${4:-wifi-n}
+strategies=${STRATEGIES:-"allreduce ring ps"}
+layers=${LAYERS:-784,256,256,256,256,256,256,256,10}
+bin=build/cli/ringtmp
+[[ -x $bin ]] || { echo "build first: cmake --build build --target ringtmp" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+victim=$((nodes / 2))
+
+printf '%-10s %9s %9s %9s %7s %10s %12s %12s %12s %14s\n' strategy fault_s detect_s resume_s redone recovery_B \
+  iter_s_clean iter_s_after trace_reldiff bytes_clean
+for strategy in $strategies; do
+  args=(sim --strategy "$strategy" --nodes "$nodes" --device "$device" --network "$network" --iterations "$iters"
+        --layers "$layers")
+  if ! "$bin" "${args[@]}" --out "$tmp/$strategy-clean" >/dev/null 2>"$tmp/err"; then
+    printf '%-10s cannot run: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
+    continue
+  fi
+  fault=$(python3 -c "import json; print(json.load(open('$tmp/$strategy-clean/summary.json'))['sim_seconds'] / 2)")
+  if ! "$bin" "${args[@]}" --faults "kill:$victim@$fault" --out "$tmp/$strategy-fault" >/dev/null 2>"$tmp/err"; then
+    printf '%-10s does not heal yet: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
+    continue
+  fi
+  python3 - "$tmp/$strategy-clean" "$tmp/$strategy-fault" "$strategy" "$fault" <<'EOF'
+import csv, json, sys
+clean_dir, fault_dir, strategy, fault = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+clean, faulted = (json.load(open(d + "/summary.json")) for d in (clean_dir, fault_dir))
+trace = lambda d: [(float(r["time"]), float(r["loss"])) for r in csv.DictReader(open(d + "/iterations.csv"))]
+tc, tf = trace(clean_dir), trace(fault_dir)
+f = faulted["failures"][0]
+# Iterations that started after recovery: their mean time, against the fault-free run's.
+after = [b[0] - a[0] for a, b in zip(tf, tf[1:]) if a[0] >= f["resumed_at"]]
+clean_mean = (tc[-1][0] - tc[0][0]) / max(len(tc) - 1, 1)
+diff = max(abs(a[1] - b[1]) / abs(a[1]) for a, b in zip(tc, tf)) if len(tc) == len(tf) else float("nan")
+print(f"{strategy:<10} {fault:9.2f} {f['detected_at']:9.2f} {f['resumed_at']:9.2f} {f['iterations_redone']:7d} "
+      f"{f['recovery_bytes']:10d} {clean_mean:12.3f} {sum(after) / max(len(after), 1):12.3f} {diff:12.1e} "
+      f"{clean['bytes_sent_total']:14d}")
+EOF
+done

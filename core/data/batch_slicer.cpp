@@ -22,6 +22,11 @@ BatchSlicer::BatchSlicer(const Dataset& data, int global_batch, int slices, int 
 
 Batch BatchSlicer::next() {
   if (own_) return *(last_own_ = own_->next());
+  advance();
+  return gather(cursor_ - batch_);
+}
+
+void BatchSlicer::advance() {
   if (epoch_ < 0 || cursor_ + batch_ > data_.size()) {
     ++epoch_;
     cursor_ = 0;
@@ -32,15 +37,13 @@ Batch BatchSlicer::next() {
     order_.swap(next);
   }
   cursor_ += batch_;
-  return gather(cursor_ - batch_);
 }
 
-void BatchSlicer::reslice(int offset, int size) {
-  if (own_) return;
-  offset_ = offset;
-  size_ = size;
-  x_.resize(data_.features(), size_);
-  y_.resize(size_t(size_));
+void BatchSlicer::skip(int64_t batches) {
+  for (int64_t b = 0; b < batches; ++b) {
+    if (own_) last_own_ = own_->next();
+    else advance();
+  }
 }
 
 Batch BatchSlicer::again() {

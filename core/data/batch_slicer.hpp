@@ -18,11 +18,10 @@ class BatchSlicer {
   BatchSlicer(const Dataset& data, int global_batch, int slices, int slice, uint64_t seed,
               ShardMode mode);
   Batch next();
-  // After a worker died (resilience): this worker's slice becomes [offset, offset + size)
-  // of each global batch, from the next call of next() or again() on. By-label shards are
-  // each worker's own data: there the slice stays (the dead worker's shard is lost with it).
-  void reslice(int offset, int size);
-  // The last global batch next() gave, sliced anew: the step in flight, redone.
+  // Resilience: a survivor that takes over a dead worker's slice starts a slicer for it
+  // and skips the batches already trained on (the same epochs and permutations, nothing
+  // gathered); again() gives the last batch once more (the step in flight, redone).
+  void skip(int64_t batches);
   Batch again();
   int slice_size() const { return size_; }
   // Samples of each global batch that slice `slice` of `slices` takes.
@@ -36,6 +35,7 @@ class BatchSlicer {
   uint64_t seed_;
   std::vector<int64_t> order_;
   int64_t epoch_ = -1, cursor_ = 0;
+  void advance();  // to the next global batch: a new epoch's permutation when one begins
   Batch gather(int64_t batch_start);
   std::optional<Batch> last_own_;  // by-label: the last batch, for again()
   Matrix x_;

@@ -5,16 +5,22 @@
 // iteration, the bandwidth-optimal amount), and every node applies the same update. Talks
 // only to its ring neighbours, except to recover.
 //
-// Resilient: when a node dies, the ring re-forms among the live nodes (membership view),
-// the global batch is re-sliced over them, and the step in flight is redone. Survivors
-// first agree on the last iteration completed anywhere (every live node reports its own to
-// every other; they differ by at most one, since nobody completes an iteration before
-// everyone has computed its gradient). A node one behind takes the parameters and momentum
-// of the lowest-ranked node that completed it: every node holds the same model after an
-// iteration, so nothing completed is lost and the trace equals the fault-free one up to
-// the order of float sums.
+// Resilient: when a node dies, the ring re-forms among the live nodes (membership view) and
+// the step in flight is redone. The ring keeps its N positions (one per original rank, each
+// with its slice of the batch and its chunk of the sum): a dead rank's position is played by
+// the live node before it in the ring, which then computes two slices and passes the
+// partial sums between its positions locally. Every float sum is the fault-free run's, in
+// the same order, so the loss trace after recovery is identical, not merely close (a batch
+// re-sliced over fewer nodes sums in another order, and a deep network amplifies that:
+// 9% apart after 80 iterations of an 8-layer MLP). Survivors first agree on the last
+// iteration completed anywhere (every live node reports its own to every other; they differ
+// by at most one, since nobody completes an iteration before everyone has computed its
+// gradient); a node one behind takes the parameters and momentum of the lowest-ranked node
+// that completed it: every node holds the same model after an iteration.
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "core/config.hpp"
@@ -27,7 +33,6 @@
 #include "core/strategy/held_bytes.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
-#include "core/strategy/worker_slices.hpp"
 
 namespace ringtmp {
 
@@ -41,10 +46,10 @@ class AllreduceNode {
         storage_(c.timing_only ? Storage::shapes_only : Storage::values),
         model_(mlp_layers(c.layers, c.activation), 0, storage_),
         sgd_({c.lr, c.momentum, c.weight_decay}, model_.param_count(), storage_),
-        data_(train, c, ep_.size(), ep_.rank(), storage_),
+        train_(train),
         total_(planned_iterations(c, train.size())) {
     model_.init(c.seed);
-    roles_ = allreduce_roles(ep_.view(), c.batch);
+    positions_.push_back(Position{ep_.rank(), std::make_unique<SliceSource>(train, c, ep_.size(), ep_.rank(), storage_)});
   }
 
   NodeOutcome run() {
@@ -71,9 +76,22 @@ class AllreduceNode {
     int k;
     size_t begin, size;
   };
-  // Chunk k (mod the ring's length) of the flat gradient.
+  // A ring position this node plays: its own rank's, or a dead one's after it. Each has its
+  // slice of every batch, its gradient (the model's buffer for the node's own position) and
+  // its partial loss per chunk.
+  struct Position {
+    int rank;
+    std::unique_ptr<SliceSource> data;
+    FloatBuffer grads;  // empty for the node's own position (model_.grads())
+    std::vector<double> chunk_loss;
+    double loss = 0;
+    int64_t drawn = 0;  // the iteration whose batch it drew last
+  };
+  std::span<float> grads_of(Position& q) { return q.grads.empty() ? model_.grads() : std::span<float>(q.grads); }
+
+  // Chunk k (mod N) of the flat gradient.
   Chunk chunk(int k) const {
-    const int n = int(roles_.ring.size());
+    const int n = ep_.size();
     const size_t p = model_.param_count();
     k = ((k % n) + n) % n;
     const size_t begin = p * size_t(k) / size_t(n), end = p * size_t(k + 1) / size_t(n);
@@ -81,17 +99,24 @@ class AllreduceNode {
   }
 
   Status iteration(int64_t it) {
-    // The step in flight when a node died already drew its batch: it is redone, sliced anew.
-    const Batch b = drawn_ == it ? data_.again() : data_.next();
-    drawn_ = it;
+    // The step in flight when a node died already drew its batch: it is redone with it. The
+    // positions taken over go first (each copies its gradient out of the model's buffer),
+    // the own one last (its gradient stays in the model's buffer).
     const float scale = 1.0f / float(c_.batch);
-    double loss = 0;
-    ep_.compute(GradientStep::flops(model_, b.size), [&] { loss = step_.run(model_, b, scale); });
+    for (size_t i = positions_.size(); i-- > 0;) {
+      auto& q = positions_[i];
+      const Batch b = q.drawn == it ? q.data->again() : q.data->next();
+      q.drawn = it;
+      ep_.compute(GradientStep::flops(model_, b.size), [&] {
+        q.loss = step_.run(model_, b, scale);
+        if (!q.grads.empty()) std::copy(model_.grads().begin(), model_.grads().end(), q.grads.begin());
+      });
+      ep_.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model_, b.size));
+    }
     ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
-    ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
+    ep_.recorder().hold(MemoryPart::grads, int64_t(positions_.size()) * model_.param_bytes());
     ep_.recorder().hold(MemoryPart::optimizer, sgd_.state_bytes());
-    ep_.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model_, b.size));
-    auto whole_loss = reduce(it, loss);
+    auto whole_loss = reduce(it);
     if (!whole_loss.ok()) return whole_loss.status();
     ep_.compute(int64_t(3) * int64_t(model_.param_count()), [&] { sgd_.step(model_.params(), model_.grads()); });
     done_ = it;
@@ -102,22 +127,43 @@ class AllreduceNode {
     return {};
   }
 
-  // Sums the gradients (and the loss) over the live ring; returns the minibatch's whole loss.
-  // Steps 0..n-2 reduce-scatter: send chunk pos-s, add the received chunk pos-s-1.
-  // Steps n-1..2n-3 all-gather: send chunk pos+1-s', copy the received chunk pos-s'.
-  StatusOr<double> reduce(int64_t it, double own_loss) {
-    const auto& ring = roles_.ring;
-    const int n = int(ring.size()), pos = ep_.view().position(ep_.rank());
-    const int next = ring[size_t((pos + 1) % n)], prev = ring[size_t((pos + n - 1) % n)];
-    std::vector<double> chunk_loss(size_t(n), own_loss);
+  // Sums the gradients (and the loss) around the ring of N positions; returns the
+  // minibatch's whole loss. At step s position p sends to p+1:
+  //   steps 0..N-2 reduce-scatter: send chunk p-s, add the received chunk p-s-1;
+  //   steps N-1..2N-3 all-gather: send chunk p+1-s', copy the received chunk p-s'.
+  // This node's positions are consecutive: between them the hand-over is local, and only
+  // the last one sends on the network (to the next live node) and the first one receives.
+  StatusOr<double> reduce(int64_t it) {
+    const int n = ep_.size();
+    const int next = next_live(ep_.view(), positions_.back().rank), prev = prev_live(ep_.view(), ep_.rank());
+    for (auto& q : positions_) q.chunk_loss.assign(size_t(n), q.loss);
+    // Position q takes chunk `in` from its predecessor's values (the reduce adds its own).
+    auto take = [&](Position& q, const Chunk& in, bool gather, const float* values, double loss) {
+      ep_.compute(int64_t(in.size), [&] {
+        if (storage_ == Storage::shapes_only) return;
+        VectorMap dst(grads_of(q).data() + in.begin, Eigen::Index(in.size));
+        ConstVectorMap src(values, Eigen::Index(in.size));
+        if (gather) dst = src; else dst += src;
+      });
+      q.chunk_loss[size_t(in.k)] = gather ? loss : loss + q.loss;
+    };
     for (int step = 0; step < 2 * (n - 1); ++step) {
       const bool gather = step >= n - 1;
       const int s = gather ? step - (n - 1) : step;
-      const Chunk sent = chunk(gather ? pos + 1 - s : pos - s);
-      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(sent.size)));
-      ep_.send(next, Message{ReduceChunk{it, step, sent.k, flat_range(model_.grads(), sent.begin, sent.size, storage_),
-                                         chunk_loss[size_t(sent.k)]}});
-      const Chunk in = chunk(gather ? pos - s : pos - s - 1);
+      for (size_t i = 0; i < positions_.size(); ++i) {
+        auto& q = positions_[i];
+        const Chunk sent = chunk(gather ? q.rank + 1 - s : q.rank - s);
+        if (i + 1 < positions_.size()) {
+          take(positions_[i + 1], sent, gather, grads_of(q).data() + (storage_ == Storage::values ? sent.begin : 0),
+               q.chunk_loss[size_t(sent.k)]);
+          continue;
+        }
+        ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(sent.size)));
+        ep_.send(next, Message{ReduceChunk{it, step, sent.k, flat_range(grads_of(q), sent.begin, sent.size, storage_),
+                                           q.chunk_loss[size_t(sent.k)]}});
+      }
+      auto& first = positions_.front();
+      const Chunk in = chunk(gather ? first.rank - s : first.rank - s - 1);
       auto got = ep_.await([&](int from, const Message& m) {
         const auto* rc = std::get_if<ReduceChunk>(&m.payload);
         return from == prev && rc && rc->iteration == it && rc->step == step;
@@ -127,15 +173,10 @@ class AllreduceNode {
       if (rc.chunk != in.k || rc.values.size() != in.size)
         return Status::errorf("node {}: step {} chunk {} with {} values, expected chunk {} with {}", ep_.rank(), step,
                               rc.chunk, rc.values.size(), in.k, in.size);
-      chunk_loss[size_t(in.k)] = gather ? rc.loss_sum : rc.loss_sum + own_loss;
-      ep_.compute(int64_t(in.size), [&] {
-        VectorMap dst(model_.grads().data() + in.begin, Eigen::Index(in.size));
-        ConstVectorMap src(rc.values.data(), Eigen::Index(rc.values.size()));
-        if (gather) dst = src; else dst += src;
-      });
+      take(first, in, gather, rc.values.data(), rc.loss_sum);
     }
     // Chunk 0's sum: the same value on every node (it travelled to all of them).
-    return chunk_loss[0];
+    return positions_.front().chunk_loss[0];
   }
 
   // After a view change: agree on the iteration to resume from, catch up, re-form the ring.
@@ -154,11 +195,9 @@ class AllreduceNode {
       if (s.ok()) break;
       if (!ep_.view_changed()) return s;
     }
-    roles_ = allreduce_roles(ep_.view(), c_.batch);
-    const auto& mine = roles_.slices[size_t(ep_.view().position(ep_.rank()))];
-    data_.reslice(mine.offset, mine.size);
+    take_over_dead_positions();
     rec.resumed_at = ep_.now();
-    rec.iterations_redone = drawn_ > done_ ? 1 : 0;
+    rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
     rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
     out_.recoveries.push_back(std::move(rec));
     return {};
@@ -207,6 +246,19 @@ class AllreduceNode {
     return {};
   }
 
+  // The dead ranks after this node's own, up to the next live one: their positions join
+  // this node's, each with its slice brought to where the run is (the iterations completed).
+  void take_over_dead_positions() {
+    const int n = ep_.size();
+    for (int p = (positions_.back().rank + 1) % n; !ep_.view().is_live(p); p = (p + 1) % n) {
+      Position q{p, std::make_unique<SliceSource>(train_, c_, n, p, storage_)};
+      q.data->skip(done_);
+      q.drawn = done_;
+      if (storage_ == Storage::values) q.grads.assign(model_.param_count(), 0.0f);
+      positions_.push_back(std::move(q));
+    }
+  }
+
   // Parameters then momentum: what a node one iteration behind needs to be this one.
   Floats state() const {
     const size_t p = model_.param_count();
@@ -222,13 +274,12 @@ class AllreduceNode {
   Storage storage_;
   Model model_;
   Sgd sgd_;
-  SliceSource data_;
+  const Dataset& train_;
   int64_t total_;
-  AllreduceRoles roles_;
+  std::vector<Position> positions_;  // consecutive in the ring, this node's own first
   GradientStep step_;
   NodeOutcome out_;
   int64_t done_ = 0;   // iterations completed (the update applied)
-  int64_t drawn_ = 0;  // the iteration whose batch was last drawn
   int64_t samples_ = 0;
 };
 

@@ -32,11 +32,10 @@ class SliceSource {
     if (storage == Storage::values) slicer_.emplace(train, c.batch, slices, slice, batch_order_seed(c), c.shard);
   }
   Batch next() { return slicer_ ? slicer_->next() : Batch{nullptr, {}, size_, 0}; }
-  // Resilience (BatchSlicer::reslice, again): a new share of each global batch after a
-  // worker died, and the step in flight's batch again with it.
-  void reslice(int offset, int size) {
-    if (slicer_) slicer_->reslice(offset, size);
-    size_ = slicer_ ? slicer_->slice_size() : size;
+  // Resilience (BatchSlicer::skip, again): a dead worker's slice taken over from its
+  // iteration on, and the step in flight's batch once more.
+  void skip(int64_t batches) {
+    if (slicer_) slicer_->skip(batches);
   }
   Batch again() { return slicer_ ? slicer_->again() : Batch{nullptr, {}, size_, 0}; }
   int slice_size() const { return size_; }

@@ -26,7 +26,6 @@ FailureReport failure_report(int dead, const std::string& cause, const std::vect
     for (const auto& rec : o.recoveries) {
       if (std::find(rec.dead.begin(), rec.dead.end(), dead) == rec.dead.end()) continue;
       f.detected_at = seen ? std::min(f.detected_at, rec.detected_at) : rec.detected_at;
-      f.failed_at = f.detected_at;
       f.last_detected_at = std::max(f.last_detected_at, rec.detected_at);
       f.resumed_at = std::max(f.resumed_at, rec.resumed_at);
       f.iterations_redone = std::max(f.iterations_redone, rec.iterations_redone);
@@ -34,6 +33,7 @@ FailureReport failure_report(int dead, const std::string& cause, const std::vect
       seen = true;
     }
   }
+  f.failed_at = f.detected_at;  // the backend's own fault time, where it has one, replaces it
   return f;
 }
 

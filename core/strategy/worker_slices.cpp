@@ -16,8 +16,4 @@ std::vector<WorkerSlice> worker_slices(int global_batch, std::span<const int> me
   return slices;
 }
 
-AllreduceRoles allreduce_roles(const View& view, int global_batch) {
-  return {view.live, worker_slices(global_batch, view.live)};
-}
-
 }  // namespace ringtmp

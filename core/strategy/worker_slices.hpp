@@ -1,13 +1,12 @@
 #pragma once
-// The data-parallel strategies' share of work among the live workers (ps and all-reduce):
-// each global minibatch is cut into contiguous slices over the members, in ascending rank
-// order, so that a run that lost workers still trains on every sample of every minibatch
-// (BSP and all-reduce keep summing the same gradient: equal to local SGD, up to the order
-// of the float sums). With no deaths the slices are exactly BatchSlicer's.
+// A parameter server's share of work among the live workers: each global minibatch is cut
+// into contiguous slices over the members, in ascending rank order, so that a run that lost
+// workers still trains on every sample of every minibatch (BSP keeps summing the same
+// gradient: equal to local SGD, up to the order of the float sums). With no deaths the
+// slices are exactly BatchSlicer's. (All-reduce keeps its N ring positions instead, for
+// exact sums: core/strategy/allreduce.hpp.)
 #include <span>
 #include <vector>
-
-#include "core/strategy/membership.hpp"
 
 namespace ringtmp {
 
@@ -23,13 +22,5 @@ struct WorkerSlice {
 // once, and sizes differ by at most one (the first global_batch % members.size() slices get
 // the extra sample; a slice is empty when there are more members than samples).
 std::vector<WorkerSlice> worker_slices(int global_batch, std::span<const int> members);
-
-// All-reduce among the live ranks: ring[i] sends to ring[i + 1] (the last to ring[0]) and
-// holds gradient chunk i of ring.size(); slices[i] is ring[i]'s share of the minibatch.
-struct AllreduceRoles {
-  std::vector<int> ring;
-  std::vector<WorkerSlice> slices;
-};
-AllreduceRoles allreduce_roles(const View& view, int global_batch);
 
 }  // namespace ringtmp

@@ -47,19 +47,3 @@ TEST_CASE("slices cover the batch once, sizes within one, BatchSlicer's when nob
   CHECK(worker_slices(10, std::vector<int>{1, 4, 6}) ==
         std::vector<WorkerSlice>{{1, 0, 4}, {4, 4, 3}, {6, 7, 3}});
 }
-
-TEST_CASE("all-reduce re-forms its ring over the live workers, every single and double death") {
-  for (int n : {2, 3, 4, 7, 8, 25})
-    for (int a = 0; a < n; ++a)
-      for (int b = a; b < n; ++b) {
-        if (n == 2 && a != b) continue;  // nobody left
-        const View v = view_of(n, std::vector<int>{a, b});
-        const auto roles = allreduce_roles(v, 64);
-        CHECK(roles.ring == v.live);
-        for (size_t i = 0; i < roles.ring.size(); ++i) {
-          CHECK(next_live(v, roles.ring[i]) == roles.ring[(i + 1) % roles.ring.size()]);
-          CHECK(v.position(roles.ring[i]) == int(i));  // its gradient chunk
-        }
-        check_cover(64, roles.ring, roles.slices);
-      }
-}

@@ -2,6 +2,7 @@
 
 #include "core/text_file.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -62,6 +63,17 @@ class Reader {
   size_t pos_ = 0;
 };
 
+// No control characters: the text goes into one-line messages and CSV cells.
+bool one_line(const std::string& text) {
+  return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+// What a node writes: its status on one line (a peer's text inside it may hold a newline).
+std::string flattened(std::string text) {
+  std::replace_if(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  return text;
+}
+
 }  // namespace
 
 std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
@@ -73,12 +85,12 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
                 o.params.size() * sizeof(float));
   w.bytes(kMagic, sizeof kMagic);
   w.pod(uint8_t(o.status.ok()));
-  w.text(o.status.ok() ? "" : o.status.message());
+  w.text(o.status.ok() ? "" : flattened(o.status.message()));
   w.pod(uint8_t(o.stopped_by_peer));
   w.pod(o.peer_down_seen_at);
   const auto& m = o.metrics;
   w.pod(int64_t(m.node));
-  w.text(m.role);
+  w.text(flattened(m.role));
   for (double v : {m.busy_s, m.idle_s, m.send_s}) w.pod(v);
   for (int64_t v : {m.bytes_sent, m.bytes_recv, m.msgs_sent, m.msgs_recv, m.peak_memory_bytes, m.peak_stash_bytes})
     w.pod(v);
@@ -124,6 +136,9 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   uint8_t ok = 0, flag = 0;
   std::string message;
   if (!r.pod(ok) || !r.text(message) || !r.pod(flag) || !r.pod(o.peer_down_seen_at)) return bad("truncated status");
+  // A node's status is one line, and it reaches the user's error line as is (found by the
+  // outcome fuzz bench: a forged newline split the run's one-line error).
+  if (!one_line(message)) return bad("status message not on one line");
   if (!ok) o.status = Status::error(message.empty() ? "failed" : message);
   o.stopped_by_peer = flag != 0;
   auto& m = o.metrics;
@@ -132,6 +147,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
       !r.pod(m.bytes_sent) || !r.pod(m.bytes_recv) || !r.pod(m.msgs_sent) || !r.pod(m.msgs_recv) ||
       !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes))
     return bad("truncated metrics");
+  if (!one_line(m.role)) return bad("role not on one line");  // a cell of nodes.csv
   m.node = int(node);
   uint64_t n = 0;
   if (!r.count(n, 25)) return bad("span count beyond the file");

@@ -33,6 +33,40 @@ class DyingTransport : public ForwardingTransport<InProcTransport> {
   int calls_ = 0;
 };
 
+// Node `victim` dies at its `after`-th compute; once node `target` has seen that death, it
+// is handed messages composed in the old view (epoch 0): a chunk of huge values and a
+// recovery state claiming a later iteration. Both must be dropped, never applied.
+class StaleInjectingTransport : public ForwardingTransport<InProcTransport> {
+ public:
+  StaleInjectingTransport(InProcTransport& inner, int victim, int after, int target)
+      : ForwardingTransport(inner), victim_(victim), after_(after), target_(target) {}
+  template <class Fn>
+  void compute(int64_t flops, Fn&& fn) {
+    if (rank() == victim_ && ++calls_ == after_) {
+      inner_.hub().fail(rank(), "injected fault");
+      throw std::runtime_error("killed by the test");
+    }
+    inner_.compute(flops, std::forward<Fn>(fn));
+  }
+  Event recv(double timeout_s) {
+    if (rank() == target_ && seen_down_ && injected_ < 2) {
+      Message m = injected_++ == 0 ? Message{ReduceChunk{1, 0, 0, Floats(FloatBuffer(64, 1e30f)), 1e30}}
+                                   : Message{Resync{1000, 0, Floats(FloatBuffer(1000, 1e30f))}};
+      m.epoch = 0;
+      m.view_digest = 0;
+      return Received{(target_ + size() - 1) % size(), std::move(m)};
+    }
+    Event e = inner_.recv(timeout_s);
+    if (std::holds_alternative<PeerDown>(e)) seen_down_ = true;
+    return e;
+  }
+  int injected() const { return injected_; }
+
+ private:
+  int victim_, after_, target_, calls_ = 0, injected_ = 0;
+  bool seen_down_ = false;
+};
+
 RunConfig config(int n) {
   RunConfig c;
   c.strategy = StrategyKind::allreduce;
@@ -103,4 +137,20 @@ TEST_CASE("all-reduce: several deaths, adjacent or not, during another's recover
     check_same_trace(*run, *clean);
     CHECK(run->failures.size() == deaths.size());
   }
+}
+
+TEST_CASE("all-reduce: messages of a dead view are dropped and counted, never applied") {
+  const auto c = config(4);
+  auto clean = run_inproc(c, data());
+  REQUIRE(clean.ok());
+  for (int victim : {0, 2})
+    for (int after : {1, 13}) {
+      CAPTURE(victim);
+      CAPTURE(after);
+      const int target = (victim + 1) % 4;
+      auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return StaleInjectingTransport(t, victim, after, target); });
+      REQUIRE_MESSAGE(run.ok(), run.status().message());
+      check_same_trace(*run, *clean);
+      CHECK(run->stale_messages >= 2);
+    }
 }

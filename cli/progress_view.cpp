@@ -7,17 +7,18 @@
 
 #include <fmt/format.h>
 
+#include "core/strategy/ps.hpp"
+
 namespace ringtmp::cli {
 
 ProgressView::ProgressView(bool terminal, const RunConfig& c, bool simulated)
     : terminal_(terminal),
       simulated_(simulated),
       timing_only_(c.timing_only),
-      // ps reports from worker 0, which sees the loss of its own shard only (all-reduce's
-      // loss travels with the reduced gradient: every worker knows the whole batch's).
-      loss_label_(c.strategy == StrategyKind::ps && c.nodes > 1
-                      ? "worker 0 loss"
-                      : "loss") {}
+      // Asynchronous ps reports from the lowest live worker, which sees the loss of its own
+      // slice only. A BSP server sums the whole batch's loss with the gradients, as
+      // all-reduce's travels with the reduced gradient: every worker knows it.
+      loss_label_(c.strategy == StrategyKind::ps && c.nodes > 1 && !ps_aggregates(c) ? "worker loss" : "loss") {}
 
 bool ProgressView::stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 

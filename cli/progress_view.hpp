@@ -1,8 +1,8 @@
 #pragma once
 // Shows a strategy's progress: a redrawn bar when stdout is a terminal, plain periodic lines
 // (about every 10% or 10 s) otherwise, so logs and CI output stay readable. It says what its
-// figures are: simulated or wall seconds, whose loss (worker 0's shard for ps and allreduce,
-// where iterations.csv holds the mean over all workers), and in a timing-only simulation,
+// figures are: simulated or wall seconds, whose loss (the whole batch's, or for asynchronous
+// ps one worker's slice, where iterations.csv holds the mean over all workers), and in a timing-only simulation,
 // where nothing is computed, no loss at all and seconds per iteration instead of samples/s.
 #include <cstdint>
 #include <string>
@@ -20,7 +20,7 @@ class ProgressView {
   void update(const Progress& p);
   void finish();  // ends the bar's line
 
-  // The figures after the counter, e.g. "worker 0 loss 0.4207  1234 samples/s  5.2 s simulated".
+  // The figures after the counter, e.g. "worker loss 0.4207  1234 samples/s  5.2 s simulated".
   std::string figures(const Progress& p) const;
 
  private:

@@ -30,6 +30,7 @@
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
 #include "core/strategy/gradient_step.hpp"
+#include "core/strategy/healing_loop.hpp"
 #include "core/strategy/held_bytes.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
@@ -53,17 +54,8 @@ class AllreduceNode {
   }
 
   NodeOutcome run() {
-    while (done_ < total_ && out_.status.ok()) {
-      const int64_t it = done_ + 1;
-      Status s = iteration(it);
-      if (s.ok()) continue;
-      if (!ep_.view_changed()) {
-        out_.status = s;
-        break;
-      }
-      s = recover();
-      if (!s.ok()) out_.status = s;
-    }
+    out_.status = run_healing(
+        ep_, [&] { return done_ == total_; }, [&] { return iteration(done_ + 1); }, [&] { return recover(); });
     // Every live node holds the same model: the lowest one hands it in.
     if (ep_.rank() == ep_.view().live.front()) out_.params = model_.release_params();
     out_.whole_losses = true;

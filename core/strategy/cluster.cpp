@@ -70,13 +70,17 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                                    std::vector<NodeOutcome> outcomes, double wall_seconds,
                                    std::string backend) {
   // Resilient strategies heal deaths: a failed node whose death the survivors recovered
-  // from is a failure the run survived, reported, not a reason to fail.
+  // from is a failure the run survived, reported, not a reason to fail. When the run fails
+  // anyway (a later death it could not heal), every death is named among the causes.
   std::set<int> healed;
   for (const auto& o : outcomes)
     if (o.status.ok())
       for (const auto& rec : o.recoveries) healed.insert(rec.dead.begin(), rec.dead.end());
+  bool fails = false;
+  for (size_t r = 0; r < outcomes.size(); ++r)
+    fails = fails || (!outcomes[r].status.ok() && (outcomes[r].stopped_by_peer || !healed.contains(int(r))));
   std::vector<FailureReport> survived;
-  for (size_t r = 0; r < outcomes.size(); ++r) {
+  for (size_t r = 0; r < outcomes.size() && !fails; ++r) {
     auto& o = outcomes[r];
     if (o.status.ok() || o.stopped_by_peer || !healed.contains(int(r))) continue;
     survived.push_back(failure_report(int(r), o.status.message(), outcomes));

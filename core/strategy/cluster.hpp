@@ -41,6 +41,7 @@ StatusOr<RunResult> run_inproc(const RunConfig& c, const DataSplit& data,
         outcomes[r] = run_node(t, c, *plan, data.train, progress);
       } catch (const std::exception& e) {
         outcomes[r].status = Status::errorf("node {}: {}", r, e.what());
+        outcomes[r].role = node_role(c, *plan, r);  // its program never said
       }
       if (!outcomes[r].status.ok()) hub.fail(r, outcomes[r].status.message());
     });

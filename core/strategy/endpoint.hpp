@@ -98,6 +98,13 @@ class Endpoint {
     return false;
   }
 
+  // A resilient program that cannot heal a death stops as a non-resilient one would: the
+  // run's report then names the death as the cause and this node as its consequence.
+  void cannot_heal(const Detection& d) {
+    stopped_by_peer_ = true;
+    peer_down_seen_at_ = d.at;
+  }
+
   // Hands the metrics out; the endpoint is spent afterwards.
   void finish_into(NodeOutcome& out) {
     out.metrics = rec_.metrics();

@@ -4,7 +4,8 @@
 #include <optional>
 
 #include "core/strategy/allreduce.hpp"
-#include "core/strategy/ps.hpp"
+#include "core/strategy/ps_server.hpp"
+#include "core/strategy/ps_worker.hpp"
 #include "core/strategy/ring.hpp"
 
 namespace ringtmp {
@@ -43,8 +44,8 @@ NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
       return RingNode<T>(transport, c, *plan.ring, train, progress).run();
     case StrategyKind::ps:
       return transport.rank() < plan.ps->workers
-                 ? ps_worker(transport, c, *plan.ps, train, progress)
-                 : ps_server(transport, c, *plan.ps, plan.iterations);
+                 ? PsWorkerNode<T>(transport, c, *plan.ps, train, progress).run()
+                 : PsServerNode<T>(transport, c, *plan.ps, plan.iterations).run();
     case StrategyKind::allreduce:
       return allreduce_node(transport, c, train, progress);
     case StrategyKind::local:

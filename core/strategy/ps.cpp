@@ -1,5 +1,7 @@
 #include "core/strategy/ps.hpp"
 
+#include "core/model/layer_spec.hpp"
+
 namespace ringtmp {
 
 PsLayout ps_layout(const RunConfig& c) {

@@ -18,10 +18,6 @@ std::vector<int> live_workers(const PsLayout& layout, const View& view) {
   return live_in(view, 0, layout.workers);
 }
 
-std::vector<WorkerSlice> ps_worker_slices(const PsLayout& layout, const View& view, int global_batch) {
-  return worker_slices(global_batch, live_workers(layout, view));
-}
-
 Status ps_survivable(const PsLayout& layout, const View& view) {
   if (live_workers(layout, view).empty())
     return Status::errorf("all {} workers are down: nothing is left to train", layout.workers);

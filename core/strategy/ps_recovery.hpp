@@ -2,9 +2,8 @@
 // Who plays which parameter-server role in a membership view: pure functions of the
 // config's PsLayout and the view, so every node derives the same roles from the same deaths.
 //
-// Workers. The live workers (ascending) are the BSP/SSP barrier's members and split each
-// global minibatch between them (worker_slices), so a run that lost a worker still sees
-// every sample of every minibatch.
+// Workers. A dead worker's position (its slice of every minibatch) is played by the live
+// worker before it (ps_worker.hpp), so the barrier keeps its N positions and every sample.
 //
 // Servers. Shard k lives on server rank workers + k (its home). In a view it is served by
 // the first live server at or after its home, in the servers' ring order (home, home + 1,
@@ -18,13 +17,11 @@
 #include "core/status.hpp"
 #include "core/strategy/membership.hpp"
 #include "core/strategy/ps.hpp"
-#include "core/strategy/worker_slices.hpp"
 
 namespace ringtmp {
 
-// The live workers, ascending: the barrier's members and the order of the slices.
+// The live workers, ascending.
 std::vector<int> live_workers(const PsLayout& layout, const View& view);
-std::vector<WorkerSlice> ps_worker_slices(const PsLayout& layout, const View& view, int global_batch);
 
 // Ok while a worker lives (a server alone cannot train); else one line saying so.
 Status ps_survivable(const PsLayout& layout, const View& view);

@@ -3,7 +3,7 @@
 //   activations, gradients  iteration i64 | microbatch i32 | rows i32 | cols i32 | floats
 //   labels                  iteration i64 | microbatch i32 | count u32 | count x i32 (>= 0)
 //   token                   iteration i64 | microbatch i32
-//   push_gradient, param_shard  iteration i64 | shard i32 | floats
+//   push_gradient, param_shard  iteration i64 | shard i32 | position i32 (>= 0) | floats | loss_sum f64
 //   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats | loss_sum f64
 //   control                 code u8 (1 stop, 2 error) | length u32 | length bytes of text
 //   resync                  iteration i64 | part i32 | floats
@@ -45,8 +45,8 @@ struct BodySize {
     return kIterField + kI32Field + kCountField + 4 * m.labels.size();
   }
   size_t operator()(const Token&) const { return kIterField + kI32Field; }
-  size_t operator()(const PushGradient& m) const { return keyed(m.values); }
-  size_t operator()(const ParamShard& m) const { return keyed(m.values); }
+  size_t operator()(const PushGradient& m) const { return positioned(m.values); }
+  size_t operator()(const ParamShard& m) const { return positioned(m.values); }
   size_t operator()(const ReduceChunk& m) const {
     return kIterField + 2 * kI32Field + kCountField + 4 * m.values.size() + kF64Field;
   }
@@ -61,6 +61,7 @@ struct BodySize {
   static size_t keyed(const Floats& v) {
     return kIterField + kI32Field + kCountField + 4 * v.size();
   }
+  static size_t positioned(const Floats& v) { return keyed(v) + kI32Field + kF64Field; }
 };
 
 // ---- encoding ------------------------------------------------------------------------------
@@ -120,8 +121,8 @@ struct BodyWriter {
     w.i64(m.iteration);
     w.i32(m.microbatch);
   }
-  void operator()(const PushGradient& m) const { keyed(m.iteration, m.shard, m.values); }
-  void operator()(const ParamShard& m) const { keyed(m.iteration, m.shard, m.values); }
+  void operator()(const PushGradient& m) const { positioned(m); }
+  void operator()(const ParamShard& m) const { positioned(m); }
   void operator()(const ReduceChunk& m) const {
     w.i64(m.iteration);
     w.i32(m.step);
@@ -143,6 +144,16 @@ struct BodyWriter {
     w.i32(b.rows);
     w.i32(b.cols);
     w.array(b.data.data(), b.data.size());
+  }
+  template <class M>
+  void positioned(const M& m) const {
+    assert(m.position >= 0 && "a worker position is a rank");
+    w.i64(m.iteration);
+    w.i32(m.shard);
+    w.i32(m.position);
+    assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
+    w.array(m.values.data(), m.values.size());
+    w.f64(m.loss_sum);
   }
   void keyed(int64_t iteration, int32_t key, const Floats& v) const {
     assert(v.has_values() && "count-only floats (timing-only) have no wire form");
@@ -280,10 +291,13 @@ void read_ring_block(Reader& r, T& m) {
 }
 
 template <class T>
-void read_keyed(Reader& r, T& m) {
+void read_positioned(Reader& r, T& m) {
   m.iteration = r.i64("iteration");
   m.shard = r.i32("shard");
+  m.position = r.i32("position");
+  if (r.ok() && m.position < 0) r.fail("position is {}, positions are non-negative", m.position);
   read_floats(r, m.values);
+  m.loss_sum = r.f64("loss sum");
 }
 
 Payload read_payload(MessageKind kind, Reader& r) {
@@ -316,12 +330,12 @@ Payload read_payload(MessageKind kind, Reader& r) {
     }
     case MessageKind::push_gradient: {
       PushGradient m;
-      read_keyed(r, m);
+      read_positioned(r, m);
       return m;
     }
     case MessageKind::param_shard: {
       ParamShard m;
-      read_keyed(r, m);
+      read_positioned(r, m);
       return m;
     }
     case MessageKind::reduce_chunk: {

@@ -11,7 +11,8 @@
 // A header is refused unless its view is one a sender can hold: epoch 0 (nobody dead) has
 // digest 0, and an epoch fits View::epoch's int. encode asserts the same of its message.
 //
-// Versions: 1 had an 8-byte header without the view; 2 (this) added epoch and digest.
+// Versions: 1 had an 8-byte header without the view; 2 added epoch and digest; 3 (this)
+// added a push's worker position and loss, and a parameter shard's minibatch loss.
 // Frames of another version are refused by the header check, naming both versions.
 #include <cstdint>
 #include <span>
@@ -22,7 +23,7 @@
 
 namespace ringtmp {
 
-inline constexpr uint8_t kWireVersion = 2;
+inline constexpr uint8_t kWireVersion = 3;
 inline constexpr size_t kFrameHeaderBytes = 20;
 
 struct CodecLimits {

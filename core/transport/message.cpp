@@ -55,11 +55,11 @@ struct Describer {
     return fmt::format("token(it={} mb={})", m.iteration, m.microbatch);
   }
   std::string operator()(const PushGradient& m) const {
-    return fmt::format("push_gradient(it={} shard={} {} values)", m.iteration, m.shard,
+    return fmt::format("push_gradient(it={} shard={} position={} {} values)", m.iteration, m.shard, m.position,
                        m.values.size());
   }
   std::string operator()(const ParamShard& m) const {
-    return fmt::format("param_shard(it={} shard={} {} values)", m.iteration, m.shard,
+    return fmt::format("param_shard(it={} shard={} position={} {} values)", m.iteration, m.shard, m.position,
                        m.values.size());
   }
   std::string operator()(const ReduceChunk& m) const {

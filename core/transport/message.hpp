@@ -86,20 +86,29 @@ struct Token {
   bool operator==(const Token&) const = default;
 };
 
-// Parameter server, worker -> server: the worker's gradient for one shard's key range.
+// Parameter server, worker -> server: the gradient of one worker position (a slice of the
+// global batch: a worker's own rank's, or a dead worker's it took over) for one shard's key
+// range, and that slice's loss summed over its samples.
 struct PushGradient {
   int64_t iteration = 0;
   int32_t shard = 0;
   Floats values;
+  int32_t position = 0;  // >= 0
+  double loss_sum = 0;
   bool operator==(const PushGradient&) const = default;
 };
 
 // Parameter server, server -> worker: a shard's parameters, current as of `iteration`
-// updates (the worker may start iteration `iteration` with them).
+// updates (the worker may start iteration `iteration` with them), in answer to the push of
+// worker position `position` (BSP: to all of the worker's positions at once). When the
+// server summed the iteration's pushes (BSP), also the whole minibatch's loss (every worker
+// then reports it, so the trace survives any worker's death); 0 otherwise.
 struct ParamShard {
   int64_t iteration = 0;
   int32_t shard = 0;
   Floats values;
+  double loss_sum = 0;
+  int32_t position = 0;  // >= 0
   bool operator==(const ParamShard&) const = default;
 };
 

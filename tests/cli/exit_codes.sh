@@ -270,12 +270,20 @@ expect_error 2 "sim --timing-only without --iterations" "iterations" -- \
   sim --strategy ring --nodes 2 --timing-only
 expect_error 2 "sim --timing-only=maybe" "timing-only" -- sim "${SIM[@]}" --timing-only=maybe
 expect_error 2 "sim --strategy local" "local" -- sim --strategy local
-# All-reduce heals in sim too: node 1 off at 0 s, seen dead after the failure timeout.
-expect_exit 0 "sim: all-reduce survives a node killed" -- sim --strategy allreduce --nodes 3 --dataset synthetic \
-  --layers 8,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 --faults kill:1@0 --out "$TMP/healed-sim"
-grep -q "^survived node 1 (worker) failing at 0 s: node 1: host turned off at 0 s by the fault schedule (kill:1@0); detected at 2.5" "$OUT" ||
-  fail "no 'survived node 1' line with the fault and its detection"
-[ "$(wc -l <"$TMP/healed-sim/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
+# All-reduce and a parameter server's workers heal in sim too: node 1 off at 0 s, seen dead
+# after the failure timeout.
+for STRATEGY in allreduce ps; do
+  expect_exit 0 "sim: $STRATEGY survives worker 1 killed" -- sim --strategy $STRATEGY --nodes 3 --dataset synthetic \
+    --layers 8,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 --faults kill:1@0 \
+    --out "$TMP/healed-sim-$STRATEGY"
+  grep -q "^survived node 1 (worker) failing at 0 s: node 1: host turned off at 0 s by the fault schedule (kill:1@0); detected at 2.5" "$OUT" ||
+    fail "no 'survived node 1' line with the fault and its detection"
+  [ "$(wc -l <"$TMP/healed-sim-$STRATEGY/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
+done
+# A parameter server's server is not healed yet: the run stops, naming it.
+expect_error 1 "sim: ps with its server killed" "node 3: host turned off at 0 s by the fault schedule (kill:3@0)" \
+  "server 0 lost its shard" -- sim --strategy ps --nodes 3 --dataset synthetic --layers 8,16,3 --iterations 20 \
+  --synthetic-train 256 --synthetic-test 16 --faults kill:3@0 --out "$TMP/stray-run"
 expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
 expect_error 1 "sim with a node killed" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
   sim "${SIM[@]}" --faults kill:1@0 --out "$TMP/stray-run"
@@ -478,29 +486,35 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
-# All-reduce heals: a node SIGKILLed mid-run, the others re-form the ring and finish; exit
-# 0, the whole loss trace, the failure in summary.json and in the final lines.
-CASE="launch: all-reduce survives SIGKILL of one node"
-printf '%-60s' "$CASE"
-"$BIN" launch --strategy allreduce --local 3 --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
-  --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$TMP/healed" >"$OUT" 2>"$ERR" &
-LAUNCH=$!
-VICTIM=""
-for _ in $(seq 1 100); do
-  VICTIM=$(pgrep -f -- "node --config $TMP/healed.partial-[0-9]+/nodes/run.ini --rank 1" || true)
-  [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
-  sleep 0.1
+# All-reduce and a parameter server's workers heal: a node SIGKILLed mid-run, the others
+# carry on (the ring re-forms; a live worker plays the dead one's slice) and finish; exit 0,
+# the whole loss trace, the failure in summary.json and in the final lines.
+for STRATEGY in allreduce ps; do
+  CASE="launch: $STRATEGY survives SIGKILL of worker 1"
+  printf '%-60s' "$CASE"
+  LOCAL=3
+  [ "$STRATEGY" = ps ] && LOCAL=4  # 3 workers and a server
+  "$BIN" launch --strategy $STRATEGY --local $LOCAL --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
+    --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$TMP/healed-$STRATEGY" >"$OUT" 2>"$ERR" &
+  LAUNCH=$!
+  VICTIM=""
+  for _ in $(seq 1 100); do
+    VICTIM=$(pgrep -f -- "node --config $TMP/healed-$STRATEGY.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+    [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
+    sleep 0.1
+  done
+  [ -n "$VICTIM" ] || fail "node 1 never started"
+  kill -9 "$VICTIM"
+  wait "$LAUNCH"; RC=$?
+  [ "$RC" -eq 0 ] || fail "expected exit code 0"
+  grep -q "^survived node 1 (worker) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
+  grep -q '"failures": \[' "$TMP/healed-$STRATEGY/summary.json" &&
+    grep -q '"node": 1, "role": "worker"' "$TMP/healed-$STRATEGY/summary.json" ||
+    fail "summary.json does not report node 1's failure"
+  [ "$(wc -l <"$TMP/healed-$STRATEGY/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
+  grep -q "^1,worker,.*,[0-9.e+-]*$" "$TMP/healed-$STRATEGY/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
+  echo "ok (exit $RC)"
 done
-[ -n "$VICTIM" ] || fail "node 1 never started"
-kill -9 "$VICTIM"
-wait "$LAUNCH"; RC=$?
-[ "$RC" -eq 0 ] || fail "expected exit code 0"
-grep -q "^survived node 1 (worker) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
-grep -q '"failures": \[' "$TMP/healed/summary.json" && grep -q '"node": 1, "role": "worker"' "$TMP/healed/summary.json" ||
-  fail "summary.json does not report node 1's failure"
-[ "$(wc -l <"$TMP/healed/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
-grep -q "^1,worker,.*,[0-9.e+-]*$" "$TMP/healed/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
-echo "ok (exit $RC)"
 
 # A folder holding an older run, node 1's outcome among its files: a launch into it
 # (--overwrite) whose node 1 dies must blame node 1, never read the stale outcome, and

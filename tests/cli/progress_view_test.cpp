@@ -19,11 +19,20 @@ TEST_CASE("progress: loss, samples/s and which clock") {
   CHECK(ProgressView(false, c, true).figures(kProgress) == "loss 0.4207  128 samples/s  5.000 s simulated");
 }
 
-TEST_CASE("progress: ps reports worker 0's loss and says so; all-reduce the whole batch's") {
+TEST_CASE("progress: asynchronous ps reports a worker's loss and says so; bsp and all-reduce the whole batch's") {
   RunConfig c;
   c.strategy = StrategyKind::ps;
   c.nodes = 4;
-  CHECK(ProgressView(false, c, true).figures(kProgress).starts_with("worker 0 loss 0.4207  "));
+  for (auto [mode, staleness] : {std::pair{PsMode::asp, 0}, std::pair{PsMode::ssp, 2}}) {
+    c.ps_mode = mode;
+    c.staleness = staleness;
+    CHECK(ProgressView(false, c, true).figures(kProgress).starts_with("worker loss 0.4207  "));
+  }
+  for (auto [mode, staleness] : {std::pair{PsMode::bsp, 0}, std::pair{PsMode::ssp, 0}}) {
+    c.ps_mode = mode;
+    c.staleness = staleness;
+    CHECK(ProgressView(false, c, true).figures(kProgress).starts_with("loss 0.4207  "));
+  }
   c.strategy = StrategyKind::allreduce;
   CHECK(ProgressView(false, c, true).figures(kProgress).starts_with("loss 0.4207  "));
 }

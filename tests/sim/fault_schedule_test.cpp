@@ -61,29 +61,34 @@ testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& f
 
 }  // namespace
 
-TEST_CASE("a host going off ends every strategy that does not heal yet, reporting what failed when") {
-  for (auto strategy : {StrategyKind::ring, StrategyKind::ps}) {
-    for (const char* faults : {"kill:2@0.05", "pause:1@0.05+0.01"}) {
-      CAPTURE(to_string(strategy));
-      CAPTURE(faults);
-      const auto start = std::chrono::steady_clock::now();
-      auto r = run_with_faults(strategy, faults);
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      CHECK(wall < 20);
-      REQUIRE_FALSE(r.ok);
-      const std::string& e = r.error;
-      const int victim = faults[0] == 'k' ? 2 : 1;
-      CHECK(e.find("run failed: node " + std::to_string(victim) + ": host turned off at 0.05 s by the fault schedule (" +
-                   faults + ")") == 0);
-      CHECK(e.find("stopped because a peer went down") != std::string::npos);
-      CHECK(e.find("died") == std::string::npos);
-      // Seen as the runtime would: silent since the heartbeat at 0 s, dead after the 2.5 s
-      // timeout (the defaults), not at 0.05 s.
-      CHECK(e.find("silent since its heartbeat at 0 s, declared dead at 2.5 s (--failure-timeout 2.5)") !=
-            std::string::npos);
-      // Seen at 2.5 s plus the test platform's 2 ms route from a host to itself (the notice).
-      CHECK(e.find(", at 2.502 s)") != std::string::npos);
-    }
+TEST_CASE("a host going off ends every strategy that does not heal it yet, reporting what failed when") {
+  // The ring does not heal yet; a parameter server heals its workers, not its server (rank 4).
+  struct Case {
+    StrategyKind strategy;
+    const char* faults;
+    int victim;
+  };
+  for (const auto& [strategy, faults, victim] :
+       {Case{StrategyKind::ring, "kill:2@0.05", 2}, Case{StrategyKind::ring, "pause:1@0.05+0.01", 1},
+        Case{StrategyKind::ps, "kill:4@0.05", 4}, Case{StrategyKind::ps, "pause:4@0.05+0.01", 4}}) {
+    CAPTURE(to_string(strategy));
+    CAPTURE(faults);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run_with_faults(strategy, faults);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(wall < 20);
+    REQUIRE_FALSE(r.ok);
+    const std::string& e = r.error;
+    CHECK(e.find("run failed: node " + std::to_string(victim) + ": host turned off at 0.05 s by the fault schedule (" +
+                 faults + ")") == 0);
+    CHECK(e.find("stopped because a peer went down") != std::string::npos);
+    CHECK(e.find("died") == std::string::npos);
+    // Seen as the runtime would: silent since the heartbeat at 0 s, dead after the 2.5 s
+    // timeout (the defaults), not at 0.05 s.
+    CHECK(e.find("silent since its heartbeat at 0 s, declared dead at 2.5 s (--failure-timeout 2.5)") !=
+          std::string::npos);
+    // Seen at 2.5 s plus the test platform's 2 ms route from a host to itself (the notice).
+    CHECK(e.find(", at 2.502 s)") != std::string::npos);
   }
 }
 
@@ -129,43 +134,59 @@ TEST_CASE("several hosts going off: the report names them, and the engine ends w
   }
 }
 
-TEST_CASE("all-reduce survives hosts going off in sim: the fault-free trace, each failure reported") {
-  auto c = faulted_config(StrategyKind::allreduce, "");
-  c.iterations = 30;
-  auto clean = simulate_in_child(c);
-  REQUIRE_MESSAGE(clean.ok, clean.error);
-  const double end = clean.values.back();
-  const size_t iterations = clean.values.size() - 1;
-  REQUIRE(iterations == 30);
-  for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{3}, std::vector<int>{1, 2}}) {
-    std::string faults;
-    for (size_t k = 0; k < deaths.size(); ++k)
-      faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], end * double(k + 1) / 3);
-    CAPTURE(faults);
-    c.faults = faults;
-    auto r = simulate_in_child(c);
-    REQUIRE_MESSAGE(r.ok, r.error);
-    REQUIRE(r.values.size() == iterations + 3 * deaths.size() + 1);
-    for (size_t i = 0; i < iterations; ++i) {
-      CAPTURE(i);
-      CHECK(r.values[i] == clean.values[i]);  // the same sums in the same order: bit for bit
-    }
-    for (size_t k = 0; k < deaths.size(); ++k) {
-      CAPTURE(k);
-      const double* f = &r.values[iterations + 3 * k];
-      CHECK(int(f[0]) == deaths[k]);
-      CHECK(f[1] >= end * double(k + 1) / 3);  // nobody knows before it happens
-      CHECK(f[2] >= f[1]);
+TEST_CASE("all-reduce and a bsp parameter server survive hosts going off in sim: the fault-free trace, each failure "
+          "reported") {
+  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ps}) {
+    CAPTURE(to_string(strategy));
+    auto c = faulted_config(strategy, "");
+    c.iterations = 30;
+    auto clean = simulate_in_child(c);
+    REQUIRE_MESSAGE(clean.ok, clean.error);
+    const double end = clean.values.back();
+    const size_t iterations = clean.values.size() - 1;
+    REQUIRE(iterations == 30);
+    for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{3}, std::vector<int>{1, 2}}) {
+      std::string faults;
+      for (size_t k = 0; k < deaths.size(); ++k)
+        faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], end * double(k + 1) / 3);
+      CAPTURE(faults);
+      c.faults = faults;
+      auto r = simulate_in_child(c);
+      REQUIRE_MESSAGE(r.ok, r.error);
+      REQUIRE(r.values.size() == iterations + 3 * deaths.size() + 1);
+      for (size_t i = 0; i < iterations; ++i) {
+        CAPTURE(i);
+        CHECK(r.values[i] == clean.values[i]);  // the same sums in the same order: bit for bit
+      }
+      for (size_t k = 0; k < deaths.size(); ++k) {
+        CAPTURE(k);
+        const double* f = &r.values[iterations + 3 * k];
+        CHECK(int(f[0]) == deaths[k]);
+        CHECK(f[1] >= end * double(k + 1) / 3);  // nobody knows before it happens
+        CHECK(f[2] >= f[1]);
+      }
     }
   }
 }
 
-TEST_CASE("all-reduce survives a host going off in a timing-only simulation (counts travel, no values)") {
-  auto c = faulted_config(StrategyKind::allreduce, "kill:2@0");
-  c.iterations = 30;
-  c.timing_only = true;
+TEST_CASE("all-reduce and a parameter server survive a host going off in a timing-only simulation (counts travel)") {
+  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ps}) {
+    CAPTURE(to_string(strategy));
+    auto c = faulted_config(strategy, "kill:2@0");
+    c.iterations = 30;
+    c.timing_only = true;
+    auto r = simulate_in_child(c);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    REQUIRE(r.values.size() == 30 + 3 + 1);
+    CHECK(int(r.values[30]) == 2);
+  }
+}
+
+TEST_CASE("a parameter server heals a worker's death, then stops naming both deaths when its server dies") {
+  auto c = faulted_config(StrategyKind::ps, "kill:1@0.05,kill:4@5");
   auto r = simulate_in_child(c);
-  REQUIRE_MESSAGE(r.ok, r.error);
-  REQUIRE(r.values.size() == 30 + 3 + 1);
-  CHECK(int(r.values[30]) == 2);
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.error.find("node 1: host turned off at 0.05 s") != std::string::npos);
+  CHECK(r.error.find("node 4: host turned off at 5 s") != std::string::npos);
+  CHECK(r.error.find("server 0 lost its shard (a parameter server's servers do not heal yet)") != std::string::npos);
 }

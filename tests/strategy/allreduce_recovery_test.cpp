@@ -9,93 +9,19 @@
 
 #include "core/data/synthetic.hpp"
 #include "core/strategy/cluster.hpp"
+#include "tests/strategy/resilience_harness.hpp"
 
 using namespace ringtmp;
+using ringtmp::testing::check_same_trace;
+using ringtmp::testing::DyingTransport;
+using ringtmp::testing::resilience_config;
+using ringtmp::testing::resilience_data;
+using ringtmp::testing::StaleInjectingTransport;
 
 namespace {
 
-// Each victim dies at its own `after`-th compute call: marked down, its program unwinds.
-class DyingTransport : public ForwardingTransport<InProcTransport> {
- public:
-  DyingTransport(InProcTransport& inner, std::map<int, int> deaths) : ForwardingTransport(inner), deaths_(deaths) {}
-  template <class Fn>
-  void compute(int64_t flops, Fn&& fn) {
-    const auto d = deaths_.find(rank());
-    if (d != deaths_.end() && ++calls_ == d->second) {
-      inner_.hub().fail(rank(), "injected fault");
-      throw std::runtime_error("killed by the test");
-    }
-    inner_.compute(flops, std::forward<Fn>(fn));
-  }
-
- private:
-  std::map<int, int> deaths_;
-  int calls_ = 0;
-};
-
-// Node `victim` dies at its `after`-th compute; once node `target` has seen that death, it
-// is handed messages composed in the old view (epoch 0): a chunk of huge values and a
-// recovery state claiming a later iteration. Both must be dropped, never applied.
-class StaleInjectingTransport : public ForwardingTransport<InProcTransport> {
- public:
-  StaleInjectingTransport(InProcTransport& inner, int victim, int after, int target)
-      : ForwardingTransport(inner), victim_(victim), after_(after), target_(target) {}
-  template <class Fn>
-  void compute(int64_t flops, Fn&& fn) {
-    if (rank() == victim_ && ++calls_ == after_) {
-      inner_.hub().fail(rank(), "injected fault");
-      throw std::runtime_error("killed by the test");
-    }
-    inner_.compute(flops, std::forward<Fn>(fn));
-  }
-  Event recv(double timeout_s) {
-    if (rank() == target_ && seen_down_ && injected_ < 2) {
-      Message m = injected_++ == 0 ? Message{ReduceChunk{1, 0, 0, Floats(FloatBuffer(64, 1e30f)), 1e30}}
-                                   : Message{Resync{1000, 0, Floats(FloatBuffer(1000, 1e30f))}};
-      m.epoch = 0;
-      m.view_digest = 0;
-      return Received{(target_ + size() - 1) % size(), std::move(m)};
-    }
-    Event e = inner_.recv(timeout_s);
-    if (std::holds_alternative<PeerDown>(e)) seen_down_ = true;
-    return e;
-  }
-  int injected() const { return injected_; }
-
- private:
-  int victim_, after_, target_, calls_ = 0, injected_ = 0;
-  bool seen_down_ = false;
-};
-
-RunConfig config(int n) {
-  RunConfig c;
-  c.strategy = StrategyKind::allreduce;
-  c.dataset = DatasetKind::synthetic;
-  c.layers = {16, 24, 4};
-  c.nodes = n;
-  c.batch = 21;  // not a multiple of any N tried: slices differ in size
-  c.iterations = 12;
-  c.momentum = 0.9f;
-  c.peer_timeout = 30;
-  return c;
-}
-
-const DataSplit& data() {
-  static const DataSplit d = make_synthetic({.features = 16, .classes = 4, .train_samples = 420, .test_samples = 64});
-  return d;
-}
-
-void check_same_trace(const RunResult& got, const RunResult& want) {
-  REQUIRE(got.trace.size() == want.trace.size());
-  for (size_t i = 0; i < want.trace.size(); ++i) {
-    CAPTURE(i);
-    CHECK(got.trace[i].iteration == want.trace[i].iteration);
-    CHECK(got.trace[i].samples == want.trace[i].samples);
-    CHECK(got.trace[i].loss == want.trace[i].loss);
-  }
-  REQUIRE(got.evals.size() == want.evals.size());
-  CHECK(got.evals.back().loss == want.evals.back().loss);
-}
+RunConfig config(int n) { return resilience_config(StrategyKind::allreduce, n); }
+const DataSplit& data() { return resilience_data(); }
 
 }  // namespace
 
@@ -148,7 +74,12 @@ TEST_CASE("all-reduce: messages of a dead view are dropped and counted, never ap
       CAPTURE(victim);
       CAPTURE(after);
       const int target = (victim + 1) % 4;
-      auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return StaleInjectingTransport(t, victim, after, target); });
+      // A chunk of huge values, and a recovery state claiming a later iteration.
+      std::vector<Message> stale = {Message{ReduceChunk{1, 0, 0, Floats(FloatBuffer(64, 1e30f)), 1e30}},
+                                    Message{Resync{1000, 0, Floats(FloatBuffer(1000, 1e30f))}}};
+      auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) {
+        return StaleInjectingTransport(t, victim, after, target, (target + 3) % 4, stale);
+      });
       REQUIRE_MESSAGE(run.ok(), run.status().message());
       check_same_trace(*run, *clean);
       CHECK(run->stale_messages >= 2);

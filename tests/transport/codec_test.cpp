@@ -5,6 +5,7 @@
 // the same bytes, or is rejected with a Status. Never a crash.
 #include "core/transport/codec.hpp"
 
+#include <bit>
 #include <cstring>
 #include <random>
 #include <string>
@@ -118,7 +119,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
   const Bytes f = encoded(Message{Token{6, 2}, 3, 0x0123456789abcdefu});
   CHECK(f == frame(MessageKind::token, body, 3, 0x0123456789abcdefu));
   CHECK(f.size() == kFrameHeaderBytes + 12);
-  CHECK(f == Bytes{'R', 'T', 2, 4, 12, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
+  CHECK(f == Bytes{'R', 'T', 3, 4, 12, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
                    0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0});
   // The view does not change what a message costs: every frame is 12 bytes over version 1's.
   CHECK(encoded_size(Message{Token{6, 2}}) == encoded_size(Message{Token{6, 2}, 3, 1}));
@@ -126,7 +127,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
 }
 
 TEST_CASE("a frame of wire version 1 (no view in its header) is refused, naming both versions") {
-  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 2)";
+  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 3)";
   for (const Message& m : sample_messages()) {
     if (m.epoch != 0) continue;  // version 1 could not say anything else
     CAPTURE(describe(m));
@@ -181,11 +182,38 @@ TEST_CASE("the body layout is the documented one") {
   Bytes body;
   put_i64(body, 4);
   put_u32(body, 1);  // shard
+  put_u32(body, 6);  // position
   put_u32(body, 2);  // count
   put_f32(body, 1.5f);
   put_f32(body, -2.0f);
-  CHECK(encoded(Message{PushGradient{4, 1, {1.5f, -2.0f}}}) ==
+  put_u64(body, std::bit_cast<uint64_t>(12.5));  // loss sum
+  CHECK(encoded(Message{PushGradient{4, 1, {1.5f, -2.0f}, 6, 12.5}}) ==
         frame(MessageKind::push_gradient, body));
+  Bytes shard;
+  put_i64(shard, 4);
+  put_u32(shard, 1);  // shard
+  put_u32(shard, 2);  // position
+  put_u32(shard, 1);  // count
+  put_f32(shard, 0.25f);
+  put_u64(shard, std::bit_cast<uint64_t>(-3.0));  // loss sum
+  CHECK(encoded(Message{ParamShard{4, 1, {0.25f}, -3.0, 2}}) == frame(MessageKind::param_shard, shard));
+}
+
+TEST_CASE("a frame of wire version 2 (a push without its position) is refused, naming both versions") {
+  Bytes f = encoded(Message{PushGradient{4, 1, {1.5f}, 2, 1.0}});
+  f[2] = 2;
+  CHECK(contains(error_of(f), "frame header: wire version 2 is an older ringtmp's (this build speaks 3)"));
+}
+
+TEST_CASE("a push or parameter shard of a negative worker position is refused") {
+  Bytes body;
+  put_i64(body, 4);
+  put_u32(body, 1);            // shard
+  put_u32(body, 0xFFFFFFFFu);  // position -1
+  put_u32(body, 0);            // count
+  put_u64(body, 0);            // loss sum
+  for (auto kind : {MessageKind::push_gradient, MessageKind::param_shard})
+    CHECK(contains(error_of(frame(kind, body)), "position is -1, positions are non-negative"));
 }
 
 TEST_CASE("every prefix of every valid frame is rejected") {
@@ -243,7 +271,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "bad magic"));
   f = good;
   f[2] = kWireVersion + 1;
-  CHECK(error_of(f) == "frame header: unknown wire version 3 (this build speaks 2)");
+  CHECK(error_of(f) == "frame header: unknown wire version 4 (this build speaks 3)");
   f = good;
   f[2] = 0;
   CHECK(contains(error_of(f), "unknown wire version 0"));
@@ -261,6 +289,7 @@ TEST_CASE("counts larger than the bytes present are rejected before allocating")
   Bytes body;
   put_i64(body, 1);
   put_u32(body, 0);            // shard
+  put_u32(body, 0);            // position
   put_u32(body, 0xFFFFFFFFu);  // float count
   body.resize(body.size() + 12);
   CHECK(error_of(frame(MessageKind::push_gradient, body)) ==

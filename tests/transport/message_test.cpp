@@ -16,8 +16,8 @@ TEST_CASE("describe names the kind, the ids and the sizes") {
   CHECK(describe(Message{Labels{5, 0, {1, 2, 3}}}) == "labels(it=5 mb=0 3 labels)");
   CHECK(describe(Message{Token{6, 2}}) == "token(it=6 mb=2)");
   CHECK(describe(Message{PushGradient{4, 1, ramp(1000)}}) ==
-        "push_gradient(it=4 shard=1 1000 values)");
-  CHECK(describe(Message{ParamShard{4, 0, ramp(3)}}) == "param_shard(it=4 shard=0 3 values)");
+        "push_gradient(it=4 shard=1 position=0 1000 values)");
+  CHECK(describe(Message{ParamShard{4, 0, ramp(3)}}) == "param_shard(it=4 shard=0 position=0 3 values)");
   CHECK(describe(Message{ReduceChunk{8, 2, 1, ramp(7)}}) ==
         "reduce_chunk(it=8 step=2 chunk=1 7 values)");
   CHECK(describe(Message{Control{Control::Code::error, "text"}}) == "control(error: text)");

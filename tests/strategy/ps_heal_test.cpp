@@ -1,0 +1,139 @@
+// A parameter server survives the death of any worker at any moment: the live worker before
+// it plays its position (its slice of every batch), the step in flight is redone, and a BSP
+// run's loss trace is the fault-free one bit for bit (the servers sum the same N gradients
+// in the same order), and so is the final model. Not healed yet, the run stops naming the
+// death: a server's, and a worker's under asp or ssp with a bound.
+#include <map>
+
+#include <doctest/doctest.h>
+
+#include "core/config_limits.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/strategy/cluster.hpp"
+#include "tests/strategy/resilience_harness.hpp"
+
+using namespace ringtmp;
+using ringtmp::testing::check_same_trace;
+using ringtmp::testing::Counted;
+using ringtmp::testing::DyingTransport;
+using ringtmp::testing::resilience_config;
+using ringtmp::testing::resilience_data;
+using ringtmp::testing::StaleInjectingTransport;
+
+namespace {
+
+RunConfig config(PsMode mode, int staleness, int workers, int servers) {
+  RunConfig c = resilience_config(StrategyKind::ps, workers);
+  c.ps_mode = mode;
+  c.staleness = staleness;
+  c.servers = servers;
+  return c;
+}
+
+const DataSplit& data() { return resilience_data(); }
+
+void check_one_failure(const RunResult& run, int victim, const char* role) {
+  REQUIRE(run.failures.size() == 1);
+  CHECK(run.failures[0].node == victim);
+  CHECK(run.failures[0].role == role);
+  CHECK(run.failures[0].cause.find("killed by the test") != std::string::npos);
+  CHECK(run.failures[0].iterations_redone <= 1);
+  CHECK(run.failures[0].resumed_at >= run.failures[0].detected_at);
+}
+
+}  // namespace
+
+TEST_CASE("ps bsp: any worker killed at any point of an iteration, the trace is the fault-free one") {
+  for (auto [mode, staleness] : {std::pair{PsMode::bsp, 0}, std::pair{PsMode::ssp, 0}})
+    for (int workers : {2, 3, 5})
+      for (int servers : {1, 2, 3}) {
+        const auto c = config(mode, staleness, workers, servers);
+        auto clean = run_inproc(c, data());
+        REQUIRE_MESSAGE(clean.ok(), clean.status().message());
+        for (int victim = 0; victim < workers; ++victim) {
+          // A worker computes once and sends `servers` pushes per iteration: die before any
+          // push, before iteration 4, and between two shards' pushes of iteration 4.
+          const std::vector<std::pair<Counted, int>> kills = {
+              {Counted::computes, 1}, {Counted::computes, 4}, {Counted::sends, 3 * servers + 1},
+              {Counted::sends, 4 * servers}, {Counted::computes, 12}};
+          for (auto [counted, after] : kills) {
+            CAPTURE(workers);
+            CAPTURE(servers);
+            CAPTURE(victim);
+            CAPTURE(int(counted));
+            CAPTURE(after);
+            auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) {
+              return DyingTransport(t, {{victim, after}}, counted);
+            });
+            REQUIRE_MESSAGE(run.ok(), run.status().message());
+            check_same_trace(*run, *clean);
+            check_one_failure(*run, victim, "worker");
+          }
+        }
+      }
+}
+
+TEST_CASE("ps bsp: several worker deaths, adjacent or not, wrapping, down to one worker") {
+  const auto c = config(PsMode::bsp, 0, 5, 2);
+  auto clean = run_inproc(c, data());
+  REQUIRE(clean.ok());
+  for (auto deaths : {std::map<int, int>{{1, 3}, {2, 3}}, std::map<int, int>{{0, 2}, {4, 9}},
+                      std::map<int, int>{{4, 5}, {0, 5}, {1, 6}},
+                      std::map<int, int>{{1, 2}, {2, 5}, {3, 7}, {4, 9}}}) {
+    auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths); });
+    REQUIRE_MESSAGE(run.ok(), run.status().message());
+    check_same_trace(*run, *clean);
+    CHECK(run->failures.size() == deaths.size());
+  }
+}
+
+TEST_CASE("ps asp and ssp with a bound: a worker's death stops the run, naming it (not healed yet)") {
+  for (auto [mode, staleness] : {std::pair{PsMode::asp, 0}, std::pair{PsMode::ssp, 2}}) {
+    CAPTURE(int(mode));
+    auto run = run_inproc(config(mode, staleness, 4, 2), data(), {},
+                          [&](InProcTransport& t) { return DyingTransport(t, {{1, 5}}); });
+    REQUIRE(!run.ok());
+    CHECK(run.status().message().find("node 1: killed by the test") != std::string::npos);
+    CHECK(run.status().message().find(kAsyncUnhealed) != std::string::npos);
+  }
+}
+
+TEST_CASE("ps: messages of a dead view are dropped and counted, never applied") {
+  const auto c = config(PsMode::bsp, 0, 4, 1);
+  auto clean = run_inproc(c, data());
+  REQUIRE(clean.ok());
+  const int server = 4;
+  const size_t params = size_t(mlp_param_count(c.layers));
+  for (int victim : {0, 2})
+    for (int after : {1, 5}) {
+      CAPTURE(victim);
+      CAPTURE(after);
+      // Into the server: a push of huge values for a later iteration, from a live worker's
+      // position. Into a worker: parameters of huge values for the iteration in hand.
+      const int worker = (victim + 1) % 4;
+      struct Injection {
+        int target, from;
+        std::vector<Message> messages;
+      };
+      const Injection push{server, worker, {Message{PushGradient{6, 0, Floats(FloatBuffer(params, 1e30f)), worker, 1e30}}}};
+      const Injection shard{worker, server, {Message{ParamShard{after, 0, Floats(FloatBuffer(params, 1e30f)), 1e30, worker}}}};
+      for (const auto& injection : {push, shard}) {
+        auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) {
+          return StaleInjectingTransport(t, victim, after, injection.target, injection.from, injection.messages);
+        });
+        REQUIRE_MESSAGE(run.ok(), run.status().message());
+        check_same_trace(*run, *clean);
+        CHECK(run->stale_messages >= 1);
+      }
+    }
+}
+
+TEST_CASE("ps: a server's death stops the run, naming it (servers do not heal yet)") {
+  for (int servers : {1, 2}) {
+    const auto c = config(PsMode::bsp, 0, 3, servers);
+    const int victim = 3 + servers - 1;
+    auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, {{victim, 5}}); });
+    REQUIRE(!run.ok());
+    CHECK(run.status().message().find("killed by the test") != std::string::npos);
+  }
+}

@@ -69,6 +69,20 @@ StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, st
 StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
                                    std::vector<NodeOutcome> outcomes, double wall_seconds,
                                    std::string backend) {
+  // Counts summed over the nodes (stale messages, recovery bytes) must be non-negative and
+  // their sums fit: a forged outcome file could claim any (found by the outcome fuzz bench).
+  int64_t stale_sum = 0, recovery_sum = 0;
+  for (size_t r = 0; r < outcomes.size(); ++r) {
+    const auto& o = outcomes[r];
+    if (o.stale_messages < 0 || __builtin_add_overflow(stale_sum, o.stale_messages, &stale_sum))
+      return Status::errorf("run failed: node {} reported {} stale messages: negative, or more than any run holds", r,
+                            o.stale_messages);
+    for (const auto& rec : o.recoveries)
+      if (rec.bytes_sent < 0 || __builtin_add_overflow(recovery_sum, rec.bytes_sent, &recovery_sum))
+        return Status::errorf("run failed: node {} reported {} bytes sent to recover: negative, or more than any run "
+                              "holds", r, rec.bytes_sent);
+  }
+
   // Resilient strategies heal deaths: a failed node whose death the survivors recovered
   // from is a failure the run survived, reported, not a reason to fail. When the run fails
   // anyway (a later death it could not heal), every death is named among the causes.

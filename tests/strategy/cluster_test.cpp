@@ -125,6 +125,26 @@ TEST_CASE("an in-process run waits out any --peer-timeout, however long") {
   CHECK(run->iterations == 3);
 }
 
+TEST_CASE("merging refuses summed counts that are negative or overflow, naming the node") {
+  // Regression (outcome fuzz bench): stale_messages of 3.7e18 and 8.5e18 overflowed their sum.
+  RunConfig c = config(StrategyKind::allreduce);
+  for (auto [first, second] : {std::pair{int64_t(3697266530258518016), int64_t(8532459139802620767)},
+                               std::pair{int64_t(0), int64_t(-1)}}) {
+    std::vector<NodeOutcome> outcomes(2);
+    outcomes[0].stale_messages = first;
+    outcomes[1].stale_messages = second;
+    auto run = merge_outcomes(c, DataSplit{}, outcomes, 0, "test");
+    REQUIRE_FALSE(run.ok());
+    CHECK(run.status().message().find(fmt::format("node 1 reported {} stale messages", second)) != std::string::npos);
+    outcomes[1].stale_messages = 0;
+    outcomes[0].recoveries = {Recovery{{1}, 0, 0, 0, first}};
+    outcomes[1].recoveries = {Recovery{{0}, 0, 0, 0, second}};
+    run = merge_outcomes(c, DataSplit{}, outcomes, 0, "test");
+    REQUIRE_FALSE(run.ok());
+    CHECK(run.status().message().find(fmt::format("node 1 reported {} bytes sent to recover", second)) != std::string::npos);
+  }
+}
+
 TEST_CASE("merging refuses parameter slices outside the model, wherever they claim to be") {
   // Regression: an outcome's param_offset of 2^64-1 wrapped the size check and wrote out of
   // bounds; 2^62 threw std::length_error from the resize.

@@ -92,15 +92,14 @@ class PsServerNode {
       return Status::errorf("node {}: push from worker {} for position {} with {} values; expected a position below {} "
                             "with {}", ep_.rank(), from, p, push.values.size(), n_, size_);
     player_[size_t(p)] = from;
-    if (push.iteration <= clock_[size_t(p)]) {  // a step redone after a death
-      const bool done = aggregate_ ? push.iteration == completed_ : !waiting_[size_t(p)];
-      if (done) {
+    if (aggregate_ && push.iteration <= clock_[size_t(p)]) {  // a step redone after a death
+      if (push.iteration == completed_) {
         replies_ = 0;
         reply(from, p);
       }
       return {};
     }
-    if (aggregate_ ? push.iteration != clock_[size_t(p)] + 1 : push.iteration > total_)
+    if (push.iteration != clock_[size_t(p)] + 1)
       return Status::errorf("node {}: push from worker {} for position {} iteration {}; expected iteration {}", ep_.rank(),
                             from, p, push.iteration, clock_[size_t(p)] + 1);
     clock_[size_t(p)] = push.iteration;

@@ -123,10 +123,10 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
     try {
       po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);
     } catch (const po::error& e) {
-      return Status::errorf("config file {}: {}", path, escape_input(restore_percent(e.what()), kBoostMessageBytes));
+      return Status::errorf("config file {}: {}", printable_path(path), escape_input(restore_percent(e.what()), kBoostMessageBytes));
     }
     if (auto s = assign_options(from_file, parsed.config); !s.ok())
-      return Status::errorf("config file {}: {}", path, s.message());
+      return Status::errorf("config file {}: {}", printable_path(path), s.message());
   }
   if (auto s = assign_options(cli, parsed.config); !s.ok()) return s;
   for (const auto& f : extra)

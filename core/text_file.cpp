@@ -7,11 +7,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/quote_input.hpp"
+
 namespace ringtmp {
 namespace {
 
 std::string culprit(const std::string& path, std::string_view what) {
-  return what.empty() ? path : fmt::format("{} {}", what, path);
+  return what.empty() ? printable_path(path) : fmt::format("{} {}", what, printable_path(path));
 }
 
 const char* file_kind(mode_t mode) {
@@ -24,6 +26,8 @@ const char* file_kind(mode_t mode) {
 }
 
 }  // namespace
+
+std::string printable_path(std::string_view path) { return escape_input(path, kPathBytes); }
 
 StatusOr<int> open_regular_file(const std::string& path, std::string_view what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -13,6 +13,12 @@
 
 namespace ringtmp {
 
+// A path as an error line shows it: control bytes (a newline is legal in a file name) and
+// invalid UTF-8 escaped, so the message stays one line; long paths are shown whole up to
+// kPathBytes.
+inline constexpr std::size_t kPathBytes = 4096;
+std::string printable_path(std::string_view path);
+
 // Opens `path` for reading without blocking (O_NONBLOCK, so a FIFO returns at once), checks
 // with fstat that it is a regular file, then makes reads blocking again. Returns the file
 // descriptor, which the caller closes.

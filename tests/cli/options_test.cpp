@@ -88,3 +88,13 @@ TEST_CASE("a runtime command's own check comes before validation") {
   REQUIRE(!parsed.ok());
   CHECK(parsed.status().message() == "no strategy");
 }
+
+TEST_CASE("a config path with a newline gets a one-line error") {
+  // Regression (run_options_fuzz): the path was echoed raw.
+  for (const char* path : {"no\nsuch.ini", "\x01)))ons = 0\neval-every = 0\n"}) {
+    auto parsed = cli::read_run_args("train", {"--strategy", "ring", "--config", path});
+    REQUIRE(!parsed.ok());
+    CHECK(parsed.status().message().find('\n') == std::string::npos);
+    CHECK(parsed.status().message().starts_with("config file "));
+  }
+}

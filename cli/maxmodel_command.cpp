@@ -100,7 +100,10 @@ int maxmodel_command(const std::vector<std::string>& given) {
   auto parsed = parse_run_args(
       "maxmodel", args,
       {{"grow", "width (every hidden layer one width W; default) or depth (D hidden layers of the first hidden width)", ""},
-       {"shadows", "count resilience copies: ring shadows (the next stage), ps server replicas (one, with 2+ servers)", "true"},
+       {"shadows",
+        "count resilience copies: ring shadows (a run with --replica-every 1), ps server replicas (one, with 2+ "
+        "servers); without, the ring rows are sized and confirmed for --replica-every 0",
+        "true"},
        {"no-confirm", "skip the timing-only simulation of each answer", "true"}});
   if (!parsed.ok()) return usage(parsed.status().message());
   if (parsed->help) {
@@ -120,6 +123,8 @@ int maxmodel_command(const std::vector<std::string>& given) {
   const Grow grow = grow_text == "width" ? Grow::width : Grow::depth;
   auto flag_on = [&](const char* name) { return parsed->extra.count(name) && parsed->extra[name] != "false"; };
   const bool shadows = flag_on("shadows"), confirm = !flag_on("no-confirm");
+  // The search and its confirming runs hold the same copies: shadows exactly when asked.
+  base.replica_every = shadows ? 1 : 0;
   if (auto g = growth_for(base.layers, grow, 1, false); !g.ok()) return usage(g.status().message());
   if (auto network = load_network_profile(default_platforms_dir(), base.network); !network.ok())
     return usage(network.status().message());

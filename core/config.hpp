@@ -63,6 +63,9 @@ struct RunConfig {
   int servers = 1;
   int nodes = 1;
   ShardMode shard = ShardMode::iid;
+  // Ring resilience: each stage's shadow (on a neighbour) refreshed every K iterations; 0: no
+  // shadows, and a death ends the run (core/strategy/ring.hpp).
+  int replica_every = 1;
 
   // The model and its optimisation.
   std::vector<int> layers = {784, 256, 128, 10};

@@ -10,6 +10,7 @@
 // recovers from (view_changed()). Every message leaves stamped with the sender's view and is
 // judged against the receiver's on arrival (membership.hpp: current, ahead, stale).
 #include <deque>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,6 +99,11 @@ class Endpoint {
     return false;
   }
 
+  // Messages a resilient program keeps across a view change: they arrived while current,
+  // and say something that stays true after a death (a shadow's refresh, a loss). The rest
+  // of the queue is dropped as composed in the old view.
+  void keep_across_view_change(std::function<bool(const Message&)> durable) { durable_ = std::move(durable); }
+
   // A resilient program that cannot heal a death stops as a non-resilient one would: the
   // run's report then names the death as the cause and this node as its consequence.
   void cannot_heal(const Detection& d) {
@@ -139,8 +145,12 @@ class Endpoint {
     if (resilient_) {
       if (membership_.mark_dead(d.rank)) new_deaths_.push_back({d.rank, t_.now(), d.reason});
       // Everything queued was composed in the old view: it can never become current.
-      stale_messages_ += int64_t(pending_.size());
-      pending_.clear();
+      std::deque<Received> kept;
+      for (auto& r : pending_) {
+        if (durable_ && durable_(r.message)) kept.push_back(std::move(r));
+        else ++stale_messages_;
+      }
+      pending_.swap(kept);
       std::deque<Received> still_ahead;
       for (auto& r : ahead_) {
         switch (classify(view(), int(r.message.epoch), r.message.view_digest)) {
@@ -164,6 +174,7 @@ class Endpoint {
   double timeout_;
   std::deque<Received> pending_;
   std::deque<Received> ahead_;  // from senders that have seen deaths this node has not yet
+  std::function<bool(const Message&)> durable_;
   bool resilient_;
   Membership membership_;
   bool view_changed_ = false;

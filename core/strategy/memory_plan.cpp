@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/data/batch_slicer.hpp"
+#include "core/strategy/ring_recovery.hpp"
 #include "core/strategy/ring_schedule.hpp"
 
 namespace ringtmp {
@@ -66,10 +67,18 @@ NodeMemory ring_stage(const RunConfig& c, const ClusterPlan& plan, const Dataset
   NodeMemory m{i, fmt::format("ring stage {}", i),
                ring_stage_memory(c, layout.layers, cut.begin(i), cut.end(i), i, n, plan.iterations, data),
                c.schedule != Schedule::async};
-  if (resilience.ring_shadows && n > 1) {
-    const int next = (i + 1) % n;
-    const int64_t p = int64_t(stage_model(layout.layers, cut.begin(next), cut.end(next)).param_count());
-    m.peak[P::shadows] = floats(p) + momentum_bytes(c, p);
+  if ((resilience.ring_shadows || ring_heals(c)) && n > 1) {
+    // The shadows this stage holds (ring_recovery.hpp): each its params, its momentum, and
+    // the refresh (a stage-size gradient) held until the iteration commits. And the refresh
+    // this stage sends is its largest message when its layers outweigh a block.
+    const StageAssignment a = initial_assignment(cut);
+    int64_t shadows = 0;
+    for (int s : shadows_held_by(a, i)) {
+      const int64_t p = int64_t(stage_model(layout.layers, cut.begin(s), cut.end(s)).param_count());
+      shadows += 2 * floats(p) + momentum_bytes(c, p);
+    }
+    m.peak[P::shadows] = shadows;
+    m.peak[P::messages] = std::max(m.peak[P::messages], m.peak[P::params]);  // p floats either way
   }
   return m;
 }

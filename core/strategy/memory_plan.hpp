@@ -29,8 +29,9 @@
 
 namespace ringtmp {
 
-// Copies resilience would add (issue 12): with them a ring node also holds the next stage's
-// params and momentum, a server its predecessor's shard.
+// Copies resilience adds (issue 12): a ring node's shadows (its neighbours' params, momentum
+// and pending refresh: counted whenever the config heals, ring_heals, or when asked here), a
+// server's copy of its predecessor's shard.
 struct ResilienceMemory {
   bool ring_shadows = false;
   int server_replicas = 0;

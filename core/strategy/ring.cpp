@@ -12,10 +12,13 @@ StatusOr<RingLayout> ring_layout(const RunConfig& c, std::span<const StageDevice
   if (!p.ok()) return p.status();
   l.partition = std::move(*p);
   size_t offset = 0;
-  for (int k = 0, layer = 0; k < l.partition.stages(); ++k) {
-    l.stage_param_offset.push_back(offset);
-    for (; layer < l.partition.end(k); ++layer) offset += size_t(layer_param_count(l.layers[layer]));
+  for (const auto& spec : l.layers) {
+    l.layer_param_offset.push_back(offset);
+    offset += size_t(layer_param_count(spec));
   }
+  l.layer_param_offset.push_back(offset);
+  for (int k = 0; k < l.partition.stages(); ++k)
+    l.stage_param_offset.push_back(l.layer_param_offset[size_t(l.partition.begin(k))]);
   return l;
 }
 

@@ -12,7 +12,24 @@
 //   async: PipeDream-style, no flush: a stage updates after every micro-batch's backward,
 //          which runs against the weights its forward used (weight stashing). At most N
 //          micro-batches are in flight, so a gradient is at most N-1 updates stale.
+//
+// Healing (sync schedules, --replica-every 1; ring_recovery.hpp has who takes what over):
+// each stage's shadow (its parameters and momentum) lives on a neighbour, which applies the
+// stage's summed gradient of every iteration to it: the same step, so the same bits. A stage
+// sends that gradient just before its last backward message of the iteration, on the same
+// edge (stage 0: on its forward edge, before the next iteration's activations), so whoever
+// received a stage's last backward message of an iteration holds its refresh. An update is
+// applied only once the iteration is committed, which a stage learns when stage 0 starts the
+// next one (stage 0 itself: when it has every backward message): by then every refresh of
+// the iteration is with its holder. So after a death the survivors agree on the most
+// iterations any of them applied, T; every survivor and every dead stage's shadow can be
+// brought to T, the dead stages' layers merge into their shadow holders, the shadows are
+// rebuilt for the new stages, and iteration T+1 is redone from the same weights and the same
+// batch: the loss trace is the fault-free one. The loss survives the last stage: its tokens
+// carry each micro-batch's loss to stage 0, its refreshes the minibatch's loss to its holder.
+#include <algorithm>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "core/config.hpp"
@@ -22,11 +39,14 @@
 #include "core/model/partition.hpp"
 #include "core/model/sgd.hpp"
 #include "core/strategy/endpoint.hpp"
+#include "core/strategy/healing_loop.hpp"
 #include "core/strategy/local.hpp"
 #include "core/strategy/held_bytes.hpp"
 #include "core/strategy/progress.hpp"
 #include "core/strategy/ring_partition.hpp"
+#include "core/strategy/ring_recovery.hpp"
 #include "core/strategy/ring_schedule.hpp"
+#include "core/strategy/stage_state.hpp"
 
 namespace ringtmp {
 
@@ -35,6 +55,7 @@ struct RingLayout {
   std::vector<LayerSpec> layers;
   Partition partition;
   std::vector<size_t> stage_param_offset;  // of each stage's first parameter in the whole model
+  std::vector<size_t> layer_param_offset;  // of each layer's, and the model's size at the end
 };
 // `devices` (one per rank, when known) makes the cut respect their speeds and memory budgets
 // (ring_partition.hpp); without, the stages balance counted flops.
@@ -47,77 +68,261 @@ class RingNode {
   RingNode(T& transport, const RunConfig& c, const RingLayout& layout, const Dataset& train,
            const ProgressFn& progress)
       : c_(c),
-        ep_(transport, "stage", c.peer_timeout),
+        heals_(ring_heals(c) && transport.size() > 1),
+        ep_(transport, "stage", c.peer_timeout, heals_),
         n_(transport.size()),
-        i_(transport.rank()),
-        first_(i_ == 0),
-        last_(i_ == n_ - 1),
+        rank_(transport.rank()),
         storage_(c.timing_only ? Storage::shapes_only : Storage::values),
-        model_({layout.layers.begin() + layout.partition.begin(i_),
-                layout.layers.begin() + layout.partition.end(i_)},
-               layout.partition.begin(i_), storage_),
-        sgd_({c.lr, c.momentum, c.weight_decay}, model_.param_count(), storage_),
+        layout_(layout),
+        train_(train),
+        assign_(initial_assignment(layout.partition)),
+        settled_(assign_),
+        stage_(rank_),
         sizes_(microbatch_sizes(c.batch, c.microbatches)),
         async_(c.schedule == Schedule::async),
         progress_(progress) {
-    model_.init(c.seed);
+    parts_.push_back(initial_part(rank_));
     for (int k = 0, off = 0; k < c.microbatches; off += sizes_[k++]) offsets_.push_back(off);
-    if (first_) batcher_.emplace(train, c.batch, batch_order_seed(c));
+    if (first()) batcher_.emplace(train, c.batch, batch_order_seed(c));
     total_ = planned_iterations(c, train.size());
     credits_ = async_ ? n_ : initial_credits(c.schedule, n_, c.microbatches);
-    workspace_bytes_ = model_.backward_workspace_bytes(sizes_[0]);
-    out_.param_offset = layout.stage_param_offset[i_];
+    if (heals_)
+      for (int s : shadows_held_by(assign_, rank_)) shadows_.push_back(initial_shadow(s));
   }
 
   NodeOutcome run() {
-    ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
-    ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
-    ep_.recorder().hold(MemoryPart::optimizer, sgd_.state_bytes());
+    account_state();
     account();
-    out_.status = async_ ? run_async() : run_sync();
-    out_.params = model_.release_params();
+    if (heals_) {
+      // Refreshes and tokens stay true after a death: kept when the rest of the queue goes.
+      ep_.keep_across_view_change([](const Message& m) {
+        return m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token;
+      });
+      out_.whole_losses = true;
+      out_.status = run_healing(
+          ep_, [&] { return finished_; }, [&] { return healing_step(); }, [&] { return recover(); });
+    } else {
+      out_.status = async_ ? run_async() : run_sync();
+    }
+    out_.param_offset = layout_.layer_param_offset[size_t(cut_begin(parts_.front().stage))];
+    out_.params = parts_.front().model.release_params();
+    for (size_t k = 1; k < parts_.size(); ++k) {
+      FloatBuffer more = parts_[k].model.release_params();
+      out_.params.insert(out_.params.end(), more.begin(), more.end());
+    }
     if (async_) out_.max_staleness = max_staleness_;
     ep_.finish_into(out_);
     return std::move(out_);
   }
 
  private:
+  // One stage of the config's cut, run here: normally this node's own; after a takeover also
+  // the dead node's, kept as its own model rather than merged into one: Eigen's sums depend
+  // on where a layer's weights sit in a buffer, so only the same models give the same bits.
+  struct Part {
+    int stage = 0;  // in the config's cut
+    Model model;
+    Sgd sgd;
+  };
   // Timing-only runs hold no values here (shapes_only): stash, input and weights stay empty.
   struct Slot {
-    ForwardStash stash;
-    FloatBuffer input;    // received activations, or (async stage 0) a copy of the inputs
-    Matrix dlogits;       // last stage: loss gradient
-    FloatBuffer weights;  // async: the weights this forward used
+    std::vector<ForwardStash> stash;  // one per part
+    std::vector<FloatBuffer> inputs;  // per part: received activations (async stage 0: a copy
+                                      // of the inputs), the part before's output
+    Matrix dlogits;                   // last stage: loss gradient
+    FloatBuffer weights;              // async: the weights this forward used
     int64_t version = 0;
     int size = 0;
+    double loss = 0;  // last stage: the micro-batch's loss, for its token
     int64_t activation_bytes = 0, weight_bytes = 0;  // accounted (memory_plan.hpp)
+  };
+  // A stage of the config's cut held for a neighbour, as of `applied` updates: its
+  // parameters, and its momentum inside `sgd`.
+  struct Shadow {
+    int stage = 0;
+    int first_layer = 0, end_layer = 0;
+    size_t param_count = 0;
+    FloatBuffer params;
+    Sgd sgd;
+    int64_t applied = 0;
+  };
+  // A minibatch's loss as this node learned it beside the last stage: whole from a refresh,
+  // or summed from the micro-batches' tokens (in the order the last stage summed them).
+  struct KnownLoss {
+    std::optional<double> whole;
+    double token_sum = 0;
+    int tokens = 0;
+    double at = 0;
   };
   int64_t key(int64_t it, int mb) const { return (it - 1) * c_.microbatches + mb; }
 
+  int stages() const { return assign_.stages(); }
+  bool first() const { return stage_ == 0; }
+  bool last() const { return stage_ == stages() - 1; }
+  int next_rank() const { return assign_.owner[size_t(stage_) + 1]; }
+  int prev_rank() const { return assign_.owner[size_t(stage_) - 1]; }
+  int data_rank() const { return assign_.data_rank(); }
+  int loss_rank() const { return assign_.loss_rank(); }
+  int layer_count() const { return int(layout_.layers.size()); }
+  int input_width() const { return parts_.front().model.input_width(); }
+  int output_width() const { return parts_.back().model.output_width(); }
+  size_t param_count() const {
+    size_t p = 0;
+    for (const auto& part : parts_) p += part.model.param_count();
+    return p;
+  }
+
+  SgdOptions sgd_options() const { return {c_.lr, c_.momentum, c_.weight_decay}; }
+  int cut_begin(int stage) const { return layout_.partition.begin(stage); }
+  int cut_end(int stage) const { return layout_.partition.end(stage); }
+  Model stage_model(int stage) const {
+    return Model({layout_.layers.begin() + cut_begin(stage), layout_.layers.begin() + cut_end(stage)},
+                 cut_begin(stage), storage_);
+  }
+  // The stages of the config's cut inside layers [begin, end).
+  std::vector<int> cut_stages(int begin, int end) const {
+    std::vector<int> in;
+    for (int s = 0; s < layout_.partition.stages(); ++s)
+      if (cut_begin(s) >= begin && cut_end(s) <= end) in.push_back(s);
+    return in;
+  }
+
+  Part initial_part(int stage) const {
+    Model m = stage_model(stage);
+    m.init(c_.seed);  // a stage's initial weights depend only on the seed and its layers
+    const size_t p = m.param_count();
+    return Part{stage, std::move(m), Sgd(sgd_options(), p, storage_)};
+  }
+  Shadow initial_shadow(int stage) const {
+    Part part = initial_part(stage);
+    const size_t p = part.model.param_count();
+    return Shadow{stage, cut_begin(stage), cut_end(stage), p, part.model.release_params(), std::move(part.sgd), 0};
+  }
+
   Status run_sync() {
-    const auto ops = pipeline_ops(c_.schedule, n_, i_, c_.microbatches);
+    const auto ops = pipeline_ops(c_.schedule, stages(), stage_, c_.microbatches);
     for (int64_t it = 1; it <= total_; ++it) {
-      if (first_) batch_ = batcher_->next();
+      if (first()) batch_ = batcher_->next();
       loss_sum_ = 0;
       for (const auto& op : ops) {
         Status s = op.forward ? forward(it, op.microbatch, nullptr) : backward(it, op.microbatch, nullptr);
         if (!s.ok()) return s;
       }
       update();
-      if (last_) record_loss(it, loss_sum_);
+      if (last()) record_loss(it, loss_sum_);
     }
+    return {};
+  }
+
+  // One iteration of a healing ring, or once every iteration is applied the final wait.
+  Status healing_step() {
+    if (applied_ == total_) return finish_together();
+    const bool pending = complete_ == applied_ + 1;  // gradients of applied_+1 held, not applied
+    const int64_t it = applied_ + (pending ? 2 : 1);
+    if (first() && drawn_ != it) {
+      batch_ = batcher_->next();
+      drawn_ = it;
+    }
+    loss_sum_ = 0;
+    backwards_done_ = 0;
+    const auto ops = pipeline_ops(c_.schedule, stages(), stage_, c_.microbatches);
+    for (size_t k = 0; k < ops.size(); ++k) {
+      const PipelineOp& op = ops[k];
+      Activations opening;
+      Activations* incoming = nullptr;
+      if (k == 0 && pending) {
+        // Iteration it-1 is committed once stage 0 starts `it`: stage 0 knows it now, the
+        // others when the first activations of `it` arrive.
+        if (!first()) {
+          auto r = ep_.await([&](int from, const Message& m) {
+            const auto* a = std::get_if<Activations>(&m.payload);
+            return from == prev_rank() && a && a->iteration == it && a->microbatch == op.microbatch;
+          }, "activations");
+          if (!r.ok()) return r.status();
+          opening = std::move(std::get<Activations>(r->message.payload));
+          incoming = &opening;
+        }
+        if (auto s = commit(true); !s.ok()) return s;
+      }
+      started_ = it;  // from here on, a death means this iteration's work is redone
+      Status s = op.forward ? forward(it, op.microbatch, incoming) : backward(it, op.microbatch, nullptr);
+      if (!s.ok()) return s;
+    }
+    complete_ = it;
+    if (last()) record_loss(it, loss_sum_);
+    if (it == total_) return commit(true);  // nothing follows to wait for
+    return {};
+  }
+
+  // Applies iteration applied_+1, whose gradients this node holds whole, to its stage and to
+  // every shadow at applied_ whose refresh for it is here (`require`: it must be, and is
+  // awaited; a recovery takes what it finds, rebuilding live stages' shadows anyway).
+  Status commit(bool require) {
+    const int64_t it = applied_ + 1;
+    update();
+    applied_ = it;
+    // Everyone installed the last recovery's assignment before anyone could commit.
+    previous_shadows_.clear();
+    previous_settled_.reset();
+    for (auto& sh : shadows_) {
+      if (sh.applied != it - 1) continue;
+      auto refresh = refresh_of(sh, it);
+      if (!require && !ep_.has_pending(refresh)) continue;
+      auto got = ep_.await(refresh, "a shadow's refresh");
+      if (!got.ok()) return got.status();
+      apply_refresh(sh, std::get<StageReplica>(got->message.payload));
+    }
+    return {};
+  }
+
+  auto refresh_of(const Shadow& sh, int64_t it) const {
+    return [&sh, it](int, const Message& m) {
+      const auto* r = std::get_if<StageReplica>(&m.payload);
+      return r && r->what == StageReplica::What::gradient && r->iteration == it && r->first_layer == sh.first_layer &&
+             r->end_layer == sh.end_layer && r->values.size() == sh.param_count;
+    };
+  }
+
+  // The same step the stage's owner took, on the same bits.
+  void apply_refresh(Shadow& sh, const StageReplica& r) {
+    ep_.compute(int64_t(3) * int64_t(sh.param_count), [&] {
+      if (numeric() && r.values.has_values()) sh.sgd.step(sh.params, r.values.values());
+    });
+    sh.applied = r.iteration;
+    if (sh.end_layer == layer_count()) note_whole_loss(r.iteration, r.loss_sum);
+  }
+
+  // Nobody leaves while another may still need it: a death now is healed like any other.
+  Status finish_together() {
+    const View& view = ep_.view();
+    for (int q : view.live)
+      if (q != rank_) ep_.send(q, Message{Control{Control::Code::done, ""}});
+    std::set<int> heard{rank_};
+    while (heard.size() < view.live.size()) {
+      auto got = ep_.await([&](int from, const Message& m) {
+        const auto* k = std::get_if<Control>(&m.payload);
+        return k && k->code == Control::Code::done && !heard.contains(from);
+      }, "the other stages to finish");
+      if (!got.ok()) return got.status();
+      heard.insert(got->from);
+    }
+    finished_ = true;
     return {};
   }
 
   Status run_async() {
     const int64_t units = total_ * c_.microbatches;
     int64_t injected = 0, done = 0;
-    auto is_grad = [&](int from, const Message& m) { return from == i_ + 1 && m.kind() == MessageKind::gradients; };
-    auto is_token = [&](int from, const Message& m) { return from == n_ - 1 && m.kind() == MessageKind::token; };
-    auto is_work = [&](int from, const Message& m) { return is_grad(from, m) || (from == i_ - 1 && m.kind() == MessageKind::activations); };
+    auto is_grad = [&](int from, const Message& m) {
+      return !last() && from == next_rank() && m.kind() == MessageKind::gradients;
+    };
+    auto is_token = [&](int from, const Message& m) { return from == loss_rank() && m.kind() == MessageKind::token; };
+    auto is_work = [&](int from, const Message& m) {
+      return is_grad(from, m) || (!first() && from == prev_rank() && m.kind() == MessageKind::activations);
+    };
     while (done < units) {
       // Backwards first: they free stashes and return credits (1F1B's steady state).
-      if (!last_ && ep_.has_pending(is_grad)) {
+      if (!last() && ep_.has_pending(is_grad)) {
         auto r = ep_.await(is_grad, "a gradient");
         if (!r.ok()) return r.status();
         if (auto s = backward_message(r->message); !s.ok()) return s;
@@ -126,20 +331,20 @@ class RingNode {
       }
       // Inject when a credit is held and this stage's own stash is below the window: the
       // token says the last stage finished, but the gradient may still be on its way here.
-      if (first_ && injected < units && int(slots_.size()) < n_ &&
+      if (first() && injected < units && int(slots_.size()) < n_ &&
           (credits_ > 0 || ep_.has_pending(is_token))) {
         const int64_t it = injected / c_.microbatches + 1;
         const int mb = int(injected % c_.microbatches);
         if (mb == 0) batch_ = batcher_->next();
         if (auto s = forward(it, mb, nullptr); !s.ok()) return s;
         ++injected;
-        if (last_) {  // a one-stage ring
+        if (last()) {  // a one-stage ring
           if (auto s = backward(it, mb, nullptr); !s.ok()) return s;
           ++done;
         }
         continue;
       }
-      if (first_) {  // nothing to do until a gradient or a credit arrives
+      if (first()) {  // nothing to do until a gradient or a credit arrives
         auto r = ep_.await([&](int f, const Message& m) { return is_grad(f, m) || is_token(f, m); },
                            "a gradient or a credit");
         if (!r.ok()) return r.status();
@@ -159,7 +364,7 @@ class RingNode {
       const int64_t it = a.iteration;
       const int mb = a.microbatch;
       if (auto s = forward(it, mb, &a); !s.ok()) return s;
-      if (last_) {
+      if (last()) {
         if (auto s = backward(it, mb, nullptr); !s.ok()) return s;
         ++done;
       }
@@ -169,9 +374,11 @@ class RingNode {
 
   Status take_credit() {
     while (credits_ == 0) {
-      auto r = ep_.await([&](int from, const Message& m) { return from == n_ - 1 && m.kind() == MessageKind::token; },
+      auto r = ep_.await([&](int from, const Message& m) { return from == loss_rank() && m.kind() == MessageKind::token; },
                          "a credit token from the last stage");
       if (!r.ok()) return r.status();
+      const auto& t = std::get<Token>(r->message.payload);
+      if (heals_) note_token_loss(t.iteration, t.loss_sum);
       ++credits_;
     }
     --credits_;
@@ -183,81 +390,95 @@ class RingNode {
   Status forward(int64_t it, int mb, Activations* incoming) {
     Slot& s = slots_[key(it, mb)];
     s.size = sizes_[mb];
+    s.stash.resize(parts_.size());
+    s.inputs.resize(parts_.size());
     const float* x = nullptr;
     std::span<const int32_t> labels;
-    if (first_) {
+    if (first()) {
       if (auto st = take_credit(); !st.ok()) return st;
-      const int features = model_.input_width();
+      const int features = input_width();
       x = batch_.x + int64_t(offsets_[mb]) * features;
       labels = batch_.labels.subspan(offsets_[mb], s.size);
       if (async_) {  // an epoch's reshuffle may move the batch before this backward runs
-        if (numeric()) s.input.assign(x, x + int64_t(s.size) * features);
-        x = s.input.data();
+        if (numeric()) s.inputs[0].assign(x, x + int64_t(s.size) * features);
+        x = s.inputs[0].data();
       }
-      if (!last_) {
+      if (!last()) {
         ep_.recorder().hold(MemoryPart::messages, int64_t(labels.size() * sizeof(int32_t)));
-        ep_.send(n_ - 1, Message{Labels{it, mb, {labels.begin(), labels.end()}}});
+        ep_.send(loss_rank(), Message{Labels{it, mb, {labels.begin(), labels.end()}}});
       }
     } else {
       Activations received;
       if (!incoming) {
         auto r = ep_.await([&](int from, const Message& m) {
           const auto* a = std::get_if<Activations>(&m.payload);
-          return from == i_ - 1 && a && a->iteration == it && a->microbatch == mb;
+          return from == prev_rank() && a && a->iteration == it && a->microbatch == mb;
         }, "activations");
         if (!r.ok()) return r.status();
         received = std::move(std::get<Activations>(r->message.payload));
         incoming = &received;
       }
-      if (incoming->block.rows != model_.input_width() || incoming->block.cols != s.size)
-        return Status::errorf("node {}: activations of micro-batch {} are {}x{}, expected {}x{}", i_,
-                              mb, incoming->block.rows, incoming->block.cols, model_.input_width(), s.size);
-      s.input = std::move(incoming->block.data);
-      x = s.input.data();
+      if (incoming->block.rows != input_width() || incoming->block.cols != s.size)
+        return Status::errorf("node {}: activations of micro-batch {} are {}x{}, expected {}x{}", rank_,
+                              mb, incoming->block.rows, incoming->block.cols, input_width(), s.size);
+      s.inputs[0] = std::move(incoming->block.data);
+      x = s.inputs[0].data();
     }
     int64_t weight_floats = 0;
-    if (async_ && !last_) {
-      weight_floats = int64_t(model_.param_count());
-      if (numeric()) s.weights.assign(model_.params().begin(), model_.params().end());
+    if (async_ && !last()) {  // async never heals: one part
+      const Model& m = parts_.front().model;
+      weight_floats = int64_t(m.param_count());
+      if (numeric()) s.weights.assign(m.params().begin(), m.params().end());
       s.version = version_;
     }
-    ep_.compute(model_.forward_flops(s.size), [&] { model_.forward(s.stash, x, s.size); });
-    s.activation_bytes = memory::ring_slot_bytes(model_, s.size, !first_ || async_, last_);
+    s.activation_bytes = 0;
+    for (size_t k = 0; k < parts_.size(); ++k) {
+      const Model& m = parts_[k].model;
+      if (k > 0) {  // the part before's output, copied as the message between two nodes was
+        if (numeric()) {
+          const Matrix& out = s.stash[k - 1].outputs.back();
+          s.inputs[k].assign(out.data(), out.data() + out.size());
+        }
+        x = s.inputs[k].data();
+      }
+      ep_.compute(m.forward_flops(s.size), [&] { m.forward(s.stash[k], x, s.size); });
+      const bool holds_input = k > 0 || !first() || async_;
+      s.activation_bytes += memory::ring_slot_bytes(m, s.size, holds_input, last() && k + 1 == parts_.size());
+    }
     s.weight_bytes = memory::floats(weight_floats);
     activation_bytes_ += s.activation_bytes;
     weight_bytes_ += s.weight_bytes;
     account();
-    if (!last_) {
+    const Matrix& output = s.stash.back().outputs.back();
+    if (!last()) {
       // Timing-only: the block's shape travels (it sets the bytes), its values do not.
-      Block b{model_.output_width(), s.size, {}};
+      Block b{output_width(), s.size, {}};
       ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(b.rows) * b.cols));
-      if (numeric()) {
-        const Matrix& out = s.stash.outputs.back();
-        b.data.assign(out.data(), out.data() + out.size());
-      }
-      ep_.send(i_ + 1, Message{Activations{it, mb, std::move(b)}});
+      if (numeric()) b.data.assign(output.data(), output.data() + output.size());
+      ep_.send(next_rank(), Message{Activations{it, mb, std::move(b)}});
       return {};
     }
     std::vector<int32_t> received_labels;
-    if (!first_) {
+    if (!first()) {
       auto r = ep_.await([&](int from, const Message& m) {
         const auto* l = std::get_if<Labels>(&m.payload);
-        return from == 0 && l && l->iteration == it && l->microbatch == mb;
+        return from == data_rank() && l && l->iteration == it && l->microbatch == mb;
       }, "labels from stage 0");
       if (!r.ok()) return r.status();
       received_labels = std::move(std::get<Labels>(r->message.payload).labels);
       if (int(received_labels.size()) != s.size)
-        return Status::errorf("node {}: {} labels for micro-batch {} of {} samples", i_,
+        return Status::errorf("node {}: {} labels for micro-batch {} of {} samples", rank_,
                               received_labels.size(), mb, s.size);
       labels = received_labels;
     }
     for (int32_t y : labels)
-      if (y < 0 || y >= model_.output_width())
-        return Status::errorf("node {}: label {} outside 0..{}", i_, y, model_.output_width() - 1);
+      if (y < 0 || y >= output_width())
+        return Status::errorf("node {}: label {} outside 0..{}", rank_, y, output_width() - 1);
     const float scale = 1.0f / float(async_ ? s.size : c_.batch);
     double loss = 0;
-    ep_.compute(loss_flops(model_.output_width(), s.size),
-                [&] { loss = softmax_cross_entropy(s.stash.outputs.back(), labels, scale, &s.dlogits); });
+    ep_.compute(loss_flops(output_width(), s.size),
+                [&] { loss = softmax_cross_entropy(output, labels, scale, &s.dlogits); });
+    s.loss = loss;
     if (async_) add_async_loss(it, loss);
     else loss_sum_ += loss;
     return {};
@@ -272,42 +493,52 @@ class RingNode {
     auto slot = slots_.find(key(it, mb));
     if (slot == slots_.end())
       return Status::errorf("node {}: gradient for micro-batch {} of iteration {} that this stage "
-                            "never forwarded", i_, mb, it);
+                            "never forwarded", rank_, mb, it);
     Slot& s = slot->second;
     float* dy = nullptr;
     Gradients received;
-    if (last_) {
+    if (last()) {
       dy = s.dlogits.data();
     } else {
       if (!incoming) {
         auto r = ep_.await([&](int from, const Message& m) {
           const auto* g = std::get_if<Gradients>(&m.payload);
-          return from == i_ + 1 && g && g->iteration == it && g->microbatch == mb;
+          return from == next_rank() && g && g->iteration == it && g->microbatch == mb;
         }, "a gradient");
         if (!r.ok()) return r.status();
         received = std::move(std::get<Gradients>(r->message.payload));
         incoming = &received;
       }
-      if (incoming->block.rows != model_.output_width() || incoming->block.cols != s.size)
-        return Status::errorf("node {}: gradient of micro-batch {} is {}x{}, expected {}x{}", i_, mb,
-                              incoming->block.rows, incoming->block.cols, model_.output_width(), s.size);
+      if (incoming->block.rows != output_width() || incoming->block.cols != s.size)
+        return Status::errorf("node {}: gradient of micro-batch {} is {}x{}, expected {}x{}", rank_, mb,
+                              incoming->block.rows, incoming->block.cols, output_width(), s.size);
       dy = incoming->block.data.data();
     }
-    FloatBuffer dx(first_ || !numeric() ? 0 : size_t(model_.input_width()) * s.size);
-    const float* weights = s.weights.empty() ? nullptr : s.weights.data();
-    ep_.compute(model_.backward_flops(s.size, !first_),
-                [&] { model_.backward(s.stash, dy, first_ ? nullptr : dx.data(), weights); });
-    if (!first_) {
-      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(model_.input_width()) * s.size));
-      ep_.send(i_ - 1, Message{Gradients{it, mb, Block{model_.input_width(), s.size, std::move(dx)}}});
+    // Parts last to first, each one's input gradient the output gradient of the one before.
+    FloatBuffer dx;
+    for (size_t k = parts_.size(); k-- > 0;) {
+      Model& m = parts_[k].model;
+      const bool input_grad = k > 0 || !first();
+      FloatBuffer dinput(!input_grad || !numeric() ? 0 : size_t(m.input_width()) * s.size);
+      const float* weights = k == 0 && !s.weights.empty() ? s.weights.data() : nullptr;
+      ep_.compute(m.backward_flops(s.size, input_grad),
+                  [&] { m.backward(s.stash[k], dy, input_grad ? dinput.data() : nullptr, weights); });
+      dx = std::move(dinput);
+      dy = dx.data();
     }
-    if (last_) {
-      if (first_) ++credits_;
-      else ep_.send(0, Message{Token{it, mb}});
+    // The refresh goes before the iteration's last backward message, on the same edge.
+    if (heals_ && ++backwards_done_ == c_.microbatches) send_refreshes(it);
+    if (!first()) {
+      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(input_width()) * s.size));
+      ep_.send(prev_rank(), Message{Gradients{it, mb, Block{input_width(), s.size, std::move(dx)}}});
+    }
+    if (last()) {
+      if (first()) ++credits_;
+      else ep_.send(data_rank(), Message{Token{it, mb, s.loss}});
     }
     if (async_) {
       // Updates this stage applied between the micro-batch's forward and its backward.
-      if (!last_) max_staleness_ = std::max(max_staleness_, version_ - s.version);
+      if (!last()) max_staleness_ = std::max(max_staleness_, version_ - s.version);
       update();
     }
     activation_bytes_ -= s.activation_bytes;
@@ -316,18 +547,297 @@ class RingNode {
     return {};
   }
 
+  // Each part's summed gradient of `it` to the node holding this stage's shadows.
+  void send_refreshes(int64_t it) {
+    const int holder = shadow_holder(assign_, stage_);
+    if (holder < 0) return;
+    for (const Part& part : parts_) {
+      const Model& m = part.model;
+      const size_t p = m.param_count();
+      Floats grads = numeric() ? Floats(FloatBuffer(m.grads().begin(), m.grads().end())) : Floats::count_only(p);
+      const bool loss_part = cut_end(part.stage) == layer_count();
+      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(p)));
+      ep_.send(holder, Message{StageReplica{it, cut_begin(part.stage), cut_end(part.stage),
+                                            StageReplica::What::gradient, std::move(grads),
+                                            loss_part ? loss_sum_ : 0.0}});
+    }
+  }
+
+  void note_token_loss(int64_t it, double loss_sum) {
+    KnownLoss& k = known_losses_[it];
+    k.token_sum += loss_sum;
+    ++k.tokens;
+    k.at = ep_.now();
+  }
+  void note_whole_loss(int64_t it, double loss_sum) {
+    KnownLoss& k = known_losses_[it];
+    k.whole = loss_sum;
+    k.at = ep_.now();
+  }
+
+  // ---- recovery ----------------------------------------------------------------------------
+
+  // After a view change: agree on where the run stands, take over the dead stages, rebuild
+  // the shadows. Another death meanwhile starts it again in the newer view.
+  Status recover() {
+    Recovery rec;
+    const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
+    const int loss_rank_before = loss_rank();
+    bool first_deaths = true;
+    while (true) {
+      for (const auto& d : ep_.take_view_change()) {
+        rec.dead.push_back(d.rank);
+        if (first_deaths) rec.detected_at = d.at;
+        first_deaths = false;
+        last_death_ = d;
+      }
+      Status s = heal(rec, loss_rank_before);
+      if (s.ok()) break;
+      if (!ep_.view_changed()) return s;
+    }
+    rec.resumed_at = ep_.now();
+    rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
+    out_.recoveries.push_back(std::move(rec));
+    return {};
+  }
+
+  Status heal(Recovery& rec, int loss_rank_before) {
+    auto target = agree_on_applied();
+    if (!target.ok()) return target.status();
+    const int64_t t = *target;
+    if (applied_ < t) {
+      // Someone applied t, so stage 0 had started t+1: every gradient of t was complete.
+      if (applied_ + 1 != t || complete_ != t)
+        return Status::errorf("node {}: cannot resume at iteration {}: this stage applied {} and holds the "
+                              "gradients of {}", rank_, t, applied_, complete_);
+      if (auto s = commit(false); !s.ok()) return s;
+    }
+    for (auto& sh : shadows_) bring_shadow_to(sh, t);
+    rec.iterations_redone = std::max<int64_t>(0, started_ - t);
+    if (!ep_.view().is_live(loss_rank_before)) recover_losses(t);
+
+    auto next = interim_assignment(settled_, ep_.view());
+    if (!next.ok()) {
+      ep_.cannot_heal(last_death_);
+      return Status::errorf("node {}: peer {} is down ({}): cannot heal: {}", rank_, last_death_.rank,
+                            last_death_.reason, next.status().message());
+    }
+    // This node's new stage: its own parts and the shadows of the stages it takes over.
+    const int my_stage = next->stage_of(rank_);
+    const int b = next->begin(my_stage), e = next->end(my_stage);
+    std::vector<StageState> mine;
+    for (int s : cut_stages(b, e)) {
+      auto state = state_of(s, t);
+      if (!state) {
+        ep_.cannot_heal(last_death_);
+        return Status::errorf("node {}: cannot take over layers {}..{} at iteration {}: this node holds no state of "
+                              "them", rank_, cut_begin(s), cut_end(s), t);
+      }
+      mine.push_back(std::move(*state));
+    }
+    // Every stage's shadow is rebuilt from its owner: the cheapest rule that is right
+    // whatever refreshes were lost with the death (a few stage-size messages per death).
+    const int holder = shadow_holder(*next, my_stage);
+    if (holder >= 0) {
+      for (const auto& state : mine) {
+        ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(state.param_count + state.momentum_count)));
+        ep_.send(holder, Message{StageReplica{t, state.first_layer, state.end_layer, StageReplica::What::state,
+                                              state_floats(state), 0}});
+      }
+    }
+    std::vector<Shadow> rebuilt;
+    for (int held : shadows_held_by(*next, rank_))
+      for (int s : cut_stages(next->begin(held), next->end(held))) {
+        const int sb = cut_begin(s), se = cut_end(s);
+        auto got = ep_.await([&](int from, const Message& m) {
+          const auto* r = std::get_if<StageReplica>(&m.payload);
+          return from == next->owner[size_t(held)] && r && r->what == StageReplica::What::state &&
+                 r->iteration == t && r->first_layer == sb && r->end_layer == se;
+        }, "a shadow's state");
+        if (!got.ok()) return got.status();
+        const size_t p = layout_.layer_param_offset[size_t(se)] - layout_.layer_param_offset[size_t(sb)];
+        auto state = stage_state_from(std::get<StageReplica>(got->message.payload).values, sb, se, p,
+                                      Sgd(sgd_options(), p, Storage::shapes_only).state_size());
+        if (!state.ok()) return Status::errorf("node {}: {}", rank_, state.status().message());
+        rebuilt.push_back(shadow_from(s, *state, t));
+      }
+    install(*next, mine, std::move(rebuilt), t);
+    return {};
+  }
+
+  // The most iterations any survivor applied (they differ by at most one). Each report also
+  // says how many recoveries its sender completed: a death that cut a recovery short can
+  // leave some survivors on the new assignment and some still on the old. Then those ahead
+  // step back to the old one (they kept its shadows until their first commit, which no one
+  // can reach before everyone installed), so all plan from the same assignment.
+  StatusOr<int64_t> agree_on_applied() {
+    const View& view = ep_.view();
+    for (int q : view.live)
+      if (q != rank_) ep_.send(q, Message{Resync{applied_, settled_generation_, {}}});
+    int64_t most = applied_;
+    int32_t oldest = settled_generation_;
+    std::set<int> heard{rank_};
+    while (heard.size() < view.live.size()) {
+      auto got = ep_.await([&](int from, const Message& m) {
+        const auto* r = std::get_if<Resync>(&m.payload);
+        return r && r->state.size() == 0 && !heard.contains(from);
+      }, "a recovery report");
+      if (!got.ok()) return got.status();
+      heard.insert(got->from);
+      const auto& r = std::get<Resync>(got->message.payload);
+      most = std::max(most, r.iteration);
+      oldest = std::min(oldest, r.part);
+    }
+    if (oldest < settled_generation_) {
+      if (oldest + 1 != settled_generation_ || !previous_settled_)
+        return Status::errorf("node {}: recovery reports of {} and {} completed recoveries: cannot agree", rank_,
+                              oldest, settled_generation_);
+      settled_ = *previous_settled_;
+      for (auto& sh : previous_shadows_) shadows_.push_back(std::move(sh));
+      previous_shadows_.clear();
+      previous_settled_.reset();
+      settled_generation_ = oldest;
+    }
+    return most;
+  }
+
+  // A shadow one update behind takes its refresh of t if it came (a dead stage's always has).
+  void bring_shadow_to(Shadow& sh, int64_t t) {
+    if (sh.applied + 1 != t) return;
+    auto refresh = refresh_of(sh, t);
+    if (!ep_.has_pending(refresh)) return;
+    auto got = ep_.await(refresh, "a shadow's refresh");
+    apply_refresh(sh, std::get<StageReplica>(got->message.payload));
+  }
+
+  // The last stage died: its records went with it. The minibatch losses up to t that this
+  // node learned (stage 0 from tokens, the last stage's holder from its refreshes) take
+  // their place; the merge keeps one record per iteration.
+  void recover_losses(int64_t t) {
+    auto is_token = [](int, const Message& m) { return m.kind() == MessageKind::token; };
+    while (ep_.has_pending(is_token)) {  // tokens not yet taken as credits carry their loss too
+      auto got = ep_.await(is_token, "a token");
+      const auto& k = std::get<Token>(got->message.payload);
+      note_token_loss(k.iteration, k.loss_sum);
+    }
+    std::set<int64_t> recorded;
+    for (const auto& l : out_.losses) recorded.insert(l.iteration);
+    for (const auto& [it, k] : known_losses_) {
+      if (it > t || recorded.contains(it)) continue;
+      if (k.whole) out_.losses.push_back({it, k.at, *k.whole, c_.batch});
+      else if (k.tokens == c_.microbatches) out_.losses.push_back({it, k.at, k.token_sum, c_.batch});
+    }
+  }
+
+  // Stage s of the cut as of t updates, from this node's parts or shadows.
+  std::optional<StageState> state_of(int s, int64_t t) const {
+    for (const auto& part : parts_) {
+      if (part.stage != s) continue;
+      StageState st{cut_begin(s), cut_end(s), part.model.param_count(), part.sgd.state_size(), {}, {}};
+      if (numeric()) {
+        st.params.assign(part.model.params().begin(), part.model.params().end());
+        st.momentum.assign(part.sgd.state().begin(), part.sgd.state().end());
+      }
+      return st;
+    }
+    for (const auto& sh : shadows_) {
+      if (sh.stage != s || sh.applied != t) continue;
+      StageState st{sh.first_layer, sh.end_layer, sh.param_count, sh.sgd.state_size(), sh.params, {}};
+      st.momentum.assign(sh.sgd.state().begin(), sh.sgd.state().end());
+      return st;
+    }
+    return std::nullopt;
+  }
+  Shadow shadow_from(int stage, const StageState& s, int64_t applied) const {
+    Shadow sh{stage, s.first_layer, s.end_layer, s.param_count, s.params, Sgd(sgd_options(), s.param_count, storage_),
+              applied};
+    if (numeric()) std::copy(s.momentum.begin(), s.momentum.end(), sh.sgd.state().begin());
+    return sh;
+  }
+
+  // The new assignment in force from iteration t+1, everything in flight forgotten. Parts
+  // this node already ran are kept as they are; a taken-over stage becomes a part of its own.
+  void install(const StageAssignment& next, const std::vector<StageState>& mine, std::vector<Shadow> shadows,
+               int64_t t) {
+    const bool was_first = first();
+    previous_settled_ = settled_;
+    previous_shadows_ = std::move(shadows_);
+    assign_ = settled_ = next;
+    ++settled_generation_;
+    stage_ = next.stage_of(rank_);
+    std::vector<Part> parts;
+    for (const StageState& state : mine) {
+      const int s = cut_stages(state.first_layer, state.end_layer).front();
+      auto kept = std::find_if(parts_.begin(), parts_.end(), [&](const Part& p) { return p.stage == s; });
+      if (kept != parts_.end()) {
+        parts.push_back(std::move(*kept));
+      } else {
+        Model m = stage_model(s);
+        const size_t p = m.param_count();
+        Part part{s, std::move(m), Sgd(sgd_options(), p, storage_)};
+        if (numeric()) {
+          std::copy(state.params.begin(), state.params.end(), part.model.params().begin());
+          std::copy(state.momentum.begin(), state.momentum.end(), part.sgd.state().begin());
+        }
+        parts.push_back(std::move(part));
+      }
+      parts.back().model.zero_grads();
+    }
+    parts_ = std::move(parts);
+    shadows_ = std::move(shadows);
+    applied_ = complete_ = t;
+    slots_.clear();
+    activation_bytes_ = weight_bytes_ = 0;
+    backwards_done_ = 0;
+    loss_sum_ = 0;
+    credits_ = initial_credits(c_.schedule, stages(), c_.microbatches);
+    std::erase_if(out_.losses, [&](const LossRecord& l) { return l.iteration > t; });
+    std::erase_if(known_losses_, [&](const auto& k) { return k.first > t; });
+    if (first() && !was_first) {  // stage 0's duties: read the data from where the run stands
+      batcher_.emplace(train_, c_.batch, batch_order_seed(c_));
+      for (int64_t k = 0; k < t; ++k) batch_ = batcher_->next();
+      drawn_ = t;
+    }
+    // What the old view left queued: refreshes and tokens of iterations now redone.
+    const uint32_t epoch = uint32_t(ep_.view().epoch);
+    auto old = [&](int, const Message& m) {
+      return m.epoch < epoch && (m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token);
+    };
+    while (ep_.has_pending(old)) (void)ep_.await(old, "an old message");
+    account_state();
+    account();
+  }
+
   bool numeric() const { return storage_ == Storage::values; }
 
   void update() {
-    ep_.compute(int64_t(3) * int64_t(model_.param_count()), [&] {
-      sgd_.step(model_.params(), model_.grads());
-      model_.zero_grads();
-    });
+    for (Part& part : parts_)
+      ep_.compute(int64_t(3) * int64_t(part.model.param_count()), [&] {
+        part.sgd.step(part.model.params(), part.model.grads());
+        part.model.zero_grads();
+      });
     ++version_;
   }
 
-  // The backward workspace is counted from the start: a run allocates it at its first
-  // backward and keeps it.
+  // Parameters, gradients, momentum, shadows and the backward workspace: what the node holds
+  // whatever it computes. Each shadow is its parameters, its momentum and the refresh held
+  // until the commit. A run allocates a workspace at its first backward and keeps it.
+  void account_state() {
+    int64_t params = 0, momentum = 0, shadows = 0;
+    workspace_bytes_ = 0;
+    for (const auto& part : parts_) {
+      params += part.model.param_bytes();
+      momentum += part.sgd.state_bytes();
+      workspace_bytes_ += part.model.backward_workspace_bytes(sizes_[0]);
+    }
+    for (const auto* held : {&shadows_, &previous_shadows_})
+      for (const auto& sh : *held) shadows += 2 * memory::floats(int64_t(sh.param_count)) + sh.sgd.state_bytes();
+    ep_.recorder().hold(MemoryPart::params, params);
+    ep_.recorder().hold(MemoryPart::grads, params);
+    ep_.recorder().hold(MemoryPart::optimizer, momentum);
+    ep_.recorder().hold(MemoryPart::shadows, shadows);
+  }
+
   void account() {
     ep_.recorder().hold(MemoryPart::activations, workspace_bytes_ + activation_bytes_);
     ep_.recorder().hold(MemoryPart::weight_stash, weight_bytes_);
@@ -350,12 +860,16 @@ class RingNode {
   }
 
   const RunConfig& c_;
+  const bool heals_;
   Endpoint<T> ep_;
-  const int n_, i_;
-  const bool first_, last_;
+  const int n_, rank_;
   const Storage storage_;
-  Model model_;
-  Sgd sgd_;
+  const RingLayout& layout_;
+  const Dataset& train_;
+  StageAssignment assign_;   // who runs which stage now
+  StageAssignment settled_;  // the last assignment whose shadows were all in place
+  int stage_;                // this node's stage in assign_
+  std::vector<Part> parts_;  // the cut's stages this node runs, in layer order
   std::vector<int> sizes_, offsets_;
   const bool async_;
   const ProgressFn& progress_;
@@ -368,6 +882,19 @@ class RingNode {
   double loss_sum_ = 0;
   std::map<int64_t, Slot> slots_;
   std::map<int64_t, std::pair<double, int>> async_losses_;
+  // Healing: updates applied, the iteration whose gradients are held whole, the latest
+  // iteration begun, the one whose batch stage 0 holds, backward passes of this iteration.
+  int64_t applied_ = 0, complete_ = 0, started_ = 0, drawn_ = 0;
+  int backwards_done_ = 0;
+  int32_t settled_generation_ = 0;  // recoveries completed
+  bool finished_ = false;
+  std::vector<Shadow> shadows_;
+  // The assignment and shadows before the last recovery, until this node's first commit
+  // after it: a death that interrupts the recovery is planned from them (agree_on_applied).
+  std::optional<StageAssignment> previous_settled_;
+  std::vector<Shadow> previous_shadows_;
+  std::map<int64_t, KnownLoss> known_losses_;
+  Detection last_death_;
   NodeOutcome out_;
 };
 

@@ -25,12 +25,19 @@
 #include <span>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/model/layer_spec.hpp"
 #include "core/model/partition.hpp"
 #include "core/status.hpp"
 #include "core/strategy/membership.hpp"
 
 namespace ringtmp {
+
+// Whether a ring run heals a death: shadows on (--replica-every 1), more than one stage, and
+// a synchronous schedule (the async ring does not heal yet: a death ends it, named).
+inline bool ring_heals(const RunConfig& c) {
+  return c.strategy == StrategyKind::ring && c.replica_every > 0 && c.schedule != Schedule::async && c.nodes > 1;
+}
 
 // Which rank runs which contiguous run of layers, in layer order (= the ring's order: the
 // activations go from stage k's rank to stage k+1's, the closing edge from the last to the

@@ -2,11 +2,13 @@
 // body length u32 | epoch u32 | view digest u64. Bodies, per kind, all integers little endian:
 //   activations, gradients  iteration i64 | microbatch i32 | rows i32 | cols i32 | floats
 //   labels                  iteration i64 | microbatch i32 | count u32 | count x i32 (>= 0)
-//   token                   iteration i64 | microbatch i32
+//   token                   iteration i64 | microbatch i32 | loss_sum f64
 //   push_gradient, param_shard  iteration i64 | shard i32 | position i32 (>= 0) | floats | loss_sum f64
 //   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats | loss_sum f64
-//   control                 code u8 (1 stop, 2 error) | length u32 | length bytes of text
+//   control                 code u8 (1 stop, 2 error, 3 done) | length u32 | length bytes of text
 //   resync                  iteration i64 | part i32 | floats
+//   stage_replica           iteration i64 | first_layer i32 (>= 0) | end_layer i32 (>= first) |
+//                           what u8 (1 gradient, 2 state) | floats | loss_sum f64
 // where "floats" is count u32 | count x binary32; a block's count must equal rows * cols.
 // Each decodable body has exactly one encoding, so decode-then-encode gives the same bytes.
 #include "core/transport/codec.hpp"
@@ -44,7 +46,7 @@ struct BodySize {
   size_t operator()(const Labels& m) const {
     return kIterField + kI32Field + kCountField + 4 * m.labels.size();
   }
-  size_t operator()(const Token&) const { return kIterField + kI32Field; }
+  size_t operator()(const Token&) const { return kIterField + kI32Field + kF64Field; }
   size_t operator()(const PushGradient& m) const { return positioned(m.values); }
   size_t operator()(const ParamShard& m) const { return positioned(m.values); }
   size_t operator()(const ReduceChunk& m) const {
@@ -52,6 +54,7 @@ struct BodySize {
   }
   size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
   size_t operator()(const Resync& m) const { return keyed(m.state); }
+  size_t operator()(const StageReplica& m) const { return keyed(m.values) + kI32Field + 1 + kF64Field; }
 
   // By shape and count, not by the values held: a timing-only simulation's messages carry
   // none and must cost the same bytes.
@@ -120,6 +123,7 @@ struct BodyWriter {
   void operator()(const Token& m) const {
     w.i64(m.iteration);
     w.i32(m.microbatch);
+    w.f64(m.loss_sum);
   }
   void operator()(const PushGradient& m) const { positioned(m); }
   void operator()(const ParamShard& m) const { positioned(m); }
@@ -136,6 +140,16 @@ struct BodyWriter {
     w.text(m.text);
   }
   void operator()(const Resync& m) const { keyed(m.iteration, m.part, m.state); }
+  void operator()(const StageReplica& m) const {
+    assert(m.first_layer >= 0 && m.end_layer >= m.first_layer && "a layer range");
+    w.i64(m.iteration);
+    w.i32(m.first_layer);
+    w.i32(m.end_layer);
+    w.u8(uint8_t(m.what));
+    assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
+    w.array(m.values.data(), m.values.size());
+    w.f64(m.loss_sum);
+  }
 
   void head_block(int64_t iteration, int32_t microbatch, const Block& b) const {
     assert(int64_t(b.rows) * b.cols == int64_t(b.data.size()) && "block shape != data size");
@@ -326,6 +340,7 @@ Payload read_payload(MessageKind kind, Reader& r) {
       Token m;
       m.iteration = r.i64("iteration");
       m.microbatch = r.i32("microbatch");
+      m.loss_sum = r.f64("loss sum");
       return m;
     }
     case MessageKind::push_gradient: {
@@ -354,11 +369,26 @@ Payload read_payload(MessageKind kind, Reader& r) {
       read_floats(r, m.state);
       return m;
     }
+    case MessageKind::stage_replica: {
+      StageReplica m;
+      m.iteration = r.i64("iteration");
+      m.first_layer = r.i32("first layer");
+      m.end_layer = r.i32("end layer");
+      if (r.ok() && (m.first_layer < 0 || m.end_layer < m.first_layer))
+        r.fail("layers {}..{} are not a range of layers", m.first_layer, m.end_layer);
+      const uint8_t what = r.u8("replica content");
+      if (r.ok() && what != uint8_t(StageReplica::What::gradient) && what != uint8_t(StageReplica::What::state))
+        r.fail("unknown replica content {}", what);
+      m.what = StageReplica::What(what);
+      read_floats(r, m.values);
+      m.loss_sum = r.f64("loss sum");
+      return m;
+    }
     case MessageKind::control: {
       Control m;
       const uint8_t code = r.u8("control code");
-      if (r.ok() && code != uint8_t(Control::Code::stop) &&
-          code != uint8_t(Control::Code::error)) {
+      if (r.ok() && code != uint8_t(Control::Code::stop) && code != uint8_t(Control::Code::error) &&
+          code != uint8_t(Control::Code::done)) {
         r.fail("unknown control code {}", code);
       }
       m.code = Control::Code(code);

@@ -11,8 +11,9 @@
 // A header is refused unless its view is one a sender can hold: epoch 0 (nobody dead) has
 // digest 0, and an epoch fits View::epoch's int. encode asserts the same of its message.
 //
-// Versions: 1 had an 8-byte header without the view; 2 added epoch and digest; 3 (this)
-// added a push's worker position and loss, and a parameter shard's minibatch loss.
+// Versions: 1 had an 8-byte header without the view; 2 added epoch and digest; 3 added a
+// push's worker position and loss, and a parameter shard's minibatch loss; 4 (this) added
+// the ring's stage replicas, a token's loss and the control code "done".
 // Frames of another version are refused by the header check, naming both versions.
 #include <cstdint>
 #include <span>
@@ -23,7 +24,7 @@
 
 namespace ringtmp {
 
-inline constexpr uint8_t kWireVersion = 3;
+inline constexpr uint8_t kWireVersion = 4;
 inline constexpr size_t kFrameHeaderBytes = 20;
 
 struct CodecLimits {

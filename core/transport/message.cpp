@@ -34,6 +34,7 @@ std::string code_name(Control::Code code) {
   switch (code) {
     case Control::Code::stop: return "stop";
     case Control::Code::error: return "error";
+    case Control::Code::done: return "done";
   }
   return fmt::format("code {}", int(code));
 }
@@ -73,6 +74,10 @@ struct Describer {
   std::string operator()(const Resync& m) const {
     return fmt::format("resync(it={} part={} {} values)", m.iteration, m.part, m.state.size());
   }
+  std::string operator()(const StageReplica& m) const {
+    return fmt::format("stage_replica(it={} layers={}..{} {} {} values)", m.iteration, m.first_layer, m.end_layer,
+                       m.what == StageReplica::What::gradient ? "gradient" : "state", m.values.size());
+  }
 };
 
 }  // namespace
@@ -95,6 +100,7 @@ const char* to_string(MessageKind k) {
     case MessageKind::reduce_chunk: return "reduce_chunk";
     case MessageKind::control: return "control";
     case MessageKind::resync: return "resync";
+    case MessageKind::stage_replica: return "stage_replica";
   }
   return "unknown";
 }

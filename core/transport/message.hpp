@@ -83,6 +83,9 @@ struct Labels {
 struct Token {
   int64_t iteration = 0;
   int32_t microbatch = 0;
+  // The micro-batch's loss summed over its samples: stage 0 keeps the trace too, so it
+  // survives the last stage's death (a resilient ring).
+  double loss_sum = 0;
   bool operator==(const Token&) const = default;
 };
 
@@ -137,9 +140,29 @@ struct Resync {
   bool operator==(const Resync&) const = default;
 };
 
-// Out-of-band control: a node tells a peer it is stopping, and why.
+// Ring resilience (--replica-every), layers [first_layer, end_layer) of the model:
+//   gradient: the stage's summed gradient of `iteration`, sent to the node holding its
+//             shadow, which applies the same step to the shadow once the iteration is
+//             committed; `loss_sum` is the minibatch's loss when the stage computes it (the
+//             last), so the holder can report it if the last stage dies.
+//   state:    the parameters then the optimizer state as of `iteration` updates, shipped on
+//             recovery to a node that must hold them (a new shadow, a takeover).
+struct StageReplica {
+  enum class What : uint8_t { gradient = 1, state = 2 };
+  int64_t iteration = 0;
+  int32_t first_layer = 0;  // >= 0
+  int32_t end_layer = 0;    // >= first_layer
+  What what = What::gradient;
+  Floats values;
+  double loss_sum = 0;
+  bool operator==(const StageReplica&) const = default;
+};
+
+// Out-of-band control: a node tells a peer it is stopping, and why; or (done) that it has
+// finished its part of the run and waits for the others before leaving (a resilient ring:
+// nobody leaves while a death could still need it).
 struct Control {
-  enum class Code : uint8_t { stop = 1, error = 2 };
+  enum class Code : uint8_t { stop = 1, error = 2, done = 3 };
   Code code = Code::stop;
   std::string text;
   bool operator==(const Control&) const = default;
@@ -147,12 +170,13 @@ struct Control {
 
 // The kind is the wire tag; its value is the payload's index in the variant plus one.
 enum class MessageKind : uint8_t {
-  activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control, resync
+  activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control, resync,
+  stage_replica
 };
-inline constexpr int kMessageKinds = 9;
+inline constexpr int kMessageKinds = 10;
 
 using Payload = std::variant<Activations, Gradients, Labels, Token, PushGradient, ParamShard,
-                             ReduceChunk, Control, Resync>;
+                             ReduceChunk, Control, Resync, StageReplica>;
 
 struct Message {
   Payload payload;

@@ -210,7 +210,8 @@ expect_error 1 "train --out /proc/ringtmp (fails before training)" "/proc/ringtm
 # a run that fails (here a node killed at once) leaves the old folder as it was.
 cp -r "$TMP/full-run" "$TMP/full-run-before"
 expect_error 1 "sim failing with --overwrite: the old folder stays whole" "node 1" -- \
-  sim --strategy ring --nodes 2 --microbatches 2 "${TINY[@]}" --faults kill:1@0 --out "$TMP/full-run" --overwrite
+  sim --strategy ring --nodes 2 --microbatches 2 --replica-every 0 "${TINY[@]}" --faults kill:1@0 --out "$TMP/full-run" \
+  --overwrite
 diff -r "$TMP/full-run-before" "$TMP/full-run" >/dev/null || fail "the failed run changed the old folder"
 no_partial "$TMP/full-run"
 # A write that fails (a file size limit makes summary.json's write fail as a full disk
@@ -270,13 +271,15 @@ expect_error 2 "sim --timing-only without --iterations" "iterations" -- \
   sim --strategy ring --nodes 2 --timing-only
 expect_error 2 "sim --timing-only=maybe" "timing-only" -- sim "${SIM[@]}" --timing-only=maybe
 expect_error 2 "sim --strategy local" "local" -- sim --strategy local
-# All-reduce and a parameter server's workers heal in sim too: node 1 off at 0 s, seen dead
-# after the failure timeout.
-for STRATEGY in allreduce ps; do
-  expect_exit 0 "sim: $STRATEGY survives worker 1 killed" -- sim --strategy $STRATEGY --nodes 3 --dataset synthetic \
-    --layers 8,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 --faults kill:1@0 \
+# The ring, all-reduce and a parameter server's workers heal in sim too: node 1 off at 0 s,
+# seen dead after the failure timeout.
+for STRATEGY in ring allreduce ps; do
+  ROLE=worker
+  [ "$STRATEGY" = ring ] && ROLE=stage
+  expect_exit 0 "sim: $STRATEGY survives node 1 killed" -- sim --strategy $STRATEGY --nodes 3 --dataset synthetic \
+    --layers 8,16,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 --faults kill:1@0 \
     --out "$TMP/healed-sim-$STRATEGY"
-  grep -q "^survived node 1 (worker) failing at 0 s: node 1: host turned off at 0 s by the fault schedule (kill:1@0); detected at 2.5" "$OUT" ||
+  grep -q "^survived node 1 ($ROLE) failing at 0 s: node 1: host turned off at 0 s by the fault schedule (kill:1@0); detected at 2.5" "$OUT" ||
     fail "no 'survived node 1' line with the fault and its detection"
   [ "$(wc -l <"$TMP/healed-sim-$STRATEGY/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
 done
@@ -285,13 +288,14 @@ expect_error 1 "sim: ps with its server killed" "node 3: host turned off at 0 s 
   "server 0 lost its shard" -- sim --strategy ps --nodes 3 --dataset synthetic --layers 8,16,3 --iterations 20 \
   --synthetic-train 256 --synthetic-test 16 --faults kill:3@0 --out "$TMP/stray-run"
 expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
-expect_error 1 "sim with a node killed" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
-  sim "${SIM[@]}" --faults kill:1@0 --out "$TMP/stray-run"
+expect_error 1 "sim with a node killed, ring without shadows" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
+  sim "${SIM[@]}" --replica-every 0 --faults kill:1@0 --out "$TMP/stray-run"
 # Its peer notices it as the runtime would: the last heartbeat (0 s) plus the failure timeout.
 grep -qF "declared dead at 2.5 s (--failure-timeout 2.5)" "$ERR" || fail "the detection time (2.5 s) is not reported"
 expect_error 1 "sim --heartbeat 0.4 --failure-timeout 1, kill:1@0.5" \
   "silent since its heartbeat at 0.4 s, declared dead at 1.4 s (--failure-timeout 1)" -- \
-  sim "${SIM[@]/--iterations/--eval-every}" --iterations 100000 --faults kill:1@0.5 --heartbeat 0.4 --failure-timeout 1 --out "$TMP/stray-run"
+  sim "${SIM[@]/--iterations/--eval-every}" --iterations 100000 --replica-every 0 --faults kill:1@0.5 --heartbeat 0.4 \
+  --failure-timeout 1 --out "$TMP/stray-run"
 
 echo "== failure detection settings"
 for cmd in train sim; do
@@ -441,9 +445,10 @@ expect_error 1 "node --startup-timeout 1 with its peer absent" "start-up timed o
   --startup-timeout 1 --out "$TMP/lonely"
 # long_launch DIR FLAGS...: a 2-node ring that would run for ever, in the background
 # (LAUNCH), returning once node 1 (VICTIM) is up and iterations are reported.
+# A long ring launch without shadows (--replica-every 0): a death it does not heal.
 long_launch() {
   local dir=$1; shift
-  "$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 "$@" \
+  "$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --local 2 --replica-every 0 "$@" \
     --out "$dir" >"$OUT" 2>"$ERR" &
   LAUNCH=$!
   for _ in $(seq 1 100); do
@@ -486,11 +491,14 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
-# All-reduce and a parameter server's workers heal: a node SIGKILLed mid-run, the others
-# carry on (the ring re-forms; a live worker plays the dead one's slice) and finish; exit 0,
-# the whole loss trace, the failure in summary.json and in the final lines.
-for STRATEGY in allreduce ps; do
-  CASE="launch: $STRATEGY survives SIGKILL of worker 1"
+# The ring, all-reduce and a parameter server's workers heal: a node SIGKILLed mid-run, the
+# others carry on (stage 0 takes stage 1's layers over; the all-reduce ring re-forms; a live
+# worker plays the dead one's slice) and finish; exit 0, the whole loss trace, the failure
+# in summary.json and in the final lines.
+for STRATEGY in ring allreduce ps; do
+  ROLE=worker
+  [ "$STRATEGY" = ring ] && ROLE=stage
+  CASE="launch: $STRATEGY survives SIGKILL of node 1"
   printf '%-60s' "$CASE"
   LOCAL=3
   [ "$STRATEGY" = ps ] && LOCAL=4  # 3 workers and a server
@@ -507,12 +515,12 @@ for STRATEGY in allreduce ps; do
   kill -9 "$VICTIM"
   wait "$LAUNCH"; RC=$?
   [ "$RC" -eq 0 ] || fail "expected exit code 0"
-  grep -q "^survived node 1 (worker) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
+  grep -q "^survived node 1 ($ROLE) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
   grep -q '"failures": \[' "$TMP/healed-$STRATEGY/summary.json" &&
-    grep -q '"node": 1, "role": "worker"' "$TMP/healed-$STRATEGY/summary.json" ||
+    grep -q "\"node\": 1, \"role\": \"$ROLE\"" "$TMP/healed-$STRATEGY/summary.json" ||
     fail "summary.json does not report node 1's failure"
   [ "$(wc -l <"$TMP/healed-$STRATEGY/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
-  grep -q "^1,worker,.*,[0-9.e+-]*$" "$TMP/healed-$STRATEGY/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
+  grep -q "^1,$ROLE,.*,[0-9.e+-]*$" "$TMP/healed-$STRATEGY/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
   echo "ok (exit $RC)"
 done
 
@@ -567,11 +575,12 @@ else
   grep -q "^\[node 1\] node 1 of 2: .*available, budget .* (--memory-limit)" "$OUT" || fail "node 1 does not state its budget"
 
   # Two nodes of a ring whose stages hold tens of MiB each; node 1 gets 64 MiB: it fails with
-  # one line naming its budget and the allocation, node 0 stops naming it, both within 30 s.
+  # one line naming its budget and the allocation, node 0 stops naming it, both within 30 s
+  # (no shadows: node 0 does not take node 1's stage over).
   CASE="node --memory-limit 64M, its stage needs more: one error"
   printf '%-60s' "$CASE"
   BIG=(--dataset synthetic --layers 784,4096,4096,10 --batch 16 --iterations 2 --synthetic-train 64 --synthetic-test 16
-       --nodes 2 --microbatches 2 --strategy ring)
+       --nodes 2 --microbatches 2 --strategy ring --replica-every 0)
   python3 -c 'import socket
 s = [socket.socket() for _ in range(2)]
 for x in s: x.bind(("127.0.0.1", 0))
@@ -614,10 +623,10 @@ print("\n".join("127.0.0.1:%d" % x.getsockname()[1] for x in s))' >"$TMP/oom-pee
   [ "$RC" -eq 0 ] || fail "expected exit code 0 from node 1"
   echo "ok (exit $RC)"
 
-  # The plan fits --memory-budget (stage 1: 134 MiB of 140 MiB) but the process needs its
-  # baseline too: under --enforce-memory that is one error, not an OOM kill.
+  # The plan fits --memory-budget (stage 1: 134 MiB of 140 MiB, no shadows) but the process
+  # needs its baseline too: under --enforce-memory that is one error, not an OOM kill.
   expect_error 1 "launch --enforce-memory, a budget the plan just fits" "node 1: out of memory under" "budget 140 MiB" -- \
-    launch --dataset synthetic --synthetic-train 256 --synthetic-test 16 --iterations 2 --strategy ring --nodes 2 \
+    launch --dataset synthetic --synthetic-train 256 --synthetic-test 16 --iterations 2 --strategy ring --replica-every 0 --nodes 2 \
     --local 2 --layers 784,4096,4096,10 --enforce-memory --memory-budget 140M \
     --out "$TMP/enforced-oom"
 fi
@@ -829,8 +838,11 @@ FAULTY=(--strategy ring --nodes 4 --microbatches 2 --dataset synthetic --layers 
         --synthetic-train 256 --synthetic-test 16 --out "$TMP/stray-run")
 expect_error 1 "sim: kill every rank of a ring" "node 3: host turned off at 1 s by the fault schedule (kill:3@1)" -- \
   sim "${FAULTY[@]}" --faults kill:0@1,kill:1@1,kill:2@1,kill:3@1
-expect_error 1 "sim: pause two ranks" "node 1: host turned off at 0.01 s by the fault schedule (pause:1@0.01+1); node 2: host turned off at 0.01 s" \
-  "then nodes 0,3 stopped because a peer went down (first: node 0: peer 1 is down" -- \
+# Two adjacent stages down before either is detected: the second held the first's only
+# shadow, so the ring cannot heal; it says so.
+expect_error 1 "sim: pause two adjacent ranks" "node 1: host turned off at 0.01 s by the fault schedule (pause:1@0.01+1); node 2: host turned off at 0.01 s" \
+  "then nodes 0,3 stopped because a peer went down (first: node 0: peer" \
+  "cannot heal: ranks 1 and 2 went down within one replica refresh" -- \
   sim "${FAULTY[@]}" --faults pause:1@0.01+1,pause:2@0.01+1
 # Stations without a wifi rate: no cheap check, SimGrid aborts mid-run and the trap says why.
 xml_platform "$TMP/wifi-no-rate.xml" '<zone id="world" routing="Full"><zone id="cell" routing="Wifi">' \

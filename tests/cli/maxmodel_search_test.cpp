@@ -21,6 +21,7 @@ RunConfig tiny(StrategyKind s, int nodes) {
   c.layers = {784, 256, 128, 10};
   c.microbatches = 4;
   c.momentum = 0.9f;
+  c.replica_every = 0;  // no shadows unless a test asks for them
   return c;
 }
 

@@ -47,15 +47,23 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-TEST_CASE("faults: a killed node makes every other stop with PeerDown at once (deaths not healed yet)") {
-  // The ring heals nothing yet; a parameter server heals its workers, not its servers (4, 5).
-  for (auto [s, victim] : {std::pair{StrategyKind::ring, 2}, std::pair{StrategyKind::ps, 5}}) {
-    CAPTURE(to_string(s));
+// A ring without shadows: a death it does not heal, to watch detection alone.
+RunConfig unhealed_ring() {
+  RunConfig c = small_cluster_config(StrategyKind::ring);
+  c.replica_every = 0;
+  return c;
+}
+
+TEST_CASE("faults: a killed node makes every other stop with PeerDown at once (deaths not healed)") {
+  // A ring without shadows heals nothing; a parameter server heals its workers, not its
+  // servers (4, 5).
+  for (auto [c, victim] : {std::pair{unhealed_ring(), 2}, std::pair{small_cluster_config(StrategyKind::ps), 5}}) {
+    CAPTURE(to_string(c.strategy));
     NetOptions o = test_net_options();
     o.silence_timeout = 5;  // the end of stream is noticed long before any heartbeat timeout
     o.log = [](const std::string&) {};
     const auto start = std::chrono::steady_clock::now();
-    auto run = run_tcp(small_cluster_config(s), small_data(), o,
+    auto run = run_tcp(c, small_data(), o,
                        [victim](TcpTransport& t) { return DyingTcp(t, victim, 7, Death::kill); });
     const double seconds = seconds_since(start);
     REQUIRE(!run.result.ok());
@@ -67,9 +75,9 @@ TEST_CASE("faults: a killed node makes every other stop with PeerDown at once (d
   }
 }
 
-TEST_CASE("faults: all-reduce and a parameter server's workers carry on over real sockets when a node is killed or "
-          "frozen, with the fault-free trace") {
-  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ps}) {
+TEST_CASE("faults: the ring, all-reduce and a parameter server's workers carry on over real sockets when a node is "
+          "killed or frozen, with the fault-free trace") {
+  for (auto strategy : {StrategyKind::ring, StrategyKind::allreduce, StrategyKind::ps}) {
     const RunConfig c = small_cluster_config(strategy);
     auto reference = run_inproc(c, small_data());
     REQUIRE(reference.ok());
@@ -99,8 +107,7 @@ TEST_CASE("faults: a frozen node is declared down by heartbeat timeout") {
   o.silence_timeout = 1.0;
   o.log = [](const std::string&) {};
   const auto start = std::chrono::steady_clock::now();
-  auto run = run_tcp(small_cluster_config(StrategyKind::ring), small_data(), o,
-                     [](TcpTransport& t) { return DyingTcp(t, 2, 7, Death::freeze); });
+  auto run = run_tcp(unhealed_ring(), small_data(), o, [](TcpTransport& t) { return DyingTcp(t, 2, 7, Death::freeze); });
   const double seconds = seconds_since(start);
   REQUIRE(!run.result.ok());
   const std::string& msg = run.result.status().message();

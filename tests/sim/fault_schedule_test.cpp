@@ -55,14 +55,18 @@ testing::ChildResult simulate_in_child(const RunConfig& c) {
   });
 }
 
+// For the tests of deaths that are not healed: a ring without shadows (--replica-every 0).
 testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& faults) {
-  return simulate_in_child(faulted_config(strategy, faults));
+  RunConfig c = faulted_config(strategy, faults);
+  c.replica_every = 0;
+  return simulate_in_child(c);
 }
 
 }  // namespace
 
-TEST_CASE("a host going off ends every strategy that does not heal it yet, reporting what failed when") {
-  // The ring does not heal yet; a parameter server heals its workers, not its server (rank 4).
+TEST_CASE("a host going off ends every strategy that does not heal it, reporting what failed when") {
+  // A ring without shadows does not heal; a parameter server heals its workers, not its
+  // server (rank 4).
   struct Case {
     StrategyKind strategy;
     const char* faults;
@@ -134,9 +138,9 @@ TEST_CASE("several hosts going off: the report names them, and the engine ends w
   }
 }
 
-TEST_CASE("all-reduce and a bsp parameter server survive hosts going off in sim: the fault-free trace, each failure "
-          "reported") {
-  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ps}) {
+TEST_CASE("the ring, all-reduce and a bsp parameter server survive hosts going off in sim: the fault-free trace, "
+          "each failure reported") {
+  for (auto strategy : {StrategyKind::ring, StrategyKind::allreduce, StrategyKind::ps}) {
     CAPTURE(to_string(strategy));
     auto c = faulted_config(strategy, "");
     c.iterations = 30;
@@ -145,7 +149,10 @@ TEST_CASE("all-reduce and a bsp parameter server survive hosts going off in sim:
     const double end = clean.values.back();
     const size_t iterations = clean.values.size() - 1;
     REQUIRE(iterations == 30);
-    for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{3}, std::vector<int>{1, 2}}) {
+    // Two deaths a third of the run apart both come before the first is detected (2.5 s): a
+    // ring cannot heal two adjacent stages then (the second held the first's only shadow).
+    const std::vector<int> two = strategy == StrategyKind::ring ? std::vector<int>{1, 3} : std::vector<int>{1, 2};
+    for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{3}, two}) {
       std::string faults;
       for (size_t k = 0; k < deaths.size(); ++k)
         faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], end * double(k + 1) / 3);
@@ -169,8 +176,9 @@ TEST_CASE("all-reduce and a bsp parameter server survive hosts going off in sim:
   }
 }
 
-TEST_CASE("all-reduce and a parameter server survive a host going off in a timing-only simulation (counts travel)") {
-  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ps}) {
+TEST_CASE("the ring, all-reduce and a parameter server survive a host going off in a timing-only simulation (counts "
+          "travel)") {
+  for (auto strategy : {StrategyKind::ring, StrategyKind::allreduce, StrategyKind::ps}) {
     CAPTURE(to_string(strategy));
     auto c = faulted_config(strategy, "kill:2@0");
     c.iterations = 30;

@@ -90,6 +90,7 @@ TEST_CASE("the plan of a small ring, worked by hand") {
   c.batch = 8;
   c.microbatches = 2;  // two micro-batches of 4
   c.schedule = Schedule::gpipe;
+  c.replica_every = 0;  // no shadows first
   auto plan = plan_cluster(c, 256);
   REQUIRE(plan.ok());
   const DatasetShape shape{.train = 100, .test = 10, .features = 4};
@@ -108,9 +109,19 @@ TEST_CASE("the plan of a small ring, worked by hand") {
   CHECK(m[1].peak[MemoryPart::messages] == 6 * 4 * f);
   CHECK(m[1].peak[MemoryPart::dataset] == 0);
 
-  const auto shadowed = plan_memory(c, *plan, shape, {.ring_shadows = true});
-  CHECK(shadowed[0].peak[MemoryPart::shadows] == 2 * 21 * f);  // stage 1's params and momentum
-  CHECK(shadowed[1].peak[MemoryPart::shadows] == 2 * 30 * f);  // the last node holds stage 0's
+  CHECK(m[0].peak[MemoryPart::shadows] == 0);
+
+  // Healing on (--replica-every 1): each node holds the other's shadow, its params, momentum
+  // and the refresh held until the commit; a node's own refresh is its largest message when
+  // its layers outweigh a block.
+  c.replica_every = 1;
+  const auto shadowed = plan_memory(c, *plan, shape);
+  CHECK(shadowed[0].peak[MemoryPart::shadows] == 3 * 21 * f);  // stage 1's
+  CHECK(shadowed[1].peak[MemoryPart::shadows] == 3 * 30 * f);  // stage 0's: its successor holds it
+  CHECK(shadowed[0].peak[MemoryPart::messages] == 30 * f);
+  CHECK(shadowed[1].peak[MemoryPart::messages] == 6 * 4 * f);
+  c.replica_every = 0;
+  CHECK(plan_memory(c, *plan, shape, {.ring_shadows = true})[1].peak[MemoryPart::shadows] == 3 * 30 * f);
 }
 
 TEST_CASE("a BSP server's plan bounds the early pushes it may hold") {

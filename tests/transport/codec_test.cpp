@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "tests/transport/sample_messages.hpp"
 
@@ -116,18 +117,19 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
   Bytes body;
   put_i64(body, 6);
   put_u32(body, 2);  // microbatch
+  put_u64(body, 0);  // loss sum 0.0
   const Bytes f = encoded(Message{Token{6, 2}, 3, 0x0123456789abcdefu});
   CHECK(f == frame(MessageKind::token, body, 3, 0x0123456789abcdefu));
-  CHECK(f.size() == kFrameHeaderBytes + 12);
-  CHECK(f == Bytes{'R', 'T', 3, 4, 12, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
-                   0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0});
+  CHECK(f.size() == kFrameHeaderBytes + 20);
+  CHECK(f == Bytes{'R', 'T', 4, 4, 20, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
+                   0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   // The view does not change what a message costs: every frame is 12 bytes over version 1's.
   CHECK(encoded_size(Message{Token{6, 2}}) == encoded_size(Message{Token{6, 2}, 3, 1}));
   CHECK(encoded_size(Message{Token{6, 2}}) == frame_v1(MessageKind::token, body).size() + 12);
 }
 
 TEST_CASE("a frame of wire version 1 (no view in its header) is refused, naming both versions") {
-  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 3)";
+  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 4)";
   for (const Message& m : sample_messages()) {
     if (m.epoch != 0) continue;  // version 1 could not say anything else
     CAPTURE(describe(m));
@@ -151,6 +153,7 @@ TEST_CASE("a header whose view no sender can hold is refused") {
   Bytes body;
   put_i64(body, 1);
   put_u32(body, 0);  // microbatch
+  put_u64(body, 0);  // loss sum
   CHECK(decode(frame(MessageKind::token, body, 0, 0)).ok());
   CHECK(decode(frame(MessageKind::token, body, 3, 0)).ok());  // tokens may sum to 0 mod 2^64
   CHECK(decode(frame(MessageKind::token, body, 2147483647, 5)).ok());
@@ -199,10 +202,35 @@ TEST_CASE("the body layout is the documented one") {
   CHECK(encoded(Message{ParamShard{4, 1, {0.25f}, -3.0, 2}}) == frame(MessageKind::param_shard, shard));
 }
 
-TEST_CASE("a frame of wire version 2 (a push without its position) is refused, naming both versions") {
+TEST_CASE("a frame of wire version 2 or 3 (before stage replicas) is refused, naming both versions") {
   Bytes f = encoded(Message{PushGradient{4, 1, {1.5f}, 2, 1.0}});
-  f[2] = 2;
-  CHECK(contains(error_of(f), "frame header: wire version 2 is an older ringtmp's (this build speaks 3)"));
+  for (uint8_t old : {2, 3}) {
+    f[2] = old;
+    CHECK(contains(error_of(f), fmt::format("frame header: wire version {} is an older ringtmp's (this build speaks 4)",
+                                            old)));
+  }
+}
+
+TEST_CASE("a stage replica's body is laid out as documented; a bad layer range or content is refused") {
+  Bytes body;
+  put_i64(body, 7);
+  put_u32(body, 2);  // first layer
+  put_u32(body, 5);  // end layer
+  body.push_back(1);  // gradient
+  put_u32(body, 1);  // count
+  put_f32(body, 0.5f);
+  put_u64(body, std::bit_cast<uint64_t>(12.25));  // loss sum
+  CHECK(encoded(Message{StageReplica{7, 2, 5, StageReplica::What::gradient, {0.5f}, 12.25}}) ==
+        frame(MessageKind::stage_replica, body));
+  Bytes reversed = body;
+  reversed[8] = 6;  // first layer 6 > end layer 5
+  CHECK(contains(error_of(frame(MessageKind::stage_replica, reversed)), "layers 6..5 are not a range of layers"));
+  Bytes negative = body;
+  negative[11] = 0x80;  // first layer < 0
+  CHECK(contains(error_of(frame(MessageKind::stage_replica, negative)), "not a range of layers"));
+  Bytes unknown = body;
+  unknown[16] = 3;
+  CHECK(contains(error_of(frame(MessageKind::stage_replica, unknown)), "unknown replica content 3"));
 }
 
 TEST_CASE("a push or parameter shard of a negative worker position is refused") {
@@ -232,7 +260,7 @@ TEST_CASE("every prefix of every valid frame is rejected") {
   CHECK(contains(error_of(Bytes{}), "frame of 0 bytes is shorter than the 20-byte header"));
   const Bytes f = encoded(Message{Token{1, 2}});
   CHECK(contains(error_of(Bytes(f.begin(), f.end() - 1)),
-                 "announces a 12-byte body but 11 bytes follow"));
+                 "announces a 20-byte body but 19 bytes follow"));
 }
 
 TEST_CASE("trailing bytes after a frame are rejected") {
@@ -271,7 +299,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "bad magic"));
   f = good;
   f[2] = kWireVersion + 1;
-  CHECK(error_of(f) == "frame header: unknown wire version 4 (this build speaks 3)");
+  CHECK(error_of(f) == "frame header: unknown wire version 5 (this build speaks 4)");
   f = good;
   f[2] = 0;
   CHECK(contains(error_of(f), "unknown wire version 0"));
@@ -280,7 +308,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "unknown message kind 0"));
   f = good;
   f[3] = kMessageKinds + 1;
-  CHECK(contains(error_of(f), "unknown message kind 10"));
+  CHECK(contains(error_of(f), "unknown message kind 11"));
   f[3] = 255;
   CHECK(contains(error_of(f), "unknown message kind 255"));
 }
@@ -364,7 +392,7 @@ TEST_CASE("negative labels and unknown control codes are rejected") {
   put_u32(body, 1);
   CHECK(contains(error_of(frame(MessageKind::labels, body)), "label 1 is -5"));
 
-  for (int code : {0, 3, 255}) {
+  for (int code : {0, 4, 255}) {
     body.clear();
     body.push_back(uint8_t(code));
     put_u32(body, 0);
@@ -377,11 +405,12 @@ TEST_CASE("a body with fields missing or bytes left over is rejected") {
   Bytes body;
   put_i64(body, 1);
   put_u32(body, 2);
+  put_u64(body, 0);  // loss sum
   Bytes longer = body;
   longer.push_back(0);
   CHECK(error_of(frame(MessageKind::token, longer)) ==
         "frame body (token): 1 bytes left over after the fields");
-  Bytes shorter(body.begin(), body.end() - 2);
+  Bytes shorter(body.begin(), body.end() - 10);
   CHECK(error_of(frame(MessageKind::token, shorter)) ==
         "frame body (token): microbatch needs 4 bytes, 2 left");
   CHECK(contains(error_of(frame(MessageKind::activations, {})), "iteration needs 8 bytes, 0 left"));

@@ -52,6 +52,9 @@ inline std::vector<Message> sample_messages() {
       Message{Control{Control::Code::error, "peer 3: connection reset\nby peer"}},
       Message{Resync{12, 0, {}}},
       Message{Resync{12, 3, ramp(6, 0.5f)}},
+      Message{Control{Control::Code::done, ""}},
+      Message{StageReplica{7, 2, 5, StageReplica::What::gradient, ramp(9, 0.25f), 123.5}},
+      Message{StageReplica{0, 0, 0, StageReplica::What::state, {}, 0}},
   };
   const size_t before_any_failure = msgs.size();
   for (size_t i = 0; i < before_any_failure; ++i) {

@@ -6,7 +6,10 @@
 # detected the death and resumed (after the fault), the iterations redone, the bytes sent to
 # recover, the mean iteration time after recovery against the fault-free run's, whether the
 # faulted loss trace equals the fault-free one (largest relative difference), and the bytes
-# a fault-free run sends in all. A strategy that does not heal yet says so (its error line).
+# a fault-free run sends in all. The ring's resilience has a price in a fault-free run (its
+# shadows' refreshes): the same run with --replica-every 0 gives its iteration time and bytes
+# ("-" for the strategies whose resilience copies nothing). A strategy that does not heal yet
+# says so (its error line).
 # Usage: bench/resilience.sh [nodes=8] [iterations=200] [device=pi4b] [network=wifi-n]
 #   env: STRATEGIES="allreduce ring ps" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
 set -euo pipefail
@@ -23,8 +26,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 victim=$((nodes / 2))
 
-printf '%-10s %9s %9s %9s %7s %10s %12s %12s %12s %14s\n' strategy fault_s detect_s resume_s redone recovery_B \
-  iter_s_clean iter_s_after trace_reldiff bytes_clean
+printf '%-10s %9s %9s %9s %7s %10s %12s %12s %12s %14s %12s %14s\n' strategy fault_s detect_s resume_s redone \
+  recovery_B iter_s_clean iter_s_after trace_reldiff bytes_clean iter_s_off bytes_off
 for strategy in $strategies; do
   args=(sim --strategy "$strategy" --nodes "$nodes" --device "$device" --network "$network" --iterations "$iters"
         --layers "$layers")
@@ -37,9 +40,17 @@ for strategy in $strategies; do
     printf '%-10s does not heal yet: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
     continue
   fi
-  python3 - "$tmp/$strategy-clean" "$tmp/$strategy-fault" "$strategy" "$fault" <<'EOF'
+  off=""
+  if [[ $strategy == ring ]]; then
+    "$bin" "${args[@]}" --replica-every 0 --out "$tmp/$strategy-off" >/dev/null 2>"$tmp/err" || {
+      printf '%-10s cannot run without shadows: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
+      continue
+    }
+    off="$tmp/$strategy-off"
+  fi
+  python3 - "$tmp/$strategy-clean" "$tmp/$strategy-fault" "$strategy" "$fault" "$off" <<'EOF'
 import csv, json, sys
-clean_dir, fault_dir, strategy, fault = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+clean_dir, fault_dir, strategy, fault, off_dir = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
 clean, faulted = (json.load(open(d + "/summary.json")) for d in (clean_dir, fault_dir))
 trace = lambda d: [(float(r["time"]), float(r["loss"])) for r in csv.DictReader(open(d + "/iterations.csv"))]
 tc, tf = trace(clean_dir), trace(fault_dir)
@@ -48,8 +59,13 @@ f = faulted["failures"][0]
 after = [b[0] - a[0] for a, b in zip(tf, tf[1:]) if a[0] >= f["resumed_at"]]
 clean_mean = (tc[-1][0] - tc[0][0]) / max(len(tc) - 1, 1)
 diff = max(abs(a[1] - b[1]) / abs(a[1]) for a, b in zip(tc, tf)) if len(tc) == len(tf) else float("nan")
+off_iter, off_bytes = "-", "-"
+if off_dir:
+    to = trace(off_dir)
+    off_iter = f"{(to[-1][0] - to[0][0]) / max(len(to) - 1, 1):.3f}"
+    off_bytes = str(json.load(open(off_dir + "/summary.json"))["bytes_sent_total"])
 print(f"{strategy:<10} {fault:9.2f} {f['detected_at']:9.2f} {f['resumed_at']:9.2f} {f['iterations_redone']:7d} "
       f"{f['recovery_bytes']:10d} {clean_mean:12.3f} {sum(after) / max(len(after), 1):12.3f} {diff:12.1e} "
-      f"{clean['bytes_sent_total']:14d}")
+      f"{clean['bytes_sent_total']:14d} {off_iter:>12} {off_bytes:>14}")
 EOF
 done

@@ -449,12 +449,13 @@ class RingNode {
     activation_bytes_ += s.activation_bytes;
     weight_bytes_ += s.weight_bytes;
     account();
-    const Matrix& output = s.stash.back().outputs.back();
+    // Timing-only runs hold no outputs (shapes only): read them only where values exist.
+    auto output = [&]() -> const Matrix& { return s.stash.back().outputs.back(); };
     if (!last()) {
       // Timing-only: the block's shape travels (it sets the bytes), its values do not.
       Block b{output_width(), s.size, {}};
       ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(b.rows) * b.cols));
-      if (numeric()) b.data.assign(output.data(), output.data() + output.size());
+      if (numeric()) b.data.assign(output().data(), output().data() + output().size());
       ep_.send(next_rank(), Message{Activations{it, mb, std::move(b)}});
       return {};
     }
@@ -477,7 +478,7 @@ class RingNode {
     const float scale = 1.0f / float(async_ ? s.size : c_.batch);
     double loss = 0;
     ep_.compute(loss_flops(output_width(), s.size),
-                [&] { loss = softmax_cross_entropy(output, labels, scale, &s.dlogits); });
+                [&] { loss = softmax_cross_entropy(output(), labels, scale, &s.dlogits); });
     s.loss = loss;
     if (async_) add_async_loss(it, loss);
     else loss_sum_ += loss;

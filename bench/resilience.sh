@@ -2,23 +2,26 @@
 # Question: what does a node's death cost each strategy, and what does being resilient cost
 # a run in which nobody dies? Per strategy, on N simulated devices over a network (issue 12's
 # setting: 8 Pi 4Bs on wifi-n, 200 iterations), the run is simulated fault-free and with the
-# middle rank powered off at the middle of the fault-free run. Prints: when the survivors
+# middle rank powered off at the middle of the fault-free run. Row ps-server: a parameter
+# server with two servers, each shard replicated on the other (--server-replicas 1, momentum
+# 0.9, so that the replica's momentum matters), losing its first server instead. Prints: when the survivors
 # detected the death and resumed (after the fault), the iterations redone, the bytes sent to
 # recover, the mean iteration time after recovery against the fault-free run's, whether the
 # faulted loss trace equals the fault-free one (largest relative difference), and the bytes
-# a fault-free run sends in all. The ring's resilience has a price in a fault-free run (its
-# shadows' refreshes): the same run with --replica-every 0 gives its iteration time and bytes
-# ("-" for the strategies whose resilience copies nothing). A strategy that does not heal yet
+# a fault-free run sends in all. Resilience has a price in a fault-free run where it copies
+# state (the ring's shadows' refreshes, the servers' replicas): the same run with
+# --replica-every 0 (ring) or --server-replicas 0 (ps-server) gives its iteration time and
+# bytes ("-" for the strategies whose resilience copies nothing). A strategy that does not heal yet
 # says so (its error line).
 # Usage: bench/resilience.sh [nodes=8] [iterations=200] [device=pi4b] [network=wifi-n]
-#   env: STRATEGIES="allreduce ring ps" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
+#   env: STRATEGIES="allreduce ring ps ps-server" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-8}
 iters=${2:-200}
 device=${3:-pi4b}
 network=${4:-wifi-n}
-strategies=${STRATEGIES:-"allreduce ring ps"}
+strategies=${STRATEGIES:-"allreduce ring ps ps-server"}
 layers=${LAYERS:-784,256,256,256,256,256,256,256,10}
 bin=build/cli/ringtmp
 [[ -x $bin ]] || { echo "build first: cmake --build build --target ringtmp" >&2; exit 2; }
@@ -29,21 +32,30 @@ victim=$((nodes / 2))
 printf '%-10s %9s %9s %9s %7s %10s %12s %12s %12s %14s %12s %14s\n' strategy fault_s detect_s resume_s redone \
   recovery_B iter_s_clean iter_s_after trace_reldiff bytes_clean iter_s_off bytes_off
 for strategy in $strategies; do
-  args=(sim --strategy "$strategy" --nodes "$nodes" --device "$device" --network "$network" --iterations "$iters"
-        --layers "$layers")
+  rank=$victim
+  extra=()
+  copies_off=()
+  case $strategy in
+    ring) copies_off=(--replica-every 0) ;;
+    ps-server) extra=(--servers 2 --momentum 0.9) rank=$nodes copies_off=(--server-replicas 0) ;;
+  esac
+  base=(sim --strategy "${strategy%-server}" --nodes "$nodes" --device "$device" --network "$network"
+        --iterations "$iters" --layers "$layers" "${extra[@]}")
+  args=("${base[@]}")
+  [[ $strategy == ps-server ]] && args+=(--server-replicas 1)
   if ! "$bin" "${args[@]}" --out "$tmp/$strategy-clean" >/dev/null 2>"$tmp/err"; then
     printf '%-10s cannot run: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
     continue
   fi
   fault=$(python3 -c "import json; print(json.load(open('$tmp/$strategy-clean/summary.json'))['sim_seconds'] / 2)")
-  if ! "$bin" "${args[@]}" --faults "kill:$victim@$fault" --out "$tmp/$strategy-fault" >/dev/null 2>"$tmp/err"; then
+  if ! "$bin" "${args[@]}" --faults "kill:$rank@$fault" --out "$tmp/$strategy-fault" >/dev/null 2>"$tmp/err"; then
     printf '%-10s does not heal yet: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
     continue
   fi
   off=""
-  if [[ $strategy == ring ]]; then
-    "$bin" "${args[@]}" --replica-every 0 --out "$tmp/$strategy-off" >/dev/null 2>"$tmp/err" || {
-      printf '%-10s cannot run without shadows: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
+  if [[ ${#copies_off[@]} -gt 0 ]]; then
+    "$bin" "${base[@]}" "${copies_off[@]}" --out "$tmp/$strategy-off" >/dev/null 2>"$tmp/err" || {
+      printf '%-10s cannot run without its copies: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
       continue
     }
     off="$tmp/$strategy-off"

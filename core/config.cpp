@@ -85,6 +85,14 @@ Status RunConfig::validate() const {
                                            "layers {} has {}", join_ints(layers), layers.size() - 1));
   if ((strategy == StrategyKind::ps || strategy == StrategyKind::allreduce) && nodes > batch)
     return bad("nodes", nodes, fmt::format("each worker needs at least one sample of the batch ({})", batch));
+  if (strategy == StrategyKind::ps && server_replicas > 0 && servers < 2)
+    return bad("server-replicas", server_replicas,
+               "a shard's replica lives on the next server: give --servers 2 or more (a single server's death is "
+               "healed without: a worker is promoted)");
+  if (strategy == StrategyKind::ps && server_replicas > 0 && !(ps_mode == PsMode::bsp || (ps_mode == PsMode::ssp && staleness == 0)))
+    return bad("server-replicas", server_replicas,
+               "replicates servers that sum each iteration (--ps-mode bsp, or ssp with --staleness 0); asynchronous "
+               "servers do not heal yet");
   if (dataset == DatasetKind::fashion_mnist) {
     if (layers.front() != 784) return bad("layers", join_ints(layers), "fashion-mnist needs 784 inputs");
     if (layers.back() != 10) return bad("layers", join_ints(layers), "fashion-mnist needs 10 outputs");

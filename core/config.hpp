@@ -66,6 +66,9 @@ struct RunConfig {
   // Ring resilience: each stage's shadow (on a neighbour) refreshed every K iterations; 0: no
   // shadows, and a death ends the run (core/strategy/ring.hpp).
   int replica_every = 1;
+  // Parameter-server resilience: each shard chain-replicated on the next server (0 or 1); a
+  // shard without a surviving copy is reseeded from the workers' (core/strategy/ps_shard.hpp).
+  int server_replicas = 0;
 
   // The model and its optimisation.
   std::vector<int> layers = {784, 256, 128, 10};

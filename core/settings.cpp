@@ -204,6 +204,15 @@ std::vector<SettingSpec> make_table() {
                                                     : std::string("must be 0 (off) or 1 (refreshing every K > 1 "
                                                                   "iterations is not built)");
                           }));
+  // A protocol setting too. One copy is built: the head answers an iteration once its replica
+  // applied it, so a server's death loses no answered step (chain replication, Li et al.).
+  t.push_back(number<int>("server-replicas", &C::server_replicas,
+                          "ps: copies of each shard on the next servers; 1 heals a server's death with parameters and "
+                          "momentum, 0 reseeds a dead server's shard from the workers' parameters (momentum reset)",
+                          [](const int& k) {
+                            return k == 0 || k == 1 ? std::string()
+                                                    : std::string("must be 0 or 1 (longer chains are not built)");
+                          }));
   // The model and its optimisation.
   t.push_back(int_list("layers", &C::layers, "MLP widths, input first", layer_widths()));
   t.push_back(choice("activation", &C::activation, kActivationNames, "hidden activation:"));

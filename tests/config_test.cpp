@@ -42,6 +42,13 @@ TEST_CASE("the defaults are valid, and so is a small synthetic run") {
   edge.microbatches = edge.batch;
   edge.iterations = 1;
   CHECK(edge.validate().ok());
+  RunConfig replicated;  // servers that sum each iteration, two of them
+  replicated.strategy = StrategyKind::ps;
+  replicated.nodes = 2;
+  replicated.servers = 2;
+  replicated.ps_mode = PsMode::ssp;
+  replicated.server_replicas = 1;
+  CHECK(replicated.validate().ok());
   RunConfig detection;  // just above two heartbeats is enough
   detection.heartbeat = 2;
   detection.failure_timeout = 4.001;
@@ -84,6 +91,14 @@ TEST_CASE("each bad field is rejected with a message naming its key") {
       {"servers 0", "servers", [](RunConfig& c) { c.servers = 0; }},
       {"servers beyond 4096", "servers", [](RunConfig& c) { c.servers = 4097; }},
       {"staleness negative", "staleness", [](RunConfig& c) { c.staleness = -1; }},
+      {"server-replicas 2", "server-replicas", [](RunConfig& c) { c.server_replicas = 2; }},
+      {"server-replicas negative", "server-replicas", [](RunConfig& c) { c.server_replicas = -1; }},
+      {"server-replicas with one server", "server-replicas",
+       [](RunConfig& c) { c.strategy = StrategyKind::ps; c.nodes = 2; c.server_replicas = 1; }},
+      {"server-replicas under asp", "server-replicas",
+       [](RunConfig& c) { c.strategy = StrategyKind::ps; c.nodes = 2; c.servers = 2; c.ps_mode = PsMode::asp; c.server_replicas = 1; }},
+      {"server-replicas under ssp with a bound", "server-replicas",
+       [](RunConfig& c) { c.strategy = StrategyKind::ps; c.nodes = 2; c.servers = 2; c.ps_mode = PsMode::ssp; c.staleness = 2; c.server_replicas = 1; }},
       {"synthetic with one class", "layers",
        [](RunConfig& c) { c = synthetic_config(); c.layers = {8, 1}; }},
       {"synthetic-train below one batch", "synthetic-train",

@@ -1,7 +1,10 @@
 #pragma once
 // The loop of a resilient node program: take steps until done; a step that fails with a
 // view change (a peer died: endpoint.hpp) is followed by the program's recovery, after
-// which the steps resume; any other failure, or a failed recovery, ends the loop with it.
+// which the steps resume; a recovery cut short by another death starts again with it; any
+// other failure, or a failed recovery, ends the loop with it.
+#include <set>
+
 #include "core/status.hpp"
 #include "core/strategy/endpoint.hpp"
 
@@ -13,8 +16,31 @@ Status run_healing(const Endpoint<T>& ep, Done&& done, Step&& step, Recover&& re
     Status s = step();
     if (s.ok()) continue;
     if (!ep.view_changed()) return s;
-    s = recover();
+    do s = recover();
+    while (!s.ok() && ep.view_changed());
     if (!s.ok()) return s;
+  }
+  return {};
+}
+
+// The end of a resilient parameter-server node's run: nobody leaves while another may still
+// need it (a worker redoing the last step after a death, a server reseeding a shard from the
+// workers' copies). Tells every other live node it is done (Control done), then waits for
+// theirs, handing anything else that arrives meanwhile to `serve`. A death meanwhile is a
+// view change like any other: after the recovery the node calls this again and announces
+// itself anew (its first announcement may have been dropped as composed in the old view).
+template <Transport T, class Serve>
+Status leave_together(Endpoint<T>& ep, const char* awaiting, Serve&& serve) {
+  const View& view = ep.view();
+  for (int q : view.live)
+    if (q != ep.rank()) ep.send(q, Message{Control{Control::Code::done, ""}});
+  std::set<int> heard{ep.rank()};
+  while (heard.size() < view.live.size()) {
+    auto got = ep.next(awaiting);
+    if (!got.ok()) return got.status();
+    const auto* control = std::get_if<Control>(&got->message.payload);
+    if (control && control->code == Control::Code::done) heard.insert(got->from);
+    else if (Status s = serve(got->from, got->message); !s.ok()) return s;
   }
   return {};
 }

@@ -153,7 +153,8 @@ std::vector<NodeMemory> plan_memory(const RunConfig& c, const ClusterPlan& plan,
       m.peak[P::messages] = floats(shard) * (asp ? 1 : ps.workers);
       m.exact = asp || ps.workers == 1;
     }
-    for (int r = 1; r <= resilience.server_replicas && r < ps.servers; ++r) {
+    const int replicas = std::max(resilience.server_replicas, c.server_replicas);
+    for (int r = 1; r <= replicas && r < ps.servers; ++r) {
       const int64_t other = int64_t(ps.shard_size((k + ps.servers - r) % ps.servers));
       m.peak[P::replicas] += floats(other) + momentum_bytes(c, other);
     }

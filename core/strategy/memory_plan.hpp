@@ -31,7 +31,7 @@ namespace ringtmp {
 
 // Copies resilience adds (issue 12): a ring node's shadows (its neighbours' params, momentum
 // and pending refresh: counted whenever the config heals, ring_heals, or when asked here), a
-// server's copy of its predecessor's shard.
+// server's copy of its predecessor's shard (with --server-replicas, or when asked here).
 struct ResilienceMemory {
   bool ring_shadows = false;
   int server_replicas = 0;

@@ -16,6 +16,8 @@
 // before it (in the workers' ring) plays its position too (ps_worker.hpp), so every
 // iteration still sees the same samples and a BSP server sums the same N gradients in the
 // same order: the loss trace after a worker's death is the fault-free one, bit for bit.
+// A server's death moves its shard to another server, or to a worker when none is left
+// (ps_recovery.hpp, ps_shard.hpp).
 #include <vector>
 
 #include "core/config.hpp"
@@ -35,10 +37,11 @@ inline bool ps_aggregates(const RunConfig& c) {
   return c.ps_mode == PsMode::bsp || (c.ps_mode == PsMode::ssp && c.staleness == 0);
 }
 
-// Why asynchronous ps does not heal a worker's death yet: a worker runs ahead and may have
-// finished before another dies, leaving nobody to play the dead one's position. Healing it
-// needs the positions' clocks fetched from the servers and an end-of-run barrier.
+// Why asynchronous ps does not heal a death yet: a worker runs ahead and may have finished
+// before another dies, leaving nobody to play the dead one's position, and a server applies
+// each push at once, which no replica follows yet. Healing it needs the positions' clocks
+// fetched from the servers, and replicas fed push by push.
 inline constexpr const char* kAsyncUnhealed =
-    "asynchronous ps (asp, ssp with a staleness bound) does not heal a worker's death yet";
+    "asynchronous ps (asp, ssp with a staleness bound) does not heal a death yet";
 
 }  // namespace ringtmp

@@ -11,9 +11,13 @@
 // answered it (a server ignores a position's second push of an iteration, and answers it
 // when the iteration is already done: its first answer may have been dropped as composed in
 // the old view). A BSP server's answer carries the minibatch's whole loss, which every
-// worker records, so the loss trace survives a worker's death. Not healed yet, the worker
-// stops naming the death: a server's, and any under asp or ssp with a bound (kAsyncUnhealed).
+// worker records, so the loss trace survives a worker's death. A server's death moves its
+// shards (ps_server.hpp); the worker pushes to where the view's placement says, answers a
+// new server's request for its copy of a shard, and, when no server is left, the lowest live
+// worker serves every shard itself (ps_shard.hpp). Not healed yet, the worker stops naming
+// the death: any under asp or ssp with a bound (kAsyncUnhealed).
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -31,6 +35,8 @@
 #include "core/strategy/local.hpp"
 #include "core/strategy/progress.hpp"
 #include "core/strategy/ps.hpp"
+#include "core/strategy/ps_recovery.hpp"
+#include "core/strategy/ps_shard.hpp"
 
 namespace ringtmp {
 
@@ -51,14 +57,31 @@ class PsWorkerNode {
         aggregate_(ps_aggregates(c)) {
     model_.init(c.seed);
     positions_.push_back(position(ep_.rank()));
+    placement_ = shard_placement(layout_, ep_.view(), c.server_replicas);
   }
 
   NodeOutcome run() {
     ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
     ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
+    bool left = false;
     out_.status = run_healing(
-        ep_, [&] { return done_ == total_; }, [&] { return iteration(done_ + 1); }, [&] { return recover(); });
+        ep_, [&] { return left; },
+        [&] {
+          if (done_ < total_) return iteration(done_ + 1);
+          Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
+          left = s.ok();
+          return s;
+        },
+        [&] { return recover(); });
     out_.whole_losses = aggregate_;
+    // A server died: its shard's final parameters may live on no server any more; under BSP
+    // every worker's copy is the servers' (the merge lets a live server's shard win).
+    const auto& live = ep_.view().live;
+    const auto live_servers = live.end() - std::lower_bound(live.begin(), live.end(), layout_.workers);
+    if (aggregate_ && storage_ == Storage::values && live_servers < layout_.servers) {
+      out_.param_offset = 0;
+      out_.params = model_.release_params();
+    }
     ep_.finish_into(out_);
     return std::move(out_);
   }
@@ -86,6 +109,57 @@ class PsWorkerNode {
     return std::all_of(positions_.begin(), positions_.end(), [&](const Position& q) { return answered(a, q); });
   }
 
+  bool expected(int from, const Message& m) const {
+    if (const auto* p = std::get_if<ParamShard>(&m.payload))
+      return p->shard >= 0 && p->shard < layout_.servers && from == placement_[size_t(p->shard)].server;
+    if (const auto* push = std::get_if<PushGradient>(&m.payload)) return from < layout_.workers && keepers_.contains(push->shard);
+    const auto* r = std::get_if<ShardReplica>(&m.payload);
+    return r && r->what == ShardReplica::What::request && r->shard >= 0 && r->shard < layout_.servers;
+  }
+
+  // An answer, a push to a shard this node serves, or a request for its copy of a shard;
+  // anything else (late, once finished) is ignored.
+  Status serve(int from, Message& m) {
+    if (!expected(from, m)) return {};
+    if (auto* p = std::get_if<ParamShard>(&m.payload)) return take_answer(std::move(*p), from);
+    if (auto* push = std::get_if<PushGradient>(&m.payload)) return keepers_.at(push->shard).on_push(from, *push);
+    const auto& request = std::get<ShardReplica>(m.payload);
+    ep_.send(from, Message{copy_of(request.shard, /*with_values=*/request.iteration >= 0)});
+    return {};
+  }
+
+  // A shard's parameters for the iteration in hand (from its server, or from this node's own
+  // keeper when promoted).
+  Status take_answer(ParamShard&& p, int from) {
+    if (p.iteration < answers_for_) return {};  // a second answer to a push redone: the first one came
+    const int k = p.shard;
+    if (p.values.size() != layout_.shard_size(k))
+      return Status::errorf("node {}: shard {} arrived from node {} with {} values, expected {}", ep_.rank(), k, from,
+                            p.values.size(), layout_.shard_size(k));
+    auto& a = answers_[size_t(k)];
+    a.positions.insert(p.position);
+    a.latest = std::move(p);
+    return {};
+  }
+
+  // This node's copy of shard k, for a server that lost every other: the parameters of the
+  // iteration in hand when its server already answered it, else those installed; without
+  // values, the report of which iteration that is.
+  ShardReplica copy_of(int k, bool with_values) const {
+    ShardReplica copy{done_, k, ShardReplica::What::copy, {}, 0};
+    if (size_t(k) < answers_.size() && answers_[size_t(k)].latest) {
+      const auto& a = *answers_[size_t(k)].latest;
+      copy.iteration = a.iteration;
+      copy.loss_sum = a.loss_sum;
+      if (with_values) copy.values = a.values;
+      return copy;
+    }
+    if (aggregate_ && !out_.losses.empty()) copy.loss_sum = out_.losses.back().loss_sum;
+    if (with_values)
+      copy.values = flat_range(model_.params(), layout_.shard_begin[size_t(k)], layout_.shard_size(k), storage_);
+    return copy;
+  }
+
   Status iteration(int64_t it) {
     if (answers_for_ != it) {
       answers_.assign(size_t(layout_.servers), {});
@@ -105,29 +179,25 @@ class PsWorkerNode {
       const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
       for (int k = 0; k < layout_.servers; ++k) {
         if (answered(answers_[size_t(k)], q)) continue;
-        ep_.send(layout_.workers + k,
-                 Message{PushGradient{it, k, flat_range(model_.grads(), layout_.shard_begin[size_t(k)], layout_.shard_size(k), storage_),
-                                      q.rank, loss}});
+        PushGradient push{it, k, flat_range(model_.grads(), layout_.shard_begin[size_t(k)], layout_.shard_size(k), storage_),
+                          q.rank, loss};
+        const int server = placement_[size_t(k)].server;
+        if (server != ep_.rank()) {
+          ep_.send(server, Message{std::move(push)});
+        } else if (Status s = keepers_.at(k).on_push(ep_.rank(), push); !s.ok()) {
+          return s;
+        }
       }
       if (redo && !out_.recoveries.empty()) out_.recoveries.back().bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
       if (!aggregate_ && !redo) out_.losses.push_back({it, ep_.now(), loss, b.size});
       if (!aggregate_ && !redo && q.rank == ep_.rank()) report_progress(it, loss / b.size);
     }
-    for (int k = 0; k < layout_.servers; ++k) {
-      auto& a = answers_[size_t(k)];
-      while (!answered(a)) {
-        const int server = layout_.workers + k;
-        auto r = ep_.await([&](int from, const Message& m) { return from == server && std::holds_alternative<ParamShard>(m.payload); },
-                           "parameters from a server");
-        if (!r.ok()) return r.status();
-        auto& p = std::get<ParamShard>(r->message.payload);
-        if (p.iteration < it) continue;  // a second answer to a push redone: the first one came
-        if (p.shard != k || p.values.size() != layout_.shard_size(k))
-          return Status::errorf("node {}: shard {} arrived from server {} with {} values, expected shard {} with {}",
-                                ep_.rank(), p.shard, server, p.values.size(), k, layout_.shard_size(k));
-        a.positions.insert(p.position);
-        a.latest = std::move(p);
-      }
+    // The answers; meanwhile, pushes to the shards this node serves (promoted) and requests
+    // for this node's copy of a shard (a new server reseeding it).
+    while (!std::all_of(answers_.begin(), answers_.end(), [&](const ShardAnswer& a) { return answered(a); })) {
+      auto r = ep_.await([&](int from, const Message& m) { return expected(from, m); }, "parameters from a server");
+      if (!r.ok()) return r.status();
+      if (Status s = serve(r->from, r->message); !s.ok()) return s;
     }
     // Every shard answered: the parameters of iteration it, installed at once.
     for (int k = 0; k < layout_.servers; ++k) {
@@ -151,23 +221,30 @@ class PsWorkerNode {
       progress_({it, total_, mean_loss, ep_.now(), aggregate_ ? samples_ : it * int64_t(c_.batch)});
   }
 
-  // A view change: workers' positions are taken over; a server's death ends the worker.
+  // A view change: dead workers' positions are taken over; a dead server's shards move to
+  // the servers placement names (ps_server.hpp), or to this node when it is the lowest live
+  // worker and no server is left: it then serves them, reseeded from the workers' copies.
   Status recover() {
     Recovery rec;
     const auto deaths = ep_.take_view_change();
     for (const auto& d : deaths) rec.dead.push_back(d.rank);
     if (!deaths.empty()) rec.detected_at = deaths.front().at;
     for (const auto& d : deaths) {
-      const bool server = d.rank >= layout_.workers;
-      if (server || !aggregate_) {
+      if (!aggregate_) {
         ep_.cannot_heal(d);
-        return Status::errorf("node {}: peer {} is down ({}): {}", ep_.rank(), d.rank, d.reason,
-                              server ? fmt::format("server {} lost its shard (a parameter server's servers do not "
-                                                   "heal yet)", d.rank - layout_.workers)
-                                     : std::string(kAsyncUnhealed));
+        return Status::errorf("node {}: peer {} is down ({}): {}", ep_.rank(), d.rank, d.reason, kAsyncUnhealed);
       }
     }
     take_over_dead_positions();
+    placement_ = shard_placement(layout_, ep_.view(), c_.server_replicas);
+    for (int k = 0; k < layout_.servers; ++k) {
+      if (placement_[size_t(k)].server != ep_.rank() || keepers_.contains(k)) continue;
+      ShardKeeper<T> keeper(ep_, c_, layout_, k, total_, [this](ParamShard&& p) { (void)take_answer(std::move(p), ep_.rank()); });
+      const ShardReplica own = copy_of(k, /*with_values=*/true);
+      if (Status s = reseed_from_workers(ep_, keeper, live_workers(layout_, ep_.view()), &own); !s.ok()) return s;
+      keepers_.emplace(k, std::move(keeper));
+      ep_.recorder().hold(MemoryPart::replicas, int64_t(keepers_.size()) * keepers_.at(k).param_bytes());
+    }
     rec.resumed_at = ep_.now();
     rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
     out_.recoveries.push_back(std::move(rec));
@@ -196,6 +273,8 @@ class PsWorkerNode {
   bool aggregate_;
   std::vector<Position> positions_;  // this node's own first, then the dead ones after it
   GradientStep step_;
+  std::vector<ShardPlacement> placement_;      // who serves each shard in the current view
+  std::map<int, ShardKeeper<T>> keepers_;       // the shards this node serves (promoted)
   std::vector<ShardAnswer> answers_;
   int64_t answers_for_ = 0;
   NodeOutcome out_;

@@ -9,6 +9,8 @@
 //   resync                  iteration i64 | part i32 | floats
 //   stage_replica           iteration i64 | first_layer i32 (>= 0) | end_layer i32 (>= first) |
 //                           what u8 (1 gradient, 2 state) | floats | loss_sum f64
+//   shard_replica           iteration i64 | shard i32 (>= 0) | what u8 (1 sum, 2 ack, 3 state,
+//                           4 request, 5 copy) | floats | loss_sum f64
 // where "floats" is count u32 | count x binary32; a block's count must equal rows * cols.
 // Each decodable body has exactly one encoding, so decode-then-encode gives the same bytes.
 #include "core/transport/codec.hpp"
@@ -55,6 +57,7 @@ struct BodySize {
   size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
   size_t operator()(const Resync& m) const { return keyed(m.state); }
   size_t operator()(const StageReplica& m) const { return keyed(m.values) + kI32Field + 1 + kF64Field; }
+  size_t operator()(const ShardReplica& m) const { return keyed(m.values) + 1 + kF64Field; }
 
   // By shape and count, not by the values held: a timing-only simulation's messages carry
   // none and must cost the same bytes.
@@ -145,6 +148,15 @@ struct BodyWriter {
     w.i64(m.iteration);
     w.i32(m.first_layer);
     w.i32(m.end_layer);
+    w.u8(uint8_t(m.what));
+    assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
+    w.array(m.values.data(), m.values.size());
+    w.f64(m.loss_sum);
+  }
+  void operator()(const ShardReplica& m) const {
+    assert(m.shard >= 0 && "a shard index");
+    w.i64(m.iteration);
+    w.i32(m.shard);
     w.u8(uint8_t(m.what));
     assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
     w.array(m.values.data(), m.values.size());
@@ -380,6 +392,19 @@ Payload read_payload(MessageKind kind, Reader& r) {
       if (r.ok() && what != uint8_t(StageReplica::What::gradient) && what != uint8_t(StageReplica::What::state))
         r.fail("unknown replica content {}", what);
       m.what = StageReplica::What(what);
+      read_floats(r, m.values);
+      m.loss_sum = r.f64("loss sum");
+      return m;
+    }
+    case MessageKind::shard_replica: {
+      ShardReplica m;
+      m.iteration = r.i64("iteration");
+      m.shard = r.i32("shard");
+      if (r.ok() && m.shard < 0) r.fail("shard {} is negative", m.shard);
+      const uint8_t what = r.u8("replica content");
+      if (r.ok() && (what < uint8_t(ShardReplica::What::sum) || what > uint8_t(ShardReplica::What::copy)))
+        r.fail("unknown shard replica content {}", what);
+      m.what = ShardReplica::What(what);
       read_floats(r, m.values);
       m.loss_sum = r.f64("loss sum");
       return m;

@@ -12,8 +12,9 @@
 // digest 0, and an epoch fits View::epoch's int. encode asserts the same of its message.
 //
 // Versions: 1 had an 8-byte header without the view; 2 added epoch and digest; 3 added a
-// push's worker position and loss, and a parameter shard's minibatch loss; 4 (this) added
-// the ring's stage replicas, a token's loss and the control code "done".
+// push's worker position and loss, and a parameter shard's minibatch loss; 4 added
+// the ring's stage replicas, a token's loss and the control code "done"; 5 (this) added the
+// parameter server's shard replicas.
 // Frames of another version are refused by the header check, naming both versions.
 #include <cstdint>
 #include <span>
@@ -24,7 +25,7 @@
 
 namespace ringtmp {
 
-inline constexpr uint8_t kWireVersion = 4;
+inline constexpr uint8_t kWireVersion = 5;
 inline constexpr size_t kFrameHeaderBytes = 20;
 
 struct CodecLimits {

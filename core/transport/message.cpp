@@ -78,6 +78,11 @@ struct Describer {
     return fmt::format("stage_replica(it={} layers={}..{} {} {} values)", m.iteration, m.first_layer, m.end_layer,
                        m.what == StageReplica::What::gradient ? "gradient" : "state", m.values.size());
   }
+  std::string operator()(const ShardReplica& m) const {
+    static constexpr const char* kWhat[] = {"?", "sum", "ack", "state", "request", "copy"};
+    const auto what = size_t(m.what) < std::size(kWhat) ? kWhat[size_t(m.what)] : "?";
+    return fmt::format("shard_replica(it={} shard={} {} {} values)", m.iteration, m.shard, what, m.values.size());
+  }
 };
 
 }  // namespace
@@ -101,6 +106,7 @@ const char* to_string(MessageKind k) {
     case MessageKind::control: return "control";
     case MessageKind::resync: return "resync";
     case MessageKind::stage_replica: return "stage_replica";
+    case MessageKind::shard_replica: return "shard_replica";
   }
   return "unknown";
 }

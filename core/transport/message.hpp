@@ -158,6 +158,26 @@ struct StageReplica {
   bool operator==(const StageReplica&) const = default;
 };
 
+// Parameter-server resilience (--server-replicas; core/strategy/ps_shard.hpp), shard `shard`:
+//   sum:     head -> replica: the iteration's summed gradient and the minibatch's whole loss;
+//            the replica applies the same step (same bits) and acknowledges.
+//   ack:     replica -> head: the replica holds the shard as of `iteration` updates (no values).
+//   state:   head -> a new replica: the parameters then the optimizer state as of `iteration`.
+//   request: a new head with no copy -> a live worker (no values): `iteration` -1 asks which
+//            iteration the worker holds the shard at; >= 0 asks for its copy.
+//   copy:    worker -> that head: the iteration it holds the shard at and that iteration's
+//            minibatch loss; with values when asked for them: its parameters of the shard (no
+//            optimizer state: a worker has none).
+struct ShardReplica {
+  enum class What : uint8_t { sum = 1, ack = 2, state = 3, request = 4, copy = 5 };
+  int64_t iteration = 0;
+  int32_t shard = 0;  // >= 0
+  What what = What::sum;
+  Floats values;
+  double loss_sum = 0;
+  bool operator==(const ShardReplica&) const = default;
+};
+
 // Out-of-band control: a node tells a peer it is stopping, and why; or (done) that it has
 // finished its part of the run and waits for the others before leaving (a resilient ring:
 // nobody leaves while a death could still need it).
@@ -171,12 +191,12 @@ struct Control {
 // The kind is the wire tag; its value is the payload's index in the variant plus one.
 enum class MessageKind : uint8_t {
   activations = 1, gradients, labels, token, push_gradient, param_shard, reduce_chunk, control, resync,
-  stage_replica
+  stage_replica, shard_replica
 };
-inline constexpr int kMessageKinds = 10;
+inline constexpr int kMessageKinds = 11;
 
 using Payload = std::variant<Activations, Gradients, Labels, Token, PushGradient, ParamShard,
-                             ReduceChunk, Control, Resync, StageReplica>;
+                             ReduceChunk, Control, Resync, StageReplica, ShardReplica>;
 
 struct Message {
   Payload payload;

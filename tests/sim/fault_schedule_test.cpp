@@ -55,18 +55,20 @@ testing::ChildResult simulate_in_child(const RunConfig& c) {
   });
 }
 
-// For the tests of deaths that are not healed: a ring without shadows (--replica-every 0).
+// For the tests of deaths that are not healed: a ring without shadows (--replica-every 0),
+// an asynchronous parameter server.
 testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& faults) {
   RunConfig c = faulted_config(strategy, faults);
   c.replica_every = 0;
+  c.ps_mode = PsMode::asp;
   return simulate_in_child(c);
 }
 
 }  // namespace
 
 TEST_CASE("a host going off ends every strategy that does not heal it, reporting what failed when") {
-  // A ring without shadows does not heal; a parameter server heals its workers, not its
-  // server (rank 4).
+  // A ring without shadows does not heal, nor an asynchronous parameter server (rank 4: its
+  // server).
   struct Case {
     StrategyKind strategy;
     const char* faults;
@@ -190,11 +192,65 @@ TEST_CASE("the ring, all-reduce and a parameter server survive a host going off 
   }
 }
 
-TEST_CASE("a parameter server heals a worker's death, then stops naming both deaths when its server dies") {
-  auto c = faulted_config(StrategyKind::ps, "kill:1@0.05,kill:4@5");
-  auto r = simulate_in_child(c);
-  REQUIRE_FALSE(r.ok);
-  CHECK(r.error.find("node 1: host turned off at 0.05 s") != std::string::npos);
-  CHECK(r.error.find("node 4: host turned off at 5 s") != std::string::npos);
-  CHECK(r.error.find("server 0 lost its shard (a parameter server's servers do not heal yet)") != std::string::npos);
+TEST_CASE("a bsp parameter server heals its servers' deaths: from a replica, reseeded from the workers' copies, or "
+          "served by a promoted worker") {
+  struct Case {
+    int servers, replicas;
+    float momentum;
+    std::vector<int> deaths;  // 3 s apart: each detected (2.5 s) and healed before the next
+    bool exact;               // the fault-free trace, bit for bit
+  };
+  for (const auto& [servers, replicas, momentum, deaths, exact] : {
+           Case{1, 0, 0.0f, {4}, true},          // the lowest worker serves, reseeded from the workers' copies
+           Case{1, 0, 0.0f, {0, 4}, true},       // ... after worker 0's death: worker 1 serves
+           Case{2, 0, 0.0f, {4}, true},          // server 5 serves shard 0 too, reseeded
+           Case{2, 1, 0.9f, {4}, true},          // server 5 serves shard 0 from its replica: momentum too
+           Case{2, 1, 0.9f, {5}, true},          // shard 1 wraps round to server 4's replica
+           Case{3, 1, 0.9f, {5, 1, 6}, true},    // servers and a worker; replicas rebuilt between deaths
+           Case{2, 1, 0.9f, {4, 5}, false},      // no server left: a promoted worker, momentum reset
+           Case{2, 0, 0.9f, {5}, false},         // reseeded: momentum reset
+       }) {
+    CAPTURE(servers);
+    CAPTURE(replicas);
+    CAPTURE(momentum);
+    auto c = faulted_config(StrategyKind::ps, "");
+    c.servers = servers;
+    c.server_replicas = replicas;
+    c.momentum = momentum;
+    c.iterations = 100;  // about 3 s fault-free: deaths come while it runs
+    auto clean = simulate_in_child(c);
+    REQUIRE_MESSAGE(clean.ok, clean.error);
+    std::string faults;
+    for (size_t k = 0; k < deaths.size(); ++k)
+      faults += fmt::format("{}kill:{}@{:g}", k ? "," : "", deaths[k], 0.2 + 3.0 * double(k));
+    CAPTURE(faults);
+    c.faults = faults;
+    auto r = simulate_in_child(c);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    REQUIRE(r.values.size() == 100 + 3 * deaths.size() + 1);
+    for (size_t i = 0; i < 100; ++i) {
+      CAPTURE(i);
+      if (exact) CHECK(r.values[i] == clean.values[i]);
+      else CHECK(std::isfinite(r.values[i]));
+    }
+    if (!exact) CHECK(r.values[99] < r.values[0]);  // still learning
+    std::vector<int> reported, died = deaths;  // reported in rank order
+    for (size_t k = 0; k < deaths.size(); ++k) reported.push_back(int(r.values[100 + 3 * k]));
+    std::sort(died.begin(), died.end());
+    CHECK(reported == died);
+  }
+}
+
+TEST_CASE("a parameter server whose server dies in a timing-only simulation carries on (counts travel)") {
+  for (int replicas : {0, 1}) {
+    auto c = faulted_config(StrategyKind::ps, "kill:4@0.5");
+    c.servers = 2;
+    c.server_replicas = replicas;
+    c.iterations = 30;
+    c.timing_only = true;
+    auto r = simulate_in_child(c);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    REQUIRE(r.values.size() == 30 + 3 + 1);
+    CHECK(int(r.values[30]) == 4);
+  }
 }

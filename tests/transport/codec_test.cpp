@@ -121,7 +121,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
   const Bytes f = encoded(Message{Token{6, 2}, 3, 0x0123456789abcdefu});
   CHECK(f == frame(MessageKind::token, body, 3, 0x0123456789abcdefu));
   CHECK(f.size() == kFrameHeaderBytes + 20);
-  CHECK(f == Bytes{'R', 'T', 4, 4, 20, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
+  CHECK(f == Bytes{'R', 'T', 5, 4, 20, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
                    0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   // The view does not change what a message costs: every frame is 12 bytes over version 1's.
   CHECK(encoded_size(Message{Token{6, 2}}) == encoded_size(Message{Token{6, 2}, 3, 1}));
@@ -129,7 +129,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
 }
 
 TEST_CASE("a frame of wire version 1 (no view in its header) is refused, naming both versions") {
-  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 4)";
+  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 5)";
   for (const Message& m : sample_messages()) {
     if (m.epoch != 0) continue;  // version 1 could not say anything else
     CAPTURE(describe(m));
@@ -202,11 +202,11 @@ TEST_CASE("the body layout is the documented one") {
   CHECK(encoded(Message{ParamShard{4, 1, {0.25f}, -3.0, 2}}) == frame(MessageKind::param_shard, shard));
 }
 
-TEST_CASE("a frame of wire version 2 or 3 (before stage replicas) is refused, naming both versions") {
+TEST_CASE("a frame of wire version 2 to 4 (before shard replicas) is refused, naming both versions") {
   Bytes f = encoded(Message{PushGradient{4, 1, {1.5f}, 2, 1.0}});
-  for (uint8_t old : {2, 3}) {
+  for (uint8_t old : {2, 3, 4}) {
     f[2] = old;
-    CHECK(contains(error_of(f), fmt::format("frame header: wire version {} is an older ringtmp's (this build speaks 4)",
+    CHECK(contains(error_of(f), fmt::format("frame header: wire version {} is an older ringtmp's (this build speaks 5)",
                                             old)));
   }
 }
@@ -231,6 +231,27 @@ TEST_CASE("a stage replica's body is laid out as documented; a bad layer range o
   Bytes unknown = body;
   unknown[16] = 3;
   CHECK(contains(error_of(frame(MessageKind::stage_replica, unknown)), "unknown replica content 3"));
+}
+
+TEST_CASE("a shard replica has its documented layout; a negative shard or an unknown content is refused") {
+  Bytes body;
+  put_i64(body, 8);
+  put_u32(body, 1);   // shard
+  body.push_back(1);  // sum
+  put_u32(body, 1);   // count
+  put_f32(body, -0.25f);
+  put_u64(body, std::bit_cast<uint64_t>(99.5));  // loss sum
+  CHECK(encoded(Message{ShardReplica{8, 1, ShardReplica::What::sum, {-0.25f}, 99.5}}) ==
+        frame(MessageKind::shard_replica, body));
+  Bytes negative = body;
+  negative[11] = 0x80;  // shard < 0
+  CHECK(contains(error_of(frame(MessageKind::shard_replica, negative)), "shard -2147483647 is negative"));
+  for (uint8_t what : {uint8_t(0), uint8_t(6)}) {
+    Bytes unknown = body;
+    unknown[12] = what;
+    CHECK(contains(error_of(frame(MessageKind::shard_replica, unknown)),
+                   fmt::format("unknown shard replica content {}", what)));
+  }
 }
 
 TEST_CASE("a push or parameter shard of a negative worker position is refused") {
@@ -299,7 +320,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "bad magic"));
   f = good;
   f[2] = kWireVersion + 1;
-  CHECK(error_of(f) == "frame header: unknown wire version 5 (this build speaks 4)");
+  CHECK(error_of(f) == "frame header: unknown wire version 6 (this build speaks 5)");
   f = good;
   f[2] = 0;
   CHECK(contains(error_of(f), "unknown wire version 0"));
@@ -308,7 +329,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "unknown message kind 0"));
   f = good;
   f[3] = kMessageKinds + 1;
-  CHECK(contains(error_of(f), "unknown message kind 11"));
+  CHECK(contains(error_of(f), "unknown message kind 12"));
   f[3] = 255;
   CHECK(contains(error_of(f), "unknown message kind 255"));
 }

@@ -55,6 +55,12 @@ inline std::vector<Message> sample_messages() {
       Message{Control{Control::Code::done, ""}},
       Message{StageReplica{7, 2, 5, StageReplica::What::gradient, ramp(9, 0.25f), 123.5}},
       Message{StageReplica{0, 0, 0, StageReplica::What::state, {}, 0}},
+      Message{ShardReplica{8, 1, ShardReplica::What::sum, ramp(5, -0.25f), 99.5}},
+      Message{ShardReplica{8, 0, ShardReplica::What::ack, {}, 0}},
+      Message{ShardReplica{3, 2, ShardReplica::What::state, ramp(4), 1.5}},
+      Message{ShardReplica{-1, 0, ShardReplica::What::request, {}, 0}},
+      Message{ShardReplica{4, 1, ShardReplica::What::copy, {}, 12.5}},
+      Message{ShardReplica{6, 3, ShardReplica::What::copy, ramp(2, 2.0f), 64.0}},
   };
   const size_t before_any_failure = msgs.size();
   for (size_t i = 0; i < before_any_failure; ++i) {

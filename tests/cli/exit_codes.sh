@@ -504,36 +504,39 @@ grep -q "peer 1 is down" "$ERR" "$OUT" || fail "no PeerDown for node 1 reported"
 grep -q "node 1: was killed by signal 9" "$ERR" || fail "launch does not say node 1 was killed"
 echo "ok (exit $RC)"
 
-# The ring, all-reduce and a parameter server's workers heal: a node SIGKILLed mid-run, the
-# others carry on (stage 0 takes stage 1's layers over; the all-reduce ring re-forms; a live
-# worker plays the dead one's slice) and finish; exit 0, the whole loss trace, the failure
-# in summary.json and in the final lines.
-for STRATEGY in ring allreduce ps; do
+# The ring, all-reduce and a parameter server heal: a node SIGKILLed mid-run, the others
+# carry on (stage 0 takes stage 1's layers over; the all-reduce ring re-forms; a live worker
+# plays the dead one's slice; worker 0 serves the dead server's shard) and finish; exit 0,
+# the whole loss trace, the failure in summary.json and in the final lines.
+for STRATEGY_RANK in ring:1 allreduce:1 ps:1 ps:3; do
+  STRATEGY=${STRATEGY_RANK%:*} RANK=${STRATEGY_RANK#*:}
   ROLE=worker
   [ "$STRATEGY" = ring ] && ROLE=stage
-  CASE="launch: $STRATEGY survives SIGKILL of node 1"
+  [ "$STRATEGY" = ps ] && [ "$RANK" = 3 ] && ROLE=server
+  CASE="launch: $STRATEGY survives SIGKILL of node $RANK ($ROLE)"
   printf '%-60s' "$CASE"
   LOCAL=3
   [ "$STRATEGY" = ps ] && LOCAL=4  # 3 workers and a server
+  RUN="$TMP/healed-$STRATEGY-$RANK"
   "$BIN" launch --strategy $STRATEGY --local $LOCAL --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
-    --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$TMP/healed-$STRATEGY" >"$OUT" 2>"$ERR" &
+    --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$RUN" >"$OUT" 2>"$ERR" &
   LAUNCH=$!
   VICTIM=""
   for _ in $(seq 1 100); do
-    VICTIM=$(pgrep -f -- "node --config $TMP/healed-$STRATEGY.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+    VICTIM=$(pgrep -f -- "node --config $RUN.partial-[0-9]+/nodes/run.ini --rank $RANK" || true)
     [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
     sleep 0.1
   done
-  [ -n "$VICTIM" ] || fail "node 1 never started"
+  [ -n "$VICTIM" ] || fail "node $RANK never started"
   kill -9 "$VICTIM"
   wait "$LAUNCH"; RC=$?
   [ "$RC" -eq 0 ] || fail "expected exit code 0"
-  grep -q "^survived node 1 ($ROLE) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node 1' line"
-  grep -q '"failures": \[' "$TMP/healed-$STRATEGY/summary.json" &&
-    grep -q "\"node\": 1, \"role\": \"$ROLE\"" "$TMP/healed-$STRATEGY/summary.json" ||
-    fail "summary.json does not report node 1's failure"
-  [ "$(wc -l <"$TMP/healed-$STRATEGY/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
-  grep -q "^1,$ROLE,.*,[0-9.e+-]*$" "$TMP/healed-$STRATEGY/nodes.csv" || fail "nodes.csv has no failed_at for node 1"
+  grep -q "^survived node $RANK ($ROLE) failing at .*killed by signal 9" "$OUT" || fail "no 'survived node $RANK' line"
+  grep -q '"failures": \[' "$RUN/summary.json" &&
+    grep -q "\"node\": $RANK, \"role\": \"$ROLE\"" "$RUN/summary.json" ||
+    fail "summary.json does not report node $RANK's failure"
+  [ "$(wc -l <"$RUN/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
+  grep -q "^$RANK,$ROLE,.*,[0-9.e+-]*$" "$RUN/nodes.csv" || fail "nodes.csv has no failed_at for node $RANK"
   echo "ok (exit $RC)"
 done
 

@@ -33,6 +33,7 @@
 #include "core/settings.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
+#include "core/strategy/ps.hpp"
 #include "runtime/cluster_key.hpp"
 
 namespace ringtmp::cli {
@@ -182,7 +183,7 @@ int launch_command(const std::vector<std::string>& args) {
   if (!plan.ok()) return usage(plan.status().message());
   if (plan->size != n)
     return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
-                             c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
+                             c.strategy == StrategyKind::ps ? " (" + ps_roles(c) + ")" : ""));
   // The energy estimate's profiles: a typo is an error now, not a null in summary.json later.
   auto devices = load_devices(default_platforms_dir(), c.device, n);
   if (!devices.ok()) return usage(devices.status().message());

@@ -23,6 +23,7 @@
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/memory_fit.hpp"
 #include "core/strategy/outcome_file.hpp"
+#include "core/strategy/ps.hpp"
 #include "runtime/cluster_key.hpp"
 #include "runtime/config_digest.hpp"
 #include "runtime/peers_file.hpp"
@@ -147,7 +148,7 @@ int node_command(const std::vector<std::string>& args) {
   if (int(peers->size()) != plan->size)
     return usage(fmt::format("peers file {} lists {} nodes, the config needs {}{}", parsed->extra["peers"],
                              peers->size(), plan->size,
-                             c.strategy == StrategyKind::ps ? fmt::format(" ({} workers + {} servers)", c.nodes, c.servers) : ""));
+                             c.strategy == StrategyKind::ps ? " (" + ps_roles(c) + ")" : ""));
   if (rank >= plan->size) return usage(fmt::format("invalid value for rank: {} (the cluster has ranks 0..{})", rank, plan->size - 1));
   // The plan against this machine, before meeting the peers: a node that cannot fit says so
   // now rather than being killed by the kernel mid-run.

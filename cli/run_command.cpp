@@ -9,6 +9,7 @@
 #include "cli/progress_view.hpp"
 #include "cli/run_folder.hpp"
 #include "core/strategy/memory_fit.hpp"
+#include "core/strategy/ps.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
 #include "core/model/model.hpp"
@@ -75,9 +76,8 @@ std::string describe_strategy(const RunConfig& c) {
       return fmt::format("strategy ring ({}), {} stages, {} micro-batches", to_string(c.schedule),
                          c.nodes, c.microbatches);
     case StrategyKind::ps:
-      return fmt::format("strategy ps ({}{}), {} workers, {} servers", to_string(c.ps_mode),
-                         c.ps_mode == PsMode::ssp ? fmt::format(" s={}", c.staleness) : "", c.nodes,
-                         c.servers);
+      return fmt::format("strategy ps ({}{}), {}", to_string(c.ps_mode),
+                         c.ps_mode == PsMode::ssp ? fmt::format(" s={}", c.staleness) : "", ps_roles(c));
     case StrategyKind::allreduce: return fmt::format("strategy allreduce, {} workers", c.nodes);
   }
   return "?";

@@ -1,5 +1,7 @@
 #include "core/strategy/ps.hpp"
 
+#include <fmt/format.h>
+
 #include "core/model/layer_spec.hpp"
 
 namespace ringtmp {
@@ -12,6 +14,10 @@ PsLayout ps_layout(const RunConfig& c) {
   for (const auto& spec : mlp_layers(c.layers, c.activation)) total += size_t(layer_param_count(spec));
   for (int k = 0; k <= c.servers; ++k) l.shard_begin.push_back(total * size_t(k) / size_t(c.servers));
   return l;
+}
+
+std::string ps_roles(const RunConfig& c) {
+  return fmt::format("{} worker{} + {} server{}", c.nodes, c.nodes == 1 ? "" : "s", c.servers, c.servers == 1 ? "" : "s");
 }
 
 }  // namespace ringtmp

@@ -18,6 +18,7 @@
 // same order: the loss trace after a worker's death is the fault-free one, bit for bit.
 // A server's death moves its shard to another server, or to a worker when none is left
 // (ps_recovery.hpp, ps_shard.hpp).
+#include <string>
 #include <vector>
 
 #include "core/config.hpp"
@@ -31,6 +32,9 @@ struct PsLayout {
   size_t shard_size(int k) const { return shard_begin[k + 1] - shard_begin[k]; }
 };
 PsLayout ps_layout(const RunConfig& c);
+
+// The cluster's roles for messages: "3 workers + 1 server".
+std::string ps_roles(const RunConfig& c);
 
 // Whether servers aggregate all pushes of an iteration into one update (BSP semantics).
 inline bool ps_aggregates(const RunConfig& c) {

@@ -2,7 +2,7 @@
 // The training state of a contiguous run of layers [first_layer, end_layer): parameters and
 // optimizer state (momentum), each flat in the whole model's layout. What a ring node owns
 // (its stage), what it keeps of a neighbour's stage (a shadow), and what travels when a node
-// takes a dead stage over: runs of layers join end to end because their flat buffers do.
+// takes a dead stage over.
 #include <cstddef>
 #include <vector>
 
@@ -19,10 +19,6 @@ struct StageState {
 
   bool has_values() const { return params.size() == param_count && momentum.size() == momentum_count; }
 };
-
-// The pieces (in any order) joined into layers [first_layer, end_layer), or an error naming the
-// first layer no piece starts at. Every piece must lie inside the range and they must tile it.
-StatusOr<StageState> join_stage_states(std::vector<const StageState*> pieces, int first_layer, int end_layer);
 
 // Parameters then momentum, as one run of floats (count-only when the state holds no values).
 Floats state_floats(const StageState& s);

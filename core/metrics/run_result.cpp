@@ -5,10 +5,16 @@
 namespace ringtmp {
 
 double RunResult::idle_fraction() const {
-  if (nodes.empty()) return 0.0;
+  // A node that failed was idle, at most, for as long as it lived; one whose measures died
+  // with it (a host turned off, a process killed) has none to count.
   double sum = 0.0;
-  for (const auto& n : nodes) sum += n.idle_s / std::max(run_seconds(), 1e-12);
-  return sum / double(nodes.size());
+  int counted = 0;
+  for (const auto& n : nodes) {
+    if (n.failed_at && n.busy_s + n.idle_s + n.send_s == 0) continue;
+    sum += n.idle_s / std::max(n.failed_at.value_or(run_seconds()), 1e-12);
+    ++counted;
+  }
+  return counted ? sum / double(counted) : 0.0;
 }
 
 int64_t RunResult::bytes_sent_total() const {

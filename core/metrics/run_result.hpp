@@ -98,7 +98,9 @@ struct RunResult {
   // Seconds the run's own clock covers: simulated when simulated, else wall.
   double run_seconds() const { return sim_seconds.value_or(wall_seconds); }
   double samples_per_second() const { return samples / std::max(run_seconds(), 1e-12); }
-  double idle_fraction() const;                       // mean over nodes of idle / run_seconds
+  // Mean over nodes of idle / run_seconds (a failed node's: / failed_at; one that left no
+  // measures is not counted).
+  double idle_fraction() const;
   int64_t bytes_sent_total() const;
   int64_t peak_memory_bytes_max() const;
   std::optional<int64_t> peak_rss_bytes_max() const;  // over the nodes that have one

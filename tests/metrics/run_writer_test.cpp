@@ -193,3 +193,15 @@ TEST_CASE("every JSON file the writer makes is strict JSON, whatever the figures
   CHECK(read(dir / "timeline.json").find("\"ts\":500000.000,\"dur\":250000.000") != std::string::npos);
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,,,64\n2,,,128\n3,1,,192\n");
 }
+
+TEST_CASE("idle fraction: the mean over nodes of the time each was idle while alive") {
+  RunResult run;
+  run.sim_seconds = 100;
+  run.nodes.resize(2);
+  run.nodes[0].idle_s = 90;  // lived to the end
+  run.nodes[1].idle_s = 40;  // failed at 50 s: idle 80% of its life, not 40% of the run
+  run.nodes[1].failed_at = 50;
+  CHECK(run.idle_fraction() == doctest::Approx(0.85));
+  run.nodes.emplace_back().failed_at = 20;  // its measures died with it: not a node idle 0%
+  CHECK(run.idle_fraction() == doctest::Approx(0.85));
+}

@@ -41,10 +41,10 @@ inline bool ps_aggregates(const RunConfig& c) {
   return c.ps_mode == PsMode::bsp || (c.ps_mode == PsMode::ssp && c.staleness == 0);
 }
 
-// Why asynchronous ps does not heal a death yet: a worker runs ahead and may have finished
-// before another dies, leaving nobody to play the dead one's position, and a server applies
-// each push at once, which no replica follows yet. Healing it needs the positions' clocks
-// fetched from the servers, and replicas fed push by push.
+// Why asynchronous ps does not heal a death yet: workers run at their own pace, so a dead
+// worker's position must resume at the clock the servers hold for it (fetched on takeover),
+// and a server applies each push at once, which no replica follows yet (replicas fed push
+// by push). Neither is built.
 inline constexpr const char* kAsyncUnhealed =
     "asynchronous ps (asp, ssp with a staleness bound) does not heal a death yet";
 

@@ -91,8 +91,8 @@ Status RunConfig::validate() const {
                "healed without: a worker is promoted)");
   if (strategy == StrategyKind::ps && server_replicas > 0 && !(ps_mode == PsMode::bsp || (ps_mode == PsMode::ssp && staleness == 0)))
     return bad("server-replicas", server_replicas,
-               "replicates servers that sum each iteration (--ps-mode bsp, or ssp with --staleness 0); asynchronous "
-               "servers do not heal yet");
+               "replicates servers that sum each iteration (--ps-mode bsp, or ssp with --staleness 0); an asynchronous "
+               "server's shard is reseeded from the workers instead");
   if (dataset == DatasetKind::fashion_mnist) {
     if (layers.front() != 784) return bad("layers", join_ints(layers), "fashion-mnist needs 784 inputs");
     if (layers.back() != 10) return bad("layers", join_ints(layers), "fashion-mnist needs 10 outputs");

@@ -123,8 +123,10 @@ class Endpoint {
 
  private:
   StatusOr<Received> next_from_transport(const char* what) {
-    const double start = t_.now();
     while (true) {
+      // One idle span per wait: a message held (ahead) or dropped (stale) ends one, and the
+      // wait that follows is another (not the first one again: it would count twice).
+      const double start = t_.now();
       Event e = t_.recv(timeout_);
       rec_.span(SpanKind::idle, start, t_.now());
       if (auto* r = std::get_if<Received>(&e)) {

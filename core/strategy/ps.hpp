@@ -16,8 +16,9 @@
 // before it (in the workers' ring) plays its position too (ps_worker.hpp), so every
 // iteration still sees the same samples and a BSP server sums the same N gradients in the
 // same order: the loss trace after a worker's death is the fault-free one, bit for bit.
-// A server's death moves its shard to another server, or to a worker when none is left
-// (ps_recovery.hpp, ps_shard.hpp).
+// Under asp/ssp the taker plays the position from where the servers hold it (its lowest
+// clock over the shards): no push is applied twice, none is lost. A server's death moves its
+// shard to another server, or to a worker when none is left (ps_recovery.hpp, ps_shard.hpp).
 #include <string>
 #include <vector>
 
@@ -40,12 +41,5 @@ std::string ps_roles(const RunConfig& c);
 inline bool ps_aggregates(const RunConfig& c) {
   return c.ps_mode == PsMode::bsp || (c.ps_mode == PsMode::ssp && c.staleness == 0);
 }
-
-// Why asynchronous ps does not heal a death yet: workers run at their own pace, so a dead
-// worker's position must resume at the clock the servers hold for it (fetched on takeover),
-// and a server applies each push at once, which no replica follows yet (replicas fed push
-// by push). Neither is built.
-inline constexpr const char* kAsyncUnhealed =
-    "asynchronous ps (asp, ssp with a staleness bound) does not heal a death yet";
 
 }  // namespace ringtmp

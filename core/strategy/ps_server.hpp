@@ -3,13 +3,13 @@
 // workers + k = its rank) and, with --server-replicas 1, the copy of the shard before its
 // own in the servers' ring (ps_recovery.hpp's placement; ps_shard.hpp's protocol).
 //
-// Resilient under BSP. A worker's death: the dead position is pushed by whoever took it
-// over (ps_shard.hpp answers it there). A server's death: every node derives the new
-// placement from the view; the dead server's shard falls to the next live server, which
-// serves it from its replica (parameters and momentum, exact) or, holding none, reseeds it
-// from the workers' parameters (momentum reset). After any view change each head sends its
-// replica the whole state again (a sum or an ack of the old view may have been dropped).
-// Not healed: anything under asp or ssp with a bound (kAsyncUnhealed).
+// Resilient. A worker's death: the dead position is pushed by whoever took it over
+// (ps_shard.hpp answers it there, and tells it the position's clock under asp/ssp). A
+// server's death: every node derives the new placement from the view; the dead server's
+// shard falls to the next live server, which serves it from its replica (BSP: parameters
+// and momentum, exact) or, holding none, reseeds it from the workers' parameters (momentum
+// reset). After any view change each head sends its replica the whole state again (a sum or
+// an ack of the old view may have been dropped).
 #include <map>
 #include <string>
 #include <vector>
@@ -33,7 +33,6 @@ class PsServerNode {
         layout_(layout),
         ep_(transport, "server", c.peer_timeout, /*resilient=*/true),
         total_(total),
-        aggregate_(ps_aggregates(c)),
         placement_(shard_placement(layout, ep_.view(), c.server_replicas)) {
     for (int k = 0; k < layout_.servers; ++k) {
       const auto& p = placement_[size_t(k)];
@@ -85,9 +84,9 @@ class PsServerNode {
 
   bool finished() const {
     for (const auto& [k, head] : heads_)
-      if (!head.finished(total_)) return false;
+      if (!head.finished()) return false;
     for (const auto& [k, copy] : copies_)
-      if (!copy.replicated(total_)) return false;
+      if (!copy.replicated()) return false;
     return true;
   }
 
@@ -104,6 +103,11 @@ class PsServerNode {
       return Status::errorf("node {}: shard replica for shard {} from node {}; there are {} shards", ep_.rank(), r.shard,
                             from, layout_.servers);
     switch (r.what) {
+      case ShardReplica::What::clock:
+        if (auto it = heads_.find(r.shard); it != heads_.end() && from < layout_.workers)
+          return it->second.on_clock_query(from, r);
+        return Status::errorf("node {}: {} from node {}, which this node does not serve to it", ep_.rank(), describe(m),
+                              from);
       case ShardReplica::What::ack:
         if (auto it = heads_.find(r.shard); it != heads_.end()) return it->second.on_ack(from, r.iteration);
         return {};  // a shard this node no longer serves
@@ -134,12 +138,9 @@ class PsServerNode {
     const auto deaths = ep_.take_view_change();
     for (const auto& d : deaths) {
       rec.dead.push_back(d.rank);
-      std::string unhealable;
-      if (Status s = ps_survivable(layout_, ep_.view()); !s.ok()) unhealable = s.message();
-      else if (!aggregate_) unhealable = kAsyncUnhealed;
-      if (!unhealable.empty()) {
+      if (Status s = ps_survivable(layout_, ep_.view()); !s.ok()) {
         ep_.cannot_heal(d);
-        return Status::errorf("node {}: peer {} is down ({}): {}", ep_.rank(), d.rank, d.reason, unhealable);
+        return Status::errorf("node {}: peer {} is down ({}): {}", ep_.rank(), d.rank, d.reason, s.message());
       }
     }
     rec.detected_at = deaths.empty() ? ep_.now() : deaths.front().at;
@@ -192,7 +193,6 @@ class PsServerNode {
   const PsLayout& layout_;
   Endpoint<T> ep_;
   int64_t total_;
-  bool aggregate_;
   std::vector<ShardPlacement> placement_;
   std::map<int, ShardKeeper<T>> heads_;   // the shards this node serves
   std::map<int, ShardKeeper<T>> copies_;  // the shards this node keeps a replica of

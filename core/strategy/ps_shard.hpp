@@ -19,10 +19,19 @@
 // answers): the workers redo that iteration's pushes and are answered as for a redone step.
 // A new replica receives the whole state (parameters then momentum) and acknowledges it.
 //
+// Asynchronous (asp, ssp with a bound): each push is applied at once. A push of an iteration
+// the position already has is one redone after a death (its answer was dropped, or a worker
+// took the position over from where the slowest shard held it): never applied again,
+// answered. A worker taking a dead position over asks each head for the position's clock
+// (ShardReplica clock) and starts from the lowest. No replica follows an asynchronous shard
+// (one message per push would double a server's traffic; config refuses it).
+//
 // Reseeding (no copy survived): the shard is rebuilt from a worker's parameters, the
 // freshest any live worker holds (its installed parameters, or an answer it holds for the
 // iteration in flight), momentum reset to zero: exact without momentum (BSP: every worker
-// holds the same parameters after a pull).
+// holds the same parameters after a pull). Asynchronous: the installed copy of the worker
+// furthest along, which loses the pushes applied after its last answer; the positions'
+// clocks are then unknown, and each position's next push sets its own.
 #include <algorithm>
 #include <functional>
 #include <limits>
@@ -43,6 +52,10 @@
 #include "core/strategy/ps.hpp"
 
 namespace ringtmp {
+
+// An asynchronous shard's clock for a position it has not heard from since it was reseeded
+// (also the clock answer's value then: message.hpp).
+inline constexpr int64_t kUnknownClock = -2;
 
 template <Transport T>
 class ShardKeeper {
@@ -76,7 +89,6 @@ class ShardKeeper {
   }
 
   int shard() const { return k_; }
-  int64_t completed() const { return completed_; }
   int64_t param_bytes() const { return shard_bytes_; }
   int64_t state_bytes() const { return sgd_.state_bytes(); }
   FloatBuffer& params() { return params_; }
@@ -85,15 +97,29 @@ class ShardKeeper {
   bool has_state() const { return has_state_; }
   void forget_state() { has_state_ = false; }
 
-  // Every position answered up to `total` (and, with a replica, the replica holds it).
-  bool finished(int64_t total) const {
-    if (aggregate_) return completed_ == total && due_.empty();
+  // Every position answered up to the run's end (and, with a replica, the replica holds it).
+  // Asynchronous: a position of unknown clock counts as finished: it pushes again if it is
+  // not, and a server keeps answering until every worker said it is done (leave_together).
+  bool finished() const {
+    if (aggregate_) return completed_ == total_ && due_.empty();
     for (int p = 0; p < n_; ++p)
-      if (clock_[size_t(p)] < total || waiting_[size_t(p)]) return false;
+      if ((clock_[size_t(p)] != kUnknownClock && clock_[size_t(p)] < total_) || waiting_[size_t(p)]) return false;
     return true;
   }
-  // As a replica: the shard's head applied `total` here too.
-  bool replicated(int64_t total) const { return has_state_ && completed_ == total; }
+  // As a replica: the shard's head applied the run's last iteration here too.
+  bool replicated() const { return has_state_ && completed_ == total_; }
+
+  // Asynchronous: the last iteration of position `p` applied here (kUnknownClock: none since
+  // the shard was reseeded).
+  int64_t clock_of(int p) const { return clock_[size_t(p)]; }
+  // A worker taking a position over asks where it stands (ShardReplica clock).
+  Status on_clock_query(int from, const ShardReplica& query) {
+    if (query.position >= n_)
+      return Status::errorf("node {}: worker {} asked shard {} for the clock of position {}; there are {}", ep_.rank(),
+                            from, k_, query.position, n_);
+    ep_.send(from, Message{ShardReplica{clock_of(query.position), k_, ShardReplica::What::clock, {}, 0, query.position}});
+    return {};
+  }
 
   // ---- head ----
 
@@ -103,14 +129,19 @@ class ShardKeeper {
       return Status::errorf("node {}: push from worker {} for position {} with {} values; expected a position below {} "
                             "with {}", ep_.rank(), from, p, push.values.size(), n_, size_);
     player_[size_t(p)] = from;
-    if (aggregate_ && push.iteration <= clock_[size_t(p)]) {  // a step redone after a death
+    const int64_t clock = clock_[size_t(p)];
+    if (aggregate_ && push.iteration <= clock) {  // a step redone after a death
       if (push.iteration == completed_) {
         due_[from] = p;
         answer_if_replicated();
       }
       return {};
     }
-    if (push.iteration != clock_[size_t(p)] + 1)
+    if (!aggregate_ && clock != kUnknownClock && push.iteration <= clock) {  // redone: applied already
+      if (!waiting_[size_t(p)]) reply(from, p, push.iteration);  // else answered when the bound allows
+      return {};
+    }
+    if (push.iteration != clock + 1 && clock != kUnknownClock)
       return Status::errorf("node {}: push from worker {} for position {} iteration {}; expected iteration {}", ep_.rank(),
                             from, p, push.iteration, clock_[size_t(p)] + 1);
     clock_[size_t(p)] = push.iteration;
@@ -147,11 +178,14 @@ class ShardKeeper {
   // positions over redoes the push and is answered then).
   void forget_players(const View& view) {
     std::erase_if(due_, [&](const auto& d) { return !view.is_live(d.first); });
+    for (int p = 0; p < n_; ++p)
+      if (!view.is_live(player_[size_t(p)])) waiting_[size_t(p)] = false;
   }
 
-  // Serving from a copy: the positions' clocks start at the copy's iteration.
+  // Serving from a copy: the positions' clocks start at the copy's iteration (asynchronous:
+  // unknown, each set by the position's next push).
   void become_head() {
-    std::fill(clock_.begin(), clock_.end(), completed_);
+    std::fill(clock_.begin(), clock_.end(), aggregate_ ? completed_ : kUnknownClock);
     std::fill(waiting_.begin(), waiting_.end(), false);
     for (auto& e : early_) e.reset();
     next_in_sum_ = held_ = 0;
@@ -256,14 +290,16 @@ class ShardKeeper {
   Status apply_at_once(FloatBuffer& values) {
     ep_.recorder().hold(MemoryPart::held_pushes, shard_bytes_);  // the push in hand
     ep_.compute(int64_t(3) * int64_t(size_), [&] { sgd_.step(params_, values); });
-    const int64_t slowest = *std::min_element(clock_.begin(), clock_.end());
+    int64_t slowest = std::numeric_limits<int64_t>::max();
+    for (int64_t clock : clock_)
+      if (clock != kUnknownClock) slowest = std::min(slowest, clock);
     for (int p = 0; p < n_; ++p) {
       if (!waiting_[size_t(p)]) continue;
       const int64_t ahead = clock_[size_t(p)] - slowest;
       if (clock_[size_t(p)] < total_ && ahead > bound_) continue;
       if (clock_[size_t(p)] < total_) max_staleness_ = std::max(max_staleness_, ahead);
       waiting_[size_t(p)] = false;
-      reply(player_[size_t(p)], p);
+      reply(player_[size_t(p)], p, clock_[size_t(p)]);
     }
     return {};
   }
@@ -285,12 +321,13 @@ class ShardKeeper {
 
   void answer_if_replicated() {
     if (replica_ >= 0 && acked_ < completed_) return;
-    for (const auto& [to, position] : due_) reply(to, position);
+    for (const auto& [to, position] : due_) reply(to, position, completed_);
     due_.clear();
   }
 
-  void reply(int to, int position) {
-    const int64_t iteration = aggregate_ ? completed_ : clock_[size_t(position)];
+  // The shard's parameters to position `position`'s player, as the answer to its push of
+  // `iteration`.
+  void reply(int to, int position, int64_t iteration) {
     ParamShard answer{iteration, k_, flat_range(params_, 0, size_, storage_), completed_loss_, position};
     if (to == ep_.rank()) {
       local_(std::move(answer));
@@ -310,7 +347,7 @@ class ShardKeeper {
   int64_t bound_;
   int64_t shard_bytes_;
   int64_t total_;
-  std::vector<int64_t> clock_;  // per position: the last iteration pushed
+  std::vector<int64_t> clock_;  // per position: the last iteration pushed (or kUnknownClock)
   std::vector<int> player_;     // per position: the worker that pushed it last
   std::vector<bool> waiting_;   // per position: pushed, not yet answered
   std::vector<std::optional<HeldPush>> early_;

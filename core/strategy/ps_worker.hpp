@@ -14,9 +14,13 @@
 // worker records, so the loss trace survives a worker's death. A server's death moves its
 // shards (ps_server.hpp); the worker pushes to where the view's placement says, answers a
 // new server's request for its copy of a shard, and, when no server is left, the lowest live
-// worker serves every shard itself (ps_shard.hpp). Not healed yet, the worker stops naming
-// the death: any under asp or ssp with a bound (kAsyncUnhealed).
+// worker serves every shard itself (ps_shard.hpp).
+//
+// Asynchronous (asp, ssp with a bound): every position runs at its own clock. A position
+// taken over starts where the servers hold it: the lowest of its clocks over the shards
+// (asked of each shard's head); a shard already ahead answers that push without applying it.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,7 +61,9 @@ class PsWorkerNode {
         aggregate_(ps_aggregates(c)) {
     model_.init(c.seed);
     positions_.push_back(position(ep_.rank()));
+    positions_.back().placed = true;
     placement_ = shard_placement(layout_, ep_.view(), c.server_replicas);
+    answers_.assign(size_t(layout_.servers), {});
   }
 
   NodeOutcome run() {
@@ -67,7 +73,7 @@ class PsWorkerNode {
     out_.status = run_healing(
         ep_, [&] { return left; },
         [&] {
-          if (done_ < total_) return iteration(done_ + 1);
+          if (!all_done()) return step();
           Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
           left = s.ok();
           return s;
@@ -75,10 +81,11 @@ class PsWorkerNode {
         [&] { return recover(); });
     out_.whole_losses = aggregate_;
     // A server died: its shard's final parameters may live on no server any more; under BSP
-    // every worker's copy is the servers' (the merge lets a live server's shard win).
+    // every worker's copy is the servers', under asp/ssp the last it pulled (the merge lets a
+    // live server's shard win).
     const auto& live = ep_.view().live;
     const auto live_servers = live.end() - std::lower_bound(live.begin(), live.end(), layout_.workers);
-    if (aggregate_ && storage_ == Storage::values && live_servers < layout_.servers) {
+    if (storage_ == Storage::values && live_servers < layout_.servers) {
       out_.param_offset = 0;
       out_.params = model_.release_params();
     }
@@ -87,26 +94,44 @@ class PsWorkerNode {
   }
 
  private:
+  struct HeldAnswer {
+    ParamShard shard;
+    int64_t arrival;
+  };
   struct Position {
     int rank;
     std::unique_ptr<SliceSource> data;
     int64_t drawn = 0;  // the iteration whose batch it drew last
+    int64_t done = 0;   // the iterations completed (every shard's answer installed)
+    // Taken over under asp/ssp: whether its clocks are in (it then starts at their lowest),
+    // and each shard's (kUnknownClock: not known there; nullopt: not answered yet).
+    bool placed = false;
+    std::vector<std::optional<int64_t>> clocks;
+    // asp/ssp: whether the in-hand iteration's pushes went out in this view, and each
+    // shard's answer to them (with its arrival order: the freshest is installed).
+    bool pushed = false;
+    std::vector<std::optional<HeldAnswer>> answers;
   };
-  // What the servers answered for the iteration in hand, per shard: the freshest parameters,
-  // and the positions answered (asp/ssp answer each push; bsp answers a worker once).
+  // BSP: each shard's answer for the iteration in hand (one per worker, for all its positions).
   struct ShardAnswer {
     std::optional<ParamShard> latest;
-    std::set<int> positions;
   };
 
   Position position(int rank) const {
-    return Position{rank, std::make_unique<SliceSource>(train_, c_, layout_.workers, rank, storage_)};
+    Position q{rank, std::make_unique<SliceSource>(train_, c_, layout_.workers, rank, storage_)};
+    q.answers.assign(size_t(layout_.servers), std::nullopt);
+    return q;
   }
-  bool answered(const ShardAnswer& a, const Position& q) const {
-    return aggregate_ ? a.latest.has_value() : a.positions.contains(q.rank);
+
+  Position* played(int rank) {
+    auto q = std::find_if(positions_.begin(), positions_.end(), [&](const Position& x) { return x.rank == rank; });
+    return q == positions_.end() ? nullptr : &*q;
   }
-  bool answered(const ShardAnswer& a) const {
-    return std::all_of(positions_.begin(), positions_.end(), [&](const Position& q) { return answered(a, q); });
+  bool all_done() const {
+    return std::all_of(positions_.begin(), positions_.end(), [&](const Position& q) { return q.done == total_; });
+  }
+  bool all_placed() const {
+    return std::all_of(positions_.begin(), positions_.end(), [](const Position& q) { return q.placed; });
   }
 
   bool expected(int from, const Message& m) const {
@@ -114,40 +139,49 @@ class PsWorkerNode {
       return p->shard >= 0 && p->shard < layout_.servers && from == placement_[size_t(p->shard)].server;
     if (const auto* push = std::get_if<PushGradient>(&m.payload)) return from < layout_.workers && keepers_.contains(push->shard);
     const auto* r = std::get_if<ShardReplica>(&m.payload);
-    return r && r->what == ShardReplica::What::request && r->shard >= 0 && r->shard < layout_.servers;
+    if (!r || r->shard < 0 || r->shard >= layout_.servers) return false;
+    if (r->what == ShardReplica::What::request) return true;
+    if (r->what != ShardReplica::What::clock) return false;
+    // A clock asked of a shard this node serves, or the answer of the shard's head.
+    return keepers_.contains(r->shard) ? from < layout_.workers : from == placement_[size_t(r->shard)].server;
   }
 
-  // An answer, a push to a shard this node serves, or a request for its copy of a shard;
-  // anything else (late, once finished) is ignored.
+  // An answer, a push to a shard this node serves, a request for its copy of a shard, or a
+  // clock asked or answered; anything else (late, once finished) is ignored.
   Status serve(int from, Message& m) {
     if (!expected(from, m)) return {};
     if (auto* p = std::get_if<ParamShard>(&m.payload)) return take_answer(std::move(*p), from);
     if (auto* push = std::get_if<PushGradient>(&m.payload)) return keepers_.at(push->shard).on_push(from, *push);
-    const auto& request = std::get<ShardReplica>(m.payload);
-    ep_.send(from, Message{copy_of(request.shard, /*with_values=*/request.iteration >= 0)});
+    const auto& r = std::get<ShardReplica>(m.payload);
+    if (r.what == ShardReplica::What::clock) {
+      if (keepers_.contains(r.shard)) return keepers_.at(r.shard).on_clock_query(from, r);
+      take_clock(r.position, r.shard, r.iteration);
+      return {};
+    }
+    ep_.send(from, Message{copy_of(r.shard, /*with_values=*/r.iteration >= 0)});
     return {};
   }
 
   // A shard's parameters for the iteration in hand (from its server, or from this node's own
   // keeper when promoted).
   Status take_answer(ParamShard&& p, int from) {
-    if (p.iteration < answers_for_) return {};  // a second answer to a push redone: the first one came
+    const Position* q = played(p.position);
+    if (!q || p.iteration != q->done + 1) return {};  // a second answer to a push redone: the first one came
     const int k = p.shard;
     if (p.values.size() != layout_.shard_size(k))
       return Status::errorf("node {}: shard {} arrived from node {} with {} values, expected {}", ep_.rank(), k, from,
                             p.values.size(), layout_.shard_size(k));
-    auto& a = answers_[size_t(k)];
-    a.positions.insert(p.position);
-    a.latest = std::move(p);
+    if (aggregate_) answers_[size_t(k)].latest = std::move(p);
+    else played(p.position)->answers[size_t(k)] = HeldAnswer{std::move(p), ++arrivals_};
     return {};
   }
 
   // This node's copy of shard k, for a server that lost every other: the parameters of the
   // iteration in hand when its server already answered it, else those installed; without
-  // values, the report of which iteration that is.
+  // values, the report of which iteration that is (asp/ssp: its own position's, installed).
   ShardReplica copy_of(int k, bool with_values) const {
     ShardReplica copy{done_, k, ShardReplica::What::copy, {}, 0};
-    if (size_t(k) < answers_.size() && answers_[size_t(k)].latest) {
+    if (aggregate_ && answers_[size_t(k)].latest) {
       const auto& a = *answers_[size_t(k)].latest;
       copy.iteration = a.iteration;
       copy.loss_sum = a.loss_sum;
@@ -160,58 +194,112 @@ class PsWorkerNode {
     return copy;
   }
 
-  Status iteration(int64_t it) {
-    if (answers_for_ != it) {
-      answers_.assign(size_t(layout_.servers), {});
-      answers_for_ = it;
-    }
-    // Every position's gradient with the parameters of iteration it - 1, pushed to the
-    // shards that have not answered it yet (all of them, unless the step is being redone).
-    for (auto& q : positions_) {
-      const bool redo = q.drawn == it;
-      const Batch b = redo ? q.data->again() : q.data->next();
-      q.drawn = it;
-      const float scale = 1.0f / float(aggregate_ ? c_.batch : q.data->slice_size());
-      double loss = 0;
-      ep_.compute(GradientStep::flops(model_, b.size), [&] { loss = step_.run(model_, b, scale); });
-      ep_.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model_, b.size));
-      ep_.recorder().hold(MemoryPart::messages, model_.param_bytes());  // every shard's push at once
-      const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
-      for (int k = 0; k < layout_.servers; ++k) {
-        if (answered(answers_[size_t(k)], q)) continue;
-        PushGradient push{it, k, flat_range(model_.grads(), layout_.shard_begin[size_t(k)], layout_.shard_size(k), storage_),
-                          q.rank, loss};
-        const int server = placement_[size_t(k)].server;
-        if (server != ep_.rank()) {
-          ep_.send(server, Message{std::move(push)});
-        } else if (Status s = keepers_.at(k).on_push(ep_.rank(), push); !s.ok()) {
-          return s;
-        }
-      }
-      if (redo && !out_.recoveries.empty()) out_.recoveries.back().bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
-      if (!aggregate_ && !redo) out_.losses.push_back({it, ep_.now(), loss, b.size});
-      if (!aggregate_ && !redo && q.rank == ep_.rank()) report_progress(it, loss / b.size);
-    }
+  // Positions taken over under asp/ssp first wait for their clocks (meanwhile serving).
+  Status step() {
+    while (!all_placed())
+      if (Status s = serve_next("a position's clock from a server"); !s.ok()) return s;
+    return aggregate_ ? step_together() : step_own_pace();
+  }
+
+  Status serve_next(const char* awaiting) {
+    auto r = ep_.await([&](int from, const Message& m) { return expected(from, m); }, awaiting);
+    return r.ok() ? serve(r->from, r->message) : r.status();
+  }
+
+  // BSP: one iteration of every position, with the same parameters; the servers' answers
+  // installed only once every shard answered.
+  Status step_together() {
+    for (auto& q : positions_)
+      if (Status s = push_position(q, [&](int k) { return answers_[size_t(k)].latest.has_value(); }); !s.ok()) return s;
     // The answers; meanwhile, pushes to the shards this node serves (promoted) and requests
     // for this node's copy of a shard (a new server reseeding it).
-    while (!std::all_of(answers_.begin(), answers_.end(), [&](const ShardAnswer& a) { return answered(a); })) {
-      auto r = ep_.await([&](int from, const Message& m) { return expected(from, m); }, "parameters from a server");
-      if (!r.ok()) return r.status();
-      if (Status s = serve(r->from, r->message); !s.ok()) return s;
-    }
-    // Every shard answered: the parameters of iteration it, installed at once.
-    for (int k = 0; k < layout_.servers; ++k) {
-      const auto& values = answers_[size_t(k)].latest->values;
-      if (storage_ == Storage::values)
-        std::copy(values.begin(), values.end(), model_.params().begin() + ptrdiff_t(layout_.shard_begin[size_t(k)]));
-    }
-    done_ = it;
+    while (!std::all_of(answers_.begin(), answers_.end(), [](const ShardAnswer& a) { return a.latest.has_value(); }))
+      if (Status s = serve_next("parameters from a server"); !s.ok()) return s;
+    for (int k = 0; k < layout_.servers; ++k) install(k, answers_[size_t(k)].latest->values);
+    const double whole = answers_[0].latest->loss_sum;
+    answers_.assign(size_t(layout_.servers), {});
+    for (auto& q : positions_) q.done = q.drawn;
+    done_ = positions_.front().done;
     samples_ += c_.batch;
-    if (aggregate_) {
-      const double whole = answers_[0].latest->loss_sum;
-      out_.losses.push_back({it, ep_.now(), whole, c_.batch});
-      report_progress(it, whole / c_.batch);
+    out_.losses.push_back({done_, ep_.now(), whole, c_.batch});
+    report_progress(done_, whole / c_.batch);
+    return {};
+  }
+
+  // asp/ssp: every position at its own pace (a taken-over position may be ahead of this
+  // node's own by more than the staleness bound, which then holds it back until the slower
+  // one advances: they cannot wait for each other). A position whose pushes are out waits
+  // for its answers; one answered by every shard installs them (each shard's freshest) and
+  // pushes its next iteration.
+  Status step_own_pace() {
+    complete_answered();
+    for (auto& q : positions_) {
+      if (q.done == total_ || q.pushed) continue;
+      if (Status s = push_position(q, [&](int k) { return q.answers[size_t(k)].has_value(); }); !s.ok()) return s;
+      q.pushed = true;
     }
+    if (complete_answered()) return {};  // answered at once by this node's own shards (promoted)
+    if (Status s = serve_next("parameters from a server"); !s.ok()) return s;
+    complete_answered();
+    return {};
+  }
+
+  // asp/ssp: the positions every shard answered (answers are taken for the in-hand
+  // iteration only) install them and are done with it. Whether any was.
+  bool complete_answered() {
+    bool any = false;
+    for (auto& q : positions_) {
+      if (!std::all_of(q.answers.begin(), q.answers.end(), [](const auto& a) { return a.has_value(); })) continue;
+      for (int k = 0; k < layout_.servers; ++k) {
+        auto& a = *q.answers[size_t(k)];
+        if (a.arrival > installed_arrival_[size_t(k)]) {
+          install(k, a.shard.values);
+          installed_arrival_[size_t(k)] = a.arrival;
+        }
+      }
+      q.answers.assign(size_t(layout_.servers), std::nullopt);
+      q.pushed = false;
+      q.done = q.drawn;
+      any = true;
+    }
+    done_ = positions_.front().done;
+    return any;
+  }
+
+  void install(int k, const Floats& values) {
+    if (storage_ == Storage::values)
+      std::copy(values.begin(), values.end(), model_.params().begin() + ptrdiff_t(layout_.shard_begin[size_t(k)]));
+  }
+
+  // Position q's gradient of its next iteration with the parameters installed last, pushed
+  // to every shard but those `answered` (all of them, unless the step is being redone).
+  template <class Answered>
+  Status push_position(Position& q, Answered&& answered) {
+    if (q.done == total_) return {};
+    const int64_t it = q.done + 1;
+    const bool redo = q.drawn == it;
+    const Batch b = redo ? q.data->again() : q.data->next();
+    q.drawn = it;
+    const float scale = 1.0f / float(aggregate_ ? c_.batch : q.data->slice_size());
+    double loss = 0;
+    ep_.compute(GradientStep::flops(model_, b.size), [&] { loss = step_.run(model_, b, scale); });
+    ep_.recorder().hold(MemoryPart::activations, memory::gradient_step_bytes(model_, b.size));
+    ep_.recorder().hold(MemoryPart::messages, model_.param_bytes());  // every shard's push at once
+    const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
+    for (int k = 0; k < layout_.servers; ++k) {
+      if (answered(k)) continue;
+      PushGradient push{it, k, flat_range(model_.grads(), layout_.shard_begin[size_t(k)], layout_.shard_size(k), storage_),
+                        q.rank, loss};
+      const int server = placement_[size_t(k)].server;
+      if (server != ep_.rank()) {
+        ep_.send(server, Message{std::move(push)});
+      } else if (Status s = keepers_.at(k).on_push(ep_.rank(), push); !s.ok()) {
+        return s;
+      }
+    }
+    if (redo && !out_.recoveries.empty()) out_.recoveries.back().bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
+    if (!aggregate_ && !redo) out_.losses.push_back({it, ep_.now(), loss, b.size});
+    if (!aggregate_ && !redo && q.rank == ep_.rank()) report_progress(it, loss / b.size);
     return {};
   }
 
@@ -229,13 +317,6 @@ class PsWorkerNode {
     const auto deaths = ep_.take_view_change();
     for (const auto& d : deaths) rec.dead.push_back(d.rank);
     if (!deaths.empty()) rec.detected_at = deaths.front().at;
-    for (const auto& d : deaths) {
-      if (!aggregate_) {
-        ep_.cannot_heal(d);
-        return Status::errorf("node {}: peer {} is down ({}): {}", ep_.rank(), d.rank, d.reason, kAsyncUnhealed);
-      }
-    }
-    take_over_dead_positions();
     placement_ = shard_placement(layout_, ep_.view(), c_.server_replicas);
     for (int k = 0; k < layout_.servers; ++k) {
       if (placement_[size_t(k)].server != ep_.rank() || keepers_.contains(k)) continue;
@@ -245,6 +326,8 @@ class PsWorkerNode {
       keepers_.emplace(k, std::move(keeper));
       ep_.recorder().hold(MemoryPart::replicas, int64_t(keepers_.size()) * keepers_.at(k).param_bytes());
     }
+    for (auto& q : positions_) q.pushed = false;  // what is unanswered goes out again, in this view
+    take_over_dead_positions();
     rec.resumed_at = ep_.now();
     rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
     out_.recoveries.push_back(std::move(rec));
@@ -252,14 +335,44 @@ class PsWorkerNode {
   }
 
   // The dead workers after this node's positions, up to the next live worker: their
-  // positions join this node's, each slice brought to the iterations completed.
+  // positions join this node's. BSP: each slice brought to the iterations completed.
+  // Asynchronous: each asks every shard's head where the position stands (again after any
+  // view change while the answers are out: those of the old view were dropped).
   void take_over_dead_positions() {
     const int n = layout_.workers;
     for (int p = (positions_.back().rank + 1) % n; p != ep_.rank() && !ep_.view().is_live(p); p = (p + 1) % n) {
       positions_.push_back(position(p));
-      positions_.back().data->skip(done_);
-      positions_.back().drawn = done_;
+      if (aggregate_) place(positions_.back(), done_);
     }
+    for (auto& q : positions_) {
+      if (q.placed) continue;
+      q.clocks.assign(size_t(layout_.servers), std::nullopt);
+      for (int k = 0; k < layout_.servers; ++k) {
+        if (auto keeper = keepers_.find(k); keeper != keepers_.end())
+          take_clock(q.rank, k, keeper->second.clock_of(q.rank));
+        else
+          ep_.send(placement_[size_t(k)].server, Message{ShardReplica{-1, k, ShardReplica::What::clock, {}, 0, q.rank}});
+      }
+    }
+  }
+
+  // Shard k's clock for position p; once every shard's is in, the position starts at the
+  // lowest known (with none known, where this node's own position stands).
+  void take_clock(int p, int k, int64_t clock) {
+    Position* q = played(p);
+    if (!q || q->placed || q->clocks.empty()) return;
+    q->clocks[size_t(k)] = clock;
+    if (!std::all_of(q->clocks.begin(), q->clocks.end(), [](const auto& c) { return c.has_value(); })) return;
+    int64_t start = std::numeric_limits<int64_t>::max();
+    for (const auto& c : q->clocks)
+      if (*c != kUnknownClock) start = std::min(start, *c);
+    place(*q, start == std::numeric_limits<int64_t>::max() ? positions_.front().done : std::min(start, total_));
+  }
+
+  void place(Position& q, int64_t done) {
+    q.data->skip(done);
+    q.drawn = q.done = done;
+    q.placed = true;
   }
 
   const RunConfig& c_;
@@ -275,8 +388,9 @@ class PsWorkerNode {
   GradientStep step_;
   std::vector<ShardPlacement> placement_;      // who serves each shard in the current view
   std::map<int, ShardKeeper<T>> keepers_;       // the shards this node serves (promoted)
-  std::vector<ShardAnswer> answers_;
-  int64_t answers_for_ = 0;
+  std::vector<ShardAnswer> answers_;  // BSP: for the iteration in hand
+  int64_t arrivals_ = 0;                // asp/ssp: answers taken so far
+  std::vector<int64_t> installed_arrival_ = std::vector<int64_t>(size_t(layout_.servers), 0);
   NodeOutcome out_;
   int64_t done_ = 0;  // iterations completed (every shard's parameters installed)
   int64_t samples_ = 0;

@@ -10,7 +10,8 @@
 //   stage_replica           iteration i64 | first_layer i32 (>= 0) | end_layer i32 (>= first) |
 //                           what u8 (1 gradient, 2 state) | floats | loss_sum f64
 //   shard_replica           iteration i64 | shard i32 (>= 0) | what u8 (1 sum, 2 ack, 3 state,
-//                           4 request, 5 copy) | floats | loss_sum f64
+//                           4 request, 5 copy, 6 clock) | floats | loss_sum f64 |
+//                           position i32 (>= 0 for a clock, else -1)
 // where "floats" is count u32 | count x binary32; a block's count must equal rows * cols.
 // Each decodable body has exactly one encoding, so decode-then-encode gives the same bytes.
 #include "core/transport/codec.hpp"
@@ -57,7 +58,7 @@ struct BodySize {
   size_t operator()(const Control& m) const { return 1 + kCountField + m.text.size(); }
   size_t operator()(const Resync& m) const { return keyed(m.state); }
   size_t operator()(const StageReplica& m) const { return keyed(m.values) + kI32Field + 1 + kF64Field; }
-  size_t operator()(const ShardReplica& m) const { return keyed(m.values) + 1 + kF64Field; }
+  size_t operator()(const ShardReplica& m) const { return keyed(m.values) + 1 + kF64Field + 4; }
 
   // By shape and count, not by the values held: a timing-only simulation's messages carry
   // none and must cost the same bytes.
@@ -161,6 +162,7 @@ struct BodyWriter {
     assert(m.values.has_values() && "count-only floats (timing-only) have no wire form");
     w.array(m.values.data(), m.values.size());
     w.f64(m.loss_sum);
+    w.i32(m.position);
   }
 
   void head_block(int64_t iteration, int32_t microbatch, const Block& b) const {
@@ -402,11 +404,15 @@ Payload read_payload(MessageKind kind, Reader& r) {
       m.shard = r.i32("shard");
       if (r.ok() && m.shard < 0) r.fail("shard {} is negative", m.shard);
       const uint8_t what = r.u8("replica content");
-      if (r.ok() && (what < uint8_t(ShardReplica::What::sum) || what > uint8_t(ShardReplica::What::copy)))
+      if (r.ok() && (what < uint8_t(ShardReplica::What::sum) || what > uint8_t(ShardReplica::What::clock)))
         r.fail("unknown shard replica content {}", what);
       m.what = ShardReplica::What(what);
       read_floats(r, m.values);
       m.loss_sum = r.f64("loss sum");
+      m.position = r.i32("position");
+      if (r.ok() && (m.what == ShardReplica::What::clock ? m.position < 0 : m.position != -1))
+        r.fail("position {} of a shard {}: a clock names a position (>= 0), anything else -1", m.position,
+               m.what == ShardReplica::What::clock ? "clock" : "replica");
       return m;
     }
     case MessageKind::control: {

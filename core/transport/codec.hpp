@@ -13,8 +13,8 @@
 //
 // Versions: 1 had an 8-byte header without the view; 2 added epoch and digest; 3 added a
 // push's worker position and loss, and a parameter shard's minibatch loss; 4 added
-// the ring's stage replicas, a token's loss and the control code "done"; 5 (this) added the
-// parameter server's shard replicas.
+// the ring's stage replicas, a token's loss and the control code "done"; 5 added the
+// parameter server's shard replicas; 6 (this) added their clock queries (a position field).
 // Frames of another version are refused by the header check, naming both versions.
 #include <cstdint>
 #include <span>
@@ -25,7 +25,7 @@
 
 namespace ringtmp {
 
-inline constexpr uint8_t kWireVersion = 5;
+inline constexpr uint8_t kWireVersion = 6;
 inline constexpr size_t kFrameHeaderBytes = 20;
 
 struct CodecLimits {

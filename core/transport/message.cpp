@@ -79,8 +79,10 @@ struct Describer {
                        m.what == StageReplica::What::gradient ? "gradient" : "state", m.values.size());
   }
   std::string operator()(const ShardReplica& m) const {
-    static constexpr const char* kWhat[] = {"?", "sum", "ack", "state", "request", "copy"};
+    static constexpr const char* kWhat[] = {"?", "sum", "ack", "state", "request", "copy", "clock"};
     const auto what = size_t(m.what) < std::size(kWhat) ? kWhat[size_t(m.what)] : "?";
+    if (m.what == ShardReplica::What::clock)
+      return fmt::format("shard_replica(it={} shard={} clock position={})", m.iteration, m.shard, m.position);
     return fmt::format("shard_replica(it={} shard={} {} {} values)", m.iteration, m.shard, what, m.values.size());
   }
 };

@@ -168,13 +168,17 @@ struct StageReplica {
 //   copy:    worker -> that head: the iteration it holds the shard at and that iteration's
 //            minibatch loss; with values when asked for them: its parameters of the shard (no
 //            optimizer state: a worker has none).
+//   clock:   asp/ssp, a worker taking a dead worker's position over <-> the shard's head (no
+//            values): asks (`iteration` -1) and is told the last iteration of `position` the
+//            head applied (>= 0), or -2 when unknown (the shard was reseeded since).
 struct ShardReplica {
-  enum class What : uint8_t { sum = 1, ack = 2, state = 3, request = 4, copy = 5 };
+  enum class What : uint8_t { sum = 1, ack = 2, state = 3, request = 4, copy = 5, clock = 6 };
   int64_t iteration = 0;
   int32_t shard = 0;  // >= 0
   What what = What::sum;
   Floats values;
   double loss_sum = 0;
+  int32_t position = -1;  // clock: the worker position asked about (>= 0); else -1
   bool operator==(const ShardReplica&) const = default;
 };
 

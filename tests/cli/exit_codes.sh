@@ -291,9 +291,18 @@ grep -q "^survived node 3 (server) failing at 0 s" "$OUT" || fail "no 'survived 
 expect_exit 0 "sim: ps with a replicated server killed" -- sim "${PS_SIM[@]}" --servers 2 --server-replicas 1 \
   --momentum 0.9 --faults kill:4@0.5 --out "$TMP/healed-replica"
 grep -q "^survived node 4 (server)" "$OUT" || fail "no 'survived node 4 (server)' line"
-# An asynchronous parameter server is not healed yet: the run stops, naming the death.
-expect_error 1 "sim: asp ps with its server killed" "node 3: host turned off at 0 s by the fault schedule (kill:3@0)" \
-  "does not heal" -- sim "${PS_SIM[@]}" --ps-mode asp --faults kill:3@0 --out "$TMP/stray-run"
+# So does an asynchronous one, its worker or its server killed.
+for VICTIM in 1 3; do
+  expect_exit 0 "sim: asp ps with node $VICTIM killed" -- sim "${PS_SIM[@]}" --ps-mode asp --faults kill:$VICTIM@0 \
+    --out "$TMP/healed-asp-$VICTIM"
+  grep -q "^survived node $VICTIM" "$OUT" || fail "no 'survived node $VICTIM' line"
+  [ "$(wc -l <"$TMP/healed-asp-$VICTIM/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
+done
+# A parameter server that lost its only worker cannot train on: the run stops, naming the death.
+expect_error 1 "sim: ps with its only worker killed" "node 0: host turned off at 0 s by the fault schedule (kill:0@0)" \
+  "all 1 workers are down: nothing is left to train" -- \
+  sim --strategy ps --nodes 1 --dataset synthetic --layers 8,16,3 --iterations 20 --synthetic-train 256 \
+  --synthetic-test 16 --faults kill:0@0 --out "$TMP/stray-run"
 expect_error 2 "sim --server-replicas 2" "invalid value for server-replicas: 2" -- \
   sim "${PS_SIM[@]}" --servers 3 --server-replicas 2 --out "$TMP/stray-run"
 expect_error 2 "sim --server-replicas 1 with one server" "invalid value for server-replicas: 1" "--servers 2 or more" -- \

@@ -101,7 +101,7 @@ TEST_CASE("mesh: every broken rule on an authenticated connection makes the peer
       {"undecodable body", [&](RawPeer& p) { p.send(FrameType::data, junk_codec); },
        "undecodable message: frame header: unknown message kind 99"},
       {"older codec", [&](RawPeer& p) { p.send(FrameType::data, older_codec); },
-       "undecodable message: frame header: wire version 1 is an older ringtmp's (this build speaks 5)"},
+       "undecodable message: frame header: wire version 1 is an older ringtmp's (this build speaks 6)"},
       {"abort", [](RawPeer& p) { p.send(FrameType::abort, std::vector<uint8_t>{'b', 'o', 'o', 'm'}); },
        "it stopped: boom"},
       {"wrong sender", [](RawPeer& p) { p.send(FrameType::heartbeat, {}, {.sender = 0}); },

@@ -121,7 +121,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
   const Bytes f = encoded(Message{Token{6, 2}, 3, 0x0123456789abcdefu});
   CHECK(f == frame(MessageKind::token, body, 3, 0x0123456789abcdefu));
   CHECK(f.size() == kFrameHeaderBytes + 20);
-  CHECK(f == Bytes{'R', 'T', 5, 4, 20, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
+  CHECK(f == Bytes{'R', 'T', 6, 4, 20, 0, 0, 0, 3, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
                    0x23, 0x01, 6, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   // The view does not change what a message costs: every frame is 12 bytes over version 1's.
   CHECK(encoded_size(Message{Token{6, 2}}) == encoded_size(Message{Token{6, 2}, 3, 1}));
@@ -129,7 +129,7 @@ TEST_CASE("the header carries the body length, then the sender's epoch and view 
 }
 
 TEST_CASE("a frame of wire version 1 (no view in its header) is refused, naming both versions") {
-  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 5)";
+  const std::string older = "frame header: wire version 1 is an older ringtmp's (this build speaks 6)";
   for (const Message& m : sample_messages()) {
     if (m.epoch != 0) continue;  // version 1 could not say anything else
     CAPTURE(describe(m));
@@ -202,11 +202,11 @@ TEST_CASE("the body layout is the documented one") {
   CHECK(encoded(Message{ParamShard{4, 1, {0.25f}, -3.0, 2}}) == frame(MessageKind::param_shard, shard));
 }
 
-TEST_CASE("a frame of wire version 2 to 4 (before shard replicas) is refused, naming both versions") {
+TEST_CASE("a frame of wire version 2 to 5 (before shard clocks) is refused, naming both versions") {
   Bytes f = encoded(Message{PushGradient{4, 1, {1.5f}, 2, 1.0}});
-  for (uint8_t old : {2, 3, 4}) {
+  for (uint8_t old : {2, 3, 4, 5}) {
     f[2] = old;
-    CHECK(contains(error_of(f), fmt::format("frame header: wire version {} is an older ringtmp's (this build speaks 5)",
+    CHECK(contains(error_of(f), fmt::format("frame header: wire version {} is an older ringtmp's (this build speaks 6)",
                                             old)));
   }
 }
@@ -241,17 +241,33 @@ TEST_CASE("a shard replica has its documented layout; a negative shard or an unk
   put_u32(body, 1);   // count
   put_f32(body, -0.25f);
   put_u64(body, std::bit_cast<uint64_t>(99.5));  // loss sum
+  put_u32(body, 0xffffffffu);                     // position: none
   CHECK(encoded(Message{ShardReplica{8, 1, ShardReplica::What::sum, {-0.25f}, 99.5}}) ==
         frame(MessageKind::shard_replica, body));
   Bytes negative = body;
   negative[11] = 0x80;  // shard < 0
   CHECK(contains(error_of(frame(MessageKind::shard_replica, negative)), "shard -2147483647 is negative"));
-  for (uint8_t what : {uint8_t(0), uint8_t(6)}) {
+  for (uint8_t what : {uint8_t(0), uint8_t(7)}) {
     Bytes unknown = body;
     unknown[12] = what;
     CHECK(contains(error_of(frame(MessageKind::shard_replica, unknown)),
                    fmt::format("unknown shard replica content {}", what)));
   }
+  // A clock names a worker position; nothing else does.
+  Bytes positioned = body;
+  positioned[body.size() - 4] = 2;
+  CHECK(contains(error_of(frame(MessageKind::shard_replica, positioned)),
+                 "position -254 of a shard replica: a clock names a position (>= 0), anything else -1"));
+  Bytes clock;
+  put_i64(clock, -1);
+  put_u32(clock, 0);  // shard
+  clock.push_back(6);
+  put_u32(clock, 0);  // no values
+  put_u64(clock, std::bit_cast<uint64_t>(0.0));
+  put_u32(clock, 3);  // position
+  CHECK(encoded(Message{ShardReplica{-1, 0, ShardReplica::What::clock, {}, 0, 3}}) == frame(MessageKind::shard_replica, clock));
+  clock[clock.size() - 1] = 0xff;  // position < 0
+  CHECK(contains(error_of(frame(MessageKind::shard_replica, clock)), "of a shard clock: a clock names a position"));
 }
 
 TEST_CASE("a push or parameter shard of a negative worker position is refused") {
@@ -320,7 +336,7 @@ TEST_CASE("bad magic, version and kind are rejected") {
   CHECK(contains(error_of(f), "bad magic"));
   f = good;
   f[2] = kWireVersion + 1;
-  CHECK(error_of(f) == "frame header: unknown wire version 6 (this build speaks 5)");
+  CHECK(error_of(f) == "frame header: unknown wire version 7 (this build speaks 6)");
   f = good;
   f[2] = 0;
   CHECK(contains(error_of(f), "unknown wire version 0"));

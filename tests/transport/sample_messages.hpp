@@ -61,6 +61,8 @@ inline std::vector<Message> sample_messages() {
       Message{ShardReplica{-1, 0, ShardReplica::What::request, {}, 0}},
       Message{ShardReplica{4, 1, ShardReplica::What::copy, {}, 12.5}},
       Message{ShardReplica{6, 3, ShardReplica::What::copy, ramp(2, 2.0f), 64.0}},
+      Message{ShardReplica{-1, 1, ShardReplica::What::clock, {}, 0, 2}},
+      Message{ShardReplica{7, 0, ShardReplica::What::clock, {}, 0, 0}},
   };
   const size_t before_any_failure = msgs.size();
   for (size_t i = 0; i < before_any_failure; ++i) {

@@ -515,19 +515,21 @@ echo "ok (exit $RC)"
 
 # The ring, all-reduce and a parameter server heal: a node SIGKILLed mid-run, the others
 # carry on (stage 0 takes stage 1's layers over; the all-reduce ring re-forms; a live worker
-# plays the dead one's slice; worker 0 serves the dead server's shard) and finish; exit 0,
-# the whole loss trace, the failure in summary.json and in the final lines.
-for STRATEGY_RANK in ring:1 allreduce:1 ps:1 ps:3; do
+# plays the dead one's slice; worker 0 serves the dead server's shard; asp alike) and
+# finish; exit 0, the whole loss trace, the failure in summary.json and in the final lines.
+for STRATEGY_RANK in ring:1 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3; do
   STRATEGY=${STRATEGY_RANK%:*} RANK=${STRATEGY_RANK#*:}
+  MODE=()
+  [ "$STRATEGY" = ps-asp ] && STRATEGY=ps MODE=(--ps-mode asp)
   ROLE=worker
   [ "$STRATEGY" = ring ] && ROLE=stage
   [ "$STRATEGY" = ps ] && [ "$RANK" = 3 ] && ROLE=server
-  CASE="launch: $STRATEGY survives SIGKILL of node $RANK ($ROLE)"
-  printf '%-60s' "$CASE"
+  CASE="launch: $STRATEGY${MODE:+ ${MODE[*]}} survives SIGKILL of node $RANK ($ROLE)"
+  printf '%-72s' "$CASE"
   LOCAL=3
   [ "$STRATEGY" = ps ] && LOCAL=4  # 3 workers and a server
-  RUN="$TMP/healed-$STRATEGY-$RANK"
-  "$BIN" launch --strategy $STRATEGY --local $LOCAL --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
+  RUN="$TMP/healed-$STRATEGY_RANK"
+  "$BIN" launch --strategy $STRATEGY "${MODE[@]}" --local $LOCAL --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
     --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$RUN" >"$OUT" 2>"$ERR" &
   LAUNCH=$!
   VICTIM=""

@@ -53,12 +53,7 @@ class PsServerNode {
             left = s.ok();
             return s;
           }
-          auto r = ep_.await(
-              [&](int from, const Message& m) {
-                return from >= 0 && (std::holds_alternative<PushGradient>(m.payload) ||
-                                     std::holds_alternative<ShardReplica>(m.payload));
-              },
-              "a gradient push");
+          auto r = ep_.await([&](int from, const Message& m) { return from >= 0 && shard_traffic(m); }, "a gradient push");
           return r.ok() ? on_message(r->from, r->message) : r.status();
         },
         [&] { return recover(); });
@@ -125,12 +120,13 @@ class PsServerNode {
     }
   }
 
-  // Once finished: a redone step's push, a replica's traffic; any other message is late.
-  Status serve(int from, Message& m) {
-    if (std::holds_alternative<PushGradient>(m.payload) || std::holds_alternative<ShardReplica>(m.payload))
-      return on_message(from, m);
-    return {};
+  // What a server acts on: pushes, and its shards' replica and clock messages.
+  static bool shard_traffic(const Message& m) {
+    return std::holds_alternative<PushGradient>(m.payload) || std::holds_alternative<ShardReplica>(m.payload);
   }
+
+  // Once finished: a redone step's push, a replica's traffic; any other message is late.
+  Status serve(int from, Message& m) { return shard_traffic(m) ? on_message(from, m) : Status{}; }
 
   // A view change. Workers' deaths need nothing here; a server's moves its shards.
   Status recover() {

@@ -324,7 +324,9 @@ class PsWorkerNode {
       const ShardReplica own = copy_of(k, /*with_values=*/true);
       if (Status s = reseed_from_workers(ep_, keeper, live_workers(layout_, ep_.view()), &own); !s.ok()) return s;
       keepers_.emplace(k, std::move(keeper));
-      ep_.recorder().hold(MemoryPart::replicas, int64_t(keepers_.size()) * keepers_.at(k).param_bytes());
+      int64_t served = 0;  // the shards this node serves: parameters and optimizer state
+      for (const auto& [shard, kept] : keepers_) served += kept.param_bytes() + kept.state_bytes();
+      ep_.recorder().hold(MemoryPart::replicas, served);
     }
     for (auto& q : positions_) q.pushed = false;  // what is unanswered goes out again, in this view
     take_over_dead_positions();

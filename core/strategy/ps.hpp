@@ -17,7 +17,8 @@
 // iteration still sees the same samples and a BSP server sums the same N gradients in the
 // same order: the loss trace after a worker's death is the fault-free one, bit for bit.
 // Under asp/ssp the taker plays the position from where the servers hold it (its lowest
-// clock over the shards): no push is applied twice, none is lost. A server's death moves its
+// clock over the shards): no push is lost, and none is applied twice while its shard's
+// server lives (ps_shard.hpp says what a reseeded shard cannot know). A server's death moves its
 // shard to another server, or to a worker when none is left (ps_recovery.hpp, ps_shard.hpp).
 #include <string>
 #include <vector>

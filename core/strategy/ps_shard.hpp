@@ -24,7 +24,10 @@
 // took the position over from where the slowest shard held it): never applied again,
 // answered. A worker taking a dead position over asks each head for the position's clock
 // (ShardReplica clock) and starts from the lowest. No replica follows an asynchronous shard
-// (one message per push would double a server's traffic; config refuses it).
+// (one message per push would double a server's traffic; config refuses it). So "never
+// applied twice" holds while a shard's head lives: a reseeded shard does not know which
+// pushes its copy holds (a push whose answer died with the head may be applied again, at
+// most one per position).
 //
 // Reseeding (no copy survived): the shard is rebuilt from a worker's parameters, the
 // freshest any live worker holds (its installed parameters, or an answer it holds for the
@@ -138,7 +141,11 @@ class ShardKeeper {
       return {};
     }
     if (!aggregate_ && clock != kUnknownClock && push.iteration <= clock) {  // redone: applied already
-      if (!waiting_[size_t(p)]) reply(from, p, push.iteration);  // else answered when the bound allows
+      if (push.iteration != clock)
+        return Status::errorf("node {}: push from worker {} for position {} iteration {}, behind its clock {}",
+                              ep_.rank(), from, p, push.iteration, clock);
+      waiting_[size_t(p)] = true;  // answered again, within the staleness bound as any answer
+      answer_within_bound();
       return {};
     }
     if (push.iteration != clock + 1 && clock != kUnknownClock)
@@ -285,11 +292,17 @@ class ShardKeeper {
     ++next_in_sum_;
   }
 
-  // ASP/SSP: each push is applied at once; every waiting position the staleness bound now
-  // allows is answered (position order: deterministic).
+  // ASP/SSP: each push is applied at once, then the waiting positions the bound allows are
+  // answered.
   Status apply_at_once(FloatBuffer& values) {
     ep_.recorder().hold(MemoryPart::held_pushes, shard_bytes_);  // the push in hand
     ep_.compute(int64_t(3) * int64_t(size_), [&] { sgd_.step(params_, values); });
+    answer_within_bound();
+    return {};
+  }
+
+  // Every waiting position the staleness bound now allows, in position order (deterministic).
+  void answer_within_bound() {
     int64_t slowest = std::numeric_limits<int64_t>::max();
     for (int64_t clock : clock_)
       if (clock != kUnknownClock) slowest = std::min(slowest, clock);
@@ -301,7 +314,6 @@ class ShardKeeper {
       waiting_[size_t(p)] = false;
       reply(player_[size_t(p)], p, clock_[size_t(p)]);
     }
-    return {};
   }
 
   void send_sum_or_state(ShardReplica::What what) {
@@ -403,7 +415,9 @@ Status reseed_from_workers(Endpoint<T>& ep, ShardKeeper<T>& keeper, const std::v
     auto r = await_copy(freshest);
     if (!r.ok()) return r.status();
     auto& copy = std::get<ShardReplica>(r->message.payload);
-    if (copy.iteration != latest)
+    // Fresher than reported is fine (asp/ssp: the worker's position can complete meanwhile,
+    // answered by another shard's head); older is not.
+    if (copy.iteration < latest)
       return Status::errorf("node {}: worker {} sent its copy of shard {} at iteration {}, having reported {}", ep.rank(),
                             freshest, k, copy.iteration, latest);
     if (Status s = keeper.install(copy, /*with_momentum=*/false); !s.ok()) return s;

@@ -82,10 +82,12 @@ class PsWorkerNode {
     out_.whole_losses = aggregate_;
     // A server died: its shard's final parameters may live on no server any more; under BSP
     // every worker's copy is the servers', under asp/ssp the last it pulled (the merge lets a
-    // live server's shard win).
+    // live server's shard win, and among workers the highest rank's). With no server left,
+    // the promoted worker's shards are the final ones: it alone writes the model, from them.
     const auto& live = ep_.view().live;
     const auto live_servers = live.end() - std::lower_bound(live.begin(), live.end(), layout_.workers);
-    if (storage_ == Storage::values && live_servers < layout_.servers) {
+    for (auto& [k, kept] : keepers_) install(k, Floats(FloatBuffer(kept.params())));
+    if (storage_ == Storage::values && live_servers < layout_.servers && (live_servers > 0 || !keepers_.empty())) {
       out_.param_offset = 0;
       out_.params = model_.release_params();
     }
@@ -111,6 +113,7 @@ class PsWorkerNode {
     // shard's answer to them (with its arrival order: the freshest is installed).
     bool pushed = false;
     std::vector<std::optional<HeldAnswer>> answers;
+    LossRecord loss;  // of the in-hand iteration's last push
   };
   // BSP: each shard's answer for the iteration in hand (one per worker, for all its positions).
   struct ShardAnswer {
@@ -261,6 +264,11 @@ class PsWorkerNode {
       q.pushed = false;
       q.done = q.drawn;
       any = true;
+      // Recorded once complete: a position taken over mid-iteration is redone from there by
+      // its taker, and the worker that died recorded nothing for it.
+      q.loss.time = ep_.now();
+      out_.losses.push_back(q.loss);
+      if (q.rank == ep_.rank()) report_progress(q.loss.iteration, q.loss.loss_sum / q.loss.samples);
     }
     done_ = positions_.front().done;
     return any;
@@ -298,8 +306,7 @@ class PsWorkerNode {
       }
     }
     if (redo && !out_.recoveries.empty()) out_.recoveries.back().bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
-    if (!aggregate_ && !redo) out_.losses.push_back({it, ep_.now(), loss, b.size});
-    if (!aggregate_ && !redo && q.rank == ep_.rank()) report_progress(it, loss / b.size);
+    q.loss = LossRecord{it, 0, loss, b.size};
     return {};
   }
 
@@ -362,7 +369,7 @@ class PsWorkerNode {
   // lowest known (with none known, where this node's own position stands).
   void take_clock(int p, int k, int64_t clock) {
     Position* q = played(p);
-    if (!q || q->placed || q->clocks.empty()) return;
+    if (!q || q->placed || q->clocks.empty() || (clock < 0 && clock != kUnknownClock)) return;  // -1: a question
     q->clocks[size_t(k)] = clock;
     if (!std::all_of(q->clocks.begin(), q->clocks.end(), [](const auto& c) { return c.has_value(); })) return;
     int64_t start = std::numeric_limits<int64_t>::max();

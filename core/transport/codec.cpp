@@ -413,6 +413,10 @@ Payload read_payload(MessageKind kind, Reader& r) {
       if (r.ok() && (m.what == ShardReplica::What::clock ? m.position < 0 : m.position != -1))
         r.fail("position {} of a shard {}: a clock names a position (>= 0), anything else -1", m.position,
                m.what == ShardReplica::What::clock ? "clock" : "replica");
+      if (r.ok() && m.what == ShardReplica::What::clock &&
+          (m.iteration < -2 || m.values.size() != 0 || m.loss_sum != 0.0))
+        r.fail("shard clock of iteration {} with {} values and loss {}: a clock is -1 (asked), -2 (unknown) or an "
+               "iteration, and carries nothing else", m.iteration, m.values.size(), m.loss_sum);
       return m;
     }
     case MessageKind::control: {

@@ -106,7 +106,7 @@ TEST_CASE("ps asp and ssp with a bound: any worker or server killed at any point
   // (a push at or below the clock is answered, never applied).
   for (auto [mode, staleness] : {std::pair{PsMode::asp, 0}, std::pair{PsMode::ssp, 2}})
     for (int workers : {2, 3, 5})
-      for (int servers : {1, 2}) {
+      for (int servers : {1, 2, 3}) {
         const auto c = async_config(mode, staleness, workers, servers);
         auto clean = run_inproc(c, data());
         REQUIRE_MESSAGE(clean.ok(), clean.status().message());

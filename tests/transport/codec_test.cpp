@@ -266,6 +266,14 @@ TEST_CASE("a shard replica has its documented layout; a negative shard or an unk
   put_u64(clock, std::bit_cast<uint64_t>(0.0));
   put_u32(clock, 3);  // position
   CHECK(encoded(Message{ShardReplica{-1, 0, ShardReplica::What::clock, {}, 0, 3}}) == frame(MessageKind::shard_replica, clock));
+  Bytes below = clock;
+  below[0] = 0xfd;  // iteration -3
+  CHECK(contains(error_of(frame(MessageKind::shard_replica, below)),
+                 "shard clock of iteration -3 with 0 values and loss 0: a clock is -1 (asked), -2 (unknown) or an "
+                 "iteration, and carries nothing else"));
+  Bytes lossy = clock;
+  lossy[lossy.size() - 5] = 0x3f;  // loss sum 2^-... (not 0)
+  CHECK(contains(error_of(frame(MessageKind::shard_replica, lossy)), "a clock is -1 (asked)"));
   clock[clock.size() - 1] = 0xff;  // position < 0
   CHECK(contains(error_of(frame(MessageKind::shard_replica, clock)), "of a shard clock: a clock names a position"));
 }

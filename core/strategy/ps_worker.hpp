@@ -86,8 +86,8 @@ class PsWorkerNode {
     // the promoted worker's shards are the final ones: it alone writes the model, from them.
     const auto& live = ep_.view().live;
     const auto live_servers = live.end() - std::lower_bound(live.begin(), live.end(), layout_.workers);
-    for (auto& [k, kept] : keepers_) install(k, Floats(FloatBuffer(kept.params())));
     if (storage_ == Storage::values && live_servers < layout_.servers && (live_servers > 0 || !keepers_.empty())) {
+      for (auto& [k, kept] : keepers_) install(k, kept.params());
       out_.param_offset = 0;
       out_.params = model_.release_params();
     }
@@ -168,14 +168,14 @@ class PsWorkerNode {
   // A shard's parameters for the iteration in hand (from its server, or from this node's own
   // keeper when promoted).
   Status take_answer(ParamShard&& p, int from) {
-    const Position* q = played(p.position);
+    Position* q = played(p.position);
     if (!q || p.iteration != q->done + 1) return {};  // a second answer to a push redone: the first one came
     const int k = p.shard;
     if (p.values.size() != layout_.shard_size(k))
       return Status::errorf("node {}: shard {} arrived from node {} with {} values, expected {}", ep_.rank(), k, from,
                             p.values.size(), layout_.shard_size(k));
     if (aggregate_) answers_[size_t(k)].latest = std::move(p);
-    else played(p.position)->answers[size_t(k)] = HeldAnswer{std::move(p), ++arrivals_};
+    else q->answers[size_t(k)] = HeldAnswer{std::move(p), ++arrivals_};
     return {};
   }
 
@@ -274,7 +274,9 @@ class PsWorkerNode {
     return any;
   }
 
-  void install(int k, const Floats& values) {
+  // Shard k's values (an answer's Floats, a keeper's buffer) into this node's model.
+  template <class Values>
+  void install(int k, const Values& values) {
     if (storage_ == Storage::values)
       std::copy(values.begin(), values.end(), model_.params().begin() + ptrdiff_t(layout_.shard_begin[size_t(k)]));
   }

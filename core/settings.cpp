@@ -193,12 +193,12 @@ std::vector<SettingSpec> make_table() {
   t.push_back(number("nodes", &C::nodes, "nodes N: ring stages or workers", within(1, 65536)));
   t.push_back(choice("shard", &C::shard, kShardModeNames, "data sharding across workers:"));
   // A protocol setting (every node must agree), so inside the config digest. Only K = 1 is
-  // built: it refreshes a shadow with the iteration's summed gradient (one stage-size message
-  // on an edge the ring already has) and heals with the fault-free trace; K > 1 would ship
-  // whole states and heal inexactly.
+  // built: it refreshes a shadow with the iteration's summed gradient (async: every update's;
+  // one stage-size message on an edge the ring already has) and heals a sync schedule with
+  // the fault-free trace; K > 1 would ship whole states and heal inexactly.
   t.push_back(number<int>("replica-every", &C::replica_every,
-                          "ring: iterations between shadow refreshes; 1 heals any single death with the fault-free "
-                          "trace, 0 turns shadows off (a death ends the run)",
+                          "ring: iterations between shadow refreshes; 1 heals any single death (gpipe, 1f1b: with "
+                          "the fault-free trace), 0 turns shadows off (a death ends the run)",
                           [](const int& k) {
                             return k == 0 || k == 1 ? std::string()
                                                     : std::string("must be 0 (off) or 1 (refreshing every K > 1 "

@@ -13,7 +13,7 @@
 //          which runs against the weights its forward used (weight stashing). At most N
 //          micro-batches are in flight, so a gradient is at most N-1 updates stale.
 //
-// Healing (sync schedules, --replica-every 1; ring_recovery.hpp has who takes what over):
+// Healing (--replica-every 1; ring_recovery.hpp has who takes what over), sync schedules:
 // each stage's shadow (its parameters and momentum) lives on a neighbour, which applies the
 // stage's summed gradient of every iteration to it: the same step, so the same bits. A stage
 // sends that gradient just before its last backward message of the iteration, on the same
@@ -27,6 +27,15 @@
 // rebuilt for the new stages, and iteration T+1 is redone from the same weights and the same
 // batch: the loss trace is the fault-free one. The loss survives the last stage: its tokens
 // carry each micro-batch's loss to stage 0, its refreshes the minibatch's loss to its holder.
+// Async: there is no iteration to commit. Each stage sends its holder the gradient of every
+// update, before the gradient message of that micro-batch on the same edge, and the holder
+// applies it on arrival, so a dead stage's shadow is at least as far along as its
+// predecessor. After a death every survivor reports the fewest updates of the states it
+// may run (its parts, the dead stages' shadows); the ring resumes from the iteration that
+// holds the least of them, and a part skips the step of every redone micro-batch it
+// already applied: each micro-batch is applied once by every stage, none is lost, at most
+// the micro-batches in flight (one window, N) are redone. The last stage's refreshes carry
+// each micro-batch's loss, so the trace outlives it.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -85,7 +94,7 @@ class RingNode {
     for (int k = 0, off = 0; k < c.microbatches; off += sizes_[k++]) offsets_.push_back(off);
     if (first()) batcher_.emplace(train, c.batch, batch_order_seed(c));
     total_ = planned_iterations(c, train.size());
-    credits_ = async_ ? n_ : initial_credits(c.schedule, n_, c.microbatches);
+    credits_ = async_ ? stages() : initial_credits(c.schedule, n_, c.microbatches);
     if (heals_)
       for (int s : shadows_held_by(assign_, rank_)) shadows_.push_back(initial_shadow(s));
   }
@@ -99,8 +108,11 @@ class RingNode {
         return m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token;
       });
       out_.whole_losses = true;
-      out_.status = run_healing(
-          ep_, [&] { return finished_; }, [&] { return healing_step(); }, [&] { return recover(); });
+      auto step = [&] {
+        if (!async_) return healing_step();
+        return done_ == units() ? finish_together() : async_step();
+      };
+      out_.status = run_healing(ep_, [&] { return finished_; }, step, [&] { return recover(); });
     } else {
       out_.status = async_ ? run_async() : run_sync();
     }
@@ -123,6 +135,7 @@ class RingNode {
     int stage = 0;  // in the config's cut
     Model model;
     Sgd sgd;
+    int64_t applied = 0;  // async: micro-batches (in run order) whose update it applied
   };
   // Timing-only runs hold no values here (shapes_only): stash, input and weights stay empty.
   struct Slot {
@@ -130,7 +143,7 @@ class RingNode {
     std::vector<FloatBuffer> inputs;  // per part: received activations (async stage 0: a copy
                                       // of the inputs), the part before's output
     Matrix dlogits;                   // last stage: loss gradient
-    FloatBuffer weights;              // async: the weights this forward used
+    std::vector<FloatBuffer> weights;  // async, per part: the weights this forward used
     int64_t version = 0;
     int size = 0;
     double loss = 0;  // last stage: the micro-batch's loss, for its token
@@ -146,15 +159,16 @@ class RingNode {
     Sgd sgd;
     int64_t applied = 0;
   };
-  // A minibatch's loss as this node learned it beside the last stage: whole from a refresh,
-  // or summed from the micro-batches' tokens (in the order the last stage summed them).
+  // A minibatch's loss as this node learned it beside the last stage: whole from a sync
+  // refresh, or from its micro-batches' (tokens, async refreshes: one entry each however
+  // many told it), summed in micro-batch order as the last stage summed them.
   struct KnownLoss {
     std::optional<double> whole;
-    double token_sum = 0;
-    int tokens = 0;
+    std::map<int, double> microbatches;
     double at = 0;
   };
   int64_t key(int64_t it, int mb) const { return (it - 1) * c_.microbatches + mb; }
+  int64_t units() const { return total_ * c_.microbatches; }  // micro-batches of the run
 
   int stages() const { return assign_.stages(); }
   bool first() const { return stage_ == 0; }
@@ -289,30 +303,48 @@ class RingNode {
       if (numeric() && r.values.has_values()) sh.sgd.step(sh.params, r.values.values());
     });
     sh.applied = r.iteration;
-    if (sh.end_layer == layer_count()) note_whole_loss(r.iteration, r.loss_sum);
+    if (sh.end_layer != layer_count()) return;
+    if (!async_) return note_whole_loss(r.iteration, r.loss_sum);
+    const int64_t unit = r.iteration - 1;  // an async refresh counts updates: one per micro-batch
+    note_token_loss(unit / c_.microbatches + 1, int(unit % c_.microbatches), r.loss_sum);
   }
 
   // Nobody leaves while another may still need it: a death now is healed like any other.
   Status finish_together() {
-    const View& view = ep_.view();
-    for (int q : view.live)
-      if (q != rank_) ep_.send(q, Message{Control{Control::Code::done, ""}});
-    std::set<int> heard{rank_};
-    while (heard.size() < view.live.size()) {
-      auto got = ep_.await([&](int from, const Message& m) {
-        const auto* k = std::get_if<Control>(&m.payload);
-        return k && k->code == Control::Code::done && !heard.contains(from);
-      }, "the other stages to finish");
-      if (!got.ok()) return got.status();
-      heard.insert(got->from);
-    }
+    if (Status s = all_reach(kFinished, "the other stages to finish"); !s.ok()) return s;
     finished_ = true;
     return {};
   }
 
+  // Tells every live node this one reached `mark` (a Control done with it as text) and
+  // waits until each of them said the same.
+  static constexpr const char* kFinished = "";
+  static constexpr const char* kRecovered = "recovered";
+  Status all_reach(const char* mark, const char* awaiting) {
+    const View& view = ep_.view();
+    for (int q : view.live)
+      if (q != rank_) ep_.send(q, Message{Control{Control::Code::done, mark}});
+    std::set<int> heard{rank_};
+    while (heard.size() < view.live.size()) {
+      auto got = ep_.await([&](int from, const Message& m) {
+        const auto* k = std::get_if<Control>(&m.payload);
+        return k && k->code == Control::Code::done && k->text == mark && !heard.contains(from);
+      }, awaiting);
+      if (!got.ok()) return got.status();
+      heard.insert(got->from);
+    }
+    return {};
+  }
+
   Status run_async() {
-    const int64_t units = total_ * c_.microbatches;
-    int64_t injected = 0, done = 0;
+    while (done_ < units())
+      if (Status s = async_step(); !s.ok()) return s;
+    return {};
+  }
+
+  // One event of the async pipeline: a backward, an injection, or a forward.
+  Status async_step() {
+    if (heals_) apply_refreshes_held();
     auto is_grad = [&](int from, const Message& m) {
       return !last() && from == next_rank() && m.kind() == MessageKind::gradients;
     };
@@ -320,56 +352,54 @@ class RingNode {
     auto is_work = [&](int from, const Message& m) {
       return is_grad(from, m) || (!first() && from == prev_rank() && m.kind() == MessageKind::activations);
     };
-    while (done < units) {
-      // Backwards first: they free stashes and return credits (1F1B's steady state).
-      if (!last() && ep_.has_pending(is_grad)) {
-        auto r = ep_.await(is_grad, "a gradient");
-        if (!r.ok()) return r.status();
-        if (auto s = backward_message(r->message); !s.ok()) return s;
-        ++done;
-        continue;
-      }
-      // Inject when a credit is held and this stage's own stash is below the window: the
-      // token says the last stage finished, but the gradient may still be on its way here.
-      if (first() && injected < units && int(slots_.size()) < n_ &&
-          (credits_ > 0 || ep_.has_pending(is_token))) {
-        const int64_t it = injected / c_.microbatches + 1;
-        const int mb = int(injected % c_.microbatches);
-        if (mb == 0) batch_ = batcher_->next();
-        if (auto s = forward(it, mb, nullptr); !s.ok()) return s;
-        ++injected;
-        if (last()) {  // a one-stage ring
-          if (auto s = backward(it, mb, nullptr); !s.ok()) return s;
-          ++done;
-        }
-        continue;
-      }
-      if (first()) {  // nothing to do until a gradient or a credit arrives
-        auto r = ep_.await([&](int f, const Message& m) { return is_grad(f, m) || is_token(f, m); },
-                           "a gradient or a credit");
-        if (!r.ok()) return r.status();
-        if (r->message.kind() == MessageKind::token) { ++credits_; continue; }
-        if (auto s = backward_message(r->message); !s.ok()) return s;
-        ++done;
-        continue;
-      }
-      auto r = ep_.await(is_work, "activations or a gradient");
+    // Backwards first: they free stashes and return credits (1F1B's steady state).
+    if (!last() && ep_.has_pending(is_grad)) {
+      auto r = ep_.await(is_grad, "a gradient");
       if (!r.ok()) return r.status();
-      if (r->message.kind() == MessageKind::gradients) {
-        if (auto s = backward_message(r->message); !s.ok()) return s;
-        ++done;
-        continue;
+      return backward_message(r->message);
+    }
+    // Inject when a credit is held and this stage's own stash is below the window: the
+    // token says the last stage finished, but the gradient may still be on its way here.
+    if (first() && injected_ < units() && int(slots_.size()) < stages() &&
+        (credits_ > 0 || ep_.has_pending(is_token))) {
+      const int64_t it = injected_ / c_.microbatches + 1;
+      const int mb = int(injected_ % c_.microbatches);
+      if (mb == 0) batch_ = batcher_->next();
+      if (auto s = forward(it, mb, nullptr); !s.ok()) return s;
+      ++injected_;
+      return last() ? backward(it, mb, nullptr) : Status{};  // a one-stage ring
+    }
+    if (first()) {  // nothing to do until a gradient or a credit arrives
+      auto r = ep_.await([&](int f, const Message& m) { return is_grad(f, m) || is_token(f, m); },
+                         "a gradient or a credit");
+      if (!r.ok()) return r.status();
+      if (const auto* t = std::get_if<Token>(&r->message.payload)) {
+        if (heals_) note_token_loss(t->iteration, t->microbatch, t->loss_sum);
+        ++credits_;
+        return {};
       }
-      auto& a = std::get<Activations>(r->message.payload);
-      const int64_t it = a.iteration;
-      const int mb = a.microbatch;
-      if (auto s = forward(it, mb, &a); !s.ok()) return s;
-      if (last()) {
-        if (auto s = backward(it, mb, nullptr); !s.ok()) return s;
-        ++done;
+      return backward_message(r->message);
+    }
+    auto r = ep_.await(is_work, "activations or a gradient");
+    if (!r.ok()) return r.status();
+    if (r->message.kind() == MessageKind::gradients) return backward_message(r->message);
+    auto& a = std::get<Activations>(r->message.payload);
+    const int64_t it = a.iteration;
+    const int mb = a.microbatch;
+    if (auto s = forward(it, mb, &a); !s.ok()) return s;
+    return last() ? backward(it, mb, nullptr) : Status{};
+  }
+
+  // Async: each shadow takes its refreshes in the order its owner stepped, as they arrive.
+  void apply_refreshes_held() {
+    for (auto& sh : shadows_) {
+      while (true) {
+        auto refresh = refresh_of(sh, sh.applied + 1);
+        if (!ep_.has_pending(refresh)) break;
+        auto got = ep_.await(refresh, "a shadow's refresh");
+        apply_refresh(sh, std::get<StageReplica>(got->message.payload));
       }
     }
-    return {};
   }
 
   Status take_credit() {
@@ -378,7 +408,7 @@ class RingNode {
                          "a credit token from the last stage");
       if (!r.ok()) return r.status();
       const auto& t = std::get<Token>(r->message.payload);
-      if (heals_) note_token_loss(t.iteration, t.loss_sum);
+      if (heals_) note_token_loss(t.iteration, t.microbatch, t.loss_sum);
       ++credits_;
     }
     --credits_;
@@ -425,12 +455,16 @@ class RingNode {
       x = s.inputs[0].data();
     }
     int64_t weight_floats = 0;
-    if (async_ && !last()) {  // async never heals: one part
-      const Model& m = parts_.front().model;
-      weight_floats = int64_t(m.param_count());
-      if (numeric()) s.weights.assign(m.params().begin(), m.params().end());
+    if (async_ && !last()) {
+      s.weights.resize(parts_.size());
+      for (size_t k = 0; k < parts_.size(); ++k) {
+        const Model& m = parts_[k].model;
+        weight_floats += int64_t(m.param_count());
+        if (numeric()) s.weights[k].assign(m.params().begin(), m.params().end());
+      }
       s.version = version_;
     }
+    if (async_) started_ = std::max(started_, it);
     s.activation_bytes = 0;
     for (size_t k = 0; k < parts_.size(); ++k) {
       const Model& m = parts_[k].model;
@@ -521,14 +555,19 @@ class RingNode {
       Model& m = parts_[k].model;
       const bool input_grad = k > 0 || !first();
       FloatBuffer dinput(!input_grad || !numeric() ? 0 : size_t(m.input_width()) * s.size);
-      const float* weights = k == 0 && !s.weights.empty() ? s.weights.data() : nullptr;
+      const float* weights = k < s.weights.size() && !s.weights[k].empty() ? s.weights[k].data() : nullptr;
       ep_.compute(m.backward_flops(s.size, input_grad),
                   [&] { m.backward(s.stash[k], dy, input_grad ? dinput.data() : nullptr, weights); });
       dx = std::move(dinput);
       dy = dx.data();
     }
-    // The refresh goes before the iteration's last backward message, on the same edge.
-    if (heals_ && ++backwards_done_ == c_.microbatches) send_refreshes(it);
+    // The refresh goes before the iteration's last backward message (async: this one's), on
+    // the same edge.
+    const int64_t unit = key(it, mb);
+    if (heals_ && !async_ && ++backwards_done_ == c_.microbatches) send_refreshes(it);
+    if (heals_ && async_)
+      for (const Part& part : parts_)
+        if (unit >= part.applied) send_refresh(part, unit + 1, s.loss);
     if (!first()) {
       ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(input_width()) * s.size));
       ep_.send(prev_rank(), Message{Gradients{it, mb, Block{input_width(), s.size, std::move(dx)}}});
@@ -540,7 +579,8 @@ class RingNode {
     if (async_) {
       // Updates this stage applied between the micro-batch's forward and its backward.
       if (!last()) max_staleness_ = std::max(max_staleness_, version_ - s.version);
-      update();
+      update_once(unit);
+      ++done_;
     }
     activation_bytes_ -= s.activation_bytes;
     weight_bytes_ -= s.weight_bytes;
@@ -550,24 +590,25 @@ class RingNode {
 
   // Each part's summed gradient of `it` to the node holding this stage's shadows.
   void send_refreshes(int64_t it) {
+    for (const Part& part : parts_) send_refresh(part, it, loss_sum_);
+  }
+  // One part's gradient, the step it is about to take (`update`: the update count after it;
+  // `loss`: the loss behind it, carried when the part computes the loss).
+  void send_refresh(const Part& part, int64_t update, double loss) {
     const int holder = shadow_holder(assign_, stage_);
     if (holder < 0) return;
-    for (const Part& part : parts_) {
-      const Model& m = part.model;
-      const size_t p = m.param_count();
-      Floats grads = numeric() ? Floats(FloatBuffer(m.grads().begin(), m.grads().end())) : Floats::count_only(p);
-      const bool loss_part = cut_end(part.stage) == layer_count();
-      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(p)));
-      ep_.send(holder, Message{StageReplica{it, cut_begin(part.stage), cut_end(part.stage),
-                                            StageReplica::What::gradient, std::move(grads),
-                                            loss_part ? loss_sum_ : 0.0}});
-    }
+    const Model& m = part.model;
+    const size_t p = m.param_count();
+    Floats grads = numeric() ? Floats(FloatBuffer(m.grads().begin(), m.grads().end())) : Floats::count_only(p);
+    const bool loss_part = cut_end(part.stage) == layer_count();
+    ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(p)));
+    ep_.send(holder, Message{StageReplica{update, cut_begin(part.stage), cut_end(part.stage),
+                                          StageReplica::What::gradient, std::move(grads), loss_part ? loss : 0.0}});
   }
 
-  void note_token_loss(int64_t it, double loss_sum) {
+  void note_token_loss(int64_t it, int mb, double loss_sum) {
     KnownLoss& k = known_losses_[it];
-    k.token_sum += loss_sum;
-    ++k.tokens;
+    k.microbatches[mb] = loss_sum;
     k.at = ep_.now();
   }
   void note_whole_loss(int64_t it, double loss_sum) {
@@ -592,7 +633,7 @@ class RingNode {
         first_deaths = false;
         last_death_ = d;
       }
-      Status s = heal(rec, loss_rank_before);
+      Status s = async_ ? heal_async(rec, loss_rank_before) : heal(rec, loss_rank_before);
       if (s.ok()) break;
       if (!ep_.view_changed()) return s;
     }
@@ -603,9 +644,9 @@ class RingNode {
   }
 
   Status heal(Recovery& rec, int loss_rank_before) {
-    auto target = agree_on_applied();
+    auto target = agree_on_applied(applied_);
     if (!target.ok()) return target.status();
-    const int64_t t = *target;
+    const int64_t t = target->most;
     if (applied_ < t) {
       // Someone applied t, so stage 0 had started t+1: every gradient of t was complete.
       if (applied_ + 1 != t || complete_ != t)
@@ -616,7 +657,42 @@ class RingNode {
     for (auto& sh : shadows_) bring_shadow_to(sh, t);
     rec.iterations_redone = std::max<int64_t>(0, started_ - t);
     if (!ep_.view().is_live(loss_rank_before)) recover_losses(t);
+    return take_over(t);
+  }
 
+  // Async: every refresh that came before the death moves its shadow on; the run resumes at
+  // the start of the iteration holding the fewest updates any state to be run has applied.
+  Status heal_async(Recovery& rec, int loss_rank_before) {
+    apply_refreshes_held();
+    auto reports = agree_on_applied(fewest_updates_to_run());
+    if (!reports.ok()) return reports.status();
+    const int64_t t = reports->fewest / c_.microbatches;
+    rec.iterations_redone = std::max<int64_t>(0, started_ - t);
+    if (!ep_.view().is_live(loss_rank_before)) recover_losses(t);
+    if (Status s = take_over(t); !s.ok()) return s;
+    // Nobody runs a micro-batch before everyone installed: a death meanwhile finds every
+    // survivor on the new assignment or, not yet there, with the old one to step back to.
+    if (Status s = all_reach(kRecovered, "the other stages to recover"); !s.ok()) return s;
+    previous_shadows_.clear();
+    previous_settled_.reset();
+    account_state();
+    return {};
+  }
+
+  // The fewest updates applied by a state this node may run after the death: its parts, and
+  // its shadows of dead stages (a live stage's shadow is rebuilt from its owner).
+  int64_t fewest_updates_to_run() const {
+    int64_t fewest = units();
+    for (const auto& part : parts_) fewest = std::min(fewest, part.applied);
+    for (const auto& sh : shadows_)
+      if (!ep_.view().is_live(settled_.owner_of_layer(sh.first_layer))) fewest = std::min(fewest, sh.applied);
+    for (const auto& sh : previous_shadows_) fewest = std::min(fewest, sh.applied);  // a recovery cut short
+    return fewest;
+  }
+
+  // The dead stages' layers to their shadows' holders and the shadows rebuilt, from `t`
+  // (sync: updates applied; async: whole iterations, every state at least that far along).
+  Status take_over(int64_t t) {
     auto next = interim_assignment(settled_, ep_.view());
     if (!next.ok()) {
       ep_.cannot_heal(last_death_);
@@ -627,6 +703,7 @@ class RingNode {
     const int my_stage = next->stage_of(rank_);
     const int b = next->begin(my_stage), e = next->end(my_stage);
     std::vector<StageState> mine;
+    std::vector<int64_t> mine_applied;
     for (int s : cut_stages(b, e)) {
       auto state = state_of(s, t);
       if (!state) {
@@ -634,16 +711,18 @@ class RingNode {
         return Status::errorf("node {}: cannot take over layers {}..{} at iteration {}: this node holds no state of "
                               "them", rank_, cut_begin(s), cut_end(s), t);
       }
-      mine.push_back(std::move(*state));
+      mine.push_back(std::move(state->first));
+      mine_applied.push_back(state->second);
     }
     // Every stage's shadow is rebuilt from its owner: the cheapest rule that is right
     // whatever refreshes were lost with the death (a few stage-size messages per death).
     const int holder = shadow_holder(*next, my_stage);
     if (holder >= 0) {
-      for (const auto& state : mine) {
+      for (size_t k = 0; k < mine.size(); ++k) {
+        const StageState& state = mine[k];
         ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(state.param_count + state.momentum_count)));
-        ep_.send(holder, Message{StageReplica{t, state.first_layer, state.end_layer, StageReplica::What::state,
-                                              state_floats(state), 0}});
+        ep_.send(holder, Message{StageReplica{mine_applied[k], state.first_layer, state.end_layer,
+                                              StageReplica::What::state, state_floats(state), 0}});
       }
     }
     std::vector<Shadow> rebuilt;
@@ -653,29 +732,33 @@ class RingNode {
         auto got = ep_.await([&](int from, const Message& m) {
           const auto* r = std::get_if<StageReplica>(&m.payload);
           return from == next->owner[size_t(held)] && r && r->what == StageReplica::What::state &&
-                 r->iteration == t && r->first_layer == sb && r->end_layer == se;
+                 (async_ || r->iteration == t) && r->first_layer == sb && r->end_layer == se;
         }, "a shadow's state");
         if (!got.ok()) return got.status();
         const size_t p = layout_.layer_param_offset[size_t(se)] - layout_.layer_param_offset[size_t(sb)];
-        auto state = stage_state_from(std::get<StageReplica>(got->message.payload).values, sb, se, p,
-                                      Sgd(sgd_options(), p, Storage::shapes_only).state_size());
+        const auto& replica = std::get<StageReplica>(got->message.payload);
+        auto state = stage_state_from(replica.values, sb, se, p, Sgd(sgd_options(), p, Storage::shapes_only).state_size());
         if (!state.ok()) return Status::errorf("node {}: {}", rank_, state.status().message());
-        rebuilt.push_back(shadow_from(s, *state, t));
+        rebuilt.push_back(shadow_from(s, *state, replica.iteration));
       }
-    install(*next, mine, std::move(rebuilt), t);
+    install(*next, mine, mine_applied, std::move(rebuilt), t);
     return {};
   }
 
-  // The most iterations any survivor applied (they differ by at most one). Each report also
+  // Every survivor's report (sync: iterations applied, which differ by at most one; async: the
+  // fewest updates of a state it may run), the most and the fewest. Each report also
   // says how many recoveries its sender completed: a death that cut a recovery short can
   // leave some survivors on the new assignment and some still on the old. Then those ahead
   // step back to the old one (they kept its shadows until their first commit, which no one
   // can reach before everyone installed), so all plan from the same assignment.
-  StatusOr<int64_t> agree_on_applied() {
+  struct Reports {
+    int64_t most = 0, fewest = 0;
+  };
+  StatusOr<Reports> agree_on_applied(int64_t report) {
     const View& view = ep_.view();
     for (int q : view.live)
-      if (q != rank_) ep_.send(q, Message{Resync{applied_, settled_generation_, {}}});
-    int64_t most = applied_;
+      if (q != rank_) ep_.send(q, Message{Resync{report, settled_generation_, {}}});
+    Reports reports{report, report};
     int32_t oldest = settled_generation_;
     std::set<int> heard{rank_};
     while (heard.size() < view.live.size()) {
@@ -686,7 +769,8 @@ class RingNode {
       if (!got.ok()) return got.status();
       heard.insert(got->from);
       const auto& r = std::get<Resync>(got->message.payload);
-      most = std::max(most, r.iteration);
+      reports.most = std::max(reports.most, r.iteration);
+      reports.fewest = std::min(reports.fewest, r.iteration);
       oldest = std::min(oldest, r.part);
     }
     if (oldest < settled_generation_) {
@@ -699,7 +783,7 @@ class RingNode {
       previous_settled_.reset();
       settled_generation_ = oldest;
     }
-    return most;
+    return reports;
   }
 
   // A shadow one update behind takes its refresh of t if it came (a dead stage's always has).
@@ -719,19 +803,25 @@ class RingNode {
     while (ep_.has_pending(is_token)) {  // tokens not yet taken as credits carry their loss too
       auto got = ep_.await(is_token, "a token");
       const auto& k = std::get<Token>(got->message.payload);
-      note_token_loss(k.iteration, k.loss_sum);
+      note_token_loss(k.iteration, k.microbatch, k.loss_sum);
     }
     std::set<int64_t> recorded;
     for (const auto& l : out_.losses) recorded.insert(l.iteration);
     for (const auto& [it, k] : known_losses_) {
       if (it > t || recorded.contains(it)) continue;
-      if (k.whole) out_.losses.push_back({it, k.at, *k.whole, c_.batch});
-      else if (k.tokens == c_.microbatches) out_.losses.push_back({it, k.at, k.token_sum, c_.batch});
+      if (k.whole) {
+        out_.losses.push_back({it, k.at, *k.whole, c_.batch});
+      } else if (int(k.microbatches.size()) == c_.microbatches) {
+        double sum = 0;
+        for (const auto& [mb, loss] : k.microbatches) sum += loss;
+        out_.losses.push_back({it, k.at, sum, c_.batch});
+      }
     }
   }
 
-  // Stage s of the cut as of t updates, from this node's parts or shadows.
-  std::optional<StageState> state_of(int s, int64_t t) const {
+  // Stage s of the cut from this node's parts or shadows, with the updates it applied: as of
+  // t updates (sync), or as far as it got (async).
+  std::optional<std::pair<StageState, int64_t>> state_of(int s, int64_t t) const {
     for (const auto& part : parts_) {
       if (part.stage != s) continue;
       StageState st{cut_begin(s), cut_end(s), part.model.param_count(), part.sgd.state_size(), {}, {}};
@@ -739,13 +829,13 @@ class RingNode {
         st.params.assign(part.model.params().begin(), part.model.params().end());
         st.momentum.assign(part.sgd.state().begin(), part.sgd.state().end());
       }
-      return st;
+      return std::pair{std::move(st), async_ ? part.applied : t};
     }
     for (const auto& sh : shadows_) {
-      if (sh.stage != s || sh.applied != t) continue;
+      if (sh.stage != s || (!async_ && sh.applied != t)) continue;
       StageState st{sh.first_layer, sh.end_layer, sh.param_count, sh.sgd.state_size(), sh.params, {}};
       st.momentum.assign(sh.sgd.state().begin(), sh.sgd.state().end());
-      return st;
+      return std::pair{std::move(st), sh.applied};
     }
     return std::nullopt;
   }
@@ -758,8 +848,8 @@ class RingNode {
 
   // The new assignment in force from iteration t+1, everything in flight forgotten. Parts
   // this node already ran are kept as they are; a taken-over stage becomes a part of its own.
-  void install(const StageAssignment& next, const std::vector<StageState>& mine, std::vector<Shadow> shadows,
-               int64_t t) {
+  void install(const StageAssignment& next, const std::vector<StageState>& mine, const std::vector<int64_t>& applied,
+               std::vector<Shadow> shadows, int64_t t) {
     const bool was_first = first();
     previous_settled_ = settled_;
     previous_shadows_ = std::move(shadows_);
@@ -767,7 +857,8 @@ class RingNode {
     ++settled_generation_;
     stage_ = next.stage_of(rank_);
     std::vector<Part> parts;
-    for (const StageState& state : mine) {
+    for (size_t k = 0; k < mine.size(); ++k) {
+      const StageState& state = mine[k];
       const int s = cut_stages(state.first_layer, state.end_layer).front();
       auto kept = std::find_if(parts_.begin(), parts_.end(), [&](const Part& p) { return p.stage == s; });
       if (kept != parts_.end()) {
@@ -775,7 +866,7 @@ class RingNode {
       } else {
         Model m = stage_model(s);
         const size_t p = m.param_count();
-        Part part{s, std::move(m), Sgd(sgd_options(), p, storage_)};
+        Part part{s, std::move(m), Sgd(sgd_options(), p, storage_), applied[k]};
         if (numeric()) {
           std::copy(state.params.begin(), state.params.end(), part.model.params().begin());
           std::copy(state.momentum.begin(), state.momentum.end(), part.sgd.state().begin());
@@ -791,10 +882,17 @@ class RingNode {
     activation_bytes_ = weight_bytes_ = 0;
     backwards_done_ = 0;
     loss_sum_ = 0;
-    credits_ = initial_credits(c_.schedule, stages(), c_.microbatches);
+    credits_ = async_ ? stages() : initial_credits(c_.schedule, stages(), c_.microbatches);
     std::erase_if(out_.losses, [&](const LossRecord& l) { return l.iteration > t; });
     std::erase_if(known_losses_, [&](const auto& k) { return k.first > t; });
-    if (first() && !was_first) {  // stage 0's duties: read the data from where the run stands
+    if (async_) {  // the redo starts at iteration t+1's first micro-batch
+      injected_ = done_ = t * c_.microbatches;
+      started_ = t;
+      async_losses_.clear();
+    }
+    // Stage 0's duties: read the data from where the run stands (async: it may have drawn
+    // batches past t).
+    if (first() && (!was_first || async_)) {
       batcher_.emplace(train_, c_.batch, batch_order_seed(c_));
       for (int64_t k = 0; k < t; ++k) batch_ = batcher_->next();
       drawn_ = t;
@@ -812,12 +910,29 @@ class RingNode {
   bool numeric() const { return storage_ == Storage::values; }
 
   void update() {
-    for (Part& part : parts_)
-      ep_.compute(int64_t(3) * int64_t(part.model.param_count()), [&] {
-        part.sgd.step(part.model.params(), part.model.grads());
-        part.model.zero_grads();
-      });
+    for (Part& part : parts_) step(part);
     ++version_;
+  }
+  void step(Part& part) {
+    ep_.compute(int64_t(3) * int64_t(part.model.param_count()), [&] {
+      part.sgd.step(part.model.params(), part.model.grads());
+      part.model.zero_grads();
+    });
+  }
+  // Async: micro-batch `unit`'s update, taken by each part that has not applied it yet (a
+  // redo after a recovery runs again micro-batches that some stages applied before).
+  void update_once(int64_t unit) {
+    bool stepped = false;
+    for (Part& part : parts_) {
+      if (unit < part.applied) {
+        part.model.zero_grads();
+        continue;
+      }
+      step(part);
+      part.applied = unit + 1;
+      stepped = true;
+    }
+    if (stepped) ++version_;
   }
 
   // Parameters, gradients, momentum, shadows and the backward workspace: what the node holds
@@ -886,6 +1001,7 @@ class RingNode {
   // Healing: updates applied, the iteration whose gradients are held whole, the latest
   // iteration begun, the one whose batch stage 0 holds, backward passes of this iteration.
   int64_t applied_ = 0, complete_ = 0, started_ = 0, drawn_ = 0;
+  int64_t injected_ = 0, done_ = 0;  // async: micro-batches stage 0 injected, this stage finished
   int backwards_done_ = 0;
   int32_t settled_generation_ = 0;  // recoveries completed
   bool finished_ = false;

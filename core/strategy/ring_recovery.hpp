@@ -33,10 +33,10 @@
 
 namespace ringtmp {
 
-// Whether a ring run heals a death: shadows on (--replica-every 1), more than one stage, and
-// a synchronous schedule (the async ring does not heal yet: a death ends it, named).
+// Whether a ring run heals a death: shadows on (--replica-every 1) and more than one stage,
+// in every schedule.
 inline bool ring_heals(const RunConfig& c) {
-  return c.strategy == StrategyKind::ring && c.replica_every > 0 && c.schedule != Schedule::async && c.nodes > 1;
+  return c.strategy == StrategyKind::ring && c.replica_every > 0 && c.nodes > 1;
 }
 
 // Which rank runs which contiguous run of layers, in layer order (= the ring's order: the

@@ -298,6 +298,14 @@ for VICTIM in 1 3; do
   grep -q "^survived node $VICTIM" "$OUT" || fail "no 'survived node $VICTIM' line"
   [ "$(wc -l <"$TMP/healed-asp-$VICTIM/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
 done
+# And an async ring, whichever stage dies (0: stage 0's duties move; 2: the last stage's).
+for VICTIM in 0 2; do
+  expect_exit 0 "sim: async ring with stage $VICTIM killed" -- sim --strategy ring --schedule async --nodes 3 \
+    --dataset synthetic --layers 8,16,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 \
+    --faults kill:$VICTIM@0 --out "$TMP/healed-async-$VICTIM"
+  grep -q "^survived node $VICTIM (stage)" "$OUT" || fail "no 'survived node $VICTIM (stage)' line"
+  [ "$(wc -l <"$TMP/healed-async-$VICTIM/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
+done
 # A parameter server that lost its only worker cannot train on: the run stops, naming the death.
 expect_error 1 "sim: ps with its only worker killed" "node 0: host turned off at 0 s by the fault schedule (kill:0@0)" \
   "all 1 workers are down: nothing is left to train" -- \
@@ -515,12 +523,14 @@ echo "ok (exit $RC)"
 
 # The ring, all-reduce and a parameter server heal: a node SIGKILLed mid-run, the others
 # carry on (stage 0 takes stage 1's layers over; the all-reduce ring re-forms; a live worker
-# plays the dead one's slice; worker 0 serves the dead server's shard; asp alike) and
-# finish; exit 0, the whole loss trace, the failure in summary.json and in the final lines.
-for STRATEGY_RANK in ring:1 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3; do
+# plays the dead one's slice; worker 0 serves the dead server's shard; asp and the async
+# ring alike) and finish; exit 0, the whole loss trace, the failure in summary.json and in
+# the final lines.
+for STRATEGY_RANK in ring:1 ring-async:2 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3; do
   STRATEGY=${STRATEGY_RANK%:*} RANK=${STRATEGY_RANK#*:}
   MODE=()
   [ "$STRATEGY" = ps-asp ] && STRATEGY=ps MODE=(--ps-mode asp)
+  [ "$STRATEGY" = ring-async ] && STRATEGY=ring MODE=(--schedule async)
   ROLE=worker
   [ "$STRATEGY" = ring ] && ROLE=stage
   [ "$STRATEGY" = ps ] && [ "$RANK" = 3 ] && ROLE=server

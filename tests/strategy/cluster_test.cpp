@@ -43,7 +43,7 @@ RunConfig config(StrategyKind s) {
 }  // namespace
 
 TEST_CASE("a failed peer that is not healed stops every strategy quickly with a PeerDown error") {
-  // A ring without shadows or async heals nothing, nor a parameter server that lost its only
+  // A ring without shadows heals nothing, in any schedule, nor a parameter server that lost its only
   // worker (0).
   const auto data = make_synthetic({.features = 16, .classes = 4, .train_samples = 512, .test_samples = 64});
   for (auto [s, victim] : {std::pair{StrategyKind::ring, 2}, std::pair{StrategyKind::ps, 0}})

@@ -104,8 +104,11 @@ class RingNode {
     account();
     if (heals_) {
       // Refreshes and tokens stay true after a death: kept when the rest of the queue goes.
+      // A shadow's state does not: a recovery cut short sends it again, and an old copy
+      // left queued would later rebuild a shadow from old weights.
       ep_.keep_across_view_change([](const Message& m) {
-        return m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token;
+        const auto* r = std::get_if<StageReplica>(&m.payload);
+        return (r && r->what == StageReplica::What::gradient) || m.kind() == MessageKind::token;
       });
       out_.whole_losses = true;
       auto step = [&] {
@@ -897,12 +900,17 @@ class RingNode {
       for (int64_t k = 0; k < t; ++k) batch_ = batcher_->next();
       drawn_ = t;
     }
-    // What the old view left queued: refreshes and tokens of iterations now redone.
+    // What the old view left queued: refreshes and tokens. A token's loss is kept (a later
+    // death of the last stage may need it) unless its iteration is redone.
     const uint32_t epoch = uint32_t(ep_.view().epoch);
     auto old = [&](int, const Message& m) {
       return m.epoch < epoch && (m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token);
     };
-    while (ep_.has_pending(old)) (void)ep_.await(old, "an old message");
+    while (ep_.has_pending(old)) {
+      auto got = ep_.await(old, "an old message");
+      if (const auto* k = std::get_if<Token>(&got->message.payload); k && k->iteration <= t)
+        note_token_loss(k->iteration, k->microbatch, k->loss_sum);
+    }
     account_state();
     account();
   }

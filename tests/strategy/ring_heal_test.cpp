@@ -187,6 +187,17 @@ TEST_CASE("ring async: with lr 0 the healed trace is the fault-free one bit for 
           check_same_trace(*run, *clean);
           check_same_model(*run, *clean);
         }
+      // Two deaths in turn: the last stage's holder changes (node 2 dies, node 1 takes its
+      // stage over and holds the last stage's shadow anew), then the last stage dies too.
+      if (nodes == 4)
+        for (auto deaths : {std::map<int, int>{{2, 15}, {3, 70}}, std::map<int, int>{{3, 15}, {0, 60}}}) {
+          CAPTURE(microbatches);
+          CAPTURE(deaths.begin()->first);
+          auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths); });
+          REQUIRE_MESSAGE(run.ok(), run.status().message());
+          check_same_trace(*run, *clean);
+          CHECK(run->failures.size() == 2);
+        }
     }
 }
 

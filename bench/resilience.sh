@@ -7,7 +7,9 @@
 # 0.9, so that the replica's momentum matters), losing its first server instead. Rows ps-asp
 # and ps-asp-server: an asp parameter server (one server) losing the middle worker, or its
 # server (no fault-free trace to equal: trace_reldiff then says how far it went elsewhere).
-# Row ring-async: the async ring (weight stashing) losing its middle stage, likewise.
+# Row ring-async: the async ring (weight stashing) losing its middle stage, likewise. Row
+# ring-k10: the 1f1b ring with snapshots every 10 iterations (--replica-every 10) instead of
+# a refresh every iteration: less traffic, more redone.
 # Prints: when the survivors
 # detected the death and resumed (after the fault), the iterations redone, the bytes sent to
 # recover, the mean iteration time after recovery against the fault-free run's, whether the
@@ -18,14 +20,14 @@
 # bytes ("-" for the strategies whose resilience copies nothing). A strategy that does not heal yet
 # says so (its error line).
 # Usage: bench/resilience.sh [nodes=8] [iterations=200] [device=pi4b] [network=wifi-n]
-#   env: STRATEGIES="allreduce ring ring-async ps ps-server ps-asp ps-asp-server" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
+#   env: STRATEGIES="allreduce ring ring-k10 ring-async ps ps-server ps-asp ps-asp-server" LAYERS=784,256x7,10 (8 layers: a ring of 8 stages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-8}
 iters=${2:-200}
 device=${3:-pi4b}
 network=${4:-wifi-n}
-strategies=${STRATEGIES:-"allreduce ring ring-async ps ps-server ps-asp ps-asp-server"}
+strategies=${STRATEGIES:-"allreduce ring ring-k10 ring-async ps ps-server ps-asp ps-asp-server"}
 layers=${LAYERS:-784,256,256,256,256,256,256,256,10}
 bin=build/cli/ringtmp
 [[ -x $bin ]] || { echo "build first: cmake --build build --target ringtmp" >&2; exit 2; }
@@ -42,6 +44,7 @@ for strategy in $strategies; do
   case $strategy in
     ring) copies_off=(--replica-every 0) ;;
     ring-async) extra=(--schedule async) copies_off=(--replica-every 0) ;;
+    ring-k10) copies_off=(--replica-every 0) ;;
     ps-server) extra=(--servers 2 --momentum 0.9) rank=$nodes copies_off=(--server-replicas 0) ;;
     ps-asp) extra=(--ps-mode asp) ;;
     ps-asp-server) extra=(--ps-mode asp) rank=$nodes ;;
@@ -50,6 +53,7 @@ for strategy in $strategies; do
         --iterations "$iters" --layers "$layers" "${extra[@]}")
   args=("${base[@]}")
   [[ $strategy == ps-server ]] && args+=(--server-replicas 1)
+  [[ $strategy == ring-k10 ]] && args+=(--replica-every 10)
   if ! "$bin" "${args[@]}" --out "$tmp/$strategy-clean" >/dev/null 2>"$tmp/err"; then
     printf '%-14s cannot run: %s\n' "$strategy" "$(cut -c1-150 "$tmp/err")"
     continue

@@ -70,15 +70,23 @@ NodeMemory ring_stage(const RunConfig& c, const ClusterPlan& plan, const Dataset
   if ((resilience.ring_shadows || ring_heals(c)) && n > 1) {
     // The shadows this stage holds (ring_recovery.hpp): each its params, its momentum, and
     // the refresh (a stage-size gradient) held until the iteration commits. And the refresh
-    // this stage sends is its largest message when its layers outweigh a block.
+    // this stage sends is its largest message when its layers outweigh a block. With
+    // --replica-every K > 1 a shadow is a snapshot (params and momentum), the latest two of
+    // each held stage and of its own (sync: to roll back to), the latest one in async; the
+    // snapshot it sends is params and momentum.
     const StageAssignment a = initial_assignment(cut);
-    int64_t shadows = 0;
-    for (int s : shadows_held_by(a, i)) {
+    const bool snapshots = c.replica_every > 1;
+    const int64_t kept = !snapshots ? 1 : c.schedule == Schedule::async ? 1 : 2;
+    auto stage_bytes = [&](int s) {
       const int64_t p = int64_t(stage_model(layout.layers, cut.begin(s), cut.end(s)).param_count());
-      shadows += 2 * floats(p) + momentum_bytes(c, p);
-    }
+      return (snapshots ? 1 : 2) * floats(p) + momentum_bytes(c, p);
+    };
+    int64_t shadows = 0;
+    for (int s : shadows_held_by(a, i)) shadows += kept * stage_bytes(s);
+    if (snapshots && c.schedule != Schedule::async) shadows += kept * stage_bytes(i);
     m.peak[P::shadows] = shadows;
-    m.peak[P::messages] = std::max(m.peak[P::messages], m.peak[P::params]);  // p floats either way
+    m.peak[P::messages] = std::max(m.peak[P::messages],  // p floats either way, and a snapshot's momentum
+                                   m.peak[P::params] + (snapshots ? m.peak[P::optimizer] : 0));
   }
   return m;
 }

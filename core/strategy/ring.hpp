@@ -97,18 +97,17 @@ class RingNode {
     credits_ = async_ ? stages() : initial_credits(c.schedule, n_, c.microbatches);
     if (heals_)
       for (int s : shadows_held_by(assign_, rank_)) shadows_.push_back(initial_shadow(s));
+    if (snapshots() && !async_) own_snapshots_.push_back(initial_shadow(rank_));
   }
 
   NodeOutcome run() {
     account_state();
     account();
     if (heals_) {
-      // Refreshes and tokens stay true after a death: kept when the rest of the queue goes.
-      // A shadow's state does not: a recovery cut short sends it again, and an old copy
-      // left queued would later rebuild a shadow from old weights.
+      // Refreshes, snapshots and tokens stay true after a death: kept when the rest of the
+      // queue goes (a recovery's own state messages are told apart by their epoch).
       ep_.keep_across_view_change([](const Message& m) {
-        const auto* r = std::get_if<StageReplica>(&m.payload);
-        return (r && r->what == StageReplica::What::gradient) || m.kind() == MessageKind::token;
+        return m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token;
       });
       out_.whole_losses = true;
       auto step = [&] {
@@ -172,6 +171,10 @@ class RingNode {
   };
   int64_t key(int64_t it, int mb) const { return (it - 1) * c_.microbatches + mb; }
   int64_t units() const { return total_ * c_.microbatches; }  // micro-batches of the run
+  // --replica-every K > 1: shadows are whole states (snapshots) every K iterations (async:
+  // every K M updates) instead of every update's gradient.
+  bool snapshots() const { return heals_ && c_.replica_every > 1; }
+  int64_t snapshot_every() const { return int64_t(c_.replica_every) * (async_ ? c_.microbatches : 1); }
 
   int stages() const { return assign_.stages(); }
   bool first() const { return stage_ == 0; }
@@ -281,6 +284,14 @@ class RingNode {
     // Everyone installed the last recovery's assignment before anyone could commit.
     previous_shadows_.clear();
     previous_settled_.reset();
+    if (snapshots()) {
+      take_in_snapshots(false);
+      take_in_losses();
+      // Before this stage's first message of the next iteration on the holder's edge.
+      if (it % snapshot_every() == 0)
+        for (const Part& part : parts_) keep_and_send_snapshot(part, it);
+      return {};
+    }
     for (auto& sh : shadows_) {
       if (sh.applied != it - 1) continue;
       auto refresh = refresh_of(sh, it);
@@ -394,7 +405,13 @@ class RingNode {
   }
 
   // Async: each shadow takes its refreshes in the order its owner stepped, as they arrive.
-  void apply_refreshes_held() {
+  // `recovering`: only what the old view sent (a state of this view is a recovery's own).
+  void apply_refreshes_held(bool recovering = false) {
+    if (snapshots()) {
+      take_in_snapshots(recovering);
+      take_in_losses();
+      return;
+    }
     for (auto& sh : shadows_) {
       while (true) {
         auto refresh = refresh_of(sh, sh.applied + 1);
@@ -402,6 +419,73 @@ class RingNode {
         auto got = ep_.await(refresh, "a shadow's refresh");
         apply_refresh(sh, std::get<StageReplica>(got->message.payload));
       }
+    }
+  }
+
+  // --replica-every K > 1. A snapshot is a stage's whole state as of `applied` updates: the
+  // owner keeps its own (sync: the latest two, to roll back to) and sends it to the holder,
+  // which keeps the latest two of each stage it holds (async: the latest).
+  void keep_and_send_snapshot(const Part& part, int64_t applied) {
+    StageState st{cut_begin(part.stage), cut_end(part.stage), part.model.param_count(), part.sgd.state_size(), {}, {}};
+    if (numeric()) {
+      st.params.assign(part.model.params().begin(), part.model.params().end());
+      st.momentum.assign(part.sgd.state().begin(), part.sgd.state().end());
+    }
+    if (!async_) keep_snapshot(own_snapshots_, shadow_from(part.stage, st, applied));
+    const int holder = shadow_holder(assign_, stage_);
+    if (holder < 0) return;
+    ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(st.param_count + st.momentum_count)));
+    ep_.send(holder, Message{StageReplica{applied, st.first_layer, st.end_layer, StageReplica::What::state,
+                                          state_floats(st), 0}});
+    account_state();
+  }
+  void keep_snapshot(std::vector<Shadow>& kept, Shadow snapshot) {
+    const int stage = snapshot.stage;
+    kept.push_back(std::move(snapshot));
+    const size_t most = async_ ? 1 : 2;
+    while (std::count_if(kept.begin(), kept.end(), [&](const Shadow& sh) { return sh.stage == stage; }) > ptrdiff_t(most)) {
+      auto oldest = kept.end();
+      for (auto k = kept.begin(); k != kept.end(); ++k)
+        if (k->stage == stage && (oldest == kept.end() || k->applied < oldest->applied)) oldest = k;
+      kept.erase(oldest);
+    }
+  }
+  // The snapshots queued for the stages this node holds, each newer than what it has.
+  void take_in_snapshots(bool old_view_only) {
+    const uint32_t epoch = uint32_t(ep_.view().epoch);
+    std::vector<std::pair<int, int>> held;  // layers of each held stage
+    for (const auto& sh : shadows_) held.emplace_back(sh.first_layer, sh.end_layer);
+    auto is_snapshot = [&](int, const Message& m) {
+      const auto* r = std::get_if<StageReplica>(&m.payload);
+      return r && r->what == StageReplica::What::state && (!old_view_only || m.epoch < epoch) &&
+             std::find(held.begin(), held.end(), std::pair{r->first_layer, r->end_layer}) != held.end();
+    };
+    while (ep_.has_pending(is_snapshot)) {
+      auto got = ep_.await(is_snapshot, "a snapshot");
+      const auto& r = std::get<StageReplica>(got->message.payload);
+      const Shadow* like = nullptr;
+      int64_t newest = -1;
+      for (const auto& sh : shadows_)
+        if (sh.first_layer == r.first_layer && sh.end_layer == r.end_layer) {
+          like = &sh;
+          newest = std::max(newest, sh.applied);
+        }
+      if (r.iteration <= newest) continue;
+      const size_t p = like->param_count;
+      auto state = stage_state_from(r.values, r.first_layer, r.end_layer, p, like->sgd.state_size());
+      if (!state.ok()) continue;  // a codec-valid frame of the wrong size: dropped (counts checked)
+      keep_snapshot(shadows_, shadow_from(like->stage, *state, r.iteration));
+    }
+    account_state();
+  }
+  // The last stage's losses sent to its holder beside stage 0 (snapshots carry none).
+  void take_in_losses() {
+    if (first()) return;  // stage 0's tokens are its credits
+    auto is_token = [](int, const Message& m) { return m.kind() == MessageKind::token; };
+    while (ep_.has_pending(is_token)) {
+      auto got = ep_.await(is_token, "a loss");
+      const auto& k = std::get<Token>(got->message.payload);
+      note_token_loss(k.iteration, k.microbatch, k.loss_sum);
     }
   }
 
@@ -567,8 +651,8 @@ class RingNode {
     // The refresh goes before the iteration's last backward message (async: this one's), on
     // the same edge.
     const int64_t unit = key(it, mb);
-    if (heals_ && !async_ && ++backwards_done_ == c_.microbatches) send_refreshes(it);
-    if (heals_ && async_)
+    if (heals_ && !snapshots() && !async_ && ++backwards_done_ == c_.microbatches) send_refreshes(it);
+    if (heals_ && !snapshots() && async_)
       for (const Part& part : parts_)
         if (unit >= part.applied) send_refresh(part, unit + 1, s.loss);
     if (!first()) {
@@ -578,11 +662,18 @@ class RingNode {
     if (last()) {
       if (first()) ++credits_;
       else ep_.send(data_rank(), Message{Token{it, mb, s.loss}});
+      // Snapshots carry no loss: the holder learns each one too, so the trace outlives both
+      // the last stage and stage 0 (they may die together).
+      const int holder = shadow_holder(assign_, stage_);
+      if (snapshots() && holder >= 0 && holder != data_rank()) ep_.send(holder, Message{Token{it, mb, s.loss}});
     }
     if (async_) {
       // Updates this stage applied between the micro-batch's forward and its backward.
       if (!last()) max_staleness_ = std::max(max_staleness_, version_ - s.version);
       update_once(unit);
+      if (snapshots())
+        for (const Part& part : parts_)
+          if (part.applied == unit + 1 && part.applied % snapshot_every() == 0) keep_and_send_snapshot(part, part.applied);
       ++done_;
     }
     activation_bytes_ -= s.activation_bytes;
@@ -647,6 +738,7 @@ class RingNode {
   }
 
   Status heal(Recovery& rec, int loss_rank_before) {
+    if (snapshots()) return heal_from_snapshots(rec, loss_rank_before);
     auto target = agree_on_applied(applied_);
     if (!target.ok()) return target.status();
     const int64_t t = target->most;
@@ -663,10 +755,36 @@ class RingNode {
     return take_over(t);
   }
 
+  // --replica-every K > 1, sync: every stage rolls back to the latest snapshot every state
+  // to be run has (its own kept ones, the dead stages' shadows), and the iterations since
+  // are redone from it with the same batches: the trace is still the fault-free one.
+  Status heal_from_snapshots(Recovery& rec, int loss_rank_before) {
+    take_in_snapshots(true);
+    take_in_losses();
+    int64_t latest = applied_;
+    for (const auto& part : parts_) latest = std::min(latest, newest_snapshot(own_snapshots_, part.stage));
+    for (const auto& sh : shadows_)
+      if (!ep_.view().is_live(settled_.owner_of_layer(sh.first_layer)))
+        latest = std::min(latest, newest_snapshot(shadows_, sh.stage));
+    for (const auto& sh : previous_shadows_) latest = std::min(latest, newest_snapshot(previous_shadows_, sh.stage));
+    auto reports = agree_on_applied(latest);
+    if (!reports.ok()) return reports.status();
+    const int64_t t = reports->fewest;
+    rec.iterations_redone = std::max<int64_t>(0, started_ - t);
+    if (!ep_.view().is_live(loss_rank_before)) recover_losses(t);
+    return take_over(t);
+  }
+  static int64_t newest_snapshot(const std::vector<Shadow>& kept, int stage) {
+    int64_t newest = -1;
+    for (const auto& sh : kept)
+      if (sh.stage == stage) newest = std::max(newest, sh.applied);
+    return newest;
+  }
+
   // Async: every refresh that came before the death moves its shadow on; the run resumes at
   // the start of the iteration holding the fewest updates any state to be run has applied.
   Status heal_async(Recovery& rec, int loss_rank_before) {
-    apply_refreshes_held();
+    apply_refreshes_held(true);
     auto reports = agree_on_applied(fewest_updates_to_run());
     if (!reports.ok()) return reports.status();
     const int64_t t = reports->fewest / c_.microbatches;
@@ -735,7 +853,8 @@ class RingNode {
         auto got = ep_.await([&](int from, const Message& m) {
           const auto* r = std::get_if<StageReplica>(&m.payload);
           return from == next->owner[size_t(held)] && r && r->what == StageReplica::What::state &&
-                 (async_ || r->iteration == t) && r->first_layer == sb && r->end_layer == se;
+                 m.epoch == uint32_t(ep_.view().epoch) && (async_ || r->iteration == t) && r->first_layer == sb &&
+                 r->end_layer == se;
         }, "a shadow's state");
         if (!got.ok()) return got.status();
         const size_t p = layout_.layer_param_offset[size_t(se)] - layout_.layer_param_offset[size_t(sb)];
@@ -826,7 +945,7 @@ class RingNode {
   // t updates (sync), or as far as it got (async).
   std::optional<std::pair<StageState, int64_t>> state_of(int s, int64_t t) const {
     for (const auto& part : parts_) {
-      if (part.stage != s) continue;
+      if (part.stage != s || (snapshots() && !async_)) continue;  // sync snapshots: rolled back
       StageState st{cut_begin(s), cut_end(s), part.model.param_count(), part.sgd.state_size(), {}, {}};
       if (numeric()) {
         st.params.assign(part.model.params().begin(), part.model.params().end());
@@ -834,12 +953,13 @@ class RingNode {
       }
       return std::pair{std::move(st), async_ ? part.applied : t};
     }
-    for (const auto& sh : shadows_) {
-      if (sh.stage != s || (!async_ && sh.applied != t)) continue;
-      StageState st{sh.first_layer, sh.end_layer, sh.param_count, sh.sgd.state_size(), sh.params, {}};
-      st.momentum.assign(sh.sgd.state().begin(), sh.sgd.state().end());
-      return std::pair{std::move(st), sh.applied};
-    }
+    for (const auto* kept : {&own_snapshots_, &shadows_})
+      for (const auto& sh : *kept) {
+        if (sh.stage != s || (!async_ && sh.applied != t)) continue;
+        StageState st{sh.first_layer, sh.end_layer, sh.param_count, sh.sgd.state_size(), sh.params, {}};
+        st.momentum.assign(sh.sgd.state().begin(), sh.sgd.state().end());
+        return std::pair{std::move(st), sh.applied};
+      }
     return std::nullopt;
   }
   Shadow shadow_from(int stage, const StageState& s, int64_t applied) const {
@@ -866,6 +986,10 @@ class RingNode {
       auto kept = std::find_if(parts_.begin(), parts_.end(), [&](const Part& p) { return p.stage == s; });
       if (kept != parts_.end()) {
         parts.push_back(std::move(*kept));
+        if (snapshots() && !async_ && numeric()) {  // rolled back to its snapshot at t
+          std::copy(state.params.begin(), state.params.end(), parts.back().model.params().begin());
+          std::copy(state.momentum.begin(), state.momentum.end(), parts.back().sgd.state().begin());
+        }
       } else {
         Model m = stage_model(s);
         const size_t p = m.param_count();
@@ -880,6 +1004,10 @@ class RingNode {
     }
     parts_ = std::move(parts);
     shadows_ = std::move(shadows);
+    if (snapshots() && !async_) {
+      own_snapshots_.clear();
+      for (size_t k = 0; k < mine.size(); ++k) own_snapshots_.push_back(shadow_from(parts_[k].stage, mine[k], t));
+    }
     applied_ = complete_ = t;
     slots_.clear();
     activation_bytes_ = weight_bytes_ = 0;
@@ -895,7 +1023,7 @@ class RingNode {
     }
     // Stage 0's duties: read the data from where the run stands (async: it may have drawn
     // batches past t).
-    if (first() && (!was_first || async_)) {
+    if (first() && (!was_first || async_ || snapshots())) {
       batcher_.emplace(train_, c_.batch, batch_order_seed(c_));
       for (int64_t k = 0; k < t; ++k) batch_ = batcher_->next();
       drawn_ = t;
@@ -943,7 +1071,7 @@ class RingNode {
     if (stepped) ++version_;
   }
 
-  // Parameters, gradients, momentum, shadows and the backward workspace: what the node holds
+  // Parameters, gradients, momentum, shadows (and snapshots) and the backward workspace: what the node holds
   // whatever it computes. Each shadow is its parameters, its momentum and the refresh held
   // until the commit. A run allocates a workspace at its first backward and keeps it.
   void account_state() {
@@ -954,8 +1082,10 @@ class RingNode {
       momentum += part.sgd.state_bytes();
       workspace_bytes_ += part.model.backward_workspace_bytes(sizes_[0]);
     }
-    for (const auto* held : {&shadows_, &previous_shadows_})
-      for (const auto& sh : *held) shadows += 2 * memory::floats(int64_t(sh.param_count)) + sh.sgd.state_bytes();
+    // A refreshed shadow: its state and the refresh held until the commit; a snapshot: its state.
+    const int64_t copies = snapshots() ? 1 : 2;
+    for (const auto* held : {&shadows_, &previous_shadows_, &own_snapshots_})
+      for (const auto& sh : *held) shadows += copies * memory::floats(int64_t(sh.param_count)) + sh.sgd.state_bytes();
     ep_.recorder().hold(MemoryPart::params, params);
     ep_.recorder().hold(MemoryPart::grads, params);
     ep_.recorder().hold(MemoryPart::optimizer, momentum);
@@ -1014,6 +1144,7 @@ class RingNode {
   int32_t settled_generation_ = 0;  // recoveries completed
   bool finished_ = false;
   std::vector<Shadow> shadows_;
+  std::vector<Shadow> own_snapshots_;  // --replica-every K > 1, sync: this node's stages' latest two
   // The assignment and shadows before the last recovery, until this node's first commit
   // after it: a death that interrupts the recovery is planned from them (agree_on_applied).
   std::optional<StageAssignment> previous_settled_;

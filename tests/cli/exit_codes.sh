@@ -306,6 +306,13 @@ for VICTIM in 0 2; do
   grep -q "^survived node $VICTIM (stage)" "$OUT" || fail "no 'survived node $VICTIM (stage)' line"
   [ "$(wc -l <"$TMP/healed-async-$VICTIM/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
 done
+# Snapshots every 3 iterations instead of a refresh every one: the same survival.
+expect_exit 0 "sim: ring --replica-every 3 with stage 1 killed" -- sim --strategy ring --nodes 3 --replica-every 3 \
+  --dataset synthetic --layers 8,16,16,3 --iterations 20 --synthetic-train 256 --synthetic-test 16 \
+  --faults kill:1@0 --out "$TMP/healed-snapshots"
+grep -q "^survived node 1 (stage)" "$OUT" || fail "no 'survived node 1 (stage)' line"
+[ "$(wc -l <"$TMP/healed-snapshots/iterations.csv")" -eq 21 ] || fail "iterations.csv lacks iterations"
+expect_error 2 "sim --replica-every -1" "replica-every" -- sim --strategy ring --nodes 3 --replica-every -1
 # A parameter server that lost its only worker cannot train on: the run stops, naming the death.
 expect_error 1 "sim: ps with its only worker killed" "node 0: host turned off at 0 s by the fault schedule (kill:0@0)" \
   "all 1 workers are down: nothing is left to train" -- \

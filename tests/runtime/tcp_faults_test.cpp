@@ -45,6 +45,18 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// A run over loopback TCP whose `victim` dies at its 9th compute, seen dead after 1 s of
+// silence (heartbeats every 0.1 s); the run must complete.
+RunResult healed_tcp_run(const RunConfig& c, int victim, Death how = Death::kill) {
+  NetOptions o = test_net_options();
+  o.heartbeat_interval = 0.1;
+  o.silence_timeout = 1.0;
+  o.log = [](const std::string&) {};
+  auto run = run_tcp(c, small_data(), o, [&](TcpTransport& t) { return DyingTcp(t, victim, 9, how); });
+  REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
+  return std::move(*run.result);
+}
+
 }  // namespace
 
 // A ring without shadows and a parameter server with one worker: deaths they do not heal, to
@@ -81,8 +93,11 @@ TEST_CASE("faults: a killed node makes every other stop with PeerDown at once (d
 
 TEST_CASE("faults: the ring, all-reduce and a parameter server (workers and servers) carry on over real sockets when "
           "a node is killed or frozen, with the fault-free trace") {
-  for (auto strategy : {StrategyKind::ring, StrategyKind::allreduce, StrategyKind::ps}) {
+  // The ring twice: refreshed every iteration, and with snapshots every 3 (rolled back).
+  for (auto [strategy, replica_every] : {std::pair{StrategyKind::ring, 1}, std::pair{StrategyKind::ring, 3},
+                                         std::pair{StrategyKind::allreduce, 1}, std::pair{StrategyKind::ps, 1}}) {
     RunConfig c = small_cluster_config(strategy);
+    c.replica_every = replica_every;
     c.server_replicas = strategy == StrategyKind::ps ? 1 : 0;  // a server's momentum survives it
     auto reference = run_inproc(c, small_data());
     REQUIRE(reference.ok());
@@ -91,19 +106,15 @@ TEST_CASE("faults: the ring, all-reduce and a parameter server (workers and serv
     for (Death how : {Death::kill, Death::freeze})
       for (int victim : victims) {
         CAPTURE(to_string(strategy));
+        CAPTURE(replica_every);
         CAPTURE(victim);
         CAPTURE(how == Death::kill);
-        NetOptions o = test_net_options();
-        o.heartbeat_interval = 0.1;
-        o.silence_timeout = 1.0;
-        o.log = [](const std::string&) {};
-        auto run = run_tcp(c, small_data(), o, [&](TcpTransport& t) { return DyingTcp(t, victim, 9, how); });
-        REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
-        REQUIRE(run.result->trace.size() == reference->trace.size());
+        const RunResult run = healed_tcp_run(c, victim, how);
+        REQUIRE(run.trace.size() == reference->trace.size());
         for (size_t i = 0; i < reference->trace.size(); ++i)
-          CHECK(run.result->trace[i].loss == reference->trace[i].loss);
-        REQUIRE(run.result->failures.size() == 1);
-        CHECK(run.result->failures[0].node == victim);
+          CHECK(run.trace[i].loss == reference->trace[i].loss);
+        REQUIRE(run.failures.size() == 1);
+        CHECK(run.failures[0].node == victim);
       }
   }
 }
@@ -118,17 +129,12 @@ TEST_CASE("faults: an asynchronous parameter server carries on over real sockets
       c.momentum = 0.0f;  // each asynchronous update is a whole step: with momentum 0.9 this run diverges fault-free
       CAPTURE(to_string(mode));
       CAPTURE(victim);
-      NetOptions o = test_net_options();
-      o.heartbeat_interval = 0.1;
-      o.silence_timeout = 1.0;
-      o.log = [](const std::string&) {};
-      auto run = run_tcp(c, small_data(), o, [&](TcpTransport& t) { return DyingTcp(t, victim, 9, Death::kill); });
-      REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
-      REQUIRE(run.result->trace.size() == size_t(c.iterations));
-      for (const auto& r : run.result->trace) CHECK(std::isfinite(r.loss));
-      CHECK(run.result->trace.back().loss < run.result->trace.front().loss);
-      REQUIRE(run.result->failures.size() == 1);
-      CHECK(run.result->failures[0].node == victim);
+      const RunResult run = healed_tcp_run(c, victim);
+      REQUIRE(run.trace.size() == size_t(c.iterations));
+      for (const auto& r : run.trace) CHECK(std::isfinite(r.loss));
+      CHECK(run.trace.back().loss < run.trace.front().loss);
+      REQUIRE(run.failures.size() == 1);
+      CHECK(run.failures[0].node == victim);
     }
 }
 
@@ -139,20 +145,15 @@ TEST_CASE("faults: an async ring carries on over real sockets when its first, a 
   c.momentum = 0.0f;  // one step per micro-batch: with momentum 0.9 this small run is noisy fault-free
   for (int victim : {0, 2, 3}) {
     CAPTURE(victim);
-    NetOptions o = test_net_options();
-    o.heartbeat_interval = 0.1;
-    o.silence_timeout = 1.0;
-    o.log = [](const std::string&) {};
-    auto run = run_tcp(c, small_data(), o, [&](TcpTransport& t) { return DyingTcp(t, victim, 9, Death::kill); });
-    REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
-    REQUIRE(run.result->trace.size() == size_t(c.iterations));
-    for (size_t i = 0; i < run.result->trace.size(); ++i) {
-      CHECK(run.result->trace[i].iteration == int64_t(i) + 1);
-      CHECK(std::isfinite(run.result->trace[i].loss));
+    const RunResult run = healed_tcp_run(c, victim);
+    REQUIRE(run.trace.size() == size_t(c.iterations));
+    for (size_t i = 0; i < run.trace.size(); ++i) {
+      CHECK(run.trace[i].iteration == int64_t(i) + 1);
+      CHECK(std::isfinite(run.trace[i].loss));
     }
-    CHECK(run.result->trace.back().loss < run.result->trace.front().loss);
-    REQUIRE(run.result->failures.size() == 1);
-    CHECK(run.result->failures[0].node == victim);
+    CHECK(run.trace.back().loss < run.trace.front().loss);
+    REQUIRE(run.failures.size() == 1);
+    CHECK(run.failures[0].node == victim);
   }
 }
 

@@ -61,6 +61,14 @@ testing::ChildResult simulate_in_child(const RunConfig& c) {
   });
 }
 
+// "kill:R@T,..." for each rank of `deaths` in turn, the first at `first`, then `apart` seconds apart.
+std::string staggered_kills(const std::vector<int>& deaths, double first, double apart) {
+  std::string faults;
+  for (size_t k = 0; k < deaths.size(); ++k)
+    faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], first + apart * double(k));
+  return faults;
+}
+
 // For the tests of deaths that are not healed: a ring without shadows (--replica-every 0),
 // a parameter server with one worker (rank 0; its server is rank 1).
 testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& faults) {
@@ -147,9 +155,13 @@ TEST_CASE("several hosts going off: the report names them, and the engine ends w
 
 TEST_CASE("the ring, all-reduce and a bsp parameter server survive hosts going off in sim: the fault-free trace, "
           "each failure reported") {
-  for (auto strategy : {StrategyKind::ring, StrategyKind::allreduce, StrategyKind::ps}) {
+  // The ring twice: refreshed every iteration, and with snapshots every 4 (rolled back).
+  for (auto [strategy, replica_every] : {std::pair{StrategyKind::ring, 1}, std::pair{StrategyKind::ring, 4},
+                                         std::pair{StrategyKind::allreduce, 1}, std::pair{StrategyKind::ps, 1}}) {
     CAPTURE(to_string(strategy));
+    CAPTURE(replica_every);
     auto c = faulted_config(strategy, "");
+    c.replica_every = replica_every;
     c.iterations = 30;
     auto clean = simulate_in_child(c);
     REQUIRE_MESSAGE(clean.ok, clean.error);
@@ -160,9 +172,7 @@ TEST_CASE("the ring, all-reduce and a bsp parameter server survive hosts going o
     // ring cannot heal two adjacent stages then (the second held the first's only shadow).
     const std::vector<int> two = strategy == StrategyKind::ring ? std::vector<int>{1, 3} : std::vector<int>{1, 2};
     for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{3}, two}) {
-      std::string faults;
-      for (size_t k = 0; k < deaths.size(); ++k)
-        faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], end * double(k + 1) / 3);
+      const std::string faults = staggered_kills(deaths, end / 3, end / 3);
       CAPTURE(faults);
       c.faults = faults;
       auto r = simulate_in_child(c);
@@ -306,9 +316,7 @@ TEST_CASE("an async ring survives any stage going off in sim, one death or two, 
   for (const auto& deaths : {std::vector<int>{0}, std::vector<int>{1}, std::vector<int>{2}, std::vector<int>{3},
                              std::vector<int>{3, 0}, std::vector<int>{1, 3}}) {
     auto c = clean_config;
-    std::string faults;
-    for (size_t k = 0; k < deaths.size(); ++k)
-      faults += fmt::format("{}kill:{}@{:.6f}", k ? "," : "", deaths[k], end / 3 + 3.5 * double(k));
+    const std::string faults = staggered_kills(deaths, end / 3, 3.5);
     CAPTURE(faults);
     c.faults = faults;
     auto r = simulate_in_child(c);

@@ -63,12 +63,15 @@ void check_plan_matches_record(const RunConfig& c) {
 TEST_CASE("every strategy records exactly the memory its plan predicts") {
   for (int n : {1, 2, 4, 8}) {
     CAPTURE(n);
-    for (Schedule s : {Schedule::gpipe, Schedule::one_f_one_b, Schedule::async}) {
-      RunConfig c = base(StrategyKind::ring, n);
-      c.schedule = s;
-      CAPTURE(to_string(s));
-      check_plan_matches_record(c);
-    }
+    for (Schedule s : {Schedule::gpipe, Schedule::one_f_one_b, Schedule::async})
+      for (int replica_every : {1, 2}) {  // shadows refreshed, or snapshots
+        RunConfig c = base(StrategyKind::ring, n);
+        c.schedule = s;
+        c.replica_every = replica_every;
+        CAPTURE(to_string(s));
+        CAPTURE(replica_every);
+        check_plan_matches_record(c);
+      }
     for (auto [mode, staleness] : {std::pair{PsMode::bsp, 0}, std::pair{PsMode::asp, 0}, std::pair{PsMode::ssp, 1}}) {
       for (int servers : {1, 3}) {
         RunConfig c = base(StrategyKind::ps, n);
@@ -120,6 +123,19 @@ TEST_CASE("the plan of a small ring, worked by hand") {
   CHECK(shadowed[1].peak[MemoryPart::shadows] == 3 * 30 * f);  // stage 0's: its successor holds it
   CHECK(shadowed[0].peak[MemoryPart::messages] == 30 * f);
   CHECK(shadowed[1].peak[MemoryPart::messages] == 6 * 4 * f);
+  // Snapshots (--replica-every 2): params and momentum, the latest two of the held stage and
+  // of its own (sync: to roll back to); the snapshot sent is params and momentum.
+  c.replica_every = 2;
+  const auto snapshot = plan_memory(c, *plan, shape);
+  CHECK(snapshot[0].peak[MemoryPart::shadows] == (2 * 42 + 2 * 60) * f);
+  CHECK(snapshot[1].peak[MemoryPart::shadows] == (2 * 60 + 2 * 42) * f);
+  CHECK(snapshot[0].peak[MemoryPart::messages] == 60 * f);
+  CHECK(snapshot[1].peak[MemoryPart::messages] == 42 * f);
+  c.schedule = Schedule::async;  // the latest snapshot of the held stage alone: no roll back
+  const auto async_snapshot = plan_memory(c, *plan, shape);
+  CHECK(async_snapshot[0].peak[MemoryPart::shadows] == 42 * f);
+  CHECK(async_snapshot[1].peak[MemoryPart::shadows] == 60 * f);
+  c.schedule = Schedule::gpipe;
   c.replica_every = 0;
   CHECK(plan_memory(c, *plan, shape, {.ring_shadows = true})[1].peak[MemoryPart::shadows] == 3 * 30 * f);
 }

@@ -31,6 +31,13 @@ RunConfig config(Schedule schedule, int nodes, int microbatches) {
 
 const DataSplit& data() { return resilience_data(); }
 
+// A run whose nodes die as `deaths` says (rank -> its n-th compute, or send); it must complete.
+StatusOr<RunResult> healed_run(const RunConfig& c, std::map<int, int> deaths, Counted counted = Counted::computes) {
+  auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths, counted); });
+  REQUIRE_MESSAGE(run.ok(), run.status().message());
+  return run;
+}
+
 void check_same_model(const RunResult& got, const RunResult& want) {
   REQUIRE(got.evals.size() == want.evals.size());
   CHECK(got.evals.back().accuracy == want.evals.back().accuracy);
@@ -61,10 +68,7 @@ TEST_CASE("ring gpipe and 1f1b: any stage killed at any point of an iteration, t
             CAPTURE(victim);
             CAPTURE(int(counted));
             CAPTURE(after);
-            auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) {
-              return DyingTransport(t, {{victim, after}}, counted);
-            });
-            REQUIRE_MESSAGE(run.ok(), run.status().message());
+            auto run = healed_run(c, {{victim, after}}, counted);
             check_same_trace(*run, *clean);
             check_same_model(*run, *clean);
             REQUIRE(run->failures.size() == 1);
@@ -84,8 +88,7 @@ TEST_CASE("ring: several deaths healed one after the other, first and last toget
                       std::map<int, int>{{4, 5}, {3, 25}, {0, 40}}, std::map<int, int>{{2, 3}, {1, 20}, {4, 35}, {0, 50}}}) {
     CAPTURE(deaths.size());
     CAPTURE(deaths.begin()->first);
-    auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths); });
-    REQUIRE_MESSAGE(run.ok(), run.status().message());
+    auto run = healed_run(c, deaths);
     check_same_trace(*run, *clean);
     check_same_model(*run, *clean);
     CHECK(run->failures.size() == deaths.size());
@@ -146,10 +149,7 @@ TEST_CASE("ring async: any stage killed at any moment, the run completes with ev
           CAPTURE(victim);
           CAPTURE(int(counted));
           CAPTURE(after);
-          auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) {
-            return DyingTransport(t, {{victim, after}}, counted);
-          });
-          REQUIRE_MESSAGE(run.ok(), run.status().message());
+          auto run = healed_run(c, {{victim, after}}, counted);
           check_whole_trace(*run, c.iterations);
           REQUIRE(run->failures.size() == 1);
           CHECK(run->failures[0].node == victim);
@@ -182,8 +182,7 @@ TEST_CASE("ring async: with lr 0 the healed trace is the fault-free one bit for 
           CAPTURE(microbatches);
           CAPTURE(victim);
           CAPTURE(after);
-          auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, {{victim, after}}); });
-          REQUIRE_MESSAGE(run.ok(), run.status().message());
+          auto run = healed_run(c, {{victim, after}});
           check_same_trace(*run, *clean);
           check_same_model(*run, *clean);
         }
@@ -193,8 +192,7 @@ TEST_CASE("ring async: with lr 0 the healed trace is the fault-free one bit for 
         for (auto deaths : {std::map<int, int>{{2, 15}, {3, 70}}, std::map<int, int>{{3, 15}, {0, 60}}}) {
           CAPTURE(microbatches);
           CAPTURE(deaths.begin()->first);
-          auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths); });
-          REQUIRE_MESSAGE(run.ok(), run.status().message());
+          auto run = healed_run(c, deaths);
           check_same_trace(*run, *clean);
           CHECK(run->failures.size() == 2);
         }
@@ -211,8 +209,7 @@ TEST_CASE("ring async: two deaths one after the other, and the first and last st
                       std::map<int, int>{{4, 10}, {2, 50}, {0, 90}}}) {
     CAPTURE(deaths.size());
     CAPTURE(deaths.begin()->first);
-    auto run = run_inproc(c, data(), {}, [&](InProcTransport& t) { return DyingTransport(t, deaths); });
-    REQUIRE_MESSAGE(run.ok(), run.status().message());
+    auto run = healed_run(c, deaths);
     check_whole_trace(*run, c.iterations);
     CHECK(run->failures.size() == deaths.size());
   }
@@ -240,4 +237,86 @@ TEST_CASE("ring: refreshes and activations of a dead view are dropped and counte
     check_same_trace(*run, *clean);
     CHECK(run->stale_messages >= 2);
   }
+}
+
+TEST_CASE("ring --replica-every K > 1 (snapshots): any stage killed, the survivors roll back to the latest snapshot "
+          "and the trace and model are still the fault-free ones") {
+  for (Schedule schedule : {Schedule::gpipe, Schedule::one_f_one_b})
+    for (int nodes : {2, 3, 5}) {
+      auto refreshed = config(schedule, nodes, 2);
+      auto refreshed_run = run_inproc(refreshed, data());
+      REQUIRE(refreshed_run.ok());
+      for (int every : {2, 3}) {
+        auto c = refreshed;
+        c.replica_every = every;
+        auto clean = run_inproc(c, data());
+        REQUIRE_MESSAGE(clean.ok(), clean.status().message());
+        check_same_trace(*clean, *refreshed_run);  // snapshots change no number
+        // A state (params and momentum: two stage sizes) every K iterations against a
+        // gradient every iteration: less traffic once K > 2.
+        if (every > 2) CHECK(clean->bytes_sent_total() < refreshed_run->bytes_sent_total());
+        for (int victim = 0; victim < nodes; ++victim)
+          for (int after : {1, 6, 13, 22, 31, 44}) {
+            CAPTURE(int(schedule));
+            CAPTURE(nodes);
+            CAPTURE(every);
+            CAPTURE(victim);
+            CAPTURE(after);
+            auto run = healed_run(c, {{victim, after}});
+            check_same_trace(*run, *clean);
+            check_same_model(*run, *clean);
+            REQUIRE(run->failures.size() == 1);
+            CHECK(run->failures[0].node == victim);
+            // Back to the latest snapshot all hold: at most two periods and the one in flight.
+            CHECK(run->failures[0].iterations_redone <= 2 * every + 1);
+          }
+      }
+    }
+}
+
+TEST_CASE("ring --replica-every K > 1: several deaths in turn, first and last together, sync and async") {
+  for (Schedule schedule : {Schedule::one_f_one_b, Schedule::async}) {
+    auto c = config(schedule, 5, 2);
+    c.replica_every = 3;
+    c.iterations = 30;
+    if (schedule == Schedule::async) c.lr = 0.0f;  // so an async run's trace is comparable bit for bit
+    auto clean = run_inproc(c, data());
+    REQUIRE(clean.ok());
+    for (auto deaths : {std::map<int, int>{{1, 8}, {3, 60}}, std::map<int, int>{{0, 20}, {4, 20}},
+                        std::map<int, int>{{4, 10}, {2, 50}, {0, 90}}}) {
+      CAPTURE(int(schedule));
+      CAPTURE(deaths.size());
+      CAPTURE(deaths.begin()->first);
+      auto run = healed_run(c, deaths);
+      check_same_trace(*run, *clean);
+      CHECK(run->failures.size() == deaths.size());
+    }
+  }
+}
+
+TEST_CASE("ring async --replica-every K > 1: any stage killed, the run completes and keeps learning") {
+  for (int nodes : {3, 5})
+    for (int microbatches : {1, 3}) {
+      auto c = config(Schedule::async, nodes, microbatches);
+      c.iterations = 40;
+      c.momentum = 0.0f;
+      c.replica_every = 4;
+      auto clean = run_inproc(c, data());
+      REQUIRE_MESSAGE(clean.ok(), clean.status().message());
+      const double start_loss = clean->trace.front().loss;
+      for (int victim = 0; victim < nodes; ++victim)
+        for (int after : {2, 30, 75}) {
+          CAPTURE(nodes);
+          CAPTURE(microbatches);
+          CAPTURE(victim);
+          CAPTURE(after);
+          auto run = healed_run(c, {{victim, after}});
+          check_whole_trace(*run, c.iterations);
+          // A snapshot period (K iterations) and the window in flight, rounded out.
+          CHECK(run->failures[0].iterations_redone <= 4 + (2 * nodes + microbatches - 1) / microbatches + 1);
+          double tail = 0;
+          for (size_t i = run->trace.size() - 5; i < run->trace.size(); ++i) tail += run->trace[i].loss / 5;
+          CHECK(tail < 0.6 * start_loss);
+        }
+    }
 }

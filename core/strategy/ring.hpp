@@ -1005,8 +1005,18 @@ class RingNode {
     parts_ = std::move(parts);
     shadows_ = std::move(shadows);
     if (snapshots() && !async_) {
-      own_snapshots_.clear();
-      for (size_t k = 0; k < mine.size(); ++k) own_snapshots_.push_back(shadow_from(parts_[k].stage, mine[k], t));
+      // Each part's snapshot at t, and the newest older one this node had of its stage (own
+      // or shadow): a death that cuts this recovery short may have to roll back further.
+      std::vector<Shadow> kept;
+      for (size_t k = 0; k < mine.size(); ++k) {
+        const Shadow* older = nullptr;
+        for (const auto* held : {&own_snapshots_, &previous_shadows_})
+          for (const auto& sh : *held)
+            if (sh.stage == parts_[k].stage && sh.applied < t && (!older || sh.applied > older->applied)) older = &sh;
+        if (older) kept.push_back(*older);
+        kept.push_back(shadow_from(parts_[k].stage, mine[k], t));
+      }
+      own_snapshots_ = std::move(kept);
     }
     applied_ = complete_ = t;
     slots_.clear();

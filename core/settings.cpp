@@ -195,11 +195,11 @@ std::vector<SettingSpec> make_table() {
   // A protocol setting (every node must agree), so inside the config digest. K = 1 refreshes
   // a shadow with the iteration's summed gradient (async: every update's; one stage-size
   // message on an edge the ring already has); K > 1 ships the stage's whole state every K
-  // iterations (a snapshot: less traffic, more memory, up to K iterations redone). A sync
+  // iterations (a snapshot: less traffic, more memory, up to 2K iterations redone). A sync
   // schedule heals with the fault-free trace either way (K > 1 rolls back to a snapshot).
   t.push_back(number<int>("replica-every", &C::replica_every,
                           "ring: iterations between shadow refreshes; 1 sends every update's gradient, K > 1 a whole "
-                          "state every K iterations (a death then redoes up to K); 0 turns shadows off (a death ends "
+                          "state every K iterations (a death then redoes up to 2K); 0 turns shadows off (a death ends "
                           "the run)",
                           at_least(0)));
   // A protocol setting too. One copy is built: the head answers an iteration once its replica

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
+#include "core/run_model.hpp"
 #include "core/platform/calibrate.hpp"
 #include "core/platform/profiles.hpp"
 
@@ -32,7 +33,7 @@ int calibrate_command(const std::vector<std::string>& args) {
     return 1;
   }
   fmt::print("calibrating: {}, layers {}, per-node batch {} (one thread)\n", describe_strategy(c),
-             join_ints(c.layers), per_node_batch(c));
+             model_name(c), per_node_batch(c));
   const FlopRate rate = measure_flop_rate(c);
   out << host_profile_ini(c, rate);
   out.close();

@@ -112,6 +112,9 @@ int maxmodel_command(const std::vector<std::string>& given) {
     return 0;
   }
   RunConfig base = parsed->config;
+  if (!base.model.empty())
+    return usage(fmt::format("invalid value for model: {} (maxmodel grows the MLP of --layers in width or depth; a "
+                             "--model is not grown)", quote_input(base.model)));
   auto variants = parse_strategies(strategy_flag->value_or(
       base.strategy == StrategyKind::local ? "all" : std::string(to_string(base.strategy))));
   if (!variants.ok()) return usage(variants.status().message());

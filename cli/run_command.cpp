@@ -8,6 +8,7 @@
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
 #include "cli/run_folder.hpp"
+#include "core/run_model.hpp"
 #include "core/strategy/memory_fit.hpp"
 #include "core/strategy/ps.hpp"
 #include "core/data/load_data.hpp"
@@ -117,7 +118,7 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   }
   fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
              data->train.size(), data->test.size(), data->train.features(), data->train.classes);
-  fmt::print("model  {}\n", Model(mlp_layers(c.layers, c.activation)).describe());
+  fmt::print("model  {}\n", Model(model_layers(c)).describe());
   fmt::print("{:<6} {}, batch {}, lr {}, momentum {}, seed {}\n", command.name, describe_strategy(c),
              c.batch, c.lr, c.momentum, c.seed);
 

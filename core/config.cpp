@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/quote_input.hpp"
+#include "core/run_model.hpp"
 #include "core/settings.hpp"
 
 namespace ringtmp {
@@ -80,9 +81,12 @@ Status RunConfig::validate() const {
     return bad("timing-only", "true", "applies to distributed strategies in ringtmp sim");
   if (strategy == StrategyKind::local && nodes != 1)
     return bad("nodes", nodes, "strategy local runs on exactly 1 node");
-  if (strategy == StrategyKind::ring && nodes > int(layers.size()) - 1)
-    return bad("nodes", nodes, fmt::format("the ring needs one layer per stage at least, and "
-                                           "layers {} has {}", join_ints(layers), layers.size() - 1));
+  auto model_layers = config_layers(*this);
+  if (!model_layers.ok()) return model_layers.status();
+  if (strategy == StrategyKind::ring && nodes > int(model_layers->size()))
+    return bad("nodes", nodes, fmt::format("the ring needs one layer per stage at least, and {} {} has {}",
+                                           model.empty() ? "layers" : "model", model_name(*this),
+                                           model_layers->size()));
   if ((strategy == StrategyKind::ps || strategy == StrategyKind::allreduce) && nodes > batch)
     return bad("nodes", nodes, fmt::format("each worker needs at least one sample of the batch ({})", batch));
   if (strategy == StrategyKind::ps && server_replicas > 0 && servers < 2)
@@ -93,11 +97,17 @@ Status RunConfig::validate() const {
     return bad("server-replicas", server_replicas,
                "replicates servers that sum each iteration (--ps-mode bsp, or ssp with --staleness 0); an asynchronous "
                "server's shard is reseeded from the workers instead");
+  // The key a model's shape mismatch is blamed on: the one the user wrote the model with.
+  const std::string_view model_key = model.empty() ? "layers" : "model";
+  const std::string model_value = quote_input(model_name(*this));
+  const int features = int(model_layers->front().in.size()), classes = model_layers->back().out_features();
   if (dataset == DatasetKind::fashion_mnist) {
-    if (layers.front() != 784) return bad("layers", join_ints(layers), "fashion-mnist needs 784 inputs");
-    if (layers.back() != 10) return bad("layers", join_ints(layers), "fashion-mnist needs 10 outputs");
+    if (features != 784)
+      return bad(model.empty() ? "layers" : "input", model.empty() ? model_value : quote_input(input),
+                 fmt::format("fashion-mnist has 784 inputs (1x28x28), the model reads {}", features));
+    if (classes != 10) return bad(model_key, model_value, fmt::format("fashion-mnist needs 10 outputs, not {}", classes));
   } else {
-    if (layers.back() < 2) return bad("layers", join_ints(layers), "need at least 2 classes");
+    if (classes < 2) return bad(model_key, model_value, "need at least 2 classes");
     if (synthetic_train < batch) return bad("synthetic-train", synthetic_train, "must hold at least one batch");
     if (synthetic_test < 1) return bad("synthetic-test", synthetic_test, "must be at least 1");
   }

@@ -70,7 +70,10 @@ struct RunConfig {
   // shard without a surviving copy is reseeded from the workers' (core/strategy/ps_shard.hpp).
   int server_replicas = 0;
 
-  // The model and its optimisation.
+  // The model and its optimisation. `model` (a layer string or preset, core/model/model_text.hpp)
+  // on samples of shape `input`; without it, the MLP of `layers` and `activation`.
+  std::string model;
+  std::string input = "1x28x28";
   std::vector<int> layers = {784, 256, 128, 10};
   Activation activation = Activation::relu;
   int batch = 64;

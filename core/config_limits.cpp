@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/config_limits.hpp"
 
 #include <algorithm>
@@ -27,11 +28,11 @@ int64_t mlp_param_count(std::span<const int> widths) {
 }
 
 Status check_model_limits(const RunConfig& c) {
-  const int64_t params = mlp_param_count(c.layers);
+  const int64_t params = model_param_count(c);
   if (params > kMaxModelBytes / kFloatBytes)
-    return Status::errorf("invalid value for layers: {} ({} parameters, {} as float32; the limit is {} of "
+    return Status::errorf("invalid value for {}: {} ({} parameters, {} as float32; the limit is {} of "
                           "parameters, what the largest modelled device could train)",
-                          join_ints(c.layers), params,
+                          c.model.empty() ? "layers" : "model", model_name(c), params,
                           params == std::numeric_limits<int64_t>::max() ? std::string("more than 8 EiB")
                                                                          : gib(params * kFloatBytes),
                           gib(kMaxModelBytes));
@@ -39,13 +40,14 @@ Status check_model_limits(const RunConfig& c) {
 }
 
 Status check_dataset_limits(const RunConfig& c) {
-  if (c.layers.empty()) return {};
-  const int64_t sample_bytes = int64_t(std::max(c.layers.front(), 1)) * kFloatBytes;
+  if (c.model.empty() && c.layers.empty()) return {};
+  const int features = model_input_features(c);
+  const int64_t sample_bytes = int64_t(std::max(features, 1)) * kFloatBytes;
   const int64_t max_samples = kMaxDatasetBytes / sample_bytes;
   const auto too_many = [&](std::string_view key, int64_t value, const std::string& samples) {
     return Status::errorf("invalid value for {}: {} ({} samples of {} features exceed the dataset limit of {}: at "
                           "most {} samples of this width)",
-                          key, value, samples, c.layers.front(), gib(kMaxDatasetBytes), max_samples);
+                          key, value, samples, features, gib(kMaxDatasetBytes), max_samples);
   };
   if (c.timing_only) {  // load_data's placeholder is one batch
     if (c.batch > max_samples) return too_many("batch", c.batch, std::to_string(c.batch));

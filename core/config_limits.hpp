@@ -23,7 +23,7 @@ inline constexpr int64_t kMaxDatasetBytes = int64_t(4) << 30;
 // INT64_MAX instead of overflowing, so any widths can be asked about.
 int64_t mlp_param_count(std::span<const int> widths);
 
-// The model of c.layers against kMaxModelBytes; the error names "layers" and both numbers.
+// The config's model against kMaxModelBytes; the error names "layers" (or "model") and both numbers.
 Status check_model_limits(const RunConfig& c);
 // The dataset load_data would build for c (the synthetic set, or timing-only's placeholder
 // batch) against kMaxDatasetBytes; the error names the setting to change.

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/model/model_text.hpp"
 #include "core/platform/byte_size.hpp"
 #include "core/quote_input.hpp"
 
@@ -212,7 +213,15 @@ std::vector<SettingSpec> make_table() {
                                                     : std::string("must be 0 or 1 (longer chains are not built)");
                           }));
   // The model and its optimisation.
-  t.push_back(int_list("layers", &C::layers, "MLP widths, input first", layer_widths()));
+  t.push_back(text("model", &C::model,
+                   "layers as conv(6,5,pad=2),relu,maxpool(2),...,flatten,dense(10), or a preset: lenet5 | vgg-small; "
+                   "replaces --layers")
+                  .default_is("none: the MLP of --layers"));
+  t.push_back(text("input", &C::input, "shape CxHxW of a sample as --model reads it", [](const std::string& v) {
+    auto s = parse_shape(v);
+    return s.ok() ? std::string() : std::string(s.status().message());
+  }));
+  t.push_back(int_list("layers", &C::layers, "MLP widths, input first (when no --model)", layer_widths()));
   t.push_back(choice("activation", &C::activation, kActivationNames, "hidden activation:"));
   t.push_back(number("batch", &C::batch, "global minibatch size", at_least(1)));
   t.push_back(number("microbatches", &C::microbatches, "micro-batches per minibatch", at_least(1)));

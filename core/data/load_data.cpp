@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/data/load_data.hpp"
 
 #include <fmt/format.h>
@@ -11,18 +12,18 @@ namespace ringtmp {
 
 namespace {
 
-// The model reads layers.front() features per sample and scores layers.back() classes: a
+// The model reads model_input_features() per sample and scores model_classes(): a
 // dataset of another shape would make it read past each sample (fewer features) or train
 // on a misaligned one (more).
 Status check_fits_model(const DataSplit& d, const RunConfig& c, const std::string& source) {
   for (const auto& [part, set] : {std::pair{"train", &d.train}, std::pair{"test", &d.test}}) {
     if (set->size() == 0) continue;
-    if (set->features() != c.layers.front())
+    if (set->features() != model_input_features(c))
       return Status::errorf("{}: the {} set has {} features per sample but the model's input width is {} "
-                            "(layers {})", source, part, set->features(), c.layers.front(), join_ints(c.layers));
-    if (set->classes != c.layers.back())
-      return Status::errorf("{}: the {} set has {} classes but the model's output width is {} (layers {})",
-                            source, part, set->classes, c.layers.back(), join_ints(c.layers));
+                            "(model {})", source, part, set->features(), model_input_features(c), model_name(c));
+    if (set->classes != model_classes(c))
+      return Status::errorf("{}: the {} set has {} classes but the model's output width is {} (model {})",
+                            source, part, set->classes, model_classes(c), model_name(c));
   }
   return {};
 }
@@ -40,9 +41,9 @@ StatusOr<DataSplit> load_data(const RunConfig& c) {
     // path (batching, label messages) the shape of the real run.
     DataSplit d;
     d.name = fmt::format("{} (timing only: not loaded)", to_string(c.dataset));
-    d.train.x = Matrix::Zero(c.layers.front(), c.batch);
+    d.train.x = Matrix::Zero(model_input_features(c), c.batch);
     d.train.y.assign(size_t(c.batch), 0);
-    d.train.classes = c.layers.back();
+    d.train.classes = model_classes(c);
     return d;
   }
   if (c.dataset == DatasetKind::fashion_mnist) {
@@ -52,8 +53,8 @@ StatusOr<DataSplit> load_data(const RunConfig& c) {
     return d;
   }
   SyntheticOptions o;
-  o.features = c.layers.front();
-  o.classes = c.layers.back();
+  o.features = model_input_features(c);
+  o.classes = model_classes(c);
   o.train_samples = c.synthetic_train;
   o.test_samples = c.synthetic_test;
   o.seed = c.seed ^ 0x5eed5eedULL;
@@ -62,7 +63,7 @@ StatusOr<DataSplit> load_data(const RunConfig& c) {
 
 DatasetShape dataset_shape(const RunConfig& c, const DataSplit* loaded) {
   DatasetShape d;
-  d.features = c.layers.front();
+  d.features = model_input_features(c);
   if (loaded && !c.timing_only) {
     d.train = loaded->train.size();
     d.test = loaded->test.size();

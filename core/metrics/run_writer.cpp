@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/metrics/run_writer.hpp"
 
 #include <cmath>
@@ -128,7 +129,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       json_quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? json_quote(to_string(c.schedule)) : "null",
       c.strategy == StrategyKind::ps ? json_quote(to_string(c.ps_mode)) : "null", json_quote(run.backend),
-      run.nodes.size(), json_quote(run.dataset), json_quote(join_ints(c.layers)), c.batch, c.microbatches,
+      run.nodes.size(), json_quote(run.dataset), json_quote(model_name(c)), c.batch, c.microbatches,
       json_number(c.lr), c.seed, run.iterations, run.samples, json_number(run.samples_per_second()),
       json_number(run.wall_seconds), json_number_or_null(run.sim_seconds), json_number(run.final_loss()),
       json_number_or_null(run.test_accuracy()), json_number(run.idle_fraction()),

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "core/model/dense.hpp"
 #include "core/model/gemm_blocking.hpp"
 
 namespace ringtmp {
@@ -33,7 +32,7 @@ Model::Model(std::vector<LayerSpec> layers, int first_layer, Storage storage)
   size_t total = 0;
   for (const auto& l : layers_) {
     offsets_.push_back(total);
-    total += size_t(l.out) * l.in + l.out;
+    total += size_t(layer_param_count(l));
   }
   param_count_ = total;
   if (storage == Storage::shapes_only) return;
@@ -48,15 +47,16 @@ void Model::init(uint64_t seed) {
     Rng rng = root.fork(uint64_t(first_layer_) + l);
     const auto& spec = layers_[l];
     float* w = params_.data() + offsets_[l];
-    const size_t n = size_t(spec.out) * spec.in;
+    const size_t n = size_t(layer_weight_count(spec));
+    const float fan_in = float(layer_fan_in(spec)), fan_out = float(layer_fan_out(spec));
     if (spec.activation == Activation::relu) {
-      const float stddev = std::sqrt(2.0f / float(spec.in));
+      const float stddev = std::sqrt(2.0f / fan_in);
       for (size_t i = 0; i < n; ++i) w[i] = stddev * rng.normal();
     } else {
-      const float limit = std::sqrt(6.0f / float(spec.in + spec.out));
+      const float limit = std::sqrt(6.0f / (fan_in + fan_out));
       for (size_t i = 0; i < n; ++i) w[i] = rng.uniform(-limit, limit);
     }
-    std::fill(w + n, w + n + spec.out, 0.0f);
+    std::fill(w + n, w + layer_param_count(spec), 0.0f);
   }
 }
 
@@ -67,20 +67,28 @@ void Model::prepare(ForwardStash& stash, const float* input, int batch) const {
   stash.batch = batch;
   stash.outputs.resize(layers_.size());
   for (size_t l = 0; l < layers_.size(); ++l)
-    stash.outputs[l].resize(layers_[l].out, batch);  // no-op when the shape repeats
+    stash.outputs[l].resize(layers_[l].out_features(), batch);  // no-op when the shape repeats
+}
+
+float* Model::workspace(int batch) const {
+  if (batch > workspace_batch_) {
+    int64_t floats = 0;
+    for (const auto& l : layers_) floats = std::max(floats, layer_workspace_floats(l, batch));
+    workspace_.assign(size_t(floats), 0.0f);
+    workspace_batch_ = batch;
+  }
+  return workspace_.data();
 }
 
 const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch) const {
   assert(params_.size() == param_count_ && "forward on a shapes-only model");
   prepare(stash, input, batch);
+  float* work = workspace(batch);
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto& spec = layers_[l];
     const float* x = l == 0 ? input : stash.outputs[l - 1].data();
-    ConstMatrixMap X(x, spec.in, batch);
-    ConstMatrixMap W(params_.data() + offsets_[l], spec.out, spec.in);
-    ConstVectorMap b(params_.data() + offsets_[l] + size_t(spec.out) * spec.in, spec.out);
     Matrix& Y = stash.outputs[l];
-    dense::forward(Y, X, W, b);
+    layer_forward(spec, {spec.in, spec.out, batch, work}, Y.data(), x, params_.data() + offsets_[l]);
     activation_forward(spec.activation, Y);
   }
   return stash.outputs.back();
@@ -92,63 +100,60 @@ void Model::backward(const ForwardStash& stash, float* dout, float* dinput,
   const int batch = stash.batch;
   if (batch > scratch_batch_) {
     int widest = 0;
-    for (const auto& l : layers_) widest = std::max(widest, l.in);
+    for (const auto& l : layers_) widest = std::max(widest, l.in_features());
     for (auto& s : scratch_) s.resize(size_t(widest) * batch);
     scratch_batch_ = batch;
   }
   if (!weights) weights = params_.data();
+  float* work = workspace(batch);
 
   float* dy = dout;  // gradient w.r.t. the current layer's output
   for (size_t l = layers_.size(); l-- > 0;) {
     const auto& spec = layers_[l];
-    MatrixMap dY(dy, spec.out, batch);
+    MatrixMap dY(dy, spec.out_features(), batch);
     activation_backward(spec.activation, dY, stash.outputs[l]);
     const float* x = l == 0 ? stash.input : stash.outputs[l - 1].data();
-    MatrixMap dW(grads_.data() + offsets_[l], spec.out, spec.in);
-    VectorMap db(grads_.data() + offsets_[l] + size_t(spec.out) * spec.in, spec.out);
-    dense::backward(dW, db, dY, ConstMatrixMap(x, spec.in, batch));
     float* dx = l == 0 ? dinput : scratch_[l % 2].data();
-    if (dx) {
-      ConstMatrixMap W(weights + offsets_[l], spec.out, spec.in);
-      dense::backward_input(MatrixMap(dx, spec.in, batch), dY, W);
-    }
+    layer_backward(spec, {spec.in, spec.out, batch, work}, dx, grads_.data() + offsets_[l], dy, x,
+                   weights + offsets_[l]);
     dy = dx;
   }
 }
 
 int64_t Model::stash_bytes(int64_t batch) const {
   int64_t floats = 0;
-  for (const auto& l : layers_) floats += int64_t(l.out) * batch;
+  for (const auto& l : layers_) floats += int64_t(l.out_features()) * batch;
   return floats * int64_t(sizeof(float));
 }
 
 int64_t Model::backward_workspace_bytes(int64_t batch) const {
-  int64_t widest = 0;
-  for (const auto& l : layers_) widest = std::max<int64_t>(widest, l.in);
-  return int64_t(std::size(scratch_)) * widest * batch * int64_t(sizeof(float));
+  int64_t widest = 0, work = 0;
+  for (const auto& l : layers_) {
+    widest = std::max<int64_t>(widest, l.in_features());
+    work = std::max(work, layer_workspace_floats(l, int(batch)));
+  }
+  return (int64_t(std::size(scratch_)) * widest * batch + work) * int64_t(sizeof(float));
 }
 
 int64_t Model::forward_flops(int64_t batch) const {
   int64_t f = 0;
-  for (const auto& l : layers_)
-    f += dense::forward_flops(l.in, l.out, batch) + activation_flops(l.activation, l.out * batch);
+  for (const auto& l : layers_) f += layer_forward_flops(l, batch);
   return f;
 }
 
 int64_t Model::backward_flops(int64_t batch, bool input_grad) const {
   int64_t f = 0;
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    const auto& l = layers_[i];
-    f += dense::backward_flops(l.in, l.out, batch, i > 0 || input_grad) +
-         activation_flops(l.activation, l.out * batch);
-  }
+  for (size_t i = 0; i < layers_.size(); ++i) f += layer_backward_flops(layers_[i], batch, i > 0 || input_grad);
   return f;
 }
 
 std::string Model::describe() const {
   std::string s;
+  const bool mlp = std::all_of(layers_.begin(), layers_.end(),
+                               [](const LayerSpec& l) { return std::holds_alternative<layer::Dense>(l.kind); });
   for (const auto& l : layers_)
-    s += fmt::format("{}{}x{} {}", s.empty() ? "" : " | ", l.in, l.out, to_string(l.activation));
+    s += mlp ? fmt::format("{}{}x{} {}", s.empty() ? "" : " | ", l.in_features(), l.out_features(), to_string(l.activation))
+             : fmt::format("{}{} {} -> {}", s.empty() ? "" : " | ", l.in.text(), layer_text(l), l.out.text());
   return fmt::format("{} : {} params ({:.2f} MiB, grads alike)", s, params_.size(),
                      double(param_bytes()) / (1 << 20));
 }

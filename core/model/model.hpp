@@ -37,10 +37,12 @@ class Model {
   explicit Model(std::vector<LayerSpec> layers, int first_layer = 0, Storage storage = Storage::values);
 
   const std::vector<LayerSpec>& layers() const { return layers_; }
-  int input_width() const { return layers_.front().in; }
-  int output_width() const { return layers_.back().out; }
+  // Features per sample in and out (a conv stage's are its images' c*h*w).
+  int input_width() const { return layers_.front().in_features(); }
+  int output_width() const { return layers_.back().out_features(); }
 
-  // The flat buffers: W_0, b_0, W_1, b_1, ... (each W column-major (out, in)).
+  // The flat buffers: W_0, b_0, W_1, b_1, ... (each W column-major; dense (out, in), conv
+  // (out channels, k*k*in channels)); pooling and flatten layers hold none.
   std::span<float> params() { return params_; }
   std::span<const float> params() const { return params_; }
   std::span<float> grads() { return grads_; }
@@ -51,7 +53,7 @@ class Model {
   FloatBuffer release_params() { return std::move(params_); }
   size_t param_count() const { return param_count_; }
 
-  // He-normal for ReLU layers, Xavier-uniform otherwise; biases zero. Layer l of the whole
+  // He-normal for ReLU layers, Xavier-uniform otherwise (layer_fan_in/out); biases zero. Layer l of the whole
   // model draws from its own stream of `seed`, so a stage initialises exactly the values the
   // whole model would hold in its layers.
   void init(uint64_t seed);
@@ -76,9 +78,11 @@ class Model {
   int64_t param_bytes() const { return int64_t(param_count_ * sizeof(float)); }
   // What ForwardStash::bytes() is after a forward of `batch` samples.
   int64_t stash_bytes(int64_t batch) const;
-  // The backward pass's ping-pong buffers once a backward of `batch` samples has run.
+  // The backward pass's ping-pong buffers and the layers' workspace (im2col) once a
+  // forward and backward of `batch` samples have run.
   int64_t backward_workspace_bytes(int64_t batch) const;
-  // "784x256 relu | 256x128 relu | ... : 235146 params (0.90 MiB)"
+  // "784x256 relu | 256x128 relu | ... : 235146 params (0.90 MiB)"; a model with other
+  // kinds than dense: "1x28x28 conv(6,5,pad=2),relu -> 6x28x28 | ... : 61706 params (...)"
   std::string describe() const;
 
  private:
@@ -90,6 +94,11 @@ class Model {
   FloatBuffer grads_;
   FloatBuffer scratch_[2];  // backward ping-pong, sized once: no per-batch allocation
   int scratch_batch_ = 0;
+  // The layers' workspace (conv's im2col), shared by forward and backward: a Model is used
+  // by one thread. Grown when a larger batch comes, never per batch.
+  mutable FloatBuffer workspace_;
+  mutable int workspace_batch_ = 0;
+  float* workspace(int batch) const;
 };
 
 // Elements [begin, begin + count) of the flat parameters Model(layers).init(seed) would

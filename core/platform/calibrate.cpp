@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/platform/calibrate.hpp"
 
 #include <unistd.h>
@@ -32,10 +33,10 @@ int per_node_batch(const RunConfig& c) {
 FlopRate measure_flop_rate(const RunConfig& c, double min_seconds, int rounds) {
   FlopRate best;
   best.batch = per_node_batch(c);
-  Model model(mlp_layers(c.layers, c.activation));
+  Model model(model_layers(c));
   model.init(c.seed);
   Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
-  auto data = make_synthetic({.features = c.layers.front(), .classes = c.layers.back(),
+  auto data = make_synthetic({.features = model_input_features(c), .classes = model_classes(c),
                               .train_samples = int64_t(best.batch) * 8, .test_samples = 1, .seed = c.seed});
   Batcher batcher(data.train, best.batch, c.seed);
   GradientStep step;
@@ -116,7 +117,7 @@ std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
       "idle_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server idle figure\n"
       "busy_w = 30\n"
       "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n",
-      host, cores, join_ints(c.layers), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how);
+      host, cores, model_name(c), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how);
 }
 
 }  // namespace ringtmp

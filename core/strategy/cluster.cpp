@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/strategy/cluster.hpp"
 
 #include <algorithm>
@@ -142,7 +143,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
 
   // Each node's parameter slice must lie inside the model (a damaged or forged outcome file
   // could claim any offset): checked before anything is sized or copied by it.
-  const int64_t model_params = mlp_param_count(c.layers);
+  const int64_t model_params = model_param_count(c);
   for (size_t r = 0; r < outcomes.size(); ++r) {
     const auto& o = outcomes[r];
     if (o.params.empty()) continue;
@@ -198,7 +199,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
     return run;
   }
 
-  Model model(mlp_layers(c.layers, c.activation));
+  Model model(model_layers(c));
   if (params.size() != model.params().size())
     return Status::errorf("run finished but the nodes returned {} of the model's {} parameters",
                           params.size(), model.params().size());

@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/strategy/memory_plan.hpp"
 
 #include <algorithm>
@@ -103,7 +104,7 @@ void whole_model(NodeMemory& m, const RunConfig& c, const Model& model, int64_t 
 }  // namespace
 
 NodeMemory plan_local_memory(const RunConfig& c, const DatasetShape& data) {
-  const Model model(mlp_layers(c.layers, c.activation), 0, Storage::shapes_only);
+  const Model model(model_layers(c), 0, Storage::shapes_only);
   NodeMemory m{0, "trainer", {}, true};
   whole_model(m, c, model, c.batch, true);
   m.peak[P::dataset] = data.bytes();
@@ -119,7 +120,7 @@ std::vector<NodeMemory> plan_memory(const RunConfig& c, const ClusterPlan& plan,
     for (int i = 0; i < plan.size; ++i) nodes.push_back(ring_stage(c, plan, data, resilience, i));
     return nodes;
   }
-  const Model model(mlp_layers(c.layers, c.activation), 0, Storage::shapes_only);
+  const Model model(model_layers(c), 0, Storage::shapes_only);
   if (c.strategy == StrategyKind::allreduce) {
     const int n = plan.size;
     int64_t chunk = 0;  // the largest of the N chunks a node sends

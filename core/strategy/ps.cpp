@@ -1,3 +1,4 @@
+#include "core/run_model.hpp"
 #include "core/strategy/ps.hpp"
 
 #include <fmt/format.h>
@@ -11,7 +12,7 @@ PsLayout ps_layout(const RunConfig& c) {
   l.workers = c.nodes;
   l.servers = c.servers;
   size_t total = 0;
-  for (const auto& spec : mlp_layers(c.layers, c.activation)) total += size_t(layer_param_count(spec));
+  for (const auto& spec : model_layers(c)) total += size_t(layer_param_count(spec));
   for (int k = 0; k <= c.servers; ++k) l.shard_begin.push_back(total * size_t(k) / size_t(c.servers));
   return l;
 }

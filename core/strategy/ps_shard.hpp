@@ -46,6 +46,7 @@
 
 #include <fmt/format.h>
 
+#include "core/run_model.hpp"
 #include "core/config.hpp"
 #include "core/model/model.hpp"
 #include "core/model/sgd.hpp"
@@ -87,7 +88,7 @@ class ShardKeeper {
         local_(std::move(local)) {
     // empty when timing-only
     if (storage_ == Storage::values)
-      params_ = init_param_range(mlp_layers(c.layers, c.activation), c.seed, layout.shard_begin[size_t(shard)], size_);
+      params_ = init_param_range(model_layers(c), c.seed, layout.shard_begin[size_t(shard)], size_);
     for (int p = 0; p < n_; ++p) player_[size_t(p)] = p;
   }
 

@@ -1,11 +1,13 @@
 #include "core/strategy/ring.hpp"
 
+#include "core/run_model.hpp"
+
 namespace ringtmp {
 
 StatusOr<RingLayout> ring_layout(const RunConfig& c, std::span<const StageDevice> devices, int64_t iterations,
                                  const DatasetShape& data) {
   RingLayout l;
-  l.layers = mlp_layers(c.layers, c.activation);
+  l.layers = model_layers(c);
   std::vector<int64_t> costs;
   for (const auto& spec : l.layers) costs.push_back(layer_train_flops(spec, c.batch));
   auto p = devices.empty() ? partition_layers(costs, c.nodes) : partition_ring(c, l.layers, devices, iterations, data);

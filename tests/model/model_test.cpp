@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "core/model/loss.hpp"
+#include "core/model/model_text.hpp"
 #include "tests/model/gradcheck.hpp"
 
 using namespace ringtmp;
@@ -49,6 +50,54 @@ TEST_CASE("whole-model gradient (parameters and input) matches finite difference
     check_gradient(m.params().data(), m.params().size(), grads.data(), loss, "dparams");
     check_gradient(X.data(), X.size(), dX.data(), loss, "dinput");
   }
+}
+
+TEST_CASE("a whole CNN's gradient (parameters and input) matches finite differences") {
+  // Every kind and both activations: conv with padding, max pooling, a strided conv, an
+  // overlapping average pool, flatten, dense.
+  auto layers = parse_model("conv(3,3,pad=1),relu,maxpool(2),conv(4,3,stride=2,pad=1),tanh,avgpool(2,stride=1),"
+                            "flatten,dense(5),tanh,dense(3)", Shape{2, 8, 8});
+  REQUIRE(layers.ok());
+  Model m(*layers);
+  m.init(5);
+  Rng rng(6);
+  Matrix X = random_matrix(m.input_width(), 3, rng);
+  const std::vector<int32_t> labels = {2, 0, 1};
+  auto loss = [&] {
+    ForwardStash s;
+    return softmax_cross_entropy(m.forward(s, X.data(), 3), labels, 0.0f, nullptr);
+  };
+  ForwardStash stash;
+  Matrix d;
+  softmax_cross_entropy(m.forward(stash, X.data(), 3), labels, 1.0f, &d);
+  m.zero_grads();
+  Matrix dX(m.input_width(), 3);
+  m.backward(stash, d.data(), dX.data());
+  const std::vector<float> grads(m.grads().begin(), m.grads().end());
+  check_gradient(m.params().data(), m.params().size(), grads.data(), loss, "dparams");
+  check_gradient(X.data(), X.size(), dX.data(), loss, "dinput");
+}
+
+TEST_CASE("a CNN stage initialises exactly the values the whole CNN holds in its layers") {
+  auto layers = parse_model("lenet5", Shape{1, 28, 28});
+  REQUIRE(layers.ok());
+  Model whole(*layers);
+  whole.init(42);
+  Model stage({layers->begin() + 2, layers->end()}, /*first_layer=*/2);
+  stage.init(42);
+  const auto w = whole.params().subspan(whole.param_offset(2));
+  REQUIRE(w.size() == stage.params().size());
+  CHECK(std::equal(w.begin(), w.end(), stage.params().begin()));
+  // And the forward of the two stages in a row is the whole model's.
+  Model head({layers->begin(), layers->begin() + 2}, 0);
+  head.init(42);
+  Rng rng(1);
+  const Matrix X = random_matrix(784, 4, rng);
+  ForwardStash a, b, c;
+  const Matrix& y_whole = whole.forward(a, X.data(), 4);
+  const Matrix& mid = head.forward(b, X.data(), 4);
+  const Matrix& y_split = stage.forward(c, mid.data(), 4);
+  CHECK((y_whole - y_split).cwiseAbs().maxCoeff() == 0.0f);
 }
 
 TEST_CASE("a stage initialises exactly the values the whole model holds in its layers") {

@@ -55,11 +55,11 @@ TEST_CASE("1f1b stashes min(N-i, M) micro-batches per stage, gpipe all M") {
     // stage's widest input.
     int64_t per_mb = 0, widest = 0;
     for (int l = layout.partition.begin(i); l < layout.partition.end(i); ++l) {
-      per_mb += layout.layers[l].out;
-      widest = std::max<int64_t>(widest, layout.layers[l].in);
+      per_mb += layout.layers[l].out_features();
+      widest = std::max<int64_t>(widest, layout.layers[l].in_features());
     }
-    if (i > 0) per_mb += layout.layers[layout.partition.begin(i)].in;
-    if (i == n - 1) per_mb += layout.layers.back().out;
+    if (i > 0) per_mb += layout.layers[layout.partition.begin(i)].in_features();
+    if (i == n - 1) per_mb += layout.layers.back().out_features();
     per_mb *= mb * int64_t(sizeof(float));
     const int64_t workspace = 2 * widest * mb * int64_t(sizeof(float));
     CHECK(gpipe->nodes[i].peak_stash_bytes == m * per_mb + workspace);

@@ -10,6 +10,7 @@
 #include "cli/run_folder.hpp"
 #include "core/run_model.hpp"
 #include "core/strategy/memory_fit.hpp"
+#include "core/strategy/node_program.hpp"
 #include "core/strategy/ps.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/run_writer.hpp"
@@ -118,7 +119,12 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   }
   fmt::print("data   {}: {} train / {} test samples, {} features, {} classes\n", data->name,
              data->train.size(), data->test.size(), data->train.features(), data->train.classes);
-  fmt::print("model  {}\n", Model(model_layers(c)).describe());
+  fmt::print("model  {}\n", Model(model_layers(c), 0, Storage::shapes_only).describe());
+  if (c.strategy == StrategyKind::ring) {
+    auto plan = command.simulated ? plan_cluster_on_devices(c, *data, default_platforms_dir())
+                                  : plan_cluster(c, data->train.size());
+    if (plan.ok() && plan->ring) fmt::print("stages {}\n", describe_stages(*plan->ring, c));
+  }
   fmt::print("{:<6} {}, batch {}, lr {}, momentum {}, seed {}\n", command.name, describe_strategy(c),
              c.batch, c.lr, c.momentum, c.seed);
 

@@ -154,7 +154,7 @@ std::string Model::describe() const {
   for (const auto& l : layers_)
     s += mlp ? fmt::format("{}{}x{} {}", s.empty() ? "" : " | ", l.in_features(), l.out_features(), to_string(l.activation))
              : fmt::format("{}{} {} -> {}", s.empty() ? "" : " | ", l.in.text(), layer_text(l), l.out.text());
-  return fmt::format("{} : {} params ({:.2f} MiB, grads alike)", s, params_.size(),
+  return fmt::format("{} : {} params ({:.2f} MiB, grads alike)", s, param_count_,
                      double(param_bytes()) / (1 << 20));
 }
 

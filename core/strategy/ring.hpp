@@ -70,6 +70,11 @@ struct RingLayout {
 // (ring_partition.hpp); without, the stages balance counted flops.
 StatusOr<RingLayout> ring_layout(const RunConfig& c, std::span<const StageDevice> devices = {},
                                  int64_t iterations = 0, const DatasetShape& data = {});
+// The cut as a run reports it: each stage's layers and counted flops per minibatch, and
+// between stages what the ring carries per micro-batch (activations forward, the same size
+// of gradients back): "0: layers 0-1, 1.2 GFLOP | 147 KiB | 1: ...". A CNN's
+// first cuts carry far more than its last; up to `shown` stages, then the largest message.
+std::string describe_stages(const RingLayout& layout, const RunConfig& c, int shown = 8);
 
 template <Transport T>
 class RingNode {

@@ -78,6 +78,36 @@ TEST_CASE("sim reproduces the in-process loss trace for every synchronous strate
   }
 }
 
+TEST_CASE("sim trains a CNN as the in-process run does, in every strategy") {
+  testing::TestPlatforms platforms;
+  struct Case {
+    StrategyKind strategy;
+    Schedule schedule;
+  };
+  for (auto [strategy, schedule] : {Case{StrategyKind::ring, Schedule::gpipe}, Case{StrategyKind::ring, Schedule::one_f_one_b},
+                                    Case{StrategyKind::ring, Schedule::async}, Case{StrategyKind::ps, Schedule::gpipe},
+                                    Case{StrategyKind::allreduce, Schedule::gpipe}}) {
+    RunConfig c = base(strategy);
+    c.schedule = schedule;
+    c.model = "conv(3,3,pad=1),relu,maxpool(2),flatten,dense(12),relu,dense(8)";  // 2x4x4: the data's 32 features
+    c.input = "2x4x4";
+    REQUIRE(c.validate().ok());
+    CAPTURE(to_string(strategy));
+    CAPTURE(to_string(schedule));
+    auto inproc = run_inproc(c, data());
+    REQUIRE(inproc.ok());
+    auto sim = in_child([&] { return simulated(c, platforms.dir()); });
+    REQUIRE_MESSAGE(sim.ok, sim.error);
+    REQUIRE(sim.values.size() == inproc->trace.size() + 4);
+    if (schedule == Schedule::async) {  // the interleaving is the transport's: learning, not a trace
+      CHECK(sim.values[inproc->trace.size() - 1] < sim.values[0]);
+      continue;
+    }
+    for (size_t i = 0; i < inproc->trace.size(); ++i) CHECK(std::abs(inproc->trace[i].loss - sim.values[i]) <= 1e-5 * std::abs(inproc->trace[i].loss));
+    CHECK(sim.values[inproc->trace.size() + 1] == double(inproc->bytes_sent_total()));
+  }
+}
+
 TEST_CASE("timing-only keeps the clock, the traffic and the message count of the real run") {
   testing::TestPlatforms platforms;
   for (auto strategy : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {

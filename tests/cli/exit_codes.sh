@@ -119,6 +119,24 @@ expect_error 2 "train --lr=0" "lr" -- train "${CHEAP[@]}" --lr=0
 expect_error 2 "train --momentum 1.5" "momentum" -- train "${CHEAP[@]}" --momentum 1.5
 expect_error 2 "train --layers 784,x,10" "layers" "x" -- train --layers 784,x,10
 expect_error 2 "train --seed -3" "seed" -- train "${CHEAP[@]}" --seed -3
+# A model string: one line naming the offending token; --input against the dataset.
+SMALL=(--dataset synthetic --iterations 1 --synthetic-train 256 --synthetic-test 16 --out "$TMP/stray-run")
+CNN=("${SMALL[@]}" --input 1x4x4)
+expect_error 2 "train --model with a misspelt layer" "model" "token 3 'maxpul(2)'" -- \
+  train "${CNN[@]}" --model 'conv(2,3,pad=1),relu,maxpul(2),flatten,dense(3)'
+expect_error 2 "train --model: dense on an image" "token 2 'dense(3)'" "flatten" -- \
+  train "${CNN[@]}" --model 'conv(2,3),dense(3)'
+expect_error 2 "train --model: a kernel larger than the image" "token 1" "5x5 kernel" -- \
+  train "${CNN[@]}" --model 'conv(2,5),flatten,dense(3)'
+expect_error 2 "train --model: no logits at the end" "the last layer must be dense" -- \
+  train "${CNN[@]}" --model 'conv(2,3),relu'
+expect_error 2 "train --input 1x4" "input" "1x4" -- train "${SMALL[@]}" --model 'flatten,dense(3)' --input 1x4
+expect_error 2 "train --model lenet5 on 3x28x28 fashion-mnist" "input" "784" -- train --model lenet5 --input 3x28x28
+expect_error 2 "sim --strategy ring with more stages than layers" "nodes" "model" -- \
+  sim "${CNN[@]}" --model 'flatten,dense(3)' --strategy ring --nodes 3
+expect_error 2 "maxmodel --model" "model" -- maxmodel --model lenet5
+expect_exit 0 "train a small CNN" -- train "${SMALL[@]/stray-run/cnn-run}" --input 1x4x4 \
+  --model 'conv(2,3,pad=1),relu,avgpool(2),flatten,dense(3)'
 expect_error 2 "train --strategy nope" "strategy" "nope" -- train "${CHEAP[@]}" --strategy nope
 expect_error 2 "train --dataset mnist" "dataset" "mnist" -- train --dataset mnist
 expect_error 2 "train --nodes 2 (local runs on one node)" "nodes" -- train "${CHEAP[@]}" --nodes 2

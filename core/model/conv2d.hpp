@@ -26,15 +26,28 @@ struct Geometry {
 inline int output_side(int in, int kernel, int stride, int pad) { return (in + 2 * pad - kernel) / stride + 1; }
 
 // The floats of one sample's receptive fields; the chunk is as many samples as keep col near
-// kColFloats (4 MiB: the GEMM stays efficient, the buffer stays small), at least one.
-inline constexpr int64_t kColFloats = int64_t(1) << 20;
+// kColFloats (1 MiB, the L2 the GEMMs block for: im2col's output is still in cache when
+// the product reads it), at least one.
+inline constexpr int64_t kColFloats = int64_t(1) << 18;
 inline int chunk_samples(const Geometry& g, int batch) {
   const int64_t per_sample = g.patch() * g.pixels();
   return int(std::clamp<int64_t>(kColFloats / std::max<int64_t>(per_sample, 1), 1, std::max(batch, 1)));
 }
+// The workspace: the im2col buffer, then room for a transposed product (see forward).
 inline int64_t col_floats(const Geometry& g, int batch) {
   return g.patch() * g.pixels() * chunk_samples(g, batch);
 }
+inline int64_t workspace_floats(const Geometry& g, int batch) {
+  return col_floats(g, batch) + std::max<int64_t>(g.pixels() * chunk_samples(g, batch), g.patch()) * g.out.c;
+}
+
+// Eigen's GEMM kernel fills 24 x 4 blocks of its output (AVX2 floats), so an output with few
+// rows wastes most of it: W col with 6 output channels runs at 25 GFLOP/s where the same
+// product computed transposed (col^T W^T: pixels x channels) and transposed back runs at 39
+// (LeNet-5's first conv; bench/gemm_ceiling). With 16 or more channels the plain product is
+// as fast. The weight gradient is always computed transposed (patch x channels): 28 vs 17
+// GFLOP/s at 6 channels, 67 vs 57 at 16.
+inline constexpr int kFewChannels = 16;
 
 // The input columns [kx_begin, kx_end) of one kernel row that fall inside the image, for an
 // output column ox: a contiguous run of pixels in channels-last order.
@@ -47,8 +60,17 @@ inline RowSpan inside(const Geometry& g, int ox) {
   return {kx_begin, std::max(kx_begin, kx_end), ix0 + kx_begin};
 }
 
+// Plain loops, kept from becoming calls: the runs are short (a 5x5 kernel on one channel
+// copies 5 floats), and GCC would turn each copy loop into a memmove call costing more than
+// the copy (measured: a third of LeNet-5's step); Eigen maps of such sizes cost more still.
+#if defined(__GNUC__) && !defined(__clang__)
+#define RINGTMP_SHORT_RUNS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define RINGTMP_SHORT_RUNS
+#endif
+
 // col <- the receptive fields of the n samples at x.
-inline void im2col(float* col, const float* x, const Geometry& g, int n) {
+RINGTMP_SHORT_RUNS inline void im2col(float* col, const float* x, const Geometry& g, int n) {
   const int C = g.in.c, K = g.kernel;
   float* column = col;
   for (int s = 0; s < n; ++s) {
@@ -60,13 +82,14 @@ inline void im2col(float* col, const float* x, const Geometry& g, int n) {
           float* row = column + int64_t(ky) * K * C;
           const int iy = oy * g.stride - g.pad + ky;
           if (iy < 0 || iy >= g.in.h) {
-            std::fill(row, row + int64_t(K) * C, 0.0f);
+            for (int64_t i = 0; i < int64_t(K) * C; ++i) row[i] = 0.0f;
             continue;
           }
-          std::fill(row, row + int64_t(r.kx_begin) * C, 0.0f);
           const float* src = xs + (int64_t(iy) * g.in.w + r.ix_begin) * C;
-          std::copy(src, src + int64_t(r.kx_end - r.kx_begin) * C, row + int64_t(r.kx_begin) * C);
-          std::fill(row + int64_t(r.kx_end) * C, row + int64_t(K) * C, 0.0f);
+          const int64_t before = int64_t(r.kx_begin) * C, inner = int64_t(r.kx_end - r.kx_begin) * C;
+          for (int64_t i = 0; i < before; ++i) row[i] = 0.0f;
+          for (int64_t i = 0; i < inner; ++i) row[before + i] = src[i];
+          for (int64_t i = before + inner; i < int64_t(K) * C; ++i) row[i] = 0.0f;
         }
       }
   }
@@ -74,7 +97,7 @@ inline void im2col(float* col, const float* x, const Geometry& g, int n) {
 
 // dx += the receptive-field gradients in col, the inverse scatter of im2col (overlapping
 // fields add up).
-inline void col2im_add(float* dx, const float* col, const Geometry& g, int n) {
+RINGTMP_SHORT_RUNS inline void col2im_add(float* dx, const float* col, const Geometry& g, int n) {
   const int C = g.in.c, K = g.kernel;
   const float* column = col;
   for (int s = 0; s < n; ++s) {
@@ -94,17 +117,25 @@ inline void col2im_add(float* dx, const float* col, const Geometry& g, int n) {
   }
 }
 
-// Y = W * im2col(X) + b, chunk by chunk. `col`: col_floats(g, batch) floats.
+// Y = W * im2col(X) + b, chunk by chunk. `col`: workspace_floats(g, batch) floats.
 inline void forward(float* y, const float* x, int batch, const float* w, const float* b, const Geometry& g,
                     float* col) {
   const int chunk = chunk_samples(g, batch);
   ConstMatrixMap W(w, g.out.c, g.patch());
   ConstVectorMap bias(b, g.out.c);
+  float* product = col + col_floats(g, batch);
   for (int s0 = 0; s0 < batch; s0 += chunk) {
     const int n = std::min(chunk, batch - s0);
     im2col(col, x + int64_t(s0) * g.in.size(), g, n);
     MatrixMap Y(y + int64_t(s0) * g.out.size(), g.out.c, g.pixels() * n);
-    Y.noalias() = W * ConstMatrixMap(col, g.patch(), g.pixels() * n);
+    ConstMatrixMap cols(col, g.patch(), g.pixels() * n);
+    if (g.out.c < kFewChannels) {
+      MatrixMap Yt(product, g.pixels() * n, g.out.c);
+      Yt.noalias() = cols.transpose() * W.transpose();
+      Y = Yt.transpose();
+    } else {
+      Y.noalias() = W * cols;
+    }
     Y.colwise() += bias;
   }
 }
@@ -117,13 +148,15 @@ inline void backward(float* dw, float* db, float* dx, const float* dy, const flo
   MatrixMap dW(dw, g.out.c, g.patch());
   VectorMap dbias(db, g.out.c);
   ConstMatrixMap W(w, g.out.c, g.patch());
+  MatrixMap dWt(col + col_floats(g, batch), g.patch(), g.out.c);
   if (dx) std::fill(dx, dx + g.in.size() * batch, 0.0f);
   for (int s0 = 0; s0 < batch; s0 += chunk) {
     const int n = std::min(chunk, batch - s0);
     ConstMatrixMap dY(dy + int64_t(s0) * g.out.size(), g.out.c, g.pixels() * n);
     MatrixMap cols(col, g.patch(), g.pixels() * n);
     im2col(col, x + int64_t(s0) * g.in.size(), g, n);
-    dW.noalias() += dY * cols.transpose();
+    dWt.noalias() = cols * dY.transpose();
+    dW += dWt.transpose();
     dbias += dY.rowwise().sum();
     if (!dx) continue;
     cols.noalias() = W.transpose() * dY;  // the chunk's receptive-field gradients, in col's place

@@ -64,7 +64,7 @@ int64_t Conv2d::backward_flops(Shape in, Shape out, int64_t batch, bool input_gr
   return conv2d::backward_flops(geometry(*this, in, out), batch, input_grad);
 }
 int64_t Conv2d::workspace_floats(Shape in, Shape out, int batch) const {
-  return conv2d::col_floats(geometry(*this, in, out), batch);
+  return conv2d::workspace_floats(geometry(*this, in, out), batch);
 }
 void Conv2d::forward(const LayerIo& io, float* y, const float* x, const float* params) const {
   const auto g = geometry(*this, io.in, io.out);
@@ -200,7 +200,10 @@ std::string layer_text(const LayerSpec& l) {
 }
 std::string layers_text(std::span<const LayerSpec> layers) {
   std::string s;
-  for (const auto& l : layers) s += (s.empty() ? "" : ",") + layer_text(l);
+  for (const auto& l : layers) {
+    if (!s.empty()) s += ',';
+    s += layer_text(l);
+  }
   return s;
 }
 

@@ -2,14 +2,20 @@
 # Question: on 8 simulated Pi 4Bs sharing one 802.11n access point, how do RingTMP (1f1b),
 # a parameter server (bsp) and ring all-reduce compare per iteration, in idle time, in
 # traffic and in energy, training the same model with the same numerics?
-# Usage: run.sh [OUT]   (default results/runs/compare-<time>). Needs a built ringtmp.
-# Writes OUT/<strategy>/ run folders, OUT/comparison.csv, OUT/table.txt and OUT/loss.png.
+# The same for a CNN (vgg-small, few parameters and large activations): run.sh OUT cnn.ini.
+# Usage: run.sh [OUT] [CONFIG]   (default results/runs/compare-<time>, config.ini). Needs a
+# built ringtmp. Writes OUT/<strategy>/ run folders, OUT/comparison.csv, OUT/table.txt and
+# OUT/loss.png.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=$root/build/cli/ringtmp
 out=${1:-$root/results/runs/compare-$(date +%Y%m%d-%H%M%S)}
+config=${2:-$here/config.ini}
 mkdir -p "$out"
+# The model as the figure's title names it: the config's model, else its MLP widths.
+model=$(sed -n 's/^model *= *//p' "$config")
+[ -n "$model" ] || model="MLP $(sed -n 's/^layers *= *//p' "$config" | tr ',' '-')"
 
 declare -A flags=(
   [ring-1f1b]="--strategy ring --schedule 1f1b"
@@ -21,14 +27,14 @@ names=(ring-1f1b ps-bsp allreduce)
 run_one() {
   local name=$1
   # shellcheck disable=SC2086
-  if ! "$bin" sim --config "$here/config.ini" ${flags[$name]} --out "$out/$name" >"$out/$name.log" 2>&1; then
+  if ! "$bin" sim --config "$config" ${flags[$name]} --out "$out/$name" >"$out/$name.log" 2>&1; then
     echo "$name failed:" >&2
     cat "$out/$name.log" >&2
     return 1
   fi
 }
 
-echo "simulating ${names[*]}: 8 x pi4b on wifi-n, config $here/config.ini"
+echo "simulating ${names[*]}: 8 x pi4b on wifi-n, config $config"
 # Two at a time: each simulation is one process on one core.
 pids=()
 for name in "${names[@]}"; do
@@ -47,7 +53,7 @@ gnuplot <<GP
 set terminal pngcairo size 900,480 font ",10"
 set output "$out/loss.png"
 set datafile separator ","
-set title "8 x Raspberry Pi 4B on one 802.11n access point (simulated): Fashion-MNIST, MLP 784-512-512-256-256-128-128-64-10, batch 64"
+set title "8 x Raspberry Pi 4B on one 802.11n access point (simulated): Fashion-MNIST, $model, batch 64"
 set xlabel "simulated seconds (log scale)"; set ylabel "training loss"
 set logscale x; set yrange [0:2.5]; set key top right; set grid
 plot for [s in "${names[*]}"] "$out/".s."/iterations.csv" every ::1 using 2:3 with lines lw 2 title s

@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "core/platform/profiles.hpp"
 #include "core/quote_input.hpp"
 #include "core/settings.hpp"
 #include "core/text_file.hpp"
@@ -142,7 +143,22 @@ StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vecto
   if (check_first)
     if (auto s = check_first(parsed->config); !s.ok()) return s;
   if (auto s = parsed->config.validate(); !s.ok()) return s;
+  if (auto s = resolve_auto_threads(parsed->config); !s.ok()) return s;
   return parsed;
+}
+
+Status resolve_auto_threads(RunConfig& c) {
+  if (c.threads != 0) return {};
+  if (!c.platform.empty())
+    return Status::errorf("invalid value for threads: 'auto' (a --platform XML states no cores: give a count)");
+  auto devices = load_devices(default_platforms_dir(), c.device, cluster_ranks(c));
+  if (!devices.ok()) return devices.status();
+  for (const auto& d : *devices)
+    if (d.cores != devices->front().cores)
+      return Status::errorf("invalid value for threads: 'auto' ({} has {} cores, {} {}: give a count)", d.name,
+                            d.cores, devices->front().name, devices->front().cores);
+  c.threads = std::min(devices->front().cores, 256);
+  return {};
 }
 
 StatusOr<int> int_flag(const std::string& name, const std::string& text, int low, int high) {

@@ -32,6 +32,10 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
 
 // read_run_args, then `check_first` (a command's own refusals, which explain more than a
 // range check would: "strategy local has no cluster"), then RunConfig::validate.
+// --threads auto (0) becomes the device profile's cores (every rank's must agree); a count
+// stays. parse_run_args calls it, so a run's config.ini holds the count it ran with.
+Status resolve_auto_threads(RunConfig& c);
+
 StatusOr<ParsedArgs> parse_run_args(const std::string& command, const std::vector<std::string>& args,
                                     const std::vector<ExtraFlag>& extra = {},
                                     const std::function<Status(const RunConfig&)>& check_first = {});

@@ -85,6 +85,10 @@ struct RunConfig {
   int64_t iterations = 0;   // when > 0, wins over epochs
   int64_t eval_every = 0;   // iterations between test evaluations; 0: only at the end
   uint64_t seed = 1;
+  // Threads each node's kernels run on (core/model/model.hpp); 0 is "auto", which the CLI
+  // resolves to the device profile's cores before a run. A computing setting: the bits of a
+  // run are those of its T.
+  int threads = 1;
 
   // The data.
   DatasetKind dataset = DatasetKind::fashion_mnist;

@@ -180,6 +180,26 @@ SettingSpec int_list(std::string_view key, Field<std::vector<int>> field, std::s
   return s;
 }
 
+// --threads: a count, or "auto" (stored as 0) for the device's cores (summary.json quotes
+// it: a word in an integer setting).
+SettingSpec threads_setting() {
+  SettingSpec s = number<int>("threads", &RunConfig::threads,
+                              "threads per node for its layers' kernels (same bits run after run for a given T); auto: "
+                              "the device profile's cores",
+                              within(0, 256));
+  s.show = [](const RunConfig& c) { return c.threads == 0 ? std::string("auto") : fmt::format("{}", c.threads); };
+  s.assign = [plain = s.assign](RunConfig& c, std::string_view text) -> Status {
+    if (text == "auto") {
+      c.threads = 0;
+      return {};
+    }
+    if (auto st = plain(c, text); !st.ok()) return st;
+    if (c.threads < 1) return invalid("threads", text, "must be auto or 1..256");
+    return {};
+  };
+  return s;
+}
+
 // ---- The table ----------------------------------------------------------------------------
 
 std::vector<SettingSpec> make_table() {
@@ -237,6 +257,7 @@ std::vector<SettingSpec> make_table() {
                      at_least<int64_t>(0, "0: at the end only"))
                   .default_is("0: at the end only"));
   t.push_back(number("seed", &C::seed, "random seed"));
+  t.push_back(threads_setting());
   // The data.
   t.push_back(choice("dataset", &C::dataset, kDatasetNames, ""));
   t.push_back(number("synthetic-train", &C::synthetic_train, "synthetic training samples"));

@@ -74,7 +74,9 @@ std::string timeline_json(const RunResult& run) {
 std::string config_json(const RunConfig& c) {
   std::string s;
   for (const auto& setting : settings(c)) {
-    const bool bare = setting.kind == SettingKind::integer || setting.kind == SettingKind::boolean;
+    // An integer setting may also have a word ("threads": "auto", before the CLI resolves it).
+    const bool number = setting.value.find_first_not_of("-0123456789") == std::string::npos && !setting.value.empty();
+    const bool bare = (setting.kind == SettingKind::integer && number) || setting.kind == SettingKind::boolean;
     const std::string value = setting.kind == SettingKind::real ? json_number(std::strtod(setting.value.c_str(), nullptr))
                               : bare                            ? setting.value
                                                                 : json_quote(setting.value);

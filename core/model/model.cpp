@@ -25,8 +25,8 @@ int64_t ForwardStash::bytes() const {
   return n * int64_t(sizeof(float));
 }
 
-Model::Model(std::vector<LayerSpec> layers, int first_layer, Storage storage)
-    : layers_(std::move(layers)), first_layer_(first_layer) {
+Model::Model(std::vector<LayerSpec> layers, int first_layer, Storage storage, int threads)
+    : layers_(std::move(layers)), first_layer_(first_layer), threads_(std::max(threads, 1)) {
   assert(!layers_.empty());
   pin_gemm_blocking();  // before any product this model (or any other) computes
   size_t total = 0;
@@ -36,6 +36,7 @@ Model::Model(std::vector<LayerSpec> layers, int first_layer, Storage storage)
   }
   param_count_ = total;
   if (storage == Storage::shapes_only) return;
+  if (threads_ > 1) pool_ = std::make_shared<WorkerPool>(threads_);
   params_.assign(total, 0.0f);
   grads_.assign(total, 0.0f);
 }
@@ -70,10 +71,22 @@ void Model::prepare(ForwardStash& stash, const float* input, int batch) const {
     stash.outputs[l].resize(layers_[l].out_features(), batch);  // no-op when the shape repeats
 }
 
+int64_t Model::thread_workspace_floats(int batch) const {
+  const int widest_range = (batch + threads_ - 1) / threads_;
+  int64_t floats = 0;
+  for (const auto& l : layers_) floats = std::max(floats, layer_workspace_floats(l, widest_range));
+  return floats;
+}
+
+int64_t Model::largest_layer_params() const {
+  int64_t most = 0;
+  for (const auto& l : layers_) most = std::max(most, layer_param_count(l));
+  return most;
+}
+
 float* Model::workspace(int batch) const {
   if (batch > workspace_batch_) {
-    int64_t floats = 0;
-    for (const auto& l : layers_) floats = std::max(floats, layer_workspace_floats(l, batch));
+    const int64_t floats = threads_ * thread_workspace_floats(batch) + (threads_ - 1) * largest_layer_params();
     workspace_.assign(size_t(floats), 0.0f);
     workspace_batch_ = batch;
   }
@@ -84,12 +97,25 @@ const Matrix& Model::forward(ForwardStash& stash, const float* input, int batch)
   assert(params_.size() == param_count_ && "forward on a shapes-only model");
   prepare(stash, input, batch);
   float* work = workspace(batch);
+  const int64_t per_thread = thread_workspace_floats(batch);
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto& spec = layers_[l];
     const float* x = l == 0 ? input : stash.outputs[l - 1].data();
     Matrix& Y = stash.outputs[l];
-    layer_forward(spec, {spec.in, spec.out, batch, work}, Y.data(), x, params_.data() + offsets_[l]);
-    activation_forward(spec.activation, Y);
+    const float* params = params_.data() + offsets_[l];
+    if (!pool_) {
+      layer_forward(spec, {spec.in, spec.out, batch, work}, Y.data(), x, params);
+      activation_forward(spec.activation, Y);
+      continue;
+    }
+    pool_->run([&](int t) {
+      const SampleRange r = sample_range(batch, threads_, t);
+      if (r.size() == 0) return;
+      float* y = Y.data() + int64_t(r.begin) * spec.out_features();
+      layer_forward(spec, {spec.in, spec.out, r.size(), work + t * per_thread}, y,
+                    x + int64_t(r.begin) * spec.in_features(), params);
+      activation_forward(spec.activation, MatrixMap(y, spec.out_features(), r.size()));
+    });
   }
   return stash.outputs.back();
 }
@@ -107,15 +133,37 @@ void Model::backward(const ForwardStash& stash, float* dout, float* dinput,
   if (!weights) weights = params_.data();
   float* work = workspace(batch);
 
+  const int64_t per_thread = thread_workspace_floats(batch);
+  float* partials = work + threads_ * per_thread;  // thread t > 0's gradients at (t-1) * largest
+
   float* dy = dout;  // gradient w.r.t. the current layer's output
   for (size_t l = layers_.size(); l-- > 0;) {
     const auto& spec = layers_[l];
-    MatrixMap dY(dy, spec.out_features(), batch);
-    activation_backward(spec.activation, dY, stash.outputs[l]);
     const float* x = l == 0 ? stash.input : stash.outputs[l - 1].data();
     float* dx = l == 0 ? dinput : scratch_[l % 2].data();
-    layer_backward(spec, {spec.in, spec.out, batch, work}, dx, grads_.data() + offsets_[l], dy, x,
-                   weights + offsets_[l]);
+    float* grads = grads_.data() + offsets_[l];
+    if (!pool_) {
+      MatrixMap dY(dy, spec.out_features(), batch);
+      activation_backward(spec.activation, dY, stash.outputs[l]);
+      layer_backward(spec, {spec.in, spec.out, batch, work}, dx, grads, dy, x, weights + offsets_[l]);
+      dy = dx;
+      continue;
+    }
+    const int64_t count = layer_param_count(spec);
+    pool_->run([&](int t) {
+      const SampleRange r = sample_range(batch, threads_, t);
+      if (r.size() == 0) return;
+      const int64_t out_at = int64_t(r.begin) * spec.out_features(), in_at = int64_t(r.begin) * spec.in_features();
+      MatrixMap dY(dy + out_at, spec.out_features(), r.size());
+      activation_backward(spec.activation, dY, ConstMatrixMap(stash.outputs[l].data() + out_at, spec.out_features(), r.size()));
+      float* g = t == 0 ? grads : partials + (t - 1) * largest_layer_params();
+      if (t > 0) std::fill(g, g + count, 0.0f);
+      layer_backward(spec, {spec.in, spec.out, r.size(), work + t * per_thread}, dx ? dx + in_at : nullptr, g,
+                     dy + out_at, x + in_at, weights + offsets_[l]);
+    });
+    for (int t = 1; t < threads_ && count > 0; ++t)
+      if (sample_range(batch, threads_, t).size() > 0)
+        VectorMap(grads, count) += ConstVectorMap(partials + (t - 1) * largest_layer_params(), count);
     dy = dx;
   }
 }
@@ -127,11 +175,9 @@ int64_t Model::stash_bytes(int64_t batch) const {
 }
 
 int64_t Model::backward_workspace_bytes(int64_t batch) const {
-  int64_t widest = 0, work = 0;
-  for (const auto& l : layers_) {
-    widest = std::max<int64_t>(widest, l.in_features());
-    work = std::max(work, layer_workspace_floats(l, int(batch)));
-  }
+  int64_t widest = 0;
+  for (const auto& l : layers_) widest = std::max<int64_t>(widest, l.in_features());
+  const int64_t work = threads_ * thread_workspace_floats(int(batch)) + (threads_ - 1) * largest_layer_params();
   return (int64_t(std::size(scratch_)) * widest * batch + work) * int64_t(sizeof(float));
 }
 

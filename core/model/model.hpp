@@ -6,6 +6,7 @@
 // Threading: a Model is used by one thread. Forward may run for several micro-batches
 // before their backwards (each keeps its own ForwardStash).
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/model/layer_spec.hpp"
 #include "core/model/rng.hpp"
 #include "core/model/tensor.hpp"
+#include "core/model/worker_pool.hpp"
 
 namespace ringtmp {
 
@@ -34,9 +36,16 @@ class Model {
   // `first_layer`: index of layers[0] in the whole model, when this is one pipeline stage.
   // shapes_only: params() and grads() are empty, init() does nothing, and forward/backward
   // must not be called; counts, flops and accounted bytes are those of the real model.
-  explicit Model(std::vector<LayerSpec> layers, int first_layer = 0, Storage storage = Storage::values);
+  // `threads` (--threads T): each layer's forward and backward split the batch into T
+  // contiguous sample ranges run on T threads (core/model/worker_pool.hpp); a range's
+  // parameter gradients go to its own buffer, added in range order. So the result is the
+  // same bits run after run for a given T (not across T: the sums group differently), and
+  // T = 1 runs the layers whole on the calling thread.
+  explicit Model(std::vector<LayerSpec> layers, int first_layer = 0, Storage storage = Storage::values,
+                 int threads = 1);
 
   const std::vector<LayerSpec>& layers() const { return layers_; }
+  int threads() const { return threads_; }
   // Features per sample in and out (a conv stage's are its images' c*h*w).
   int input_width() const { return layers_.front().in_features(); }
   int output_width() const { return layers_.back().out_features(); }
@@ -99,6 +108,11 @@ class Model {
   mutable FloatBuffer workspace_;
   mutable int workspace_batch_ = 0;
   float* workspace(int batch) const;
+  // Per thread: its slice of the workspace, and (threads after the first) its gradient buffer.
+  int64_t thread_workspace_floats(int batch) const;
+  int64_t largest_layer_params() const;
+  int threads_ = 1;
+  std::shared_ptr<WorkerPool> pool_;  // threads_ > 1 only; copies of a model share it
 };
 
 // Elements [begin, begin + count) of the flat parameters Model(layers).init(seed) would

@@ -33,7 +33,7 @@ int per_node_batch(const RunConfig& c) {
 FlopRate measure_flop_rate(const RunConfig& c, double min_seconds, int rounds) {
   FlopRate best;
   best.batch = per_node_batch(c);
-  Model model(model_layers(c));
+  Model model(model_layers(c), 0, Storage::values, c.threads);
   model.init(c.seed);
   Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
   auto data = make_synthetic({.features = model_input_features(c), .classes = model_classes(c),

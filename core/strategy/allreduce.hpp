@@ -46,7 +46,7 @@ class AllreduceNode {
         progress_(progress),
         ep_(transport, "worker", c.peer_timeout, /*resilient=*/true),
         storage_(c.timing_only ? Storage::shapes_only : Storage::values),
-        model_(model_layers(c), 0, storage_),
+        model_(model_layers(c), 0, storage_, c.threads),
         sgd_({c.lr, c.momentum, c.weight_decay}, model_.param_count(), storage_),
         train_(train),
         total_(planned_iterations(c, train.size())) {

@@ -30,7 +30,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
   const auto t0 = Clock::now();
   auto now = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
 
-  Model model(model_layers(c));
+  Model model(model_layers(c), 0, Storage::values, c.threads);
   model.init(c.seed);
   Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
   Batcher batcher(data.train, c.batch, batch_order_seed(c));

@@ -18,15 +18,15 @@ using P = MemoryPart;
 
 int64_t momentum_bytes(const RunConfig& c, int64_t params) { return c.momentum != 0.0f ? floats(params) : 0; }
 
-Model stage_model(std::span<const LayerSpec> layers, int begin, int end) {
-  return Model({layers.begin() + begin, layers.begin() + end}, begin, Storage::shapes_only);
+Model stage_model(const RunConfig& c, std::span<const LayerSpec> layers, int begin, int end) {
+  return Model({layers.begin() + begin, layers.begin() + end}, begin, Storage::shapes_only, c.threads);
 }
 
 }  // namespace
 
 MemoryParts ring_stage_memory(const RunConfig& c, std::span<const LayerSpec> layers, int begin, int end, int i,
                               int n, int64_t iterations, const DatasetShape& data) {
-  const Model stage = stage_model(layers, begin, end);
+  const Model stage = stage_model(c, layers, begin, end);
   const bool first = i == 0, last = i == n - 1, async = c.schedule == Schedule::async;
   const auto sizes = microbatch_sizes(c.batch, c.microbatches);
   MemoryParts m;
@@ -79,7 +79,7 @@ NodeMemory ring_stage(const RunConfig& c, const ClusterPlan& plan, const Dataset
     const bool snapshots = c.replica_every > 1;
     const int64_t kept = !snapshots ? 1 : c.schedule == Schedule::async ? 1 : 2;
     auto stage_bytes = [&](int s) {
-      const int64_t p = int64_t(stage_model(layout.layers, cut.begin(s), cut.end(s)).param_count());
+      const int64_t p = int64_t(stage_model(c, layout.layers, cut.begin(s), cut.end(s)).param_count());
       return (snapshots ? 1 : 2) * floats(p) + momentum_bytes(c, p);
     };
     int64_t shadows = 0;
@@ -104,7 +104,7 @@ void whole_model(NodeMemory& m, const RunConfig& c, const Model& model, int64_t 
 }  // namespace
 
 NodeMemory plan_local_memory(const RunConfig& c, const DatasetShape& data) {
-  const Model model(model_layers(c), 0, Storage::shapes_only);
+  const Model model(model_layers(c), 0, Storage::shapes_only, c.threads);
   NodeMemory m{0, "trainer", {}, true};
   whole_model(m, c, model, c.batch, true);
   m.peak[P::dataset] = data.bytes();
@@ -120,7 +120,7 @@ std::vector<NodeMemory> plan_memory(const RunConfig& c, const ClusterPlan& plan,
     for (int i = 0; i < plan.size; ++i) nodes.push_back(ring_stage(c, plan, data, resilience, i));
     return nodes;
   }
-  const Model model(model_layers(c), 0, Storage::shapes_only);
+  const Model model(model_layers(c), 0, Storage::shapes_only, c.threads);
   if (c.strategy == StrategyKind::allreduce) {
     const int n = plan.size;
     int64_t chunk = 0;  // the largest of the N chunks a node sends

@@ -56,7 +56,7 @@ class PsWorkerNode {
         ep_(transport, "worker", c.peer_timeout, /*resilient=*/true),
         // Timing-only: shapes, counts and flops only, no values (10,000 workers, one model each).
         storage_(c.timing_only ? Storage::shapes_only : Storage::values),
-        model_(model_layers(c), 0, storage_),
+        model_(model_layers(c), 0, storage_, c.threads),
         train_(train),
         total_(planned_iterations(c, train.size())),
         aggregate_(ps_aggregates(c)) {

@@ -202,7 +202,7 @@ class RingNode {
   int cut_end(int stage) const { return layout_.partition.end(stage); }
   Model stage_model(int stage) const {
     return Model({layout_.layers.begin() + cut_begin(stage), layout_.layers.begin() + cut_end(stage)},
-                 cut_begin(stage), storage_);
+                 cut_begin(stage), storage_, c_.threads);
   }
   // The stages of the config's cut inside layers [begin, end).
   std::vector<int> cut_stages(int begin, int end) const {

@@ -135,6 +135,11 @@ expect_error 2 "train --model lenet5 on 3x28x28 fashion-mnist" "input" "784" -- 
 expect_error 2 "sim --strategy ring with more stages than layers" "nodes" "model" -- \
   sim "${CNN[@]}" --model 'flatten,dense(3)' --strategy ring --nodes 3
 expect_error 2 "maxmodel --model" "model" -- maxmodel --model lenet5
+expect_error 2 "train --threads 0" "threads" "'0'" -- train "${CHEAP[@]}" --threads 0
+expect_error 2 "train --threads 300" "threads" "300" -- train "${CHEAP[@]}" --threads 300
+expect_error 2 "train --threads many" "threads" "many" -- train "${CHEAP[@]}" --threads many
+expect_error 2 "sim --threads auto on a devices mix of other core counts" "threads" "cores" -- \
+  sim "${CHEAP[@]}" --strategy allreduce --nodes 2 --device 'pi4b*1,host*1' --threads auto
 expect_exit 0 "train a small CNN" -- train "${SMALL[@]/stray-run/cnn-run}" --input 1x4x4 \
   --model 'conv(2,3,pad=1),relu,avgpool(2),flatten,dense(3)'
 expect_error 2 "train --strategy nope" "strategy" "nope" -- train "${CHEAP[@]}" --strategy nope

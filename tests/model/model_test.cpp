@@ -100,6 +100,51 @@ TEST_CASE("a CNN stage initialises exactly the values the whole CNN holds in its
   CHECK((y_whole - y_split).cwiseAbs().maxCoeff() == 0.0f);
 }
 
+TEST_CASE("a threaded model computes what one thread does, and the same bits every time") {
+  auto layers = parse_model("conv(3,3,pad=1),relu,maxpool(2),conv(4,3),tanh,flatten,dense(6),relu,dense(3)", Shape{2, 8, 8});
+  REQUIRE(layers.ok());
+  // Batches of 7 (ranges of 2, 2, 3) and 2 (fewer samples than threads: empty ranges).
+  for (int batch : {7, 2}) {
+    CAPTURE(batch);
+    Rng rng(4);
+    const Matrix X = random_matrix(128, batch, rng);
+    std::vector<int32_t> labels(static_cast<size_t>(batch), 0);
+    for (int i = 0; i < batch; ++i) labels[size_t(i)] = i % 3;
+    auto step = [&](int threads, Matrix& logits, std::vector<float>& grads, Matrix& dX) {
+      Model m(*layers, 0, Storage::values, threads);
+      m.init(8);
+      ForwardStash stash;
+      logits = m.forward(stash, X.data(), batch);
+      Matrix d;
+      softmax_cross_entropy(logits, labels, 1.0f, &d);
+      m.zero_grads();
+      dX.resize(128, batch);
+      m.backward(stash, d.data(), dX.data());
+      grads.assign(m.grads().begin(), m.grads().end());
+    };
+    Matrix y1, y3, y3b, dx1, dx3, dx3b;
+    std::vector<float> g1, g3, g3b;
+    step(1, y1, g1, dx1);
+    step(3, y3, g3, dx3);
+    step(3, y3b, g3b, dx3b);
+    CHECK((y1 - y3).cwiseAbs().maxCoeff() <= 1e-6f);
+    CHECK((dx1 - dx3).cwiseAbs().maxCoeff() <= 1e-6f);
+    double worst = 0;
+    for (size_t i = 0; i < g1.size(); ++i) worst = std::max(worst, double(std::abs(g1[i] - g3[i])));
+    CHECK(worst <= 1e-5);
+    CHECK(y3 == y3b);  // run to run, bit for bit
+    CHECK(g3 == g3b);
+    CHECK(dx3 == dx3b);
+  }
+}
+
+TEST_CASE("a threaded model's workspace is counted: per thread, plus its gradient buffers") {
+  auto layers = parse_model("lenet5", Shape{1, 28, 28});
+  REQUIRE(layers.ok());
+  const Model one(*layers, 0, Storage::shapes_only, 1), four(*layers, 0, Storage::shapes_only, 4);
+  CHECK(four.backward_workspace_bytes(64) > one.backward_workspace_bytes(64));
+}
+
 TEST_CASE("a stage initialises exactly the values the whole model holds in its layers") {
   const auto layers = mlp_layers(kWidths, Activation::relu);
   Model whole(layers);

@@ -168,3 +168,23 @@ TEST_CASE("a CNN: ring gpipe and 1f1b, ps bsp and all-reduce reproduce local") {
     check_same_trace(*ref, *r);
   }
 }
+
+TEST_CASE("with T threads a node's numbers are the same bits run after run, in every strategy") {
+  for (int threads : {1, 4})
+    for (StrategyKind strategy : {StrategyKind::local, StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
+      CAPTURE(threads);
+      CAPTURE(to_string(strategy));
+      RunConfig c = cnn();
+      c.strategy = strategy;
+      c.nodes = strategy == StrategyKind::local ? 1 : 3;
+      c.microbatches = strategy == StrategyKind::ring ? 3 : 1;
+      c.threads = threads;
+      c.iterations = 10;
+      auto run = [&] { return strategy == StrategyKind::local ? run_local(c, cnn_data()) : run_inproc(c, cnn_data()); };
+      auto a = run(), b = run();
+      REQUIRE((a.ok() && b.ok()));
+      REQUIRE(a->trace.size() == b->trace.size());
+      for (size_t i = 0; i < a->trace.size(); ++i) CHECK(a->trace[i].loss == b->trace[i].loss);
+      CHECK(*a->test_accuracy() == *b->test_accuracy());
+    }
+}

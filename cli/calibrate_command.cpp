@@ -2,6 +2,7 @@
 // device profile (platforms/devices/host.ini, or --out FILE).
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -25,7 +26,10 @@ int calibrate_command(const std::vector<std::string>& args) {
                parsed->help_text);
     return 0;
   }
-  const RunConfig& c = parsed->config;
+  RunConfig c = parsed->config;
+  // One thread, the reference; then T (--threads, else every core) for the multi-core rate.
+  const int many_threads = c.threads > 1 ? c.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  c.threads = 1;
   const std::string path = c.out.empty() ? default_platforms_dir() + "/devices/host.ini" : c.out;
   std::ofstream out(path, std::ios::trunc);  // opened first: a bad path fails before measuring
   if (!out) {
@@ -35,14 +39,24 @@ int calibrate_command(const std::vector<std::string>& args) {
   fmt::print("calibrating: {}, layers {}, per-node batch {} (one thread)\n", describe_strategy(c),
              model_name(c), per_node_batch(c));
   const FlopRate rate = measure_flop_rate(c);
-  out << host_profile_ini(c, rate);
+  FlopRate many;
+  if (many_threads > 1) {
+    RunConfig threaded = c;
+    threaded.threads = many_threads;
+    fmt::print("calibrating on {} threads\n", many_threads);
+    many = measure_flop_rate(threaded);
+  }
+  out << host_profile_ini(c, rate, many);
   out.close();
   if (!out) {
     fmt::print(stderr, "ringtmp calibrate: {}: cannot write the profile\n", path);
     return 1;
   }
-  fmt::print("flops  {:.3g} flop/s ({} steps in {:.2f} s)\nwrote  {} (use it with --device host)\n",
-             rate.flops_per_s, rate.steps, rate.seconds, path);
+  fmt::print("flops  {:.3g} flop/s ({} steps in {:.2f} s)\n", rate.flops_per_s, rate.steps, rate.seconds);
+  if (many.threads > 1)
+    fmt::print("       {:.3g} flop/s on {} threads: x{:.2f}\n", many.flops_per_s, many.threads,
+               many.flops_per_s / rate.flops_per_s);
+  fmt::print("wrote  {} (use it with --device host)\n", path);
   return 0;
 }
 

@@ -16,8 +16,9 @@ namespace ringtmp::sim {
 
 class SimTransport {
  public:
-  SimTransport(SimNetwork& network, int rank, bool timing_only)
-      : net_(network), rank_(rank), timing_only_(timing_only) {}
+  // `threads` (--threads T) at `speedup` times one core's rate (core/platform/profiles.hpp).
+  SimTransport(SimNetwork& network, int rank, bool timing_only, int threads = 1, double speedup = 1.0)
+      : net_(network), rank_(rank), timing_only_(timing_only), threads_(threads), speedup_(speedup) {}
 
   int rank() const { return rank_; }
   int size() const { return net_.size(); }
@@ -30,13 +31,22 @@ class SimTransport {
   template <class Fn>
   void compute(int64_t flops, Fn&& fn) {
     if (!timing_only_) fn();
-    if (flops > 0) simgrid::s4u::this_actor::execute(double(flops));
+    if (flops <= 0) return;
+    if (threads_ == 1) {
+      simgrid::s4u::this_actor::execute(double(flops));
+      return;
+    }
+    // T threads, each busy for the node's time: flops / speedup at one core's rate. The
+    // energy plugin sees T cores busy for it.
+    simgrid::s4u::this_actor::thread_execute(simgrid::s4u::this_actor::get_host(), double(flops) / speedup_, threads_);
   }
 
  private:
   SimNetwork& net_;
   int rank_;
   bool timing_only_;
+  int threads_;
+  double speedup_;
 };
 
 }  // namespace ringtmp::sim

@@ -20,14 +20,42 @@
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
+namespace {
+
+// Each rank's speed-up on --threads T cores: 1 + (T-1) x its profile's multicore_efficiency.
+StatusOr<std::vector<double>> thread_speedups(const RunConfig& c, int ranks, const std::string& platforms_dir) {
+  std::vector<double> speedups(size_t(ranks), 1.0);
+  if (c.threads <= 1) return speedups;
+  if (!c.platform.empty())
+    return Status::errorf("invalid value for threads: {} (a --platform XML states no multi-core efficiency: "
+                          "simulate --threads on --device profiles)", c.threads);
+  auto devices = load_devices(platforms_dir, c.device, ranks);
+  if (!devices.ok()) return devices.status();
+  for (int r = 0; r < ranks; ++r) {
+    const DeviceProfile& d = (*devices)[size_t(r)];
+    if (c.threads > d.cores)
+      return Status::errorf("invalid value for threads: {} (a {} has {} cores)", c.threads, d.name, d.cores);
+    if (!d.multicore_efficiency)
+      return Status::errorf("invalid value for threads: {} (profile {} states no multicore_efficiency, the rate a "
+                            "core beyond the first adds: measure it with ringtmp calibrate or give --threads 1)",
+                            c.threads, d.name);
+    speedups[size_t(r)] = 1.0 + (c.threads - 1) * *d.multicore_efficiency;
+  }
+  return speedups;
+}
+
+}  // namespace
+
 Status check_sim_inputs(const RunConfig& c, const SimOptions& options) {
   const int ranks = cluster_ranks(c);
   if (auto f = parse_fault_schedule(c.faults, ranks); !f.ok()) return f.status();
+  if (auto t = thread_speedups(c, ranks, options.platforms_dir); !t.ok()) return t.status();
   if (!c.platform.empty()) return check_xml_platform_file(c.platform, ranks);
   if (auto d = load_devices(options.platforms_dir, c.device, ranks); !d.ok()) return d.status();
   if (auto n = load_network_profile(options.platforms_dir, c.network); !n.ok()) return n.status();
   return {};
 }
+
 
 StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const SimOptions& options,
                              const ProgressFn& progress) {
@@ -35,6 +63,8 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   if (!plan.ok()) return plan.status();
   auto faults = parse_fault_schedule(c.faults, plan->size);
   if (!faults.ok()) return faults.status();
+  auto speedups = thread_speedups(c, plan->size, options.platforms_dir);
+  if (!speedups.ok()) return speedups.status();
 
   // Declared before the engine, so it outlives it: SimGrid may abort while tearing down.
   AbortTrap trap(options.abort_prefix);
@@ -52,7 +82,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   std::vector<bool> finished(size_t(plan->size), false);
   for (int r = 0; r < plan->size; ++r) {
     auto node = s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
-      SimTransport transport(network, r, c.timing_only);
+      SimTransport transport(network, r, c.timing_only, c.threads, (*speedups)[size_t(r)]);
       try {
         outcomes[r] = run_node(transport, c, *plan, data.train, progress);
       } catch (const std::exception& e) {

@@ -33,6 +33,7 @@ int per_node_batch(const RunConfig& c) {
 FlopRate measure_flop_rate(const RunConfig& c, double min_seconds, int rounds) {
   FlopRate best;
   best.batch = per_node_batch(c);
+  best.threads = std::max(c.threads, 1);
   Model model(model_layers(c), 0, Storage::values, c.threads);
   model.init(c.seed);
   Sgd sgd({c.lr, c.momentum, c.weight_decay}, model.params().size());
@@ -86,7 +87,18 @@ std::pair<double, std::string> memory_held_now(double ram, double page) {
 
 }  // namespace
 
-std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
+std::string multicore_lines(const FlopRate& one, const FlopRate& many) {
+  if (many.threads <= 1 || one.flops_per_s <= 0) return {};
+  const double speedup = many.flops_per_s / one.flops_per_s;
+  const double e = std::clamp((speedup - 1.0) / (many.threads - 1), 0.0, 1.0);
+  return fmt::format(
+      "multicore_efficiency = {:.3f}\n"
+      "multicore_efficiency_source = measured by ringtmp calibrate: the same steps on {} threads ran {:.4g} flop/s "
+      "against {:.4g} on one, a speed-up of {:.3f}: (speed-up - 1) / ({} - 1)\n",
+      e, many.threads, many.flops_per_s, one.flops_per_s, speedup, many.threads);
+}
+
+std::string host_profile_ini(const RunConfig& c, const FlopRate& rate, const FlopRate& many) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const double page = double(sysconf(_SC_PAGESIZE));
   const double ram = double(sysconf(_SC_PHYS_PAGES)) * page;
@@ -104,7 +116,7 @@ std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
       "flops_source = measured by ringtmp calibrate: best of 3 rounds of {5} whole training steps "
       "(forward, loss, backward, SGD) of layers {2} at batch {3} on one thread, {6:.3f} s, counted flops / seconds\n"
       "cores = {1}\n"
-      "cores_source = std::thread::hardware_concurrency() on {0}\n"
+      "cores_source = std::thread::hardware_concurrency() on {0}\n{10}"
       "ram_bytes = {7:.0f}\n"
       "ram_bytes_source = sysconf(_SC_PHYS_PAGES) x sysconf(_SC_PAGESIZE) on {0}\n"
       "os_reserved_bytes = {8:.0f}\n"
@@ -117,7 +129,8 @@ std::string host_profile_ini(const RunConfig& c, const FlopRate& rate) {
       "idle_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server idle figure\n"
       "busy_w = 30\n"
       "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n",
-      host, cores, model_name(c), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how);
+      host, cores, model_name(c), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how,
+      multicore_lines(rate, many));
 }
 
 }  // namespace ringtmp

@@ -3,7 +3,8 @@
 // device profile that lets the simulator predict this machine (the runtime's validation
 // compares the two). The rate is counted flops over measured seconds of whole training
 // steps (forward, loss, backward, SGD update) on the layer shapes and per-node batch the
-// configured strategy uses, on one thread as a node computes.
+// configured strategy uses, on one thread as a node computes by default, and on T threads
+// (--threads T, or all cores) for the rate each core beyond the first adds.
 #include <string>
 
 #include "core/config.hpp"
@@ -15,6 +16,7 @@ struct FlopRate {
   int64_t steps = 0;
   double seconds = 0;
   double flops_per_s = 0;
+  int threads = 1;        // the config's --threads the steps ran on
 };
 
 // The batch one node computes on: the micro-batch (ring), its slice of the batch (ps,
@@ -25,7 +27,8 @@ int per_node_batch(const RunConfig& c);
 // only slows a round down).
 FlopRate measure_flop_rate(const RunConfig& c, double min_seconds = 1.0, int rounds = 3);
 
-// The `host` device profile's INI text, every number with its source.
-std::string host_profile_ini(const RunConfig& c, const FlopRate& rate);
+// The `host` device profile's INI text, every number with its source: `rate` on one thread,
+// and `many` the same on more (its threads > 1 adds multicore_efficiency).
+std::string host_profile_ini(const RunConfig& c, const FlopRate& rate, const FlopRate& many = {});
 
 }  // namespace ringtmp

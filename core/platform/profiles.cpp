@@ -38,6 +38,7 @@ struct Range {
 };
 constexpr Range kFlops{1, kMaxFlops};
 constexpr Range kCores{1, 1024, true};
+constexpr Range kEfficiency{0, 1};
 constexpr Range kRamBytes{1, double(kMaxMemoryBytes)};
 constexpr Range kReservedBytes{0, double(kMaxMemoryBytes)};
 constexpr Range kWatts{1e-6, 1e4};
@@ -102,6 +103,13 @@ class ProfileFile {
     if (text(key + "_source").empty())
       err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
     return *v;
+  }
+
+  // As number(), or nothing when the key is absent.
+  std::optional<double> optional_number(const std::string& key, const Range& range, Status& err) const {
+    if (!values_.count(key)) return std::nullopt;
+    const double v = number(key, range, err);
+    return err.ok() ? std::optional<double>(v) : std::nullopt;
   }
 
   // A number of bytes: as number(), and whole ("1e9" is, "1.5" is not).
@@ -193,6 +201,7 @@ StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::s
   d.description = f->text("description", name);
   d.flops = f->number("flops", kFlops, err);
   d.cores = int(f->number("cores", kCores, err));
+  d.multicore_efficiency = f->optional_number("multicore_efficiency", kEfficiency, err);
   d.ram_bytes = f->bytes("ram_bytes", kRamBytes, err);
   d.os_reserved_bytes = f->bytes("os_reserved_bytes", kReservedBytes, err);
   d.gpu_reserved_bytes = f->bytes("gpu_reserved_bytes", kReservedBytes, err);

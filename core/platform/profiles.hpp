@@ -4,6 +4,7 @@
 // every numeric key K is followed by K_source naming where the number comes from; a
 // profile without a source for a number is refused.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ struct DeviceProfile {
   std::string description;
   double flops = 0;         // effective flop/s on ringtmp's kernels (what sim charges against)
   int cores = 1;
+  // Of each core beyond the first, the share of a core's rate a node's kernels gain when it
+  // runs on them (--threads T): T threads compute at flops * (1 + (T-1) * e). Optional in a
+  // profile (with its _source); a simulation with --threads > 1 needs it.
+  std::optional<double> multicore_efficiency;
   int64_t ram_bytes = 0;           // the board's RAM
   int64_t os_reserved_bytes = 0;   // what the kernel and a headless OS keep of it
   int64_t gpu_reserved_bytes = 0;  // what the firmware carves out for the GPU (a Pi's gpu_mem)

@@ -432,6 +432,17 @@ grep -q "^flops = [0-9]" "$TMP/host.ini" || fail "calibrate wrote no flop rate"
 grep -q "^flops_source = measured" "$TMP/host.ini" || fail "calibrate's flop rate names no source"
 expect_exit 0 "sim --device with the calibrated profile" -- \
   sim "${SIM[@]}" --device "$TMP/host.ini" --out "$TMP/host-run"
+# On 2 threads too: the profile gains the rate a second core adds, which a sim on 2 threads needs.
+expect_exit 0 "calibrate --threads 2 --model" -- calibrate --dataset synthetic --model 'conv(2,3),relu,flatten,dense(3)' \
+  --input 2x4x4 --batch 8 --threads 2 --out "$TMP/host2.ini"
+grep -q "^multicore_efficiency = [0-9]" "$TMP/host2.ini" || fail "calibrate --threads 2 wrote no multicore_efficiency"
+grep -q "^multicore_efficiency_source = measured" "$TMP/host2.ini" || fail "multicore_efficiency names no source"
+expect_exit 0 "sim --threads 2 on the calibrated profile" -- \
+  sim "${SIM[@]}" --device "$TMP/host2.ini" --threads 2 --out "$TMP/host2-run"
+grep -q "^multicore_efficiency = [0-9]" "$TMP/host.ini" || fail "calibrate on every core wrote no multicore_efficiency"
+grep -v "^multicore_efficiency" "$TMP/host.ini" >"$TMP/host-one-core.ini"
+expect_error 2 "sim --threads 2 on a profile without multicore_efficiency" "multicore_efficiency" -- \
+  sim "${SIM[@]}" --device "$TMP/host-one-core.ini" --threads 2 --out "$TMP/host3-run"
 expect_error 1 "calibrate --out into a missing folder" "$TMP/no/such/host.ini" -- \
   calibrate --dataset synthetic --layers 8,16,3 --out "$TMP/no/such/host.ini"
 

@@ -162,6 +162,42 @@ TEST_CASE("on Wi-Fi a station-to-station transfer crosses the air twice, plus tw
   CHECK(std::abs(r.values[2] - one_hop) <= 1e-9 * one_hop);  // receiver's air time
 }
 
+TEST_CASE("on T threads a node computes at 1 + (T-1) e times one core's rate, with T cores busy") {
+  testing::TestPlatforms platforms;
+  platforms.device("quad", 1e9, 4, 2, 6, 0.5);  // 1 GFLOP/s a core, 1 W per busy core, e = 0.5
+  auto figures = [&](int threads) {
+    auto r = in_child([&] {
+      RunConfig c;
+      c.strategy = StrategyKind::allreduce;
+      c.nodes = 2;
+      c.device = "quad";
+      c.network = "fast";
+      c.layers = {64, 256, 256, 10};
+      c.iterations = 5;
+      c.timing_only = true;
+      c.threads = threads;
+      sim::SimOptions o;
+      o.platforms_dir = platforms.dir();
+      auto data = load_data(c);
+      if (!data.ok()) throw std::runtime_error(data.status().message());
+      auto run = sim::simulate(c, *data, o);
+      if (!run.ok()) throw std::runtime_error(run.status().message());
+      double busy = 0;
+      for (const auto& n : run->nodes) busy += n.busy_s;
+      double radio = 0;
+      for (const auto& n : run->nodes) radio += *n.radio_energy_j;
+      return std::vector<double>{busy, *run->sim_seconds, *run->energy_joules() - radio};
+    });
+    REQUIRE_MESSAGE(r.ok, r.error);
+    return r.values;
+  };
+  const auto one = figures(1), four = figures(4);
+  CHECK(four[0] == doctest::Approx(one[0] / 2.5).epsilon(1e-6));  // speed-up 1 + 3 x 0.5
+  // Device energy: 2 W idle on each of the 2 nodes all along, plus 1 W per busy core.
+  CHECK(one[2] == doctest::Approx(2 * 2.0 * one[1] + 1.0 * one[0]).epsilon(1e-6));
+  CHECK(four[2] == doctest::Approx(2 * 2.0 * four[1] + 4.0 * four[0]).epsilon(1e-6));
+}
+
 TEST_CASE("our radio accounting agrees with SimGrid's wifi energy plugin on a small case") {
   testing::TestPlatforms platforms;
   platforms.wifi("air", 40e6, 3e-3, 8);

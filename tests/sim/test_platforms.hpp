@@ -25,10 +25,13 @@ class TestPlatforms {
   }
   std::string dir() const { return dir_.path().string(); }
 
-  void device(const std::string& name, double flops, int cores, double idle_w, double busy_w) {
+  // `multicore_efficiency` < 0: the profile states none.
+  void device(const std::string& name, double flops, int cores, double idle_w, double busy_w,
+              double multicore_efficiency = -1) {
     write("devices/" + name, "[device]\n" + entry("flops", flops) + entry("cores", cores) +
                                  entry("ram_bytes", 1e9) + entry("os_reserved_bytes", 0) +
-                                 entry("gpu_reserved_bytes", 0) + entry("idle_w", idle_w) + entry("busy_w", busy_w));
+                                 entry("gpu_reserved_bytes", 0) + entry("idle_w", idle_w) + entry("busy_w", busy_w) +
+                                 (multicore_efficiency < 0 ? "" : entry("multicore_efficiency", multicore_efficiency)));
   }
   void ethernet(const std::string& name, double bps, double latency) {
     write("networks/" + name, "[network]\nkind = ethernet\n" + entry("bandwidth_bps", bps) +

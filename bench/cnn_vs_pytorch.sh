@@ -39,7 +39,8 @@ source bench/pytorch_env.sh  # torch_env, torch_blas
 torch_env=("${torch_env[@]/OPENBLAS_NUM_THREADS=1/OPENBLAS_NUM_THREADS=$threads}")
 
 thread_flag=()
-if ./build/cli/ringtmp train --help | grep -q -- '--threads'; then thread_flag=(--threads "$threads")
+help=$(./build/cli/ringtmp train --help)  # not piped into grep -q: pipefail would see SIGPIPE
+if [[ $help == *--threads* ]]; then thread_flag=(--threads "$threads")
 elif [ "$threads" != 1 ]; then echo "this build has no --threads: ringtmp runs on 1 thread" >&2; fi
 
 for i in $(seq "$repeat"); do

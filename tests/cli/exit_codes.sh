@@ -27,6 +27,12 @@ LAST_ARGS=()
 TINY=(--dataset synthetic --layers 8,16,3 --iterations 1 --synthetic-train 256 --synthetic-test 16)
 CHEAP=("${TINY[@]}" --out "$TMP/stray-run")
 
+# same_trace RUN_A RUN_B: the two runs' losses agree to a relative 1e-5, iteration by iteration.
+same_trace() {
+  paste -d, "$1/iterations.csv" "$2/iterations.csv" | tail -n +2 |
+    awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad || NR < 1 }'
+}
+
 fail() {
   echo "FAIL: $CASE: $*"
   echo "  command: ringtmp ${LAST_ARGS[*]}"
@@ -503,10 +509,20 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   grep -Eq '"peak_rss_bytes_max": [0-9]{7,},' "$TMP/launch-$name/summary.json" || fail "summary.json has no peak_rss_bytes_max"
   awk -F, 'NR > 1 && $(NF - 1) != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
   summary_has "$TMP/train-$name" '"peak_rss_bytes_max": null,'
-  # Same loss trace as in-process, to a relative 1e-5.
-  paste -d, "$TMP/launch-$name/iterations.csv" "$TMP/train-$name/iterations.csv" | tail -n +2 |
-    awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad }' ||
-    fail "launch's loss trace differs from train's"
+  same_trace "$TMP/launch-$name" "$TMP/train-$name" || fail "launch's loss trace differs from train's"
+done
+# A CNN over sockets: every strategy, the same loss trace as in-process.
+RT_CNN=(--dataset synthetic --model 'conv(2,3,pad=1),relu,maxpool(2),flatten,dense(8),relu,dense(3)' --input 1x4x4
+        --batch 16 --iterations 8 --synthetic-train 256 --synthetic-test 16 --nodes 2 --microbatches 2)
+for strategy in "ring --schedule gpipe" "ps --ps-mode bsp --servers 1" "allreduce"; do
+  name=cnn-${strategy%% *}
+  local_n=2; [ "$name" = cnn-ps ] && local_n=3
+  # shellcheck disable=SC2086
+  expect_exit 0 "launch --local $local_n --strategy $strategy --model (a CNN)" -- \
+    launch "${RT_CNN[@]}" --strategy $strategy --local "$local_n" --out "$TMP/launch-$name"
+  # shellcheck disable=SC2086
+  run train "${RT_CNN[@]}" --strategy $strategy --out "$TMP/train-$name"
+  same_trace "$TMP/launch-$name" "$TMP/train-$name" || fail "launch's CNN loss trace differs from train's"
 done
 # A peer that never starts: the node gives up after its start-up timeout, naming the peer.
 free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -3,8 +3,9 @@
 // a dense layer's Y = W X, dW += dY X^T and dX = W^T dY; a conv layer's, chunk by chunk as
 // conv2d.hpp cuts the batch, Y = W col, dW += dY col^T and dcol = W^T dY; no input
 // gradient for the first layer. Preallocated matrices, single thread. Everything else a
-// real step does (im2col, pooling, bias, activation, loss, SGD, shuffling) is left out, so
-// the samples/s printed is an upper bound for `ringtmp train`.
+// real step does (im2col, a one-channel conv computed direct, pooling, bias, activation,
+// loss, SGD, shuffling) is left out, so the samples/s printed is an upper bound for
+// `ringtmp train`.
 //
 //   gemm_ceiling [--layers 784,256,128,10 | --model lenet5 [--input 1x28x28]] [--batch 64]
 //                [--seconds 2] [--caches pinned]
@@ -22,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "core/model/conv2d.hpp"
+#include "core/model/conv2d_direct.hpp"
 #include "core/model/gemm_blocking.hpp"
 #include "core/model/model_text.hpp"
 #include "core/model/tensor.hpp"
@@ -116,6 +118,10 @@ int main(int argc, char** argv) {
       add_products(products, spec.out_features(), spec.in_features(), batch, l == 0);
     } else if (const auto* conv = std::get_if<ringtmp::layer::Conv2d>(&spec.kind)) {
       const ringtmp::conv2d::Geometry g{spec.in, spec.out, conv->kernel, conv->stride, conv->pad};
+      if (ringtmp::conv2d::direct::applies(g)) {  // no GEMM: the bound leaves it out
+        fmt::print("gemm_ceiling: layer {} ({}) runs direct, not as GEMMs: not timed\n", l, ringtmp::layer_text(spec));
+        continue;
+      }
       const int chunk = ringtmp::conv2d::chunk_samples(g, batch);
       for (int s0 = 0; s0 < batch; s0 += chunk)
         add_conv_products(products, spec.out.c, g.patch(), g.pixels() * std::min(chunk, batch - s0), l == 0);

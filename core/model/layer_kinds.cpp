@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/model/conv2d.hpp"
+#include "core/model/conv2d_direct.hpp"
 #include "core/model/dense.hpp"
 #include "core/model/layer_spec.hpp"
 #include "core/model/pool2d.hpp"
@@ -63,17 +64,25 @@ int64_t Conv2d::forward_flops(Shape in, Shape out, int64_t batch) const {
 int64_t Conv2d::backward_flops(Shape in, Shape out, int64_t batch, bool input_grad) const {
   return conv2d::backward_flops(geometry(*this, in, out), batch, input_grad);
 }
+// One input channel at stride 1 runs direct (conv2d_direct.hpp), the rest through im2col.
 int64_t Conv2d::workspace_floats(Shape in, Shape out, int batch) const {
-  return conv2d::workspace_floats(geometry(*this, in, out), batch);
+  const auto g = geometry(*this, in, out);
+  return conv2d::direct::applies(g) ? conv2d::direct::workspace_floats(g) : conv2d::workspace_floats(g, batch);
 }
 void Conv2d::forward(const LayerIo& io, float* y, const float* x, const float* params) const {
   const auto g = geometry(*this, io.in, io.out);
-  conv2d::forward(y, x, io.batch, params, params + weights(io.in), g, io.workspace);
+  if (conv2d::direct::applies(g))
+    conv2d::direct::forward(y, x, io.batch, params, params + weights(io.in), g, io.workspace);
+  else
+    conv2d::forward(y, x, io.batch, params, params + weights(io.in), g, io.workspace);
 }
 void Conv2d::backward(const LayerIo& io, float* dx, float* grads, const float* dy, const float* x,
                       const float* w) const {
   const auto g = geometry(*this, io.in, io.out);
-  conv2d::backward(grads, grads + weights(io.in), dx, dy, x, io.batch, w, g, io.workspace);
+  if (conv2d::direct::applies(g))
+    conv2d::direct::backward(grads, grads + weights(io.in), dx, dy, x, io.batch, w, g, io.workspace);
+  else
+    conv2d::backward(grads, grads + weights(io.in), dx, dy, x, io.batch, w, g, io.workspace);
 }
 std::string Conv2d::text() const {
   std::string s = fmt::format("conv({},{}", channels, kernel);

@@ -1,5 +1,6 @@
-// Conv2d: forward against a direct convolution, backward against finite differences over
-// strides, paddings and odd sizes, and chunked im2col equal to one sample at a time.
+// Conv2d: forward against the textbook sum, backward against finite differences over
+// strides, paddings and odd sizes (im2col and the one-channel direct path), and chunked
+// im2col equal to one sample at a time.
 #include "core/model/conv2d.hpp"
 
 #include <doctest/doctest.h>
@@ -58,7 +59,9 @@ TEST_CASE("conv output shapes follow (in + 2 pad - kernel) / stride + 1") {
 
 TEST_CASE("conv forward equals the direct convolution (stride, padding, odd sizes)") {
   for (auto [in, ch, k, s, p] : {std::tuple{Shape{3, 7, 6}, 4, 3, 2, 1}, std::tuple{Shape{2, 5, 5}, 3, 5, 1, 2},
-                                 std::tuple{Shape{1, 9, 7}, 2, 2, 3, 0}, std::tuple{Shape{5, 3, 3}, 1, 1, 1, 0}}) {
+                                 std::tuple{Shape{1, 9, 7}, 2, 2, 3, 0}, std::tuple{Shape{5, 3, 3}, 1, 1, 1, 0},
+                                 // one channel at stride 1: the direct path (conv2d_direct.hpp)
+                                 std::tuple{Shape{1, 9, 7}, 3, 5, 1, 2}, std::tuple{Shape{1, 6, 5}, 2, 3, 1, 0}}) {
     const LayerSpec l = conv(in, ch, k, s, p);
     CAPTURE(layer_text(l));
     Rng rng(5);
@@ -75,6 +78,8 @@ TEST_CASE("conv backward matches finite differences for weights, biases and inpu
   check_layer_gradients(conv({2, 5, 5}, 3, 5, 1, 2), 2, 12);   // kernel as wide as the image
   check_layer_gradients(conv({1, 9, 7}, 2, 2, 3, 0), 3, 13);   // stride past the kernel: pixels skipped
   check_layer_gradients(conv({2, 4, 5}, 2, 3, 1, 0), 1, 14);   // odd, non-square
+  check_layer_gradients(conv({1, 9, 7}, 3, 5, 1, 2), 2, 15);   // one channel, stride 1: direct
+  check_layer_gradients(conv({1, 6, 5}, 2, 3, 1, 0), 3, 16);   // direct, no padding
 }
 
 TEST_CASE("chunked im2col gives what one sample at a time gives") {

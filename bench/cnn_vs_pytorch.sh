@@ -31,11 +31,7 @@ py=${PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if ! bash scripts/build.sh >"$tmp/build.log" 2>&1; then
-  cmake --build build --target ringtmp gemm_ceiling >>"$tmp/build.log" 2>&1 \
-    || { tail -30 "$tmp/build.log" >&2; exit 1; }
-  echo "note: full build failed; built ringtmp and gemm_ceiling only" >&2
-fi
+source bench/build_quietly.sh  # ringtmp, gemm_ceiling
 source bench/pytorch_env.sh  # torch_env, torch_blas
 torch_env=("${torch_env[@]/OPENBLAS_NUM_THREADS=1/OPENBLAS_NUM_THREADS=$threads}")
 

@@ -1,12 +1,11 @@
 #pragma once
 // A data-parallel worker's share of each global minibatch. With iid sharding, worker w of N
 // takes its contiguous slice of exactly the minibatch `local` would train on (the same
-// epoch permutations as Batcher), gathered into a buffer it owns — so ps-bsp and all-reduce
-// can be compared with local sample for sample, while the dataset itself stays shared and
-// read-only. With by-label sharding, the worker draws its slice-sized batches from its own
-// label-sorted shard (non-iid).
-#include <optional>
-#include <vector>
+// epoch permutations, the same Batcher), so ps-bsp and all-reduce can be compared with
+// local sample for sample, while the dataset itself stays shared and read-only. With
+// by-label sharding, the worker draws its slice-sized batches from its own label-sorted
+// shard (non-iid).
+#include <memory>
 
 #include "core/data/batcher.hpp"
 #include "core/data/shard.hpp"
@@ -17,12 +16,12 @@ class BatchSlicer {
  public:
   BatchSlicer(const Dataset& data, int global_batch, int slices, int slice, uint64_t seed,
               ShardMode mode);
-  Batch next();
+  Batch next() { return batcher_.next(); }
   // Resilience: a survivor that takes over a dead worker's slice starts a slicer for it
   // and skips the batches already trained on (the same epochs and permutations, nothing
   // gathered); again() gives the last batch once more (the step in flight, redone).
-  void skip(int64_t batches);
-  Batch again();
+  void skip(int64_t batches) { batcher_.skip(batches); }
+  Batch again() { return batcher_.again(); }
   int slice_size() const { return size_; }
   // Samples of each global batch that slice `slice` of `slices` takes.
   static int slice_size(int global_batch, int slices, int slice) {
@@ -30,17 +29,9 @@ class BatchSlicer {
   }
 
  private:
-  const Dataset& data_;
-  int batch_, size_, offset_;
-  uint64_t seed_;
-  std::vector<int64_t> order_;
-  int64_t epoch_ = -1, cursor_ = 0;
-  void advance();  // to the next global batch: a new epoch's permutation when one begins
-  Batch gather(int64_t batch_start);
-  std::optional<Batch> last_own_;  // by-label: the last batch, for again()
-  Matrix x_;
-  std::vector<int32_t> y_;
-  std::optional<Batcher> own_;  // by-label: this worker's shard
+  int size_;
+  std::unique_ptr<const Dataset> shard_;  // by-label: this worker's own samples
+  Batcher batcher_;
 };
 
 }  // namespace ringtmp

@@ -1,7 +1,7 @@
 #include "core/data/batcher.hpp"
 
 #include <cassert>
-#include <vector>
+#include <numeric>
 
 #include "core/data/shard.hpp"
 
@@ -11,42 +11,45 @@ uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
   return seed + uint64_t(epoch) * 0x9e3779b97f4a7c15ULL;
 }
 
-Batcher::Batcher(Dataset data, int batch, uint64_t seed)
-    : data_(std::move(data)), batch_(batch), seed_(seed) {
-  assert(batch_ > 0 && data_.size() >= batch_);
+Batcher::Batcher(const Dataset& data, int batch, uint64_t seed, int offset, int take)
+    : data_(data), batch_(batch), offset_(offset), take_(take), seed_(seed),
+      order_(size_t(data.size())), x_(data.features(), take), y_(size_t(take)) {
+  assert(batch_ > 0 && data_.size() >= batch_ && offset_ >= 0 && take_ >= 0 && offset_ + take_ <= batch_);
+  std::iota(order_.begin(), order_.end(), 0);
 }
 
-Batch Batcher::next() {
+void Batcher::advance() {
   if (epoch_ < 0 || cursor_ + batch_ > data_.size()) {
     ++epoch_;
     cursor_ = 0;
-    shuffle();
+    // Position j takes the sample that stood at perm[j]: the same order as shuffling the
+    // data itself in place at every epoch start.
+    const auto perm = permutation(data_.size(), epoch_seed(seed_, epoch_));
+    std::vector<int64_t> next(order_.size());
+    for (size_t j = 0; j < order_.size(); ++j) next[j] = order_[size_t(perm[j])];
+    order_.swap(next);
   }
-  Batch b{data_.sample(cursor_), data_.labels(cursor_, batch_), batch_, epoch_};
   cursor_ += batch_;
-  return b;
 }
 
-void Batcher::shuffle() {
-  // New position j takes the sample now at perm[j]; apply by following cycles.
-  const auto perm = permutation(data_.size(), epoch_seed(seed_, epoch_));
-  std::vector<bool> placed(perm.size(), false);
-  Vector spare(data_.features());
-  for (size_t start = 0; start < perm.size(); ++start) {
-    if (placed[start]) continue;
-    spare = data_.x.col(Eigen::Index(start));
-    const int32_t spare_label = data_.y[start];
-    size_t j = start;
-    while (size_t(perm[j]) != start) {
-      data_.x.col(Eigen::Index(j)) = data_.x.col(Eigen::Index(perm[j]));
-      data_.y[j] = data_.y[size_t(perm[j])];
-      placed[j] = true;
-      j = size_t(perm[j]);
-    }
-    data_.x.col(Eigen::Index(j)) = spare;
-    data_.y[j] = spare_label;
-    placed[j] = true;
+Batch Batcher::next() {
+  advance();
+  return again();
+}
+
+void Batcher::skip(int64_t batches) {
+  for (int64_t b = 0; b < batches; ++b) advance();
+}
+
+Batch Batcher::again() {
+  assert(epoch_ >= 0);  // after a next() or skip()
+  const int64_t start = cursor_ - batch_ + offset_;
+  for (int j = 0; j < take_; ++j) {
+    const int64_t sample = order_[size_t(start + j)];
+    x_.col(j) = data_.x.col(Eigen::Index(sample));
+    y_[size_t(j)] = data_.y[size_t(sample)];
   }
+  return {x_.data(), y_, take_, epoch_};
 }
 
 }  // namespace ringtmp

@@ -1,10 +1,16 @@
 #pragma once
-// Serves minibatches from a training set it owns. At each epoch start it reorders the
-// samples in place by a seeded permutation (cycle-following, one spare column), so every
-// batch is a contiguous block of columns: no per-batch copy, no per-sample allocation.
+// Serves minibatches from a training set it borrows (read-only, shared: the dataset is never
+// copied, which on a Pi would double the largest allocation of a run and on any machine
+// costs a page-faulting copy of it before the first step). At each epoch start a seeded
+// permutation reorders an index; each batch gathers its samples' columns into one buffer
+// the Batcher owns, so every batch is contiguous and nothing is allocated per batch. Per
+// epoch that gathers every sample once, the same traffic as shuffling the data in place.
 // The final partial batch of an epoch is dropped, so every update sees a full batch.
+//
+// A data-parallel worker takes a slice of each global batch: `take` samples from `offset`.
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "core/data/dataset.hpp"
 
@@ -17,26 +23,32 @@ struct Batch {
   int64_t epoch = 0;
 };
 
-// Seed of the permutation applied at the start of `epoch` (shared with BatchSlicer, so both
-// serve the same minibatches).
+// Seed of the permutation applied at the start of `epoch`.
 uint64_t epoch_seed(uint64_t seed, int64_t epoch);
 
 class Batcher {
  public:
-  // Error-free by construction; the caller checks data.size() >= batch first.
-  Batcher(Dataset data, int batch, uint64_t seed);
+  // Error-free by construction; the caller checks data.size() >= batch first. `data` must
+  // outlive the Batcher. A Batch stays valid until the next call of next() or again().
+  Batcher(const Dataset& data, int batch, uint64_t seed) : Batcher(data, batch, seed, 0, batch) {}
+  Batcher(const Dataset& data, int batch, uint64_t seed, int offset, int take);
 
   Batch next();
+  // Resilience: skip() moves past batches without gathering them; again() serves the last
+  // batch once more (a step in flight, redone).
+  void skip(int64_t batches);
+  Batch again();
   int64_t batches_per_epoch() const { return data_.size() / batch_; }
-  const Dataset& data() const { return data_; }
 
  private:
-  void shuffle();
-  Dataset data_;
-  int batch_;
+  void advance();  // to the next batch: a new epoch's permutation when one begins
+  const Dataset& data_;
+  int batch_, offset_, take_;
   uint64_t seed_;
-  int64_t epoch_ = -1;
-  int64_t cursor_ = 0;
+  std::vector<int64_t> order_;  // position -> sample, composed over the epochs so far
+  int64_t epoch_ = -1, cursor_ = 0;
+  Matrix x_;                    // (features, take): the gathered batch
+  std::vector<int32_t> y_;
 };
 
 }  // namespace ringtmp

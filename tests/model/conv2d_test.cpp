@@ -61,7 +61,9 @@ TEST_CASE("conv forward equals the direct convolution (stride, padding, odd size
   for (auto [in, ch, k, s, p] : {std::tuple{Shape{3, 7, 6}, 4, 3, 2, 1}, std::tuple{Shape{2, 5, 5}, 3, 5, 1, 2},
                                  std::tuple{Shape{1, 9, 7}, 2, 2, 3, 0}, std::tuple{Shape{5, 3, 3}, 1, 1, 1, 0},
                                  // one channel at stride 1: the direct path (conv2d_direct.hpp)
-                                 std::tuple{Shape{1, 9, 7}, 3, 5, 1, 2}, std::tuple{Shape{1, 6, 5}, 2, 3, 1, 0}}) {
+                                 std::tuple{Shape{1, 9, 7}, 3, 5, 1, 2}, std::tuple{Shape{1, 6, 5}, 2, 3, 1, 0},
+                                 // its blocks: 6 channels + a tail, rows of 2 vectors + 1, 5 taps + 2
+                                 std::tuple{Shape{1, 21, 19}, 8, 7, 1, 3}, std::tuple{Shape{1, 4, 18}, 13, 1, 1, 0}}) {
     const LayerSpec l = conv(in, ch, k, s, p);
     CAPTURE(layer_text(l));
     Rng rng(5);
@@ -80,6 +82,8 @@ TEST_CASE("conv backward matches finite differences for weights, biases and inpu
   check_layer_gradients(conv({2, 4, 5}, 2, 3, 1, 0), 1, 14);   // odd, non-square
   check_layer_gradients(conv({1, 9, 7}, 3, 5, 1, 2), 2, 15);   // one channel, stride 1: direct
   check_layer_gradients(conv({1, 6, 5}, 2, 3, 1, 0), 3, 16);   // direct, no padding
+  check_layer_gradients(conv({1, 13, 19}, 8, 7, 1, 3), 2, 17);  // direct: every block and tail
+  check_layer_gradients(conv({1, 4, 18}, 7, 1, 1, 0), 2, 18);   // direct, 1x1 kernel
 }
 
 TEST_CASE("chunked im2col gives what one sample at a time gives") {

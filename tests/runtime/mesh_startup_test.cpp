@@ -96,12 +96,17 @@ TEST_CASE("start-up: one node with a wrong key stops a cluster of 3: itself at o
   o.startup_timeout = 1.5;
   o.log = [](const std::string&) {};
   auto r = start_cluster({{key, digest}, {key, digest}, {generate_cluster_key(), digest}}, o);
-  for (const auto& s : r.statuses) {
-    CAPTURE(s.message());
-    CHECK(contains(s, "authentication failed"));
-  }
+  CAPTURE(r.statuses[0].message());
+  CAPTURE(r.statuses[1].message());
+  CAPTURE(r.statuses[2].message());
+  // Node 2 calls nodes 0 and 1 and stops at the first refusal; whether its call to the
+  // other got there first is the scheduler's choice (on a loaded machine it often does
+  // not, and that node times out with peer 2 never connected). Either way the two name
+  // peer 2, and at least one of them saw its hello refused.
+  CHECK(contains(r.statuses[2], "authentication failed"));
   CHECK(contains(r.statuses[0], "peer 2 (127.0.0.1:"));
   CHECK(contains(r.statuses[1], "peer 2 (127.0.0.1:"));
+  CHECK((contains(r.statuses[0], "authentication failed") || contains(r.statuses[1], "authentication failed")));
   CHECK(r.seconds < 3);
 }
 

@@ -51,60 +51,60 @@ std::vector<double> simulated(const RunConfig& c, const std::string& platforms) 
 
 }  // namespace
 
+// Runs c in-process and in the simulator: the same loss trace (within 1e-5 relative: the
+// codec's floats are the same, the arrival order may differ), the same bytes, and a clock
+// that moved. An async ring's interleaving is the transport's: there, only that it learns.
+static void check_sim_matches_inproc(const RunConfig& c, const std::string& platforms) {
+  CAPTURE(to_string(c.strategy));
+  CAPTURE(to_string(c.schedule));
+  auto inproc = run_inproc(c, data());
+  REQUIRE(inproc.ok());
+  auto sim = in_child([&] { return simulated(c, platforms); });
+  REQUIRE_MESSAGE(sim.ok, sim.error);
+  const size_t n = inproc->trace.size();
+  REQUIRE(sim.values.size() == n + 4);
+  if (c.strategy == StrategyKind::ring && c.schedule == Schedule::async) {
+    CHECK(sim.values[n - 1] < sim.values[0]);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const double a = inproc->trace[i].loss, b = sim.values[i];
+    CHECK(std::abs(a - b) <= 1e-5 * std::abs(a));
+  }
+  CHECK(sim.values[n + 1] == double(inproc->bytes_sent_total()));  // the wire codec's, in both worlds
+  CHECK(sim.values[n] > 0);                                         // the clock moved
+}
+
+struct StrategyCase {
+  StrategyKind strategy;
+  Schedule schedule;
+};
+
 TEST_CASE("sim reproduces the in-process loss trace for every synchronous strategy") {
   testing::TestPlatforms platforms;
-  struct Case {
-    StrategyKind strategy;
-    Schedule schedule;
-  };
-  for (auto [strategy, schedule] : {Case{StrategyKind::ring, Schedule::gpipe}, Case{StrategyKind::ring, Schedule::one_f_one_b},
-                                    Case{StrategyKind::ps, Schedule::gpipe}, Case{StrategyKind::allreduce, Schedule::gpipe}}) {
+  for (auto [strategy, schedule] :
+       {StrategyCase{StrategyKind::ring, Schedule::gpipe}, StrategyCase{StrategyKind::ring, Schedule::one_f_one_b},
+        StrategyCase{StrategyKind::ps, Schedule::gpipe}, StrategyCase{StrategyKind::allreduce, Schedule::gpipe}}) {
     RunConfig c = base(strategy);
     c.schedule = schedule;
-    CAPTURE(to_string(strategy));
-    CAPTURE(to_string(schedule));
-    auto inproc = run_inproc(c, data());
-    REQUIRE(inproc.ok());
-    auto sim = in_child([&] { return simulated(c, platforms.dir()); });
-    REQUIRE_MESSAGE(sim.ok, sim.error);
-    REQUIRE(sim.values.size() == inproc->trace.size() + 4);
-    for (size_t i = 0; i < inproc->trace.size(); ++i) {
-      const double a = inproc->trace[i].loss, b = sim.values[i];
-      CHECK(std::abs(a - b) <= 1e-5 * std::abs(a));
-    }
-    // Bytes are the wire codec's in both worlds.
-    CHECK(sim.values[inproc->trace.size() + 1] == double(inproc->bytes_sent_total()));
-    CHECK(sim.values[inproc->trace.size()] > 0);  // the clock moved
+    check_sim_matches_inproc(c, platforms.dir());
   }
 }
 
 TEST_CASE("sim trains a CNN as the in-process run does, in every strategy") {
   testing::TestPlatforms platforms;
-  struct Case {
-    StrategyKind strategy;
-    Schedule schedule;
-  };
-  for (auto [strategy, schedule] : {Case{StrategyKind::ring, Schedule::gpipe}, Case{StrategyKind::ring, Schedule::one_f_one_b},
-                                    Case{StrategyKind::ring, Schedule::async}, Case{StrategyKind::ps, Schedule::gpipe},
-                                    Case{StrategyKind::allreduce, Schedule::gpipe}}) {
+  for (auto [strategy, schedule] :
+       {StrategyCase{StrategyKind::ring, Schedule::gpipe}, StrategyCase{StrategyKind::ring, Schedule::one_f_one_b},
+        StrategyCase{StrategyKind::ring, Schedule::async}, StrategyCase{StrategyKind::ps, Schedule::gpipe},
+        StrategyCase{StrategyKind::allreduce, Schedule::gpipe}}) {
+    // The data's 32 features as 2x4x4, through im2col; a one-channel input would run the
+    // direct conv, which the layer and equivalence tests cover.
     RunConfig c = base(strategy);
     c.schedule = schedule;
-    c.model = "conv(3,3,pad=1),relu,maxpool(2),flatten,dense(12),relu,dense(8)";  // 2x4x4: the data's 32 features
+    c.model = "conv(3,3,pad=1),relu,maxpool(2),flatten,dense(12),relu,dense(8)";
     c.input = "2x4x4";
     REQUIRE(c.validate().ok());
-    CAPTURE(to_string(strategy));
-    CAPTURE(to_string(schedule));
-    auto inproc = run_inproc(c, data());
-    REQUIRE(inproc.ok());
-    auto sim = in_child([&] { return simulated(c, platforms.dir()); });
-    REQUIRE_MESSAGE(sim.ok, sim.error);
-    REQUIRE(sim.values.size() == inproc->trace.size() + 4);
-    if (schedule == Schedule::async) {  // the interleaving is the transport's: learning, not a trace
-      CHECK(sim.values[inproc->trace.size() - 1] < sim.values[0]);
-      continue;
-    }
-    for (size_t i = 0; i < inproc->trace.size(); ++i) CHECK(std::abs(inproc->trace[i].loss - sim.values[i]) <= 1e-5 * std::abs(inproc->trace[i].loss));
-    CHECK(sim.values[inproc->trace.size() + 1] == double(inproc->bytes_sent_total()));
+    check_sim_matches_inproc(c, platforms.dir());
   }
 }
 

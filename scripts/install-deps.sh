@@ -12,6 +12,7 @@ packages=(
   dataset-fashion-mnist
   python3 python3-torch python3-numpy libopenblas0-serial
   gnuplot-nox iproute2
+  libns3-dev
   clang-14 libclang-rt-14-dev
 )
 

@@ -59,6 +59,7 @@ struct Options {
   // Constant MCS by default, see ConfigureWifi() for why; "minstrel" switches to MinstrelHt.
   std::string rateControl = "constant";
   int mcs = -1;  // -1: the top MCS of the standard (HT MCS 7, VHT MCS 9)
+  int widthMhz = 0;  // 0: the standard's default here (20 MHz for n, 80 MHz for ac)
   // "ip": stations route to each other through the AP's IP layer (the brief's home-router model);
   // "l2": one flat subnet, the AP's MAC relays frames between its stations (mac80211's intra-BSS relay).
   std::string relay = "ip";
@@ -79,7 +80,7 @@ void PrintUsage() {
   std::cerr <<
       "usage: wifi_ns3_patterns [--standard n|ac] [--pattern pingpong|stream|ring|ps|allreduce]\n"
       "         [--stations 2..24] [--bytes S (1K, 64K, 8M...)] [--rounds R] [--seed K]\n"
-      "         [--rate constant|minstrel] [--mcs M] [--relay ip|l2] [--radius metres] [--sgi 0|1]\n"
+      "         [--rate constant|minstrel] [--mcs M] [--width MHz] [--relay ip|l2] [--radius metres] [--sgi 0|1]\n"
       "         [--ampdu bytes] [--energy 0|1] [--gap-ms ms] [--ns3::Type::Attribute=value ...]\n";
 }
 
@@ -131,6 +132,7 @@ Options ParseOptions(int argc, char** argv) {
     else if (name == "seed") options.seed = static_cast<uint32_t>(std::stoul(value));
     else if (name == "rate") options.rateControl = value;
     else if (name == "mcs") options.mcs = std::stoi(value);
+    else if (name == "width") options.widthMhz = std::stoi(value);
     else if (name == "relay") options.relay = value;
     else if (name == "radius") options.radiusMetres = std::stod(value);
     else if (name == "sgi") options.shortGuardInterval = ParseFlag(value);
@@ -265,7 +267,8 @@ class PatternExperiment {
     phy.SetChannel(channel.Create());
     // 802.11n: 2.4 GHz, 20 MHz (what a crowded 2.4 GHz band allows); 802.11ac: 5 GHz, 80 MHz. Channel
     // number 0 lets ns-3 pick the standard's default channel of that width and band.
-    phy.Set("ChannelSettings", StringValue(isN ? "{0, 20, BAND_2_4GHZ, 0}" : "{0, 80, BAND_5GHZ, 0}"));
+    const int width = options_.widthMhz > 0 ? options_.widthMhz : (isN ? 20 : 80);
+    phy.Set("ChannelSettings", StringValue("{0, " + std::to_string(width) + (isN ? ", BAND_2_4GHZ, 0}" : ", BAND_5GHZ, 0}")));
     // One spatial stream: the Pis' on-board radios have one antenna.
     phy.Set("Antennas", UintegerValue(1));
     phy.Set("MaxSupportedTxSpatialStreams", UintegerValue(1));

@@ -14,6 +14,7 @@
 // Usage: sim_patterns --pattern P --network wifi-n|wifi-ac --stations N --bytes S
 //                     [--rounds R] [--platforms DIR]
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -33,8 +34,19 @@ using namespace ringtmp;
 
 namespace {
 
+enum class Pattern { pingpong, stream, ring, ps, allreduce };
+constexpr std::array<std::pair<Pattern, const char*>, 5> kPatternNames = {
+    {{Pattern::pingpong, "pingpong"}, {Pattern::stream, "stream"}, {Pattern::ring, "ring"}, {Pattern::ps, "ps"},
+     {Pattern::allreduce, "allreduce"}}};
+const char* name_of(Pattern p) {
+  for (const auto& [pattern, name] : kPatternNames)
+    if (pattern == p) return name;
+  return "?";
+}
+
 struct Options {
-  std::string pattern, network = "wifi-n", platforms = default_platforms_dir();
+  Pattern pattern = Pattern::ring;
+  std::string network = "wifi-n", platforms = default_platforms_dir();
   int stations = 2, rounds = 5;
   int64_t bytes = 1024;
 };
@@ -60,8 +72,13 @@ Options parse(int argc, char** argv) {
     if (text.empty() || *end != '\0' || v < low) usage(fmt::format("{} {}: a whole number >= {} expected", flag, text, low));
     return int64_t(v);
   };
+  auto pattern = [](const std::string& text) {
+    for (const auto& [p, name] : kPatternNames)
+      if (text == name) return p;
+    usage("unknown pattern '" + text + "'");
+  };
   for (const auto& [flag, value] : given) {
-    if (flag == "--pattern") o.pattern = value;
+    if (flag == "--pattern") o.pattern = pattern(value);
     else if (flag == "--network") o.network = value;
     else if (flag == "--platforms") o.platforms = value;
     else if (flag == "--stations") o.stations = int(number("--stations", 2));
@@ -69,10 +86,8 @@ Options parse(int argc, char** argv) {
     else if (flag == "--rounds") o.rounds = int(number("--rounds", 1));
     else usage("unknown flag " + flag);
   }
-  if (o.pattern != "pingpong" && o.pattern != "stream" && o.pattern != "ring" && o.pattern != "ps" &&
-      o.pattern != "allreduce")
-    usage("unknown pattern '" + o.pattern + "'");
-  if (o.pattern == "pingpong" || o.pattern == "stream") o.stations = 2;
+  if (!given.count("--pattern")) usage("--pattern is required");
+  if (o.pattern == Pattern::pingpong || o.pattern == Pattern::stream) o.stations = 2;
   return o;
 }
 
@@ -85,43 +100,52 @@ class Round {
 
   void play(int rank) {
     const int n = net_.size();
-    if (o_.pattern == "pingpong") {
-      if (rank == 0) send(0, 1, o_.bytes), receive(0);
-      else receive(1), send(1, 0, o_.bytes);
-    } else if (o_.pattern == "stream") {
-      if (rank == 0) send(0, 1, o_.bytes);
-      else receive(1);
-    } else if (o_.pattern == "ring") {
-      send(rank, (rank + 1) % n, o_.bytes);
-      receive(rank);
-    } else if (o_.pattern == "ps") {
-      if (rank == 0) {
-        for (int w = 1; w < n; ++w) receive(0);
-        for (int w = 1; w < n; ++w) send(0, w, o_.bytes);
-      } else {
-        send(rank, 0, o_.bytes);
+    switch (o_.pattern) {
+      case Pattern::pingpong:
+        if (rank == 0) send(0, 1, o_.bytes), receive(0);
+        else receive(1), send(1, 0, o_.bytes);
+        break;
+      case Pattern::stream:
+        if (rank == 0) send(0, 1, o_.bytes);
+        else receive(1);
+        break;
+      case Pattern::ring:
+        send(rank, (rank + 1) % n, o_.bytes);
         receive(rank);
-      }
-    } else {  // allreduce
-      const int64_t chunk = std::max<int64_t>(1, o_.bytes / n);
-      for (int step = 0; step < 2 * (n - 1); ++step) {
-        send(rank, (rank + 1) % n, chunk);
-        receive(rank);
-      }
+        break;
+      case Pattern::ps:
+        if (rank == 0) {
+          for (int w = 1; w < n; ++w) receive(0);
+          for (int w = 1; w < n; ++w) send(0, w, o_.bytes);
+        } else {
+          send(rank, 0, o_.bytes);
+          receive(rank);
+        }
+        break;
+      case Pattern::allreduce:
+        for (int step = 0; step < 2 * (n - 1); ++step) {
+          send(rank, (rank + 1) % n, allreduce_chunk());
+          receive(rank);
+        }
+        break;
     }
   }
 
   // Application bytes the round moves between stations (for goodput).
   int64_t bytes_moved() const {
     const int64_t n = net_.size();
-    if (o_.pattern == "pingpong") return 2 * o_.bytes;
-    if (o_.pattern == "stream") return o_.bytes;
-    if (o_.pattern == "ring") return n * o_.bytes;
-    if (o_.pattern == "ps") return 2 * (n - 1) * o_.bytes;
-    return 2 * (n - 1) * n * std::max<int64_t>(1, o_.bytes / n);
+    switch (o_.pattern) {
+      case Pattern::pingpong: return 2 * o_.bytes;
+      case Pattern::stream: return o_.bytes;
+      case Pattern::ring: return n * o_.bytes;
+      case Pattern::ps: return 2 * (n - 1) * o_.bytes;
+      case Pattern::allreduce: return 2 * (n - 1) * n * allreduce_chunk();
+    }
+    return 0;
   }
 
  private:
+  int64_t allreduce_chunk() const { return std::max<int64_t>(1, o_.bytes / net_.size()); }
   void send(int from, int to, int64_t bytes) { net_.post(from, to, Message{}, bytes); }
   void receive(int rank) {
     const Event e = net_.wait(rank, kForever);
@@ -156,7 +180,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < o.rounds; ++i) {
         round.play(r);
         ends[size_t(i)] = std::max(ends[size_t(i)], s4u::Engine::get_clock());
-        if (o.pattern != "stream") barrier->wait();  // a stream's messages go back to back
+        if (o.pattern != Pattern::stream) barrier->wait();  // a stream's messages go back to back
       }
     });
     net.set_receiver(r, actor);
@@ -168,13 +192,15 @@ int main(int argc, char** argv) {
   for (int r = 0; r < o.stations; ++r)
     radio_j += radio_use(*platform->network, net.air(r).bytes_sent, net.air(r).bytes_received, end).energy_j;
   const std::string standard = o.network == "wifi-ac" ? "ac" : o.network == "wifi-n" ? "n" : o.network;
+  // As ns3_patterns.cc's column: one station's radio over one round (here the run's, shared out).
+  const double radio_j_per_station_round = radio_j / o.stations / o.rounds;
   std::cout << "pattern,standard,stations,bytes,round,seconds,goodput_bps,radio_joules_mean\n";
   double start = 0;
   for (size_t i = 0; i < ends.size(); ++i) {
     const double s = ends[i] - start;
     start = ends[i];
-    std::cout << fmt::format("{},{},{},{},{},{:.9g},{:.6g},{:.6g}\n", o.pattern, standard, o.stations, o.bytes, i, s,
-                             8.0 * double(round.bytes_moved()) / s, radio_j / o.stations);
+    std::cout << fmt::format("{},{},{},{},{},{:.9g},{:.6g},{:.6g}\n", name_of(o.pattern), standard, o.stations,
+                             o.bytes, i, s, 8.0 * double(round.bytes_moved()) / s, radio_j_per_station_round);
   }
   return 0;
 }

@@ -40,7 +40,7 @@ void build_ethernet(const NetworkProfile& n, const std::vector<DeviceProfile>& d
 // Stations [first, last) on one access point, in its own wifi zone under `parent` (if any).
 std::pair<s4u::NetZone*, simgrid::kernel::routing::NetPoint*> build_cell(int ap, int first, int last, const NetworkProfile& n,
                          const std::vector<DeviceProfile>& devices, s4u::NetZone* parent,
-                         std::vector<s4u::Host*>& hosts) {
+                         std::vector<s4u::Host*>& hosts, const std::shared_ptr<AirContention>& contention) {
   auto* cell = s4u::create_wifi_zone(fmt::format("wifi-{}", ap));
   if (parent) cell->set_parent(parent);
   const std::string ap_name = fmt::format("ap-{}", ap);
@@ -55,6 +55,15 @@ std::pair<s4u::NetZone*, simgrid::kernel::routing::NetPoint*> build_cell(int ap,
   air->seal();
   for (int r = first; r < last; ++r) air->set_host_wifi_rate(hosts[r], 0);
   cell->seal();
+  if (contention) {
+    // After the zone is sealed, which resets the air to plain WIFI sharing. The link still
+    // reports itself WIFI (its stations keep their rates); only its max-min constraint
+    // turns non-linear, its capacity following the transfers SimNetwork counts on it.
+    air->set_sharing_policy(s4u::Link::SharingPolicy::NONLINEAR,
+                            [efficiency = n.air_efficiency, contention, ap](double capacity, int /*simgrid_flows*/) {
+                              return capacity * efficiency.at(contention->flows(ap));
+                            });
+  }
   return {cell, router};
 }
 
@@ -85,21 +94,33 @@ void set_solver_precision_for_air(double station_rate_bytes) {
   if (below_one_station < current) s4u::Engine::set_config("maxmin/precision", below_one_station);
 }
 
+// Even split: the first (nodes % APs) cells take one station more. Stations [first, last).
+std::pair<int, int> cell_stations(int ap, int nodes, int access_points) {
+  const int first = ap * (nodes / access_points) + std::min(ap, nodes % access_points);
+  return {first, first + nodes / access_points + (ap < nodes % access_points ? 1 : 0)};
+}
+
 void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devices,
-                std::vector<s4u::Host*>& hosts, int& access_points) {
+                std::vector<s4u::Host*>& hosts, int& access_points, std::shared_ptr<AirContention>& contention) {
   const int nodes = int(devices.size());
   set_solver_precision_for_air(n.bandwidth_bps / 8);
   access_points = std::max(1, (nodes + n.stations_per_ap - 1) / n.stations_per_ap);
+  if (!n.air_efficiency.lossless()) {
+    std::vector<int> cell_of_rank(size_t(nodes), 0);
+    for (int ap = 0; ap < access_points; ++ap) {
+      const auto [first, last] = cell_stations(ap, nodes, access_points);
+      std::fill(cell_of_rank.begin() + first, cell_of_rank.begin() + last, ap);
+    }
+    contention = std::make_shared<AirContention>(std::move(cell_of_rank), access_points);
+  }
   if (access_points == 1) {
-    build_cell(0, 0, nodes, n, devices, nullptr, hosts);
+    build_cell(0, 0, nodes, n, devices, nullptr, hosts, contention);
     return;
   }
   auto* backbone = s4u::create_star_zone("backbone");
   for (int ap = 0; ap < access_points; ++ap) {
-    // Even split: the first (nodes % APs) cells take one station more.
-    const int first = ap * (nodes / access_points) + std::min(ap, nodes % access_points);
-    const int last = first + nodes / access_points + (ap < nodes % access_points ? 1 : 0);
-    auto [cell, router] = build_cell(ap, first, last, n, devices, backbone, hosts);
+    const auto [first, last] = cell_stations(ap, nodes, access_points);
+    auto [cell, router] = build_cell(ap, first, last, n, devices, backbone, hosts, contention);
     // No latency here (see above): the backbone's is part of the platform's delivery delay.
     auto* uplink = backbone->create_split_duplex_link(fmt::format("uplink-{}", ap), n.backbone_bps / 8);
     backbone->add_route(cell->get_netpoint(), nullptr, router, nullptr,
@@ -130,15 +151,19 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   p.network = *net;
   try {  // the profiles' numbers are checked; whatever SimGrid still refuses is one line
     if (net->kind == NetworkKind::ethernet) build_ethernet(*net, p.devices, p.hosts);
-    else build_wifi(*net, p.devices, p.hosts, p.access_points);
+    else build_wifi(*net, p.devices, p.hosts, p.access_points, p.contention);
   } catch (const std::exception& e) {
     return Status::errorf("SimGrid refused the platform of --device {} --network {}: {}", c.device, c.network, e.what());
   }
   // SimGrid keeps Wi-Fi routes at zero latency (see build_wifi); each message crosses two air
   // hops and, with several cells, two uplinks. The delay is one figure for every message, so
   // a message within a cell arrives 2 x backbone latency late (100 us of the profiles' 6 ms).
-  if (net->kind == NetworkKind::wifi)
-    p.delivery_delay_s = 2 * net->latency_s + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
+  if (net->kind == NetworkKind::wifi) {
+    const double air_latency_s = net->air_latency_s.value_or(0);
+    p.air_message_bytes = std::llround(air_latency_s * net->bandwidth_bps / 8);
+    p.delivery_delay_s =
+        2 * (net->latency_s - air_latency_s) + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
+  }
   std::map<std::string, int> count;  // by name: the description lists them sorted
   for (const auto& d : p.devices) ++count[d.name];
   std::string mix;

@@ -11,12 +11,14 @@
 //   A user's XML: see sim/xml_platform.hpp.
 // Hosts compute at the device profile's effective flop rate and carry its idle/busy watts
 // for SimGrid's host energy plugin. Call after the Engine exists and before it runs.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <simgrid/s4u.hpp>
 
+#include "sim/air_contention.hpp"
 #include "core/config.hpp"
 #include "core/platform/profiles.hpp"
 
@@ -29,6 +31,15 @@ struct Platform {
   int access_points = 0;
   // Added to every delivery: the air hops' latency, which SimGrid's wifi links cannot hold.
   double delivery_delay_s = 0;
+  // Wi-Fi whose profile has an air_latency_s: the MAC's fixed cost of an air hop, as the
+  // bytes it is worth at a station's rate. Every message that crosses the air carries them
+  // on top of its own, so the cost takes air time that contending stations share (a burst
+  // of small messages from many stations queues for the air); delivery_delay_s then holds
+  // only the rest of latency_s (the stations' driver and stack). 0 otherwise.
+  int64_t air_message_bytes = 0;
+  // Wi-Fi whose profile has an air_efficiency: the transfers per cell that SimNetwork
+  // counts and the cells' air capacity follows. Empty otherwise.
+  std::shared_ptr<AirContention> contention;
   std::string description;                  // "8 x pi4b on wifi-n (1 access point)"
   // Per rank: the host carries wattage_per_state, so SimGrid's energy plugin can be asked
   // (it aborts on a host without). Always, for a platform built from profiles.

@@ -28,8 +28,10 @@ void fit_stack_guards(size_t ranks) {
 
 }  // namespace
 
-SimNetwork::SimNetwork(std::vector<s4u::Host*> hosts, double delivery_delay_s, FailureDetection detection)
-    : hosts_(std::move(hosts)), delivery_delay_s_(delivery_delay_s), detection_(detection), inboxes_(hosts_.size()),
+SimNetwork::SimNetwork(const Platform& platform, FailureDetection detection)
+    : hosts_(platform.hosts), delivery_delay_s_(platform.delivery_delay_s),
+      air_message_bytes_(platform.air_message_bytes), contention_(platform.contention),
+      detection_(detection), inboxes_(hosts_.size()),
       outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()),
       notices_(hosts_.size()) {
   fit_stack_guards(hosts_.size());
@@ -107,8 +109,22 @@ void SimNetwork::put(int to, Envelope* env) {
     free_envelope(env);
     return;
   }
+  // On the air from here until the put returns, fails, or its sender's host dies (the
+  // actor is then unwound): the same scheduling rounds in which SimGrid's transfer starts
+  // and ends.
+  struct OnAir {
+    AirContention* air;
+    int from, to;
+    OnAir(AirContention* a, int f, int t) : air(f == t ? nullptr : a), from(f), to(t) {
+      if (air) air->start(from, to);
+    }
+    ~OnAir() {
+      if (air) air->end(from, to);
+    }
+  } on_air(contention_.get(), env->from, to);
   try {
-    inboxes_[to].mailbox->put(env, uint64_t(env->bytes));
+    const int64_t on_air = env->from == to ? 0 : air_message_bytes_;  // a wake-up stays on its host
+    inboxes_[to].mailbox->put(env, uint64_t(env->bytes + on_air));
   } catch (const simgrid::Exception&) {
     free_envelope(env);  // the receiver's host went down: never delivered
   }
@@ -169,6 +185,7 @@ Event SimNetwork::wait(int rank, double timeout_s) {
       box.pending = nullptr;  // the sender died mid-transfer; its PeerDown follows
       continue;
     }
+    const double arrived = box.pending->get_finish_time();
     box.pending = nullptr;
     std::unique_ptr<Envelope, EnvelopeFree> env(box.landing, EnvelopeFree{this});
     if (env->wake) {
@@ -178,8 +195,12 @@ Event SimNetwork::wait(int rank, double timeout_s) {
       continue;
     }
     air_[rank].bytes_received += env->bytes;
-    // Every message has the same added delay, so delivering in order keeps it exact.
-    if (delivery_delay_s_ > 0) s4u::this_actor::sleep_for(delivery_delay_s_);
+    // Due a fixed delay after its bytes arrived; the messages of a burst are in flight
+    // together, so one that arrived while the node was busy (or was itself waiting out an
+    // earlier message's delay) is due sooner. Every message has the same delay, so
+    // delivering in arrival order keeps them in order.
+    const double due = arrived + delivery_delay_s_;
+    if (due > s4u::Engine::get_clock()) s4u::this_actor::sleep_until(due);
     return Received{env->from, std::move(env->message)};
   }
 }

@@ -31,6 +31,8 @@
 #include <simgrid/s4u.hpp>
 
 #include "core/config.hpp"
+#include "sim/air_contention.hpp"
+#include "sim/platform.hpp"
 #include "core/transport/transport.hpp"
 
 namespace ringtmp::sim {
@@ -57,8 +59,9 @@ inline FailureDetection failure_detection(const RunConfig& c) { return {c.heartb
 
 class SimNetwork {
  public:
-  // delivery_delay_s: latency added to every message on arrival (see Platform).
-  SimNetwork(std::vector<simgrid::s4u::Host*> hosts, double delivery_delay_s, FailureDetection detection);
+  // Between the platform's hosts, with its delivery delay, per-message air bytes and
+  // contention count (see Platform).
+  SimNetwork(const Platform& platform, FailureDetection detection);
   ~SimNetwork();
   SimNetwork(const SimNetwork&) = delete;
   SimNetwork& operator=(const SimNetwork&) = delete;
@@ -176,6 +179,8 @@ class SimNetwork {
 
   std::vector<simgrid::s4u::Host*> hosts_;
   double delivery_delay_s_;
+  int64_t air_message_bytes_;
+  std::shared_ptr<AirContention> contention_;
   FailureDetection detection_;
   std::vector<Inbox> inboxes_;
   std::vector<Outbox> outboxes_;

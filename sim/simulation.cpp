@@ -75,7 +75,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     return platform.status();
   }
   if (!platform->note.empty()) trap.say(options.abort_prefix + "note: " + platform->note);
-  SimNetwork network(platform->hosts, platform->delivery_delay_s, failure_detection(c));
+  SimNetwork network(*platform, failure_detection(c));
   FaultInjector injector(*faults, platform->hosts, network);
 
   std::vector<NodeOutcome> outcomes(size_t(plan->size));

@@ -231,6 +231,18 @@ StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std:
     n.stations_per_ap = int(f->number("stations_per_ap", kStationsPerAp, err));
     n.backbone_bps = f->number("backbone_bps", kBitsPerSecond, err);
     n.backbone_latency_s = f->number("backbone_latency_s", kSeconds, err);
+    n.air_latency_s = f->optional_number("air_latency_s", kSeconds, err);
+    if (err.ok() && n.air_latency_s && *n.air_latency_s > n.latency_s)
+      return Status::errorf("profile {}: air_latency_s {} is above latency_s {} (it is a part of it)", path,
+                            *n.air_latency_s, n.latency_s);
+    if (err.ok() && !f->text("air_efficiency").empty()) {
+      if (f->text("air_efficiency_source").empty())
+        return Status::errorf("profile {}: 'air_efficiency' has no 'air_efficiency_source' naming where it comes from",
+                              path);
+      auto e = AirEfficiency::parse(f->text("air_efficiency"), fmt::format("profile {}: 'air_efficiency'", path));
+      if (!e.ok()) return e.status();
+      n.air_efficiency = *e;
+    }
   }
   n.idle_w = f->number("idle_w", kWatts, err);
   n.tx_w = f->number("tx_w", kWatts, err);

@@ -72,6 +72,15 @@ def main():
             ok = "ok" if abs(worst[6]) <= TARGET[small] else "MISS"
             lines.append(f"  {p:10} {'< 16 KB' if small else '>= 16 KB':9} {100 * worst[6]:+7.1f}% "
                          f"(802.11{worst[1]}, N={worst[2]}, {size_text(worst[3])})  {ok}")
+    lines.append("")
+    lines.append("cases within the target, and the spread of the error, per pattern and message size band:")
+    bands = (("< 16 KB", 0, SMALL), ("16-255 KB", SMALL, 256 * 1024), (">= 256 KB", 256 * 1024, float("inf")))
+    for p in sorted({r[0] for r in rows}):
+        for name, low, high in bands:
+            sel = [r[6] for r in rows if r[0] == p and low <= r[3] < high]
+            if sel:
+                within = sum(abs(e) <= TARGET[high <= SMALL] for e in sel)
+                lines.append(f"  {p:10} {name:10} {within:3}/{len(sel):<3} {100 * min(sel):+7.1f}% .. {100 * max(sel):+7.1f}%")
     if missing:
         lines.append(f"cases on one side only (not compared): {len(missing)}")
     text = "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ tail -n +2 "$out/ns3.csv" | awk -F, '{ k = $1 "," $2 "," $3 "," $4; if (!(k in n
   while IFS=, read -r pattern standard stations bytes rounds; do
     network=wifi-$standard
     "$bin" --pattern "$pattern" --network "$network" --stations "$stations" --bytes "$bytes" --rounds "$rounds" \
-      --platforms "$platforms" | tail -n +2
+      --platforms "$platforms" --latency air | tail -n +2
   done >>"$out/sim.csv"
 
 python3 "$here/compare.py" "$out/ns3.csv" "$out/sim.csv" "$out"

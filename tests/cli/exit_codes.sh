@@ -383,17 +383,19 @@ expect_exit 0 "train --heartbeat 0.5 --failure-timeout 1.2" -- \
 grep -qx "failure-timeout = 1.2" "$TMP/detect-run/config.ini" || fail "config.ini lacks failure-timeout = 1.2"
 
 # The case: 16 ps workers on wifi-n, a 64-layer MLP of width 256. The air is busy,
-# so a worker waits ~210 simulated s for its parameters; its peers are alive, so it waits
+# so a worker waits ~290 simulated s for its parameters; its peers are alive, so it waits
 # (the stall guard is 3600 s). With the old 60 s guard the stall guard stops it, by name.
 PS16=(--strategy ps --nodes 16 --timing-only --network wifi-n --iterations 2
       --layers "784$(printf ',256%.0s' $(seq 64)),10")
 expect_exit 0 "sim ps, 16 workers, 64x256 MLP on wifi-n: slow, not dead" -- sim "${PS16[@]}" --out "$TMP/ps16"
-grep -q "212.2 simulated s per iteration" "$OUT" || fail "expected 212.2 simulated s per iteration"
-# (Every node's guard fires within the first push's transfer; the survivors of the first ones
-# heal around them and stall again: the report names the guard, node by node.)
-expect_error 1 "the same with --peer-timeout 60: the stall guard" \
-  "node 0: no message for 60 s while waiting for" "its peers alive: stopped by the stall guard (--peer-timeout)" -- \
-  sim "${PS16[@]}" --peer-timeout 60 --out "$TMP/stray-run"
+grep -q "286.3 simulated s per iteration" "$OUT" || fail "expected 286.3 simulated s per iteration"
+# (A worker's guard fires while the server still sends the others their copies; the
+# survivors heal around it and stall again, one a minute: the report names the guard, node
+# by node, and the last few finish.)
+expect_exit 0 "the same with --peer-timeout 60: the stall guard, node by node" -- \
+  sim "${PS16[@]}" --peer-timeout 60 --out "$TMP/ps16-guard"
+grep -q "^survived node 0 (worker) failing at 120 s: node 0: no message for 60 s while waiting for .*its peers alive: stopped by the stall guard (--peer-timeout)" "$OUT" ||
+  fail "the report does not name the stall guard for node 0"
 expect_exit 0 "sim, tiny ring on the default platform" -- sim "${SIM[@]}" --out "$TMP/sim-run"
 for f in summary.json iterations.csv nodes.csv timeline.json; do
   [ -s "$TMP/sim-run/$f" ] || fail "the sim run folder lacks a non-empty $f"

@@ -271,3 +271,46 @@ TEST_CASE("the shipped Pis leave what their sources say") {
   CHECK(memory_margin_bytes(int64_t(1) << 30) == 64 * MiB);
   CHECK(memory_margin_bytes(int64_t(8) << 30) == (int64_t(8) << 30) / 20);
 }
+
+TEST_CASE("a Wi-Fi profile's air_latency_s and air_efficiency: checked, with their sources") {
+  const std::string wifi = "[network]\nkind = wifi\nbandwidth_bps = 42e6\nbandwidth_bps_source = a\nlatency_s = 3e-3\n"
+                           "latency_s_source = a\nstations_per_ap = 24\nstations_per_ap_source = a\nbackbone_bps = 1e9\n"
+                           "backbone_bps_source = a\nbackbone_latency_s = 1e-4\nbackbone_latency_s_source = a\n"
+                           "idle_w = 0.8\nidle_w_source = a\ntx_w = 1\ntx_w_source = a\nrx_w = 1\nrx_w_source = a\n";
+  auto plain = parse_network_profile(wifi, "n", "n.ini");
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->air_latency_s);
+  CHECK(plain->air_efficiency.lossless());
+  CHECK(plain->air_efficiency.at(50) == 1);
+
+  auto fitted = parse_network_profile(wifi + "air_latency_s = 1.25e-4\nair_latency_s_source = b\n"
+                                             "air_efficiency = 2:0.9 4:0.8 8:0.6\nair_efficiency_source = c\n",
+                                      "n", "n.ini");
+  REQUIRE_MESSAGE(fitted.ok(), fitted.status().message());
+  CHECK(*fitted->air_latency_s == 1.25e-4);
+  const AirEfficiency& e = fitted->air_efficiency;
+  CHECK(e.at(1) == 1);
+  CHECK(e.at(2) == doctest::Approx(0.9));
+  CHECK(e.at(3) == doctest::Approx(0.85));  // between points: linear
+  CHECK(e.at(6) == doctest::Approx(0.7));
+  CHECK(e.at(8) == doctest::Approx(0.6));
+  CHECK(e.at(100) == doctest::Approx(0.6));  // past the last: held
+
+  for (const auto& [extra, why] :
+       {std::pair{"air_latency_s = 4e-3\nair_latency_s_source = b\n", "air_latency_s 0.004 is above latency_s 0.003"},
+        std::pair{"air_latency_s = 1e-4\n", "'air_latency_s' has no 'air_latency_s_source'"},
+        std::pair{"air_efficiency = 2:0.9\n", "'air_efficiency' has no 'air_efficiency_source'"},
+        std::pair{"air_efficiency = 2:1.5\nair_efficiency_source = c\n", "point '2:1.5': the fraction must be in (0, 1]"},
+        std::pair{"air_efficiency = 2:0\nair_efficiency_source = c\n", "point '2:0': the fraction must be in (0, 1]"},
+        std::pair{"air_efficiency = 1:0.9\nair_efficiency_source = c\n", "point '1:0.9': flows must be a whole number"},
+        std::pair{"air_efficiency = 4:0.9 2:0.8\nair_efficiency_source = c\n", "point '2:0.8': flow counts must increase"},
+        std::pair{"air_efficiency = 2=0.9\nair_efficiency_source = c\n", "is not flows:fraction"},
+        std::pair{"air_efficiency = 2.5:0.9\nair_efficiency_source = c\n", "point '2.5:0.9' is not flows:fraction"},
+        std::pair{"air_efficiency = 2:nan\nair_efficiency_source = c\n", "point '2:nan'"}}) {
+    CAPTURE(extra);
+    auto n = parse_network_profile(wifi + extra, "n", "n.ini");
+    REQUIRE_FALSE(n.ok());
+    CHECK(n.status().message().find(why) != std::string::npos);
+    CHECK(n.status().message().find("n.ini") != std::string::npos);
+  }
+}

@@ -64,7 +64,7 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
       arrived = s4u::Engine::get_clock();
     });
   } else {
-    net.emplace(platform.hosts, platform.delivery_delay_s, sim::failure_detection(RunConfig{}));
+    net.emplace(platform, sim::failure_detection(RunConfig{}));
     s4u::Actor::create("sender", platform.hosts[0], [&] { net->post(0, 1, Message{Token{1, 0}}, bytes); });
     auto receiver = s4u::Actor::create("receiver", platform.hosts[1], [&] {
       if (std::holds_alternative<Received>(net->wait(1, 1e6))) arrived = s4u::Engine::get_clock();
@@ -80,7 +80,7 @@ std::vector<double> one_transfer(const std::string& platforms, const std::string
 // returns the two arrival times.
 std::vector<double> two_transfers(const std::string& platforms, int64_t bytes) {
   auto [engine, platform] = hand_built(platforms, "eth", 3);
-  sim::SimNetwork net(platform.hosts, platform.delivery_delay_s, sim::failure_detection(RunConfig{}));
+  sim::SimNetwork net(platform, sim::failure_detection(RunConfig{}));
   std::vector<double> arrived(2, -1);
   s4u::Actor::create("sender", platform.hosts[0], [&] {
     net.post(0, 1, Message{Token{1, 0}}, bytes);
@@ -91,6 +91,34 @@ std::vector<double> two_transfers(const std::string& platforms, int64_t bytes) {
       if (std::holds_alternative<Received>(net.wait(r, 1e6))) arrived[r - 1] = s4u::Engine::get_clock();
     });
     net.set_receiver(r, receiver);
+  }
+  engine->run();
+  return arrived;
+}
+
+// Each (from, to, bytes) posted at t=0 by `from`, in list order; returns when each arrived
+// (the messages to one rank in the order it took them), the list's order.
+struct Send {
+  int from, to;
+  int64_t bytes;
+};
+std::vector<double> arrivals(const std::string& platforms, const std::string& network, int ranks,
+                             const std::vector<Send>& sends) {
+  auto [engine, platform] = hand_built(platforms, network, ranks);
+  sim::SimNetwork net(platform, sim::failure_detection(RunConfig{}));
+  std::vector<double> arrived(sends.size(), -1);
+  for (int r = 0; r < ranks; ++r) {
+    std::vector<size_t> mine_out, mine_in;
+    for (size_t i = 0; i < sends.size(); ++i) {
+      if (sends[i].from == r) mine_out.push_back(i);
+      if (sends[i].to == r) mine_in.push_back(i);
+    }
+    auto actor = s4u::Actor::create(fmt::format("rank-{}", r), platform.hosts[size_t(r)], [&, r, mine_out, mine_in] {
+      for (size_t i : mine_out) net.post(r, sends[i].to, Message{Token{1, int64_t(i)}}, sends[i].bytes);
+      for (size_t i : mine_in)
+        if (std::holds_alternative<Received>(net.wait(r, 1e6))) arrived[i] = s4u::Engine::get_clock();
+    });
+    net.set_receiver(r, actor);
   }
   engine->run();
   return arrived;
@@ -160,6 +188,60 @@ TEST_CASE("on Wi-Fi a station-to-station transfer crosses the air twice, plus tw
   CHECK(std::abs(r.values[0] - (2 * one_hop + 2 * 3e-3)) <= 0.01 * r.values[0]);
   CHECK(std::abs(r.values[1] - one_hop) <= 1e-9 * one_hop);  // sender's air time
   CHECK(std::abs(r.values[2] - one_hop) <= 1e-9 * one_hop);  // receiver's air time
+}
+
+TEST_CASE("on Wi-Fi the MAC's part of the latency takes air time, the rest is a delay once per burst") {
+  // 40 Mbit/s, 3 ms per hop of which 1 ms on the air: 5000 bytes' worth at a station's rate.
+  testing::TestPlatforms platforms;
+  platforms.wifi("mac", 40e6, 3e-3, 8, "air_latency_s = 0.001\nair_latency_s_source = test figure\n");
+  const double air_bytes = 1e-3 * 40e6 / 8, stack_delay = 2 * (3e-3 - 1e-3);
+  const auto on_air = [](double bytes) { return 2 * 8.0 * bytes / 40e6; };  // two hops
+  SUBCASE("alone, a message costs what latency_s said: bytes' time plus 3 ms a hop") {
+    const int64_t bytes = 1 << 20;
+    auto r = in_child([&] { return arrivals(platforms.dir(), "mac", 2, {{0, 1, bytes}}); });
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.values[0] == doctest::Approx(on_air(double(bytes)) + 2 * 3e-3).epsilon(1e-6));
+  }
+  SUBCASE("two stations' small messages queue for the air; the stack's delay overlaps") {
+    const int64_t bytes = 1000;
+    auto r = in_child([&] { return arrivals(platforms.dir(), "mac", 4, {{0, 1, bytes}, {2, 3, bytes}}); });
+    REQUIRE_MESSAGE(r.ok, r.error);
+    // The air carries both messages and both MAC costs, shared: both land together.
+    const double both = 2 * on_air(double(bytes) + air_bytes) + stack_delay;
+    CHECK(r.values[0] == doctest::Approx(both).epsilon(1e-6));
+    CHECK(r.values[1] == doctest::Approx(both).epsilon(1e-6));
+  }
+  SUBCASE("a burst of small messages from one peer pays the stack's delay once, not per message") {
+    const int64_t bytes = 1000;
+    const int burst = 5;
+    auto r = in_child([&] { return arrivals(platforms.dir(), "mac", 2, std::vector<Send>(burst, {0, 1, bytes})); });
+    REQUIRE_MESSAGE(r.ok, r.error);
+    for (int k = 0; k < burst; ++k)
+      CHECK(r.values[size_t(k)] == doctest::Approx((k + 1) * on_air(double(bytes) + air_bytes) + stack_delay).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("on Wi-Fi with an air_efficiency, contending transfers share what the air has left") {
+  // 2 transfers keep half the air, 4 a quarter (round figures; the profiles' are ns-3's).
+  testing::TestPlatforms platforms;
+  platforms.wifi("lossy", 40e6, 3e-3, 8, "air_efficiency = 2:0.5 4:0.25\nair_efficiency_source = test figure\n");
+  platforms.wifi("lossless", 40e6, 3e-3, 8);
+  const int64_t bytes = 1 << 20;
+  const double one = 2 * 8.0 * double(bytes) / 40e6 + 2 * 3e-3;
+  for (const int transfers : {1, 2, 4}) {
+    CAPTURE(transfers);
+    std::vector<Send> sends;
+    for (int t = 0; t < transfers; ++t) sends.push_back({2 * t, 2 * t + 1, bytes});
+    auto lossy = in_child([&] { return arrivals(platforms.dir(), "lossy", 8, sends); });
+    auto lossless = in_child([&] { return arrivals(platforms.dir(), "lossless", 8, sends); });
+    REQUIRE_MESSAGE(lossy.ok, lossy.error);
+    REQUIRE_MESSAGE(lossless.ok, lossless.error);
+    const double fraction = transfers == 1 ? 1 : transfers == 2 ? 0.5 : 0.25;
+    for (size_t t = 0; t < sends.size(); ++t) {
+      CHECK(lossless.values[t] == doctest::Approx(transfers * (one - 2 * 3e-3) + 2 * 3e-3).epsilon(1e-6));
+      CHECK(lossy.values[t] == doctest::Approx(transfers * (one - 2 * 3e-3) / fraction + 2 * 3e-3).epsilon(1e-6));
+    }
+  }
 }
 
 TEST_CASE("on T threads a node computes at 1 + (T-1) e times one core's rate, with T cores busy") {

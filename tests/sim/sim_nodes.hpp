@@ -40,7 +40,7 @@ std::vector<std::string> run_sim_nodes(int size, const Program& program,
     c.network = "eth";
     auto platform = sim::build_platform(c, size, platforms.dir());
     if (!platform.ok()) throw std::runtime_error(platform.status().message());
-    sim::SimNetwork network(platform->hosts, platform->delivery_delay_s, detection);
+    sim::SimNetwork network(*platform, detection);
     sim::FaultInjector faults({}, platform->hosts, network);
     std::vector<std::vector<std::string>> broken(static_cast<size_t>(size));
     for (int r = 0; r < size; ++r) {

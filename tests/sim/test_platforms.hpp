@@ -37,10 +37,11 @@ class TestPlatforms {
     write("networks/" + name, "[network]\nkind = ethernet\n" + entry("bandwidth_bps", bps) +
                                   entry("latency_s", latency) + radio());
   }
-  void wifi(const std::string& name, double bps, double latency, int stations_per_ap) {
+  // `extra`: more profile lines, e.g. an air_latency_s with its source.
+  void wifi(const std::string& name, double bps, double latency, int stations_per_ap, const std::string& extra = "") {
     write("networks/" + name, "[network]\nkind = wifi\n" + entry("bandwidth_bps", bps) +
                                   entry("latency_s", latency) + entry("stations_per_ap", stations_per_ap) +
-                                  entry("backbone_bps", 1e9) + entry("backbone_latency_s", 1e-4) + radio());
+                                  entry("backbone_bps", 1e9) + entry("backbone_latency_s", 1e-4) + radio() + extra);
   }
 
  private:

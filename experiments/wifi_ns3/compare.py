@@ -30,6 +30,49 @@ def medians(path):
     return {k: (sum(v) if k[0] == "stream" else statistics.median(v)) for k, v in rounds.items()}
 
 
+def energies(path):
+    """Per case: (mean joules of one station's radio over one round, mean round seconds)."""
+    rounds = defaultdict(list)
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            key = (row["pattern"], row["standard"], int(row["stations"]), int(row["bytes"]))
+            if row.get("radio_joules_mean") not in (None, "", "nan"):
+                rounds[key].append((float(row["radio_joules_mean"]), float(row["seconds"])))
+    return {k: (statistics.mean(j for j, _ in v), statistics.mean(t for _, t in v)) for k, v in rounds.items()}
+
+
+def energy_lines(ns3_csv, sim_csv, out):
+    """Radio energy per station and round, ns-3's WifiRadioEnergyModel against ringtmp's
+    accounting (the same watts: both from ns-3's default currents at 3 V). A round's energy
+    is idle power x its time plus the extra of tx and rx; the extra is what the accounting
+    decides, so it is compared on its own too (the round times differ between the sides)."""
+    ns3, sim = energies(ns3_csv), energies(sim_csv)
+    idle_w = 0.273 * 3.0  # ns-3's idle current at 3 V; the profiles' idle_w is this, rounded
+    rows = []
+    for k in sorted(set(ns3) & set(sim)):
+        if k[0] == "stream":
+            continue  # a stream row is one message of a run, its energy the run's share
+        (ja, ta), (jb, tb) = ns3[k], sim[k]
+        rows.append((*k, ja, jb, ja / ta, jb / tb, ja - idle_w * ta, jb - idle_w * tb))
+    with open(f"{out}/energy.csv", "w") as f:
+        f.write("pattern,standard,stations,bytes,ns3_joules,sim_joules,ns3_watts,sim_watts,ns3_active_joules,sim_active_joules\n")
+        for r in rows:
+            f.write(",".join(str(x) for x in r[:4]) + "," + ",".join(f"{x:.6g}" for x in r[4:]) + "\n")
+    lines = ["", "radio energy per station and round, sim against ns-3 (energy.csv; streams left out):",
+             f"  {'pattern':10} {'std':3} {'energy error':>17} {'mean W ns-3':>12} {'mean W sim':>11} {'above idle, sim / ns-3':>24}"]
+    for p in sorted({r[0] for r in rows}):
+        for std in sorted({r[1] for r in rows}):
+            sel = [r for r in rows if r[0] == p and r[1] == std]
+            if not sel:
+                continue
+            errors = [r[5] / r[4] - 1 for r in sel]
+            active = [r[9] / r[8] for r in sel if r[8] > 0]
+            lines.append(f"  {p:10} {std:3} {100 * min(errors):+7.1f}% .. {100 * max(errors):+5.1f}% "
+                         f"{statistics.mean(r[6] for r in sel):12.3f} {statistics.mean(r[7] for r in sel):11.3f} "
+                         f"{min(active):12.2f} .. {max(active):.2f}")
+    return lines
+
+
 def size_text(b):
     for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
         if b >= scale and b % scale == 0:
@@ -81,6 +124,7 @@ def main():
             if sel:
                 within = sum(abs(e) <= TARGET[high <= SMALL] for e in sel)
                 lines.append(f"  {p:10} {name:10} {within:3}/{len(sel):<3} {100 * min(sel):+7.1f}% .. {100 * max(sel):+7.1f}%")
+    lines += energy_lines(ns3_csv, sim_csv, out)
     if missing:
         lines.append(f"cases on one side only (not compared): {len(missing)}")
     text = "\n".join(lines) + "\n"

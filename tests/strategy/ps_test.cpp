@@ -76,8 +76,20 @@ TEST_CASE("bsp has zero staleness; servers are nodes of their own, holding their
     const auto& server = r->nodes[3 + k];
     CHECK(server.role == "server");
     // Each iteration a server receives one push of its shard from each of the 3 workers; at
-    // the end, each other node's done (nodes leave together: healing_loop.hpp).
-    CHECK(server.msgs_recv == 5 * 3 + 4);
+    // the end, one done from the lowest live rank (worker 0), which gathered everyone's
+    // (nodes leave together through it: healing_loop.hpp; all-to-all was (N+K)^2 messages).
+    CHECK(server.msgs_recv == 5 * 3 + 1);
+  }
+  {
+    const auto& coordinator = r->nodes[0];  // every other node's done: 4
+    CHECK(coordinator.msgs_recv == 5 * 2 + 4);
+    CHECK(coordinator.msgs_sent == 5 * 2 + 4);
+    const auto& worker = r->nodes[1];  // one done each way
+    CHECK(worker.msgs_recv == 5 * 2 + 1);
+    CHECK(worker.msgs_sent == 5 * 2 + 1);
+  }
+  for (int k = 0; k < 2; ++k) {
+    const auto& server = r->nodes[3 + k];
     CHECK(server.peak_memory_bytes >= int64_t(layout.shard_size(k) * sizeof(float)));
   }
   CHECK(layout.shard_begin.back() == size_t(16 * 32 + 32 + 32 * 4 + 4));

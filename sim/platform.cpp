@@ -159,10 +159,8 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   // hops and, with several cells, two uplinks. The delay is one figure for every message, so
   // a message within a cell arrives 2 x backbone latency late (100 us of the profiles' 6 ms).
   if (net->kind == NetworkKind::wifi) {
-    const double air_latency_s = net->air_latency_s.value_or(0);
-    p.air_message_bytes = std::llround(air_latency_s * net->bandwidth_bps / 8);
-    p.delivery_delay_s =
-        2 * (net->latency_s - air_latency_s) + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
+    p.air_message_bytes = std::llround(net->air_latency_s.value_or(0) * net->bandwidth_bps / 8);
+    p.delivery_delay_s = stack_delay_s(*net) + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
   }
   std::map<std::string, int> count;  // by name: the description lists them sorted
   for (const auto& d : p.devices) ++count[d.name];

@@ -29,7 +29,8 @@ struct Platform {
   std::vector<DeviceProfile> devices;       // per rank; empty for a user's XML
   std::optional<NetworkProfile> network;    // empty for a user's XML
   int access_points = 0;
-  // Added to every delivery: the air hops' latency, which SimGrid's wifi links cannot hold.
+  // Added to every delivery: the air hops' latency that is not air time (stack_delay_s),
+  // which SimGrid's wifi links cannot hold, and with several cells the backbone's.
   double delivery_delay_s = 0;
   // Wi-Fi whose profile has an air_latency_s: the MAC's fixed cost of an air hop, as the
   // bytes it is worth at a station's rate. Every message that crosses the air carries them
@@ -46,6 +47,11 @@ struct Platform {
   std::vector<bool> has_power;
   std::string note;  // for the user before the run, e.g. which XML hosts lack power figures
 };
+
+// Of a Wi-Fi message's two air hops, the latency that is the stations' driver and stack (a
+// delay), not the MAC's (air_latency_s, carried as air time): the whole latency when the
+// profile does not split it.
+inline double stack_delay_s(const NetworkProfile& n) { return 2 * (n.latency_s - n.air_latency_s.value_or(0)); }
 
 StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir);
 

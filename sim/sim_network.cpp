@@ -112,19 +112,20 @@ void SimNetwork::put(int to, Envelope* env) {
   // On the air from here until the put returns, fails, or its sender's host dies (the
   // actor is then unwound): the same scheduling rounds in which SimGrid's transfer starts
   // and ends.
+  // A wake-up stays on its host.
+  const bool crosses_air = env->from != to;
   struct OnAir {
     AirContention* air;
     int from, to;
-    OnAir(AirContention* a, int f, int t) : air(f == t ? nullptr : a), from(f), to(t) {
+    OnAir(AirContention* a, int f, int t) : air(a), from(f), to(t) {
       if (air) air->start(from, to);
     }
     ~OnAir() {
       if (air) air->end(from, to);
     }
-  } on_air(contention_.get(), env->from, to);
+  } on_air(crosses_air ? contention_.get() : nullptr, env->from, to);
   try {
-    const int64_t on_air = env->from == to ? 0 : air_message_bytes_;  // a wake-up stays on its host
-    inboxes_[to].mailbox->put(env, uint64_t(env->bytes + on_air));
+    inboxes_[to].mailbox->put(env, uint64_t(env->bytes + (crosses_air ? air_message_bytes_ : 0)));
   } catch (const simgrid::Exception&) {
     free_envelope(env);  // the receiver's host went down: never delivered
   }

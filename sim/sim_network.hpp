@@ -31,7 +31,6 @@
 #include <simgrid/s4u.hpp>
 
 #include "core/config.hpp"
-#include "sim/air_contention.hpp"
 #include "sim/platform.hpp"
 #include "core/transport/transport.hpp"
 

@@ -27,7 +27,6 @@ class AirEfficiency {
   double at(int flows) const;
 
   bool lossless() const { return points_.empty(); }
-  const std::vector<std::pair<int, double>>& points() const { return points_; }
 
  private:
   std::vector<std::pair<int, double>> points_;  // (flows, fraction), flows increasing

@@ -100,9 +100,14 @@ class ProfileFile {
                            range.low, range.high);
       return 0;
     }
-    if (text(key + "_source").empty())
-      err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
+    check_source(key, err);
     return *v;
+  }
+
+  // `key`'s `_source` line is there; `err` keeps the first problem.
+  void check_source(const std::string& key, Status& err) const {
+    if (err.ok() && text(key + "_source").empty())
+      err = Status::errorf("profile {}: '{}' has no '{}_source' naming where it comes from", path_, key, key);
   }
 
   // As number(), or nothing when the key is absent.
@@ -236,9 +241,8 @@ StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std:
       return Status::errorf("profile {}: air_latency_s {} is above latency_s {} (it is a part of it)", path,
                             *n.air_latency_s, n.latency_s);
     if (err.ok() && !f->text("air_efficiency").empty()) {
-      if (f->text("air_efficiency_source").empty())
-        return Status::errorf("profile {}: 'air_efficiency' has no 'air_efficiency_source' naming where it comes from",
-                              path);
+      f->check_source("air_efficiency", err);
+      if (!err.ok()) return err;
       auto e = AirEfficiency::parse(f->text("air_efficiency"), fmt::format("profile {}: 'air_efficiency'", path));
       if (!e.ok()) return e.status();
       n.air_efficiency = *e;

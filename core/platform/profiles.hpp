@@ -60,9 +60,9 @@ struct NetworkProfile {
   double backbone_bps = 0;     // wifi: wired link between access points
   double backbone_latency_s = 0;
   // wifi, optional: the share of latency_s spent on the air (the MAC's fixed cost of one
-  // frame exchange); the rest is the stations' driver and stack, which a packet-level
-  // 802.11 model such as ns-3 does not model. Nothing in `sim` splits latency_s; a
-  // comparison with such a model keeps only this part (experiments/wifi_ns3).
+  // frame exchange), which `sim` charges as air time; the rest is the stations' driver and
+  // stack, a delay, which a packet-level 802.11 model such as ns-3 does not model (a
+  // comparison with one keeps only this part: experiments/wifi_ns3).
   std::optional<double> air_latency_s;
   AirEfficiency air_efficiency;  // wifi, optional: air lost as transfers contend
   double idle_w = 0, tx_w = 0, rx_w = 0;  // radio / NIC power by state

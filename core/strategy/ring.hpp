@@ -335,33 +335,19 @@ class RingNode {
     return {};
   }
 
-  // Returns once every live node reached `mark`: a barrier through the lowest live rank.
-  // Every other node tells it (a Control done with `mark` as text); once it has heard from
-  // all, it tells each of them. 2(N-1) messages: an all-to-all exchange was N^2, 10^8 at
-  // 10,000 stages.
+  // Returns once every live node reached `mark` (a Control done with it as text), through
+  // barrier_through_lowest; other messages stay pending.
   static constexpr const char* kFinished = "";
   static constexpr const char* kRecovered = "recovered";
   Status all_reach(const char* mark, const char* awaiting) {
-    const View& view = ep_.view();
-    const int coordinator = view.live.front();  // ascending
-    const auto reached = [mark](const Message& m) {
-      const auto* k = std::get_if<Control>(&m.payload);
-      return k && k->code == Control::Code::done && k->text == mark;
-    };
-    if (rank_ != coordinator) {
-      ep_.send(coordinator, Message{Control{Control::Code::done, mark}});
-      auto got = ep_.await([&](int from, const Message& m) { return from == coordinator && reached(m); }, awaiting);
-      return got.ok() ? Status{} : got.status();
-    }
-    std::set<int> heard{rank_};
-    while (heard.size() < view.live.size()) {
-      auto got = ep_.await([&](int from, const Message& m) { return reached(m) && !heard.contains(from); }, awaiting);
+    return barrier_through_lowest(ep_, Message{Control{Control::Code::done, mark}}, [&](auto&& accept) -> StatusOr<int> {
+      auto got = ep_.await([&](int from, const Message& m) {
+        const auto* k = std::get_if<Control>(&m.payload);
+        return k && k->code == Control::Code::done && k->text == mark && accept(from);
+      }, awaiting);
       if (!got.ok()) return got.status();
-      heard.insert(got->from);
-    }
-    for (int q : view.live)
-      if (q != rank_) ep_.send(q, Message{Control{Control::Code::done, mark}});
-    return {};
+      return got->from;
+    });
   }
 
   Status run_async() {

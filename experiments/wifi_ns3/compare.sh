@@ -18,15 +18,8 @@ platforms=${PLATFORMS:-$root/platforms}
 [ -f "$out/ns3.csv" ] || { echo "compare.sh: no $out/ns3.csv (run run.sh first)" >&2; exit 1; }
 cmake --build "$root/build" --target sim_patterns -j 2 >/dev/null
 
-# The cases: pattern, standard, stations, bytes and how many rounds ns-3 ran.
-echo "pattern,standard,stations,bytes,round,seconds,goodput_bps,radio_joules_mean" >"$out/sim.csv"
-tail -n +2 "$out/ns3.csv" | awk -F, '{ k = $1 "," $2 "," $3 "," $4; if (!(k in n)) order[++m] = k; n[k]++ }
-  END { for (i = 1; i <= m; i++) print order[i] "," n[order[i]] }' |
-  while IFS=, read -r pattern standard stations bytes rounds; do
-    network=wifi-$standard
-    "$bin" --pattern "$pattern" --network "$network" --stations "$stations" --bytes "$bytes" --rounds "$rounds" \
-      --platforms "$platforms" --latency air | tail -n +2
-  done >>"$out/sim.csv"
+. "$here/sim_cases.sh"
+sim_cases "$bin" "$out/ns3.csv" "$platforms" '.*' >"$out/sim.csv"
 
 python3 "$here/compare.py" "$out/ns3.csv" "$out/sim.csv" "$out"
 

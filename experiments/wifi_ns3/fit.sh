@@ -16,13 +16,8 @@ trap 'rm -rf "$lossless"' EXIT
 cp -r "$root/platforms/." "$lossless/"
 sed -i '/^air_efficiency/d' "$lossless"/networks/wifi-*.ini
 
-echo "pattern,standard,stations,bytes,round,seconds,goodput_bps,radio_joules_mean" >"$lossless/sim.csv"
-tail -n +2 "$out/ns3.csv" | awk -F, '$1 == "ring" || $1 == "pingpong" { k = $1 "," $2 "," $3 "," $4;
-    if (!(k in n)) order[++m] = k; n[k]++ } END { for (i = 1; i <= m; i++) print order[i] "," n[order[i]] }' |
-  while IFS=, read -r pattern standard stations bytes rounds; do
-    "$bin" --pattern "$pattern" --network "wifi-$standard" --stations "$stations" --bytes "$bytes" \
-      --rounds "$rounds" --platforms "$lossless" --latency air | tail -n +2
-  done >>"$lossless/sim.csv"
+. "$here/sim_cases.sh"
+sim_cases "$bin" "$out/ns3.csv" "$lossless" 'ring|pingpong' >"$lossless/sim.csv"
 for standard in n ac; do
   echo "== platforms/networks/wifi-$standard.ini"
   python3 "$here/fit.py" "$out/ns3.csv" "$lossless/sim.csv" "$root/platforms/networks/wifi-$standard.ini" "$standard"

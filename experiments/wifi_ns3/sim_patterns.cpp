@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     // The air's part is carried as bytes on the air (air_message_bytes); the rest goes.
-    platform->delivery_delay_s -= 2 * (platform->network->latency_s - *air_latency_s);  // two air hops
+    platform->delivery_delay_s -= sim::stack_delay_s(*platform->network);
   }
   sim::SimNetwork net(*platform, sim::failure_detection(c));
   Round round(net, o);

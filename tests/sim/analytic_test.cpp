@@ -114,7 +114,7 @@ std::vector<double> arrivals(const std::string& platforms, const std::string& ne
       if (sends[i].to == r) mine_in.push_back(i);
     }
     auto actor = s4u::Actor::create(fmt::format("rank-{}", r), platform.hosts[size_t(r)], [&, r, mine_out, mine_in] {
-      for (size_t i : mine_out) net.post(r, sends[i].to, Message{Token{1, int64_t(i)}}, sends[i].bytes);
+      for (size_t i : mine_out) net.post(r, sends[i].to, Message{Token{1, int32_t(i)}}, sends[i].bytes);
       for (size_t i : mine_in)
         if (std::holds_alternative<Received>(net.wait(r, 1e6))) arrived[i] = s4u::Engine::get_clock();
     });

@@ -10,6 +10,7 @@ int sim_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
 int node_command(const std::vector<std::string>& args);
 int launch_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int maxmodel_command(const std::vector<std::string>& args);
 

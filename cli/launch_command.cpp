@@ -12,7 +12,6 @@
 
 #include <signal.h>
 
-#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -25,11 +24,11 @@
 #include "cli/options.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_folder.hpp"
+#include "cli/runtime_run.hpp"
 #include "cli/subprocess.hpp"
 #include "core/strategy/memory_fit.hpp"
 #include "core/data/load_data.hpp"
 #include "core/metrics/whole_file.hpp"
-#include "core/platform/energy_model.hpp"
 #include "core/settings.hpp"
 #include "core/strategy/cluster.hpp"
 #include "core/strategy/outcome_file.hpp"
@@ -134,18 +133,6 @@ void stream_and_wait(std::vector<Child>& children) {
     c.ended = exit.text;
     c.peak_rss_bytes = exit.peak_rss_bytes;
   }
-}
-
-// The device profiles' power model over what each node measured (profiles checked before
-// the nodes started, so an estimate is always written).
-void estimate_energy(const std::vector<DeviceProfile>& devices, const NetworkProfile& net, RunResult& run) {
-  for (size_t r = 0; r < run.nodes.size(); ++r) {
-    auto& n = run.nodes[r];
-    const auto radio = radio_use(net, n.bytes_sent, n.bytes_recv, run.wall_seconds);
-    n.radio_energy_j = radio.energy_j;
-    n.energy_j = device_energy(devices[r], n.busy_s, run.wall_seconds) + radio.energy_j;
-  }
-  run.energy_is_estimate = true;
 }
 
 }  // namespace
@@ -269,7 +256,6 @@ int launch_command(const std::vector<std::string>& args) {
                describe_strategy(c), (fs::path(c.out) / "nodes").string());
   install_stop_handlers();
   std::vector<Child> children;
-  const auto start = std::chrono::steady_clock::now();
   for (int k = 0; k < n; ++k) {
     std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
                                      "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string(), "--out", dir.string()};
@@ -286,34 +272,18 @@ int launch_command(const std::vector<std::string>& args) {
     g_children.push_back(children.back().pid);
   }
   stream_and_wait(children);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::vector<NodeOutcome> outcomes(static_cast<size_t>(n));
+  std::vector<RuntimeNode> nodes(static_cast<size_t>(n));
   for (int k = 0; k < n; ++k) {
-    auto o = read_outcome_file((dir / fmt::format("node-{}.outcome", k)).string());
-    if (o.ok()) {
-      outcomes[k] = std::move(*o);
-    } else {
-      outcomes[k].status = Status::errorf("node {}: {} and left no outcome", k, children[k].ended);
-      outcomes[k].role = node_role(c, *plan, k);
-    }
+    auto& node = nodes[size_t(k)];
+    node.ended = children[size_t(k)].ended;
+    node.peak_rss_bytes = children[size_t(k)].peak_rss_bytes;
+    if (auto o = read_outcome_file((dir / fmt::format("node-{}.outcome", k)).string()); o.ok()) node.outcome = std::move(*o);
   }
-  auto run = merge_outcomes(c, *data, std::move(outcomes), wall, "runtime");
-  if (!run.ok()) {
-    fmt::print(stderr, "ringtmp launch: {}\n", run.status().message());
-    return 1;
-  }
-  // Measured by the kernel, beside the nodes' own accounting (peak_memory_bytes).
-  for (int k = 0; k < n; ++k) run->nodes[size_t(k)].peak_rss_bytes = children[size_t(k)].peak_rss_bytes;
-  note_planned_memory(*run, *data, default_platforms_dir(), /*cut_on_devices=*/true);
-  // The nodes' clocks start at their rendezvous; the run's length is the slowest node's.
-  run->wall_seconds = 0;
-  for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);
-  estimate_energy(*devices, *network, *run);
-  if (netns)
-    run->platform = fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name,
-                                shaped->bandwidth_bps / 1e6);
-  return finish_run("ringtmp launch", *run, *folder);
+  const std::string platform =
+      netns ? fmt::format("{} network namespaces, links shaped to {} ({:g} Mbit/s) by tbf", n, shaped->name, shaped->bandwidth_bps / 1e6)
+            : "";
+  return finish_runtime_run("ringtmp launch", c, *data, std::move(nodes), platform, *folder);
 }
 
 }  // namespace ringtmp::cli

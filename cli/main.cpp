@@ -26,6 +26,7 @@ void print_usage(std::FILE* to) {
       "  sim        the same run on simulated devices and networks (SimGrid)\n"
       "  launch     N runtime nodes on this machine (TCP on loopback), merged into one run\n"
       "  node       one runtime node on a real device (peers file, cluster key)\n"
+      "  merge      the nodes' outcome files (nodes started by hand) -> one run folder\n"
       "  validate   the same config in sim and runtime, the error per metric (loopback)\n"
       "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  maxmodel   the largest model each strategy trains on N devices (memory plan, confirmed in sim)\n"
@@ -40,7 +41,7 @@ Command find_command(const std::string& name) {
   const std::pair<const char*, Command> commands[] = {
       {"train", cli::train_command},   {"sim", cli::sim_command},           {"calibrate", cli::calibrate_command},
       {"node", cli::node_command},     {"launch", cli::launch_command},     {"validate", cli::validate_command},
-      {"maxmodel", cli::maxmodel_command},
+      {"maxmodel", cli::maxmodel_command}, {"merge", cli::merge_command},
   };
   for (const auto& [n, command] : commands)
     if (name == n) return command;

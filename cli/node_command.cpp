@@ -4,6 +4,7 @@
 // Under a memory budget (--enforce-memory, --memory-limit) running out is its outcome: one
 // line naming the budget and the allocation, its peers told as for any failure, exit 1.
 #include <arpa/inet.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <new>
@@ -45,6 +46,12 @@ Status out_of_memory(int rank, const MemoryBudget& budget, std::string_view doin
   return Status::errorf("node {}: out of memory{}: {} while {}", rank,
                         budget.bytes ? fmt::format(" under {} (budget {})", budget.set_by, format_bytes(budget.bytes)) : "",
                         size ? fmt::format("allocating {}", format_bytes(int64_t(*size))) : "an allocation failed", doing);
+}
+
+// As the kernel counted it (Linux: ru_maxrss in KiB), beside the node's own accounting.
+int64_t peak_rss_bytes() {
+  rusage usage{};
+  return ::getrusage(RUSAGE_SELF, &usage) == 0 ? int64_t(usage.ru_maxrss) * 1024 : 0;
 }
 
 }  // namespace
@@ -185,6 +192,9 @@ int node_command(const std::vector<std::string>& args) {
   }
   view.finish();
   (**transport)->close(outcome.status);
+  RunConfig as_run = c;
+  as_run.out.clear();
+  outcome.origin = {rank, plan->size, run_fingerprint(*key), config_ini(as_run), peak_rss_bytes()};
   const auto path = (std::filesystem::path(out) / fmt::format("node-{}.outcome", rank)).string();
   if (auto s = write_outcome_file(path, outcome); !s.ok()) {
     fmt::print(stderr, "ringtmp node {}: {}\n", rank, s.message());

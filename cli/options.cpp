@@ -77,6 +77,18 @@ StatusOr<Number> number_flag(const std::string& name, const std::string& text, N
 
 }  // namespace
 
+Status apply_config_text(std::string_view text, std::string_view name, RunConfig& c) {
+  std::istringstream file(hide_percent(text));
+  po::variables_map from_file;
+  try {
+    po::store(po::parse_config_file(file, run_options(), /*allow_unregistered=*/false), from_file);
+  } catch (const po::error& e) {
+    return Status::errorf("{}: {}", name, escape_input(restore_percent(e.what()), kBoostMessageBytes));
+  }
+  if (auto s = assign_options(from_file, c); !s.ok()) return Status::errorf("{}: {}", name, s.message());
+  return {};
+}
+
 StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector<std::string>& args,
                                    const std::vector<ExtraFlag>& extra) {
   po::options_description general("General");
@@ -119,15 +131,7 @@ StatusOr<ParsedArgs> read_run_args(const std::string& command, const std::vector
     const std::string path = restore_percent(cli["config"].as<std::string>());
     auto text = read_text_file(path, "config file", size_t(1) << 20);  // a config is a few dozen lines
     if (!text.ok()) return text.status();
-    std::istringstream file(hide_percent(*text));
-    po::variables_map from_file;
-    try {
-      po::store(po::parse_config_file(file, all, /*allow_unregistered=*/false), from_file);
-    } catch (const po::error& e) {
-      return Status::errorf("config file {}: {}", printable_path(path), escape_input(restore_percent(e.what()), kBoostMessageBytes));
-    }
-    if (auto s = assign_options(from_file, parsed.config); !s.ok())
-      return Status::errorf("config file {}: {}", printable_path(path), s.message());
+    if (auto s = apply_config_text(*text, fmt::format("config file {}", printable_path(path)), parsed.config); !s.ok()) return s;
   }
   if (auto s = assign_options(cli, parsed.config); !s.ok()) return s;
   for (const auto& f : extra)

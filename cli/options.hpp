@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -24,6 +25,10 @@ struct ExtraFlag {
   std::string name, help;
   std::string implicit;  // non-empty: the flag may stand alone and means this value
 };
+
+// An INI file's text over `c` (its keys win), as --config reads a file; errors start with
+// `name` ("config file run.ini"). Not validated.
+Status apply_config_text(std::string_view text, std::string_view name, RunConfig& c);
 
 // args: the words after the subcommand. An error names the flag, key or file at fault.
 // The config is read but not validated.

@@ -9,6 +9,9 @@
 #include <cstring>
 #include <sodium.h>
 
+#include <fmt/format.h>
+#include <stdexcept>
+
 #include "core/text_file.hpp"
 
 namespace ringtmp {
@@ -23,6 +26,17 @@ ClusterKey generate_cluster_key() {
   ClusterKey k;
   randombytes_buf(k.bytes.data(), k.bytes.size());
   return k;
+}
+
+std::string run_fingerprint(const ClusterKey& key) {
+  if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
+  static constexpr char kLabel[] = "ringtmp run fingerprint";
+  std::array<uint8_t, 8> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const uint8_t*>(kLabel), sizeof kLabel - 1, key.bytes.data(),
+                     key.bytes.size());
+  std::string hex;
+  for (uint8_t b : out) hex += fmt::format("{:02x}", b);
+  return hex;
 }
 
 std::string to_hex(const ClusterKey& key) {

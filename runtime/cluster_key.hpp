@@ -32,6 +32,10 @@ ClusterKey generate_cluster_key();
 std::string to_hex(const ClusterKey& key);
 StatusOr<ClusterKey> parse_cluster_key(std::string_view text, std::string_view name);
 
+// The run a key belongs to, as 16 hex digits that reveal nothing of the key (a keyed
+// BLAKE2b of a fixed label): outcome files carry it so that merge can refuse two runs mixed.
+std::string run_fingerprint(const ClusterKey& key);
+
 // A key file is 64 digits and some white space; a larger one is not a key file.
 inline constexpr size_t kMaxKeyFileBytes = 4096;
 

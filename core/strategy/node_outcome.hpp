@@ -38,6 +38,19 @@ struct Recovery {
   int64_t bytes_sent = 0;
 };
 
+// Who wrote an outcome file (`ringtmp node`), so that `ringtmp merge` can rebuild the run
+// from files alone and refuse a set that is not one run: the rank, the cluster's size, the
+// run (a fingerprint of its cluster key: a fresh key per run tells runs apart), the config
+// the node ran (its settings file text) and the process's peak RSS as the kernel counted it.
+// In-process backends leave it empty.
+struct OutcomeOrigin {
+  int rank = -1;
+  int cluster_size = 0;
+  std::string run_id;
+  std::string config_ini;
+  int64_t peak_rss_bytes = 0;  // 0: not measured
+};
+
 struct NodeOutcome {
   Status status;
   bool stopped_by_peer = false;  // the failure is a consequence of a peer going down
@@ -67,6 +80,7 @@ struct NodeOutcome {
   // returned): when the fault struck (sim: the fault schedule) and the role it played.
   std::optional<double> failed_at;
   std::string role;
+  OutcomeOrigin origin;
 };
 
 }  // namespace ringtmp

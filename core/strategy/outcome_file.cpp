@@ -11,7 +11,9 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '3'};
+constexpr char kMagic[4] = {'R', 'T', 'O', '4'};
+// Far above any cluster the settings allow (65536 nodes + 4096 servers).
+constexpr int64_t kMaxRanks = int64_t(1) << 20;
 
 // Appends by resize + memcpy, not vector::insert: GCC 12 at -O3 inlines insert's
 // reallocation path into encode_outcome and reports a bogus -Wstringop-overflow ("writing
@@ -81,9 +83,14 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   // Sized once: grown by doubling, a stage's parameters would be held up to three times over
   // (the old buffer, the new one, the outcome's own), the largest peak of a node's process.
   const auto& text = o.status.message();
-  w.out.reserve(256 + text.size() + o.metrics.role.size() + o.spans.size() * 25 + o.losses.size() * 32 +
+  w.out.reserve(256 + text.size() + o.origin.config_ini.size() + o.metrics.role.size() + o.spans.size() * 25 + o.losses.size() * 32 +
                 o.params.size() * sizeof(float));
   w.bytes(kMagic, sizeof kMagic);
+  w.pod(int64_t(o.origin.rank));
+  w.pod(int64_t(o.origin.cluster_size));
+  w.text(o.origin.run_id);
+  w.text(o.origin.config_ini);
+  w.pod(o.origin.peak_rss_bytes);
   w.pod(uint8_t(o.status.ok()));
   w.text(o.status.ok() ? "" : flattened(o.status.message()));
   w.pod(uint8_t(o.stopped_by_peer));
@@ -133,6 +140,16 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) return bad("wrong magic or version");
   Reader r(bytes.subspan(4));
   NodeOutcome o;
+  int64_t rank = 0, size = 0;
+  if (!r.pod(rank) || !r.pod(size) || !r.text(o.origin.run_id) || !r.text(o.origin.config_ini) ||
+      !r.pod(o.origin.peak_rss_bytes))
+    return bad("truncated origin");
+  // The rank names a file in merge's messages and indexes its ranks: in range or refused.
+  if (rank < -1 || rank > kMaxRanks || size < 0 || size > kMaxRanks || o.origin.peak_rss_bytes < 0)
+    return bad("origin out of range");
+  if (!one_line(o.origin.run_id)) return bad("run id not on one line");
+  o.origin.rank = int(rank);
+  o.origin.cluster_size = int(size);
   uint8_t ok = 0, flag = 0;
   std::string message;
   if (!r.pod(ok) || !r.text(message) || !r.pod(flag) || !r.pod(o.peer_down_seen_at)) return bad("truncated status");

@@ -25,6 +25,7 @@ NodeOutcome sample() {
   o.param_offset = 100;
   o.params.assign({1.5f, -2.25f, 3e-8f});
   o.max_staleness = 3;
+  o.origin = {2, 4, "0123abcd", "[run]\nstrategy = ring\n", 36 << 20};
   return o;
 }
 
@@ -51,6 +52,11 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(back->param_offset == 100);
   CHECK(std::vector<float>(back->params.begin(), back->params.end()) == std::vector<float>{1.5f, -2.25f, 3e-8f});
   CHECK(back->max_staleness == 3);
+  CHECK(back->origin.rank == 2);
+  CHECK(back->origin.cluster_size == 4);
+  CHECK(back->origin.run_id == "0123abcd");
+  CHECK(back->origin.config_ini == o.origin.config_ini);
+  CHECK(back->origin.peak_rss_bytes == 36 << 20);
 
   NodeOutcome fine;
   auto ok = decode_outcome(encode_outcome(fine));
@@ -71,7 +77,12 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   CHECK(decode_outcome(magic).status().message().find("magic") != std::string::npos);
   // A span count of 2^60: refused before allocating.
   auto huge = encode_outcome(NodeOutcome{});
-  const size_t spans_at = 4 + 1 + 8 + 1 + 8 + 8 + 8 + 3 * 8 + 6 * 8;  // ..., stopped_by_peer, its time, node, ...
+  // magic, origin (rank, size, two empty texts, peak RSS), status, stopped_by_peer, its time, node, ...
+  const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 3 * 8 + 6 * 8;
   for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
   CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
+  // A forged rank would index merge's ranks: refused.
+  auto rank = encode_outcome(NodeOutcome{});
+  for (int i = 0; i < 8; ++i) rank[4 + i] = 0x7f;
+  CHECK(decode_outcome(rank).status().message().find("origin out of range") != std::string::npos);
 }

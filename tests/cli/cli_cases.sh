@@ -1,0 +1,67 @@
+# The cases' vocabulary, shared by the CLI's shell tests: run the binary ($BIN) from the
+# scratch folder ($TMP), expect an exit code and exactly one error line naming the culprit,
+# compare two runs' loss traces. Sourced; the caller sets BIN and TMP.
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+RC=0
+CASE=""
+LAST_ARGS=()
+
+# same_trace RUN_A RUN_B: the two runs' losses agree to a relative 1e-5, iteration by iteration.
+same_trace() {
+  paste -d, "$1/iterations.csv" "$2/iterations.csv" | tail -n +2 |
+    awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad || NR < 1 }'
+}
+
+fail() {
+  echo "FAIL: $CASE: $*"
+  echo "  command: ringtmp ${LAST_ARGS[*]}"
+  echo "  exit code: $RC"
+  echo "  stderr:"; sed 's/^/    /' "$ERR"
+  echo "  stdout (first lines):"; head -n 5 "$OUT" | sed 's/^/    /'
+  exit 1
+}
+
+run() {
+  LAST_ARGS=("$@")
+  "$BIN" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+}
+
+# expect_exit CODE DESCRIPTION -- ARGS...
+expect_exit() {
+  local code=$1
+  CASE=$2
+  shift 3
+  printf '%-60s' "$CASE"
+  run "$@"
+  [ "$RC" -eq "$code" ] || fail "expected exit code $code"
+  echo "ok (exit $RC)"
+}
+
+# expect_error CODE DESCRIPTION NEEDLE... -- ARGS...: exit CODE, one stderr line holding
+# every NEEDLE (fixed strings).
+expect_error() {
+  local code=$1
+  CASE=$2
+  shift 2
+  local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+  shift
+  printf '%-60s' "$CASE"
+  run "$@"
+  [ "$RC" -eq "$code" ] || fail "expected exit code $code"
+  [ "$(wc -l <"$ERR")" -eq 1 ] && [ -n "$(head -c 1 "$ERR")" ] ||
+    fail "expected exactly one line on stderr"
+  local n
+  for n in "${needles[@]}"; do
+    grep -qF -- "$n" "$ERR" || fail "stderr does not name '$n'"
+  done
+  echo "ok (exit $RC)"
+}
+
+# summary_has FOLDER 'TEXT': summary.json holds TEXT (its writer puts one key per line).
+summary_has() {
+  grep -qF -- "$2" "$1/summary.json" || fail "$1/summary.json lacks $2"
+}
+

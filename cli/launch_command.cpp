@@ -1,3 +1,4 @@
+// `ringtmp launch --hosts FILE`: one node per device of an inventory (hosts_launch.hpp).
 // `ringtmp launch --local N`: N runtime nodes on this machine, one `ringtmp node` process
 // each on 127.0.0.1, with a fresh cluster key and peers file; their output is streamed as
 // one view (each line prefixed with its node), and their outcomes are merged into one run
@@ -6,7 +7,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,9 +19,12 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/hosts_launch.hpp"
 #include "cli/memory_limit.hpp"
 #include "cli/netns.hpp"
+#include "cli/node_processes.hpp"
 #include "cli/options.hpp"
+#include "cli/remote_shell.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_folder.hpp"
 #include "cli/runtime_run.hpp"
@@ -69,77 +72,15 @@ std::string describe_ports(const std::vector<int>& ports, bool consecutive) {
   return fmt::format("free port{} {}", ports.size() == 1 ? "" : "s", fmt::join(ports, ", "));
 }
 
-struct Child {
-  pid_t pid = -1;
-  int out = -1;  // read end of its stdout+stderr
-  std::string partial;
-  std::string ended;  // "exited with code 3", "was killed by signal 9 (Killed)"
-  int64_t peak_rss_bytes = 0;
-};
-
-// argv with its stdout and stderr on a pipe this process reads.
-StatusOr<Child> spawn_node(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::error("cannot create a pipe for a node");
-  auto pid = spawn(argv, fds[1]);
-  ::close(fds[1]);
-  if (!pid.ok()) {
-    ::close(fds[0]);
-    return pid.status();
-  }
-  Child c;
-  c.pid = *pid;
-  c.out = fds[0];
-  return c;
-}
-
-// Ctrl-C or a kill of launch stops the nodes; launch then cleans up (namespaces) and exits.
-std::vector<pid_t> g_children;
-void forward_stop(int) {
-  for (pid_t p : g_children) ::kill(p, SIGTERM);
-}
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = forward_stop;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-// Forwards every child's lines, prefixed, until all have closed their output; then reaps.
-void stream_and_wait(std::vector<Child>& children) {
-  std::vector<pollfd> fds;
-  for (auto& c : children) fds.push_back({c.out, POLLIN, 0});
-  for (size_t open = children.size(); open > 0;) {
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
-    for (size_t k = 0; k < children.size(); ++k) {
-      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      char buf[4096];
-      const ssize_t n = ::read(fds[k].fd, buf, sizeof buf);
-      auto& c = children[k];
-      if (n > 0) c.partial.append(buf, size_t(n));
-      for (size_t nl; (nl = c.partial.find_first_of("\n\r")) != std::string::npos; c.partial.erase(0, nl + 1))
-        if (nl > 0) fmt::print("[node {}] {}\n", k, c.partial.substr(0, nl));
-      if (n <= 0) {
-        if (!c.partial.empty()) fmt::print("[node {}] {}\n", k, c.partial);
-        ::close(fds[k].fd);
-        fds[k].fd = -1;
-        --open;
-      }
-    }
-    std::fflush(stdout);
-  }
-  for (auto& c : children) {
-    const ExitStatus exit = wait_for(c.pid);
-    c.ended = exit.text;
-    c.peak_rss_bytes = exit.peak_rss_bytes;
-  }
-}
-
 }  // namespace
 
 int launch_command(const std::vector<std::string>& args) {
   auto parsed_runtime = parse_runtime_args("launch", args,
                                            {{"local", "N: start N nodes on this machine (127.0.0.1)"},
+                                            {"hosts", "FILE: one node per device of this inventory (host[:port] [key=value...] per line, "
+                                                      "rank order), started through --remote"},
+                                            {"remote", fmt::format("with --hosts: the command that runs a shell script on {{host}} "
+                                                                   "(default '{}')", kDefaultRemote)},
                                             {"base-port", "ports P..P+N-1 (default: free ports)"},
                                             {"netns", "root: one network namespace per node, links shaped to --network's bandwidth", "true"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
@@ -149,10 +90,29 @@ int launch_command(const std::vector<std::string>& args) {
     return 2;
   };
   RunConfig c = parsed->config;
-  if (!parsed->extra.count("local")) return usage("--local N is required (nodes on this machine)");
-  auto local = int_flag("local", parsed->extra["local"], 1, 256);
-  if (!local.ok()) return usage(local.status().message());
-  const int n = *local;
+  const bool on_hosts = parsed->extra.count("hosts") > 0;
+  if (on_hosts == (parsed->extra.count("local") > 0))
+    return usage("give --local N (nodes on this machine) or --hosts FILE (one node per device of an inventory)");
+  std::optional<HostsLaunch> hosts;
+  if (on_hosts) {
+    for (const char* local_only : {"netns", "base-port"})
+      if (parsed->extra.count(local_only)) return usage(fmt::format("--{} is for --local (with --hosts, ports are in the inventory)", local_only));
+    auto devices = load_inventory(parsed->extra["hosts"]);
+    if (!devices.ok()) return usage(devices.status().message());
+    auto remote = parse_remote_template(parsed->extra.count("remote") ? parsed->extra["remote"] : kDefaultRemote);
+    if (!remote.ok()) return usage(remote.status().message());
+    hosts = HostsLaunch{parsed->extra["hosts"], std::move(*devices), std::move(*remote)};
+  } else if (parsed->extra.count("remote")) {
+    return usage("--remote is for --hosts");
+  }
+  int n = 0;
+  if (hosts) {
+    n = int(hosts->devices.size());
+  } else {
+    auto local = int_flag("local", parsed->extra["local"], 1, 256);
+    if (!local.ok()) return usage(local.status().message());
+    n = *local;
+  }
   int base = 0;
   if (parsed->extra.count("base-port")) {
     auto b = int_flag("base-port", parsed->extra["base-port"], 0, 65535);
@@ -169,8 +129,9 @@ int launch_command(const std::vector<std::string>& args) {
   auto plan = plan_cluster_on_devices(c, *data, default_platforms_dir());
   if (!plan.ok()) return usage(plan.status().message());
   if (plan->size != n)
-    return usage(fmt::format("--local {} but the config needs {} nodes{}", n, plan->size,
-                             c.strategy == StrategyKind::ps ? " (" + ps_roles(c) + ")" : ""));
+    return usage(fmt::format("{} but the config needs {} nodes{}",
+                             hosts ? fmt::format("inventory {} lists {} devices", hosts->inventory_path, n) : fmt::format("--local {}", n),
+                             plan->size, c.strategy == StrategyKind::ps ? " (" + ps_roles(c) + ")" : ""));
   // The energy estimate's profiles: a typo is an error now, not a null in summary.json later.
   auto devices = load_devices(default_platforms_dir(), c.device, n);
   if (!devices.ok()) return usage(devices.status().message());
@@ -185,6 +146,7 @@ int launch_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "ringtmp launch: {}\n", folder.status().message());
     return 1;
   }
+  if (hosts) return launch_on_hosts(c, *data, *plan, *hosts, *folder);
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(folder->writing()) / "nodes";
   std::error_code ec;
@@ -255,23 +217,27 @@ int launch_command(const std::vector<std::string>& args) {
     fmt::print("launch {} nodes on 127.0.0.1 ({}), {}; nodes' files in {} at the end\n", n, describe_ports(ports, base > 0),
                describe_strategy(c), (fs::path(c.out) / "nodes").string());
   install_stop_handlers();
-  std::vector<Child> children;
+  std::vector<NodeProcess> children;
+  // Ctrl-C reaches the nodes from the terminal too; a kill of launch reaches them here.
+  const auto stop_children = [&] {
+    for (const auto& child : children)
+      if (child.pid > 0) ::kill(child.pid, SIGTERM);
+  };
   for (int k = 0; k < n; ++k) {
     std::vector<std::string> argv = {self, "node", "--config", (dir / "run.ini").string(), "--rank", std::to_string(k),
                                      "--peers", (dir / "peers.txt").string(), "--key-file", (dir / "cluster.key").string(), "--out", dir.string()};
     if (node_budget[size_t(k)]) argv.insert(argv.end(), {"--memory-limit", std::to_string(node_budget[size_t(k)])});
     if (netns) argv.insert(argv.begin(), {"ip", "netns", "exec", netns->ns(k)});
-    auto child = spawn_node(argv);
+    auto child = spawn_node(argv, fmt::format("node {}", k));
     if (!child.ok()) {
-      for (auto& c2 : children) ::kill(c2.pid, SIGTERM);
+      stop_children();
       stream_and_wait(children);
       fmt::print(stderr, "ringtmp launch: {}\n", child.status().message());
       return 1;
     }
     children.push_back(*child);
-    g_children.push_back(children.back().pid);
   }
-  stream_and_wait(children);
+  stream_and_wait(children, stop_children);
 
   std::vector<RuntimeNode> nodes(static_cast<size_t>(n));
   for (int k = 0; k < n; ++k) {

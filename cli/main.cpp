@@ -24,7 +24,7 @@ void print_usage(std::FILE* to) {
       "Commands:\n"
       "  train      train with any strategy (local, or ring/ps/allreduce in-process)\n"
       "  sim        the same run on simulated devices and networks (SimGrid)\n"
-      "  launch     N runtime nodes on this machine (TCP on loopback), merged into one run\n"
+      "  launch     runtime nodes merged into one run: N on this machine (--local N) or one per device (--hosts FILE)\n"
       "  node       one runtime node on a real device (peers file, cluster key)\n"
       "  merge      the nodes' outcome files (nodes started by hand) -> one run folder\n"
       "  validate   the same config in sim and runtime, the error per metric (loopback)\n"

@@ -38,7 +38,7 @@ std::string find_in_path(const std::string& name) {
 
 }  // namespace
 
-StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output) {
+StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int input) {
   std::vector<char*> words;
   for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
   words.push_back(nullptr);
@@ -61,6 +61,7 @@ StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output) {
     // prctl, the child was already re-parented: check, and go.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
+    if (input >= 0) ::dup2(input, STDIN_FILENO);
     ::dup2(output, STDOUT_FILENO);
     ::dup2(output, STDERR_FILENO);
     ::execve(program.c_str(), words.data(), environ);

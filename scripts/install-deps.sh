@@ -11,7 +11,7 @@ packages=(
   doctest-dev
   dataset-fashion-mnist
   python3 python3-torch python3-numpy libopenblas0-serial
-  gnuplot-nox iproute2
+  gnuplot-nox iproute2 openssh-server openssh-client
   libns3-dev
   clang-14 libclang-rt-14-dev
 )

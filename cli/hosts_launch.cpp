@@ -180,7 +180,9 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
     auto& r = results[size_t(k)];
     r.ended = fmt::format("{} on {}", nodes[size_t(k)].ended, d.host);
     const std::string path = run_dir(d, run) + fmt::format("/out/node-{}.outcome", k);
-    auto fetched = run_remote(remote_argv(hosts.remote, d.host, "cat " + shell_quote(path)));
+    // The run's key is of no use once its node has ended: it does not stay on the device.
+    auto fetched = run_remote(remote_argv(hosts.remote, d.host,
+                                          "rm -f " + shell_quote(run_dir(d, run) + "/cluster.key") + "; cat " + shell_quote(path)));
     if (!fetched.ok() || fetched->code != 0) return;
     auto outcome = decode_outcome(std::span(reinterpret_cast<const uint8_t*>(fetched->output.data()), fetched->output.size()));
     if (!outcome.ok()) {

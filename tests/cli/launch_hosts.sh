@@ -39,9 +39,11 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
     [ -s "$TMP/hosts-$name/nodes/node-$k.outcome" ] || fail "node $k's outcome was not collected"
     grep -q "done" "$TMP/hosts-$name/nodes/node-$k.log" || fail "node $k's log was not kept"
   done
-  # The key reached each device through stdin, readable by its owner only.
-  key=$(ls "$TMP"/dev0/*/cluster.key | head -n 1)
-  [ "$(stat -c %a "$key")" = 600 ] || fail "the device's cluster key is mode $(stat -c %a "$key"), not 600"
+  # The key reached each device through stdin, in a folder only its owner may enter, and
+  # was removed from it at the end.
+  [ "$(stat -c %a "$TMP"/dev0/*/)" = 700 ] || fail "the device's run folder is mode $(stat -c %a "$TMP"/dev0/*/), not 700"
+  ! ls "$TMP"/dev*/*/cluster.key >/dev/null 2>&1 || fail "a device keeps the run's cluster key"
+  rm -rf "$TMP"/dev*
   [ ! -e "$TMP/hosts-$name/nodes/cluster.key" ] || fail "the run folder keeps the cluster key"
 done
 

@@ -74,8 +74,7 @@ grep -q "^\[node 2 $SUBNET.3\] node 2 done" "$OUT" || fail "node 2's output is n
 run launch "${RT[@]}" --strategy ring --local 3 --out "$TMP/local-ring"
 [ "$RC" -eq 0 ] || fail "launch --local failed"
 same_trace "$TMP/ssh-ring" "$TMP/local-ring" || fail "launch --hosts over ssh gives another loss trace than launch --local"
-key=$(ls "$TMP"/dev1/*/cluster.key | head -n 1)
-[ "$(stat -c %a "$key")" = 600 ] || fail "the device's cluster key is mode $(stat -c %a "$key"), not 600"
+! ls "$TMP"/dev*/*/cluster.key >/dev/null 2>&1 || fail "a device keeps the run's cluster key"
 
 inventory "$TMP/bad.txt" 3 ringtmp=/nonexistent/ringtmp
 CASE="launch --hosts over ssh: a device without ringtmp"

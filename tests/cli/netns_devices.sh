@@ -68,6 +68,10 @@ survives_kill() {
   CASE="$1: allreduce survives SIGKILL of node 1"
   printf '%-60s' "$CASE"
   start_long killed "$2" --strategy allreduce --iterations 3000
+  # While the run lasts, each device holds the key readable by its owner only.
+  for key in "$TMP"/dev*/*/cluster.key; do
+    [ "$(stat -c %a "$key")" = 600 ] || fail "$key is mode $(stat -c %a "$key"), not 600"
+  done
   kill -9 "$(cat "$TMP"/dev1/*/node.pid)"
   wait "$LAUNCH"; RC=$?
   [ "$RC" -eq 0 ] || fail "expected exit code 0"

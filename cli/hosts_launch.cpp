@@ -17,6 +17,7 @@
 #include "cli/run_command.hpp"
 #include "cli/runtime_run.hpp"
 #include "core/metrics/whole_file.hpp"
+#include "core/parse_number.hpp"
 #include "core/platform/profiles.hpp"
 #include "core/settings.hpp"
 #include "core/strategy/memory_plan.hpp"
@@ -41,9 +42,10 @@ void for_each_device(int n, F f) {
 
 std::string describe(const InventoryDevice& d, int rank) { return fmt::format("device {} ({})", rank, d.host); }
 
-// The script's words for a device's files: its run folder under dir= (or /tmp/ringtmp).
+// A device's folder for this run: under dir=, by default .cache/ringtmp in the remote
+// shell's working folder (an ssh login's home: its user's alone, unlike a shared /tmp).
 std::string run_dir(const InventoryDevice& d, const std::string& run) {
-  return fmt::format("{}/{}", d.dir.empty() ? "/tmp/ringtmp" : d.dir, run);
+  return fmt::format("{}/{}", d.dir.empty() ? ".cache/ringtmp" : d.dir, run);
 }
 
 }  // namespace
@@ -109,6 +111,13 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
       fmt::print(stderr, "ringtmp launch: {}\n", s.message());
       return 1;
     }
+  // Whatever happens after the hand-off, the key does not stay on a device.
+  const auto remove_keys = [&](int from = 0) {
+    for_each_device(n - from, [&](int j) {
+      const auto& d = devices[size_t(from + j)];
+      (void)run_remote(remote_argv(hosts.remote, d.host, "rm -f " + shell_quote(run_dir(d, run) + "/cluster.key")));
+    });
+  };
   std::vector<std::string> handoff_errors(static_cast<size_t>(n));
   for_each_device(n, [&](int k) {
     const auto& d = devices[size_t(k)];
@@ -119,39 +128,50 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
     if (!result.ok()) handoff_errors[size_t(k)] = result.status().message();
     else if (result->output.find("rt-handed=1") == std::string::npos)
       handoff_errors[size_t(k)] = fmt::format("cannot write its run folder {} ({}): {}", run_dir(d, run), result->ended,
-                                              last_line(result->output));
+                                              failure_line(*result));
   });
-  for (int k = 0; k < n; ++k)
-    if (!handoff_errors[size_t(k)].empty()) {
-      for (int j = k; j < n; ++j)
-        if (!handoff_errors[size_t(j)].empty()) fmt::print(stderr, "{}: {}\n", describe(devices[size_t(j)], j), handoff_errors[size_t(j)]);
-      fmt::print(stderr, "ringtmp launch: the run could not be handed to every device; no node was started\n");
-      return 1;
-    }
+  if (std::any_of(handoff_errors.begin(), handoff_errors.end(), [](const std::string& e) { return !e.empty(); })) {
+    for (int k = 0; k < n; ++k)
+      if (!handoff_errors[size_t(k)].empty()) fmt::print(stderr, "{}: {}\n", describe(devices[size_t(k)], k), handoff_errors[size_t(k)]);
+    remove_keys();
+    fmt::print(stderr, "ringtmp launch: the run could not be handed to every device; no node was started\n");
+    return 1;
+  }
 
   // Start: each device's node, its pid kept beside it so that a stop reaches it even when
   // the remote session does not carry signals (ssh without a terminal).
   const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (devnull < 0) {
+    remove_keys();
+    fmt::print(stderr, "ringtmp launch: cannot open /dev/null for the nodes' input\n");
+    return 1;
+  }
   std::vector<NodeProcess> nodes;
-  std::vector<char> stop_sent(static_cast<size_t>(n), 0);  // written from several threads: not vector<bool>
+  // Per node, written by one thread each: 0 not asked, 1 stopped, 2 could not be stopped.
+  std::vector<char> stopped(static_cast<size_t>(n), 0);
   const auto stop_all = [&] {
     fmt::print(stderr, "ringtmp launch: stopping the nodes on their devices\n");
     for_each_device(int(nodes.size()), [&](int k) {
-      if (nodes[size_t(k)].closed || stop_sent[size_t(k)]) return;
-      stop_sent[size_t(k)] = true;
+      if (nodes[size_t(k)].closed || stopped[size_t(k)] == 1) return;
       const auto& d = devices[size_t(k)];
-      const std::string script = "p=$(cat " + shell_quote(run_dir(d, run) + "/node.pid") +
-                                 " 2>/dev/null) && kill -TERM \"$p\" 2>/dev/null && echo rt-stopped=1";
-      auto r = run_remote(remote_argv(hosts.remote, d.host, script));
-      const bool stopped = r.ok() && r->output.find("rt-stopped=1") != std::string::npos;
-      fmt::print(stderr, "{}: node {} {}\n", describe(d, k), k, stopped ? "stopped (SIGTERM)" : "had already ended");
+      // A node just started may not have written its pid yet: wait for it a little.
+      const std::string pid_file = shell_quote(run_dir(d, run) + "/node.pid");
+      const std::string script = "i=0; while [ ! -s " + pid_file + " ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; p=$(cat " +
+                                 pid_file + " 2>/dev/null) && kill -TERM \"$p\" 2>/dev/null && echo rt-stopped=1";
+      auto r = run_remote(remote_argv(hosts.remote, d.host, script), {}, {.seconds = 30});
+      const bool done = r.ok() && r->output.find("rt-stopped=1") != std::string::npos;
+      stopped[size_t(k)] = done ? 1 : 2;
+      fmt::print(stderr, "{}: node {} {}\n", describe(d, k), k,
+                 done ? "stopped (SIGTERM)"
+                      : !r.ok() || r->code == 255 ? fmt::format("could not be reached to stop it: {}", r.ok() ? failure_line(*r) : r.status().message())
+                                                  : "had already ended");
     });
   };
   install_stop_handlers();
   fmt::print("launch {} nodes on the devices of {} through '{}', {}; nodes' files in {} at the end\n", n, hosts.inventory_path,
              fmt::join(hosts.remote, " "), describe_strategy(c), (fs::path(c.out) / "nodes").string());
-  std::vector<int> logs;
-  for (int k = 0; k < n; ++k) {
+  std::fflush(stdout);
+  for (int k = 0; k < n && !stop_requested(); ++k) {
     const auto& d = devices[size_t(k)];
     std::string command = "cd " + shell_quote(run_dir(d, run)) + " && echo $$ > node.pid && exec " + shell_quote(d.ringtmp) +
                           " node --config run.ini --rank " + std::to_string(k) + " --peers peers.txt --key-file cluster.key --out out";
@@ -161,40 +181,72 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
       fmt::print(stderr, "{}: {}\n", describe(d, k), node.status().message());
       stop_all();
       stream_and_wait(nodes);
+      for (auto& started : nodes)
+        if (started.log >= 0) ::close(started.log);
       ::close(devnull);
+      remove_keys();
       fmt::print(stderr, "ringtmp launch: node {} could not be started; the others were stopped\n", k);
       return 1;
     }
-    node->log = ::open((local / fmt::format("node-{}.log", k)).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const auto log_path = local / fmt::format("node-{}.log", k);
+    node->log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (node->log < 0) fmt::print(stderr, "ringtmp launch: cannot write {} (node {}'s output is shown, not kept)\n", log_path.string(), k);
     nodes.push_back(std::move(*node));
   }
   ::close(devnull);
+  // Interrupted while starting: nothing runs past this launch.
+  if (int(nodes.size()) < n) stop_all();
   stream_and_wait(nodes, stop_all);
   for (auto& node : nodes)
     if (node.log >= 0) ::close(node.log);
 
-  // Collect: each device's outcome file, through the same template.
+  // Collect: each device's outcome file, through the same template, once its node has
+  // ended (its session may have ended first: a dropped ssh connection leaves the node
+  // running; it gets a minute to finish, then a SIGTERM). The key goes with it. The file
+  // comes after a header line with its size, so a login banner on stdout cannot shift it.
   std::vector<RuntimeNode> results(static_cast<size_t>(n));
-  for_each_device(n, [&](int k) {
+  for_each_device(int(nodes.size()), [&](int k) {
     const auto& d = devices[size_t(k)];
     auto& r = results[size_t(k)];
     r.ended = fmt::format("{} on {}", nodes[size_t(k)].ended, d.host);
-    const std::string path = run_dir(d, run) + fmt::format("/out/node-{}.outcome", k);
-    // The run's key is of no use once its node has ended: it does not stay on the device.
-    auto fetched = run_remote(remote_argv(hosts.remote, d.host,
-                                          "rm -f " + shell_quote(run_dir(d, run) + "/cluster.key") + "; cat " + shell_quote(path)));
-    if (!fetched.ok() || fetched->code != 0) return;
-    auto outcome = decode_outcome(std::span(reinterpret_cast<const uint8_t*>(fetched->output.data()), fetched->output.size()));
+    const std::string dir = shell_quote(run_dir(d, run));
+    const std::string file = fmt::format("out/node-{}.outcome", k);
+    const std::string script = "cd " + dir + " || exit 1; rm -f cluster.key; p=$(cat node.pid 2>/dev/null); i=0; " +
+                               "while [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; " +
+                               "[ -n \"$p\" ] && kill -TERM \"$p\" 2>/dev/null; [ -r " + file + " ] || { echo 'no outcome file' >&2; exit 1; }; " +
+                               "printf 'rt-outcome %s\\n' \"$(wc -c < " + file + ")\"; cat " + file;
+    auto fetched = run_remote(remote_argv(hosts.remote, d.host, script), {},
+                              {.seconds = 600, .max_output_bytes = kMaxOutcomeFileBytes + 64});
+    if (!fetched.ok() || fetched->code != 0) {
+      r.ended += fmt::format(" (its outcome not collected: {})", fetched.ok() ? failure_line(*fetched) : fetched.status().message());
+      return;
+    }
+    const std::string& out = fetched->output;
+    const size_t header = out.find("rt-outcome ");
+    const size_t body = header == std::string::npos ? std::string::npos : out.find('\n', header);
+    const auto size = body == std::string::npos ? std::nullopt : parse_number<int64_t>(out.substr(header + 11, body - header - 11));
+    if (!size || out.size() - body - 1 < size_t(*size)) {
+      r.ended += " (its outcome file came back cut short)";
+      return;
+    }
+    const std::string_view bytes = std::string_view(out).substr(body + 1, size_t(*size));
+    auto outcome = decode_outcome(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    if (outcome.ok() && (outcome->origin.rank != k || outcome->origin.run_id != run || outcome->origin.cluster_size != n))
+      outcome = Status::errorf("it is rank {} of run {} ({} nodes), not rank {} of run {}", outcome->origin.rank,
+                               outcome->origin.run_id, outcome->origin.cluster_size, k, run);
     if (!outcome.ok()) {
       r.ended += fmt::format(" (its outcome file: {})", outcome.status().message());
       return;
     }
-    (void)write_whole_file((local / fmt::format("node-{}.outcome", k)).string(), fetched->output);
+    if (auto kept = write_whole_file((local / fmt::format("node-{}.outcome", k)).string(), bytes); !kept.ok())
+      fmt::print(stderr, "ringtmp launch: {} (merged all the same)\n", kept.message());
     r.outcome = std::move(*outcome);
   });
-  for (int k = 0; k < n; ++k)
+  for (size_t k = nodes.size(); k < size_t(n); ++k) results[k].ended = "was never started (launch was interrupted)";
+  remove_keys(int(nodes.size()));  // the devices whose node never started
+  for (int k = 0; k < int(nodes.size()); ++k)
     fmt::print("{}: node {} {}{}{}\n", describe(devices[size_t(k)], k), k, nodes[size_t(k)].ended,
-               results[size_t(k)].outcome ? "" : ", no outcome collected", stop_sent[size_t(k)] ? " (stopped by launch)" : "");
+               results[size_t(k)].outcome ? "" : ", no outcome collected", stopped[size_t(k)] == 1 ? " (stopped by launch)" : "");
   return finish_runtime_run("ringtmp launch", c, data, std::move(results),
                             fmt::format("{} devices of inventory {}", n, hosts.inventory_path), folder);
 }

@@ -29,8 +29,9 @@ std::vector<std::string_view> words_of(std::string_view line) {
 bool printable(std::string_view s) {
   return std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
+// A leading '-' would make the host an option of the template's command (ssh -oProxyCommand=...).
 bool host_like(std::string_view s) {
-  return !s.empty() && printable(s) && s.find_first_of("'\"`$;&|<>(){}\\*?!#") == std::string_view::npos;
+  return !s.empty() && s.front() != '-' && printable(s) && s.find_first_of("'\"`$;&|<>(){}\\*?!#") == std::string_view::npos;
 }
 
 // "host", "host:port", "[v6]:port", "user@host:port" -> host and port.

@@ -19,6 +19,8 @@
 #include "core/data/load_data.hpp"
 #include "core/metrics/whole_file.hpp"
 #include "core/quote_input.hpp"
+#include "core/platform/profiles.hpp"
+#include "core/strategy/memory_fit.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/config_digest.hpp"
 
@@ -124,7 +126,8 @@ int merge_command(const std::vector<std::string>& args) {
     if (!paths.ok()) return failed(paths.status().message());
     for (const auto& p : *paths) {
       std::error_code ec;
-      const fs::path canonical = fs::weakly_canonical(p, ec);
+      fs::path canonical = fs::weakly_canonical(p, ec);
+      if (ec) canonical = p;
       if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
       seen.push_back(canonical);
       auto o = read_outcome_file(p);
@@ -145,7 +148,11 @@ int merge_command(const std::vector<std::string>& args) {
     if (fd < 0) return failed("cannot create a temporary file in /tmp");
     ::close(fd);
     ini_path = name;
-    if (auto s = write_whole_file(ini_path, files.front().outcome.origin.config_ini); !s.ok()) return failed(s.message());
+    const Status written = write_whole_file(ini_path, files.front().outcome.origin.config_ini);
+    if (!written.ok()) {
+      ::unlink(ini_path.c_str());
+      return failed(written.message());
+    }
     flags.insert(flags.begin(), {"--config", ini_path});
   }
   auto parsed = parse_run_args("merge", flags);
@@ -159,12 +166,16 @@ int merge_command(const std::vector<std::string>& args) {
 
   auto data = load_data(c);
   if (!data.ok()) return failed(data.status().message());
+  const int n = files.front().outcome.origin.cluster_size;
+  auto plan = plan_cluster_on_devices(c, *data, default_platforms_dir());
+  if (!plan.ok()) return usage(plan.status().message());
+  if (plan->size != n)
+    return failed(fmt::format("{} is from a cluster of {} nodes, its config plans {}", files.front().path, n, plan->size));
   auto folder = RunFolder::prepare(c);
   if (!folder.ok()) return failed(folder.status().message());
   const fs::path nodes_dir = fs::path(folder->writing()) / "nodes";
   std::error_code ec;
   fs::create_directories(nodes_dir, ec);
-  const int n = files.front().outcome.origin.cluster_size;
   std::vector<RuntimeNode> nodes(static_cast<size_t>(n));
   for (auto& f : files) {
     const int rank = f.outcome.origin.rank;

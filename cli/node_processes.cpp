@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -17,7 +19,15 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_signal(int) { g_stop = 1; }
+// The first signal asks the launcher to stop its nodes; a second one, while that stop
+// hangs on an unreachable device, ends the launcher at once.
+void on_signal(int sig) {
+  if (g_stop) {
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+  }
+  g_stop = 1;
+}
 
 void emit(NodeProcess& n, std::string_view line) {
   const std::string text = fmt::format("[{}] {}\n", n.label, line);
@@ -59,12 +69,14 @@ void stream_and_wait(std::vector<NodeProcess>& nodes, const std::function<void()
     fds.push_back({n.closed ? -1 : n.out, POLLIN, 0});
     open += n.closed ? 0 : 1;
   }
-  bool stop_handled = false;
+  // A stop is handed on at once, and again every 5 s while some node still runs (one
+  // that had not started when asked, a device that did not answer).
+  std::optional<std::chrono::steady_clock::time_point> last_stop;
   while (open > 0) {
     if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR) break;
-    if (g_stop && !stop_handled) {
-      stop_handled = true;
-      if (on_stop) on_stop();
+    if (g_stop && on_stop && (!last_stop || std::chrono::steady_clock::now() - *last_stop > std::chrono::seconds(5))) {
+      on_stop();
+      last_stop = std::chrono::steady_clock::now();
     }
     for (size_t k = 0; k < nodes.size(); ++k) {
       if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;

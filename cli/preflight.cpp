@@ -12,22 +12,23 @@
 namespace ringtmp::cli {
 
 std::string preflight_script(const PreflightNeeds& needs) {
+  // printf, not echo: dash's echo would expand a backslash in a path or a version line.
   // iw and vcgencmd live in sbin or /opt/vc/bin on a Pi, not always on a user's PATH.
   std::string s = "PATH=$PATH:/usr/sbin:/sbin:/opt/vc/bin; R=" + shell_quote(needs.ringtmp) + "\n";
-  s += "if command -v \"$R\" >/dev/null 2>&1; then echo \"rt-version=$(\"$R\" --version 2>&1 | head -n 1)\"; "
-       "else echo rt-version=; fi\n";
-  s += "echo \"rt-memavailable-kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)\"\n";
-  s += "g=/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor; if [ -r $g ]; then echo \"rt-governor=$(cat $g)\"; fi\n";
+  s += "say() { printf 'rt-%s=%s\\n' \"$1\" \"$2\"; }\n";
+  s += "if command -v \"$R\" >/dev/null 2>&1; then say version \"$(\"$R\" --version 2>&1 | head -n 1)\"; else say version ''; fi\n";
+  s += "say memavailable-kb \"$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)\"\n";
+  s += "g=/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor; if [ -r $g ]; then say governor \"$(cat $g)\"; fi\n";
   s += "if [ -e /sys/class/net/wlan0 ] && command -v iw >/dev/null 2>&1; then "
-       "echo \"rt-power-save=$(iw dev wlan0 get power_save 2>/dev/null | sed 's/.*: *//')\"; fi\n";
-  s += "if command -v vcgencmd >/dev/null 2>&1; then echo \"rt-throttled=$(vcgencmd get_throttled 2>/dev/null | sed 's/.*=//')\"; fi\n";
+       "say power-save \"$(iw dev wlan0 get power_save 2>/dev/null | sed 's/.*: *//')\"; fi\n";
+  s += "if command -v vcgencmd >/dev/null 2>&1; then say throttled \"$(vcgencmd get_throttled 2>/dev/null | sed 's/.*=//')\"; fi\n";
   if (!needs.data_dir.empty()) {
     s += "D=" + shell_quote(needs.data_dir) + "\n";
     for (const auto& f : needs.dataset_files)
-      s += "[ -r \"$D\"/" + shell_quote(f) + " ] || [ -r \"$D\"/" + shell_quote(f + ".gz") + " ] || echo \"rt-missing=$D/" + f +
-           "\"\n";
+      s += "[ -r \"$D\"/" + shell_quote(f) + " ] || [ -r \"$D\"/" + shell_quote(f + ".gz") + " ] || say missing \"$D\"/" +
+           shell_quote(f) + "\n";
   }
-  s += "echo rt-done=1\n";
+  s += "say done 1\n";
   return s;
 }
 
@@ -47,8 +48,7 @@ PreflightFindings read_preflight(const RemoteResult& result, const PreflightNeed
     return it->second;
   };
   if (!value("done")) {
-    f.problems.push_back(fmt::format("cannot run the preflight there ({}): {}", result.ended,
-                                     last_line(result.output).empty() ? "no output" : last_line(result.output)));
+    f.problems.push_back(fmt::format("cannot run the preflight there ({}): {}", result.ended, failure_line(result)));
     return f;
   }
   const auto version = value("version").value_or("");

@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <chrono>
 #include <csignal>
 #include <cerrno>
 
@@ -45,24 +48,23 @@ std::string shell_quote(std::string_view text) {
   return q + "'";
 }
 
-StatusOr<RemoteResult> run_remote(const std::vector<std::string>& argv, std::string_view input) {
-  int out[2], in[2];
+StatusOr<RemoteResult> run_remote(const std::vector<std::string>& argv, std::string_view input, RemoteLimits limits) {
+  int out[2], err[2], in[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Status::errorf("cannot create a pipe for {}", argv[0]);
-  if (::pipe2(in, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
+  if (::pipe2(err, O_CLOEXEC) != 0 || ::pipe2(in, O_CLOEXEC) != 0) {
+    for (int fd : {out[0], out[1]}) ::close(fd);
     return Status::errorf("cannot create a pipe for {}", argv[0]);
   }
-  auto pid = spawn(argv, out[1], in[0]);
-  ::close(out[1]);
-  ::close(in[0]);
+  auto pid = spawn(argv, out[1], in[0], err[1]);
+  for (int fd : {out[1], err[1], in[0]}) ::close(fd);
   if (!pid.ok()) {
-    ::close(out[0]);
-    ::close(in[1]);
+    for (int fd : {out[0], err[0], in[1]}) ::close(fd);
     return pid.status();
   }
-  // A device that exits without reading its input must not kill us with SIGPIPE: the
-  // write fails with EPIPE instead (MSG_NOSIGNAL is for sockets; a pipe needs the mask).
+  // The input (a key: 65 bytes) is written whole before any output is read; it fits in the
+  // pipe's buffer, so the device cannot block on a full output pipe meanwhile. A device
+  // that exits without reading it must not kill us with SIGPIPE: the write fails with
+  // EPIPE instead (MSG_NOSIGNAL is for sockets; a pipe needs the signal masked).
   sigset_t pipe_signal, old;
   sigemptyset(&pipe_signal);
   sigaddset(&pipe_signal, SIGPIPE);
@@ -79,17 +81,39 @@ StatusOr<RemoteResult> run_remote(const std::vector<std::string>& argv, std::str
   while (sigtimedwait(&pipe_signal, nullptr, &zero) == SIGPIPE) {
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+
   RemoteResult r;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
+  std::string cut;  // why the command was stopped early, if it was
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* into[2] = {&r.output, &r.errors};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limits.seconds);
+  while ((fds[0].fd >= 0 || fds[1].fd >= 0) && cut.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      cut = fmt::format("no answer within {:g} s", limits.seconds);
       break;
     }
-    r.output.append(buf, size_t(n));
+    if (::poll(fds, 2, int(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR) break;
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[65536];
+      const ssize_t n = ::read(fds[k].fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fds[k].fd);
+        fds[k].fd = -1;
+        continue;
+      }
+      into[k]->append(buf, size_t(n));
+      if (into[k]->size() > limits.max_output_bytes)
+        cut = fmt::format("it said more than {} bytes", limits.max_output_bytes);
+    }
   }
-  ::close(out[0]);
+  for (auto& f : fds)
+    if (f.fd >= 0) ::close(f.fd);
+  if (!cut.empty()) ::kill(*pid, SIGKILL);
   const ExitStatus exit = wait_for(*pid);
+  if (!cut.empty()) return Status::errorf("{}: {}, stopped", argv[0], cut);
   r.code = exit.code;
   r.ended = exit.text;
   return r;
@@ -100,6 +124,16 @@ std::string last_line(std::string_view output) {
   if (end == std::string_view::npos) return "";
   const size_t start = output.rfind('\n', end);
   return escape_input(output.substr(start == std::string_view::npos ? 0 : start + 1, end + 1 - (start == std::string_view::npos ? 0 : start + 1)), 300);
+}
+
+}  // namespace ringtmp::cli
+
+namespace ringtmp::cli {
+
+std::string failure_line(const RemoteResult& r) {
+  if (auto line = last_line(r.errors); !line.empty()) return line;
+  if (auto line = last_line(r.output); !line.empty()) return line;
+  return r.ended;
 }
 
 }  // namespace ringtmp::cli

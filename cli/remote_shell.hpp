@@ -13,7 +13,9 @@
 
 namespace ringtmp::cli {
 
-inline constexpr const char* kDefaultRemote = "ssh -o BatchMode=yes {host}";
+// BatchMode: never a password prompt; ConnectTimeout: an unreachable device is a problem
+// named in seconds, not a launch hanging on TCP's retries.
+inline constexpr const char* kDefaultRemote = "ssh -o BatchMode=yes -o ConnectTimeout=10 {host}";
 
 // The template's words; an error if it is empty or never names {host}.
 StatusOr<std::vector<std::string>> parse_remote_template(std::string_view text);
@@ -26,15 +28,24 @@ std::string shell_quote(std::string_view text);
 
 struct RemoteResult {
   int code = 0;        // the command's exit code (ssh: 255 when the device was not reached)
-  std::string output;  // stdout and stderr together
+  std::string output;  // its stdout: what the script printed (ssh's own words go to stderr)
+  std::string errors;  // its stderr, for a failure's line
   std::string ended;   // "exited with code 3"
 };
 
-// Runs argv to its end with `input` on its stdin (then closed), its output gathered.
-// Blocking; may be called from several threads at once.
-StatusOr<RemoteResult> run_remote(const std::vector<std::string>& argv, std::string_view input = {});
+struct RemoteLimits {
+  double seconds = 120;                       // then the command is killed: "no answer within"
+  size_t max_output_bytes = size_t(1) << 20;  // a device that says more is cut off: an error
+};
+
+// Runs argv to its end with `input` on its stdin (then closed), its stdout and stderr
+// gathered apart. Blocking; may be called from several threads at once.
+StatusOr<RemoteResult> run_remote(const std::vector<std::string>& argv, std::string_view input = {}, RemoteLimits limits = {});
 
 // The output's last non-empty line, for a one-line error ("ssh: connect to host ...").
 std::string last_line(std::string_view output);
+
+// Why a command failed, in one line: its stderr's last line, else its stdout's, else how it ended.
+std::string failure_line(const RemoteResult& r);
 
 }  // namespace ringtmp::cli

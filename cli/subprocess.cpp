@@ -38,7 +38,7 @@ std::string find_in_path(const std::string& name) {
 
 }  // namespace
 
-StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int input) {
+StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int input, int errors) {
   std::vector<char*> words;
   for (const auto& a : argv) words.push_back(const_cast<char*>(a.c_str()));
   words.push_back(nullptr);
@@ -63,7 +63,7 @@ StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int inpu
     if (::getppid() != parent) ::_exit(127);
     if (input >= 0) ::dup2(input, STDIN_FILENO);
     ::dup2(output, STDOUT_FILENO);
-    ::dup2(output, STDERR_FILENO);
+    ::dup2(errors >= 0 ? errors : output, STDERR_FILENO);
     ::execve(program.c_str(), words.data(), environ);
     const int err = errno;
     (void)!::write(report[1], &err, sizeof err);

@@ -16,8 +16,9 @@ namespace ringtmp::cli {
 // keeps and closes `output`; descriptors opened with O_CLOEXEC stay out of the child. The
 // child gets SIGKILL when this process dies (PR_SET_PDEATHSIG), however it dies. Call it
 // from the thread that lives as long as the child should (the signal follows the thread).
-// `input` >= 0: the child's stdin (else it shares this process's).
-StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int input = -1);
+// `input` >= 0: the child's stdin (else it shares this process's); `errors` >= 0: its
+// stderr (else `output`).
+StatusOr<pid_t> spawn(const std::vector<std::string>& argv, int output, int input = -1, int errors = -1);
 
 struct ExitStatus {
   int code = 0;       // the exit code, or 128 + the signal that killed it

@@ -45,6 +45,8 @@ TEST_CASE("a bad inventory line is refused, naming the file, the line and the cu
   CHECK(error("pi1 fast\n").find("'fast' is not key=value") != std::string::npos);
   CHECK(error("pi1 dir=\n").find("'dir' has no value") != std::string::npos);
   CHECK(error("pi1;reboot\n").find("not a host name or address") != std::string::npos);
+  CHECK(error("-oProxyCommand=/tmp/evil:7000\n").find("not a host name or address") != std::string::npos);
+  CHECK(error("pi1 address=-x\n").find("address '-x' is not a host name") != std::string::npos);
   CHECK(error("pi1 address=a;b\n").find("address 'a;b' is not a host name") != std::string::npos);
   CHECK(error("pi1\npi@pi1:7000\n").starts_with("inventory inv line 2: pi1:7000 is already another device's"));
   CHECK(error("a address=10.0.0.1\nb address=10.0.0.1\n").starts_with("inventory inv line 2: 10.0.0.1:7000"));

@@ -47,6 +47,14 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   [ ! -e "$TMP/hosts-$name/nodes/cluster.key" ] || fail "the run folder keeps the cluster key"
 done
 
+# A device that talks: a banner on stdout and a warning on stderr at every login (as a
+# motd or OpenSSH's key-exchange warning do) change nothing: same outcome, same trace.
+printf '#!/bin/sh\necho "Welcome to the device"\necho "** WARNING: connection is not post-quantum" >&2\nexec ip netns exec "$1" sh -c "$2"\n' >"$TMP/chatty.sh"
+chmod +x "$TMP/chatty.sh"
+expect_exit 0 "launch --hosts through a template that talks" -- \
+  launch "${RT[@]}" --strategy ring --schedule 1f1b --hosts "$TMP/hosts-ring.txt" --remote "$TMP/chatty.sh {host}" --out "$TMP/chatty"
+same_trace "$TMP/chatty" "$TMP/local-ring" || fail "a talking template changes the loss trace"
+
 # Preflight: every problem of every device, one line each, and nothing started.
 inventory "$TMP/bad.txt" 3 ringtmp=/nonexistent/ringtmp
 sed -i "2s|\$| data-dir=/nonexistent/data|" "$TMP/bad.txt"   # device 0: no dataset there
@@ -77,4 +85,23 @@ expect_error 2 "launch --hosts: an unknown inventory key" "inventory $TMP/typo.t
 inventory "$TMP/long.txt" 3
 survives_kill "launch --hosts" "$TMP/long.txt"
 interrupted "launch --hosts" "$TMP/long.txt"
+# Ctrl-C before the nodes have started (a slow device: its pid file not there yet): the
+# stop waits for it, nothing keeps running, launch ends.
+CASE="launch --hosts: Ctrl-C while the nodes start"
+printf '%-60s' "$CASE"
+printf '#!/bin/sh\nsleep 1\nexec ip netns exec "$1" sh -c "$2"\n' >"$TMP/slow.sh"
+chmod +x "$TMP/slow.sh"
+rm -rf "$TMP"/dev*
+"$BIN" launch "${RT[@]/--iterations/--eval-every}" --iterations 100000000 --strategy ring --hosts "$TMP/long.txt" \
+  --remote "$TMP/slow.sh {host}" --out "$TMP/early" >"$OUT" 2>"$ERR" &
+LAUNCH=$!
+for _ in $(seq 1 300); do grep -q "^launch 3 nodes" "$OUT" && break; sleep 0.05; done
+kill -INT "$LAUNCH"
+for _ in $(seq 1 300); do kill -0 "$LAUNCH" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$LAUNCH" 2>/dev/null && { kill -9 "$LAUNCH"; fail "launch still runs 30 s after Ctrl-C"; }
+wait "$LAUNCH"; RC=$?
+[ "$RC" -ne 0 ] || fail "an interrupted launch exited 0"
+for p in $(cat "$TMP"/dev*/*/node.pid 2>/dev/null); do kill -0 "$p" 2>/dev/null && fail "node process $p outlived the stop"; done
+! ls "$TMP"/dev*/*/cluster.key >/dev/null 2>&1 || fail "a device keeps the run's cluster key"
+echo "ok (exit $RC)"
 echo "launch --hosts: all cases passed"

@@ -87,6 +87,9 @@ interrupted() {
   printf '%-60s' "$CASE"
   start_long interrupted "$2" --strategy ring --iterations 100000000
   kill -INT "$LAUNCH"
+  # A stop that does not work must fail the case, not hang it.
+  for _ in $(seq 1 300); do kill -0 "$LAUNCH" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$LAUNCH" 2>/dev/null && { kill -9 "$LAUNCH"; fail "launch still runs 30 s after Ctrl-C"; }
   wait "$LAUNCH"; RC=$?
   [ "$RC" -ne 0 ] || fail "an interrupted launch exited 0"
   grep -q "^device 1 (.*): node 1 stopped (SIGTERM)" "$ERR" || fail "node 1 was not stopped on its device"

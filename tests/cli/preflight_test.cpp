@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include "cli/build_info.hpp"
+
+#include <fmt/format.h>
+
 using namespace ringtmp::cli;
 
 namespace {
@@ -19,7 +23,7 @@ PreflightNeeds needs() {
   return n;
 }
 
-RemoteResult answered(const std::string& lines) { return {0, lines, "exited with code 0"}; }
+RemoteResult answered(const std::string& lines) { return {0, lines, "", "exited with code 0"}; }
 
 }  // namespace
 
@@ -50,7 +54,7 @@ TEST_CASE("no ringtmp on the device, or no answer at all") {
   auto none = read_preflight(answered("rt-version=\nrt-done=1\n"), needs());
   REQUIRE(none.problems.size() == 1);
   CHECK(none.problems[0] == "no ringtmp there as '/opt/ringtmp' (install it there, or give its path as ringtmp= in the inventory)");
-  auto unreachable = read_preflight({255, "ssh: connect to host pi9 port 22: No route to host\r\n", "exited with code 255"}, needs());
+  auto unreachable = read_preflight({255, "", "ssh: connect to host pi9 port 22: No route to host\r\n", "exited with code 255"}, needs());
   REQUIRE(unreachable.problems.size() == 1);
   CHECK(unreachable.problems[0] ==
         "cannot run the preflight there (exited with code 255): ssh: connect to host pi9 port 22: No route to host");
@@ -61,5 +65,19 @@ TEST_CASE("the preflight script quotes what the inventory gave") {
   n.ringtmp = "/opt/it's/ringtmp";
   const std::string script = preflight_script(n);
   CHECK(script.find("R='/opt/it'\\''s/ringtmp'") != std::string::npos);
-  CHECK(script.find("rt-done=1") != std::string::npos);
+  CHECK(script.find("say done 1") != std::string::npos);
+}
+
+TEST_CASE("the preflight script runs in sh and says what this machine lacks") {
+  PreflightNeeds n = needs();
+  n.ringtmp = RINGTMP_BINARY;
+  const auto build = build_info();
+  n.version = fmt::format("ringtmp {} (git commit {})", build.version, build.git_commit);
+  n.data_dir = "/nonexistent/back\\slash";
+  n.peak_bytes = 1;
+  auto r = run_remote({"sh", "-c", preflight_script(n)});
+  REQUIRE(r.ok());
+  auto f = read_preflight(*r, n);
+  REQUIRE(f.problems.size() == 1);
+  CHECK(f.problems[0].starts_with("dataset missing: /nonexistent/back\\\\slash/train-images-idx3-ubyte[.gz]"));
 }

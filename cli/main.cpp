@@ -34,8 +34,8 @@ void print_usage(std::FILE* to) {
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
       ringtmp::cli::build_info().version);
   if (!ringtmp::cli::kHasSimulator)
-    fmt::print(to, "\nThis build has no simulator (-DRINGTMP_DEVICE=ON): sim, validate and maxmodel's confirmation "
-                   "are refused.\n");
+    fmt::print(to, "\nThis build has no simulator ({}): sim, validate and maxmodel's confirmation are refused.\n",
+               ringtmp::cli::kBuiltWithout);
 }
 
 using Command = int (*)(const std::vector<std::string>&);

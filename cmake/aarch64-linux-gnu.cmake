@@ -12,4 +12,6 @@ set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 set(CMAKE_IGNORE_PATH /usr/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/cmake)
 # pkg-config (libsodium) reads the arm64 .pc files alone.
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+# No -L /usr/aarch64-linux-gnu: the :arm64 libraries bring libc6:arm64, and -L would pair the
+# cross package's ld.so with that libc (two glibc builds): pthread_create then spins forever.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64)

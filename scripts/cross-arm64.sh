@@ -111,8 +111,8 @@ fi
 deb=$(ls $build/package/ringtmp_*_arm64.deb)
 rm -rf $build/checks/deb-root
 dpkg -x "$deb" $build/checks/deb-root
-qemu-aarch64 -L /usr/aarch64-linux-gnu $build/checks/deb-root/usr/bin/ringtmp --version
-qemu-aarch64 -L /usr/aarch64-linux-gnu $build/checks/deb-root/usr/bin/ringtmp train --strategy local --dataset synthetic \
+qemu-aarch64 $build/checks/deb-root/usr/bin/ringtmp --version
+qemu-aarch64 $build/checks/deb-root/usr/bin/ringtmp train --strategy local --dataset synthetic \
   --layers 32,64,10 --iterations 5 --synthetic-train 256 --synthetic-test 16 --out $build/checks/deb-train --overwrite >/dev/null
 say "$deb (Depends: $(dpkg-deb -f "$deb" Depends)) unpacked and run under qemu"
 [ "${tests_rc:-0}" -eq 0 ] || { say "some tests failed under qemu (above)"; exit 1; }

@@ -12,6 +12,8 @@
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
+#include "cli/simulator.hpp"
+#include "core/platform/profiles.hpp"
 #include "core/quote_input.hpp"
 #include "sim/abort_trap.hpp"
 
@@ -32,6 +34,9 @@ void print_usage(std::FILE* to) {
       "  maxmodel   the largest model each strategy trains on N devices (memory plan, confirmed in sim)\n"
       "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
       ringtmp::cli::build_info().version);
+  if (!ringtmp::cli::kHasSimulator)
+    fmt::print(to, "\nThis build has no simulator ({}): sim, validate and maxmodel's confirmation are refused.\n",
+               ringtmp::cli::kBuiltWithout);
 }
 
 using Command = int (*)(const std::vector<std::string>&);
@@ -62,7 +67,8 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "--version") {
     const auto build = ringtmp::cli::build_info();
-    fmt::print("ringtmp {} (git commit {})\n", build.version, build.git_commit);
+    fmt::print("ringtmp {} (git commit {})\nprofiles: {}\n", build.version, build.git_commit,
+               ringtmp::default_platforms_dir());
     return 0;
   }
   const std::string name = args[0];

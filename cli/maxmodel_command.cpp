@@ -18,11 +18,11 @@
 #include "cli/maxmodel_search.hpp"
 #include "cli/options.hpp"
 #include "cli/run_folder.hpp"
+#include "cli/simulator.hpp"
 #include "cli/subprocess.hpp"
 #include "core/metrics/whole_file.hpp"
 #include "core/platform/profiles.hpp"
 #include "core/quote_input.hpp"
-#include "sim/simulation.hpp"
 
 namespace ringtmp::cli {
 namespace {
@@ -126,6 +126,8 @@ int maxmodel_command(const std::vector<std::string>& given) {
   const Grow grow = grow_text == "width" ? Grow::width : Grow::depth;
   auto flag_on = [&](const char* name) { return parsed->extra.count(name) && parsed->extra[name] != "false"; };
   const bool shadows = flag_on("shadows"), confirm = !flag_on("no-confirm");
+  if (confirm && !kHasSimulator)
+    return no_simulator("maxmodel", "--no-confirm gives the memory plan's answers without the simulated confirmation");
   // The search and its confirming runs hold the same copies: shadows exactly when asked.
   base.replica_every = shadows ? 1 : 0;
   if (auto g = growth_for(base.layers, grow, 1, false); !g.ok()) return usage(g.status().message());
@@ -180,8 +182,10 @@ int maxmodel_command(const std::vector<std::string>& given) {
       runs.push_back(run);
       which.push_back(i);
     }
-    const auto results = confirm_in_simulation(runs, 2);
-    for (size_t k = 0; k < results.size(); ++k) rows[which[k]].confirmation = results[k];
+    if constexpr (kHasSimulator) {  // maxmodel_confirm.cpp is built with the simulator only
+      const auto results = confirm_in_simulation(runs, 2);
+      for (size_t k = 0; k < results.size(); ++k) rows[which[k]].confirmation = results[k];
+    }
     confirmed_s = seconds_since(t);
   }
 

@@ -1,11 +1,18 @@
 // `ringtmp sim`: the same run on the SimGrid backend, against modelled devices and networks.
 #include "cli/commands.hpp"
 #include "cli/run_command.hpp"
+#include "cli/simulator.hpp"
+#ifndef RINGTMP_NO_SIM
 #include "sim/simulation.hpp"
+#endif
 
 namespace ringtmp::cli {
 
 int sim_command(const std::vector<std::string>& args) {
+#ifdef RINGTMP_NO_SIM
+  (void)args;
+  return no_simulator("sim", "run it where the full build is (scripts/build.sh)");
+#else
   RunCommand command;
   command.name = "sim";
   command.simulated = true;
@@ -20,6 +27,7 @@ int sim_command(const std::vector<std::string>& args) {
     return sim::simulate(c, data, options, progress);
   };
   return run_command(command, args);
+#endif
 }
 
 }  // namespace ringtmp::cli

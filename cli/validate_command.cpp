@@ -20,6 +20,7 @@
 #include "cli/run_command.hpp"
 #include "cli/run_figures.hpp"
 #include "cli/run_folder.hpp"
+#include "cli/simulator.hpp"
 #include "cli/subprocess.hpp"
 #include "core/metrics/json.hpp"
 #include "core/metrics/whole_file.hpp"
@@ -118,6 +119,7 @@ int sweep(const RunConfig& c, RunFolder& folder, bool netns, int repeats) {
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
+  if (!kHasSimulator) return no_simulator("validate", "run it where the full build is (scripts/build.sh)");
   auto parsed_runtime = parse_runtime_args(
       "validate", args,
       {{"netns", "root: run the runtime in network namespaces shaped to --network (see launch)", "true"},

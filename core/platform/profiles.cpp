@@ -156,7 +156,18 @@ StatusOr<std::string> read_profile(const std::string& dir, const std::string& ki
 
 }  // namespace
 
-std::string default_platforms_dir() { return RINGTMP_PLATFORMS_DIR; }
+// An installed binary reads the profiles installed with it, not a checkout that may linger.
+std::string default_platforms_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = exe.parent_path().parent_path() / "share/ringtmp/platforms";
+    if (fs::is_directory(beside, ec)) return beside.string();
+  }
+  if (fs::is_directory(RINGTMP_PLATFORMS_DIR, ec)) return RINGTMP_PLATFORMS_DIR;
+  return "/usr/share/ringtmp/platforms";
+}
 
 std::vector<std::string> list_profiles(const std::string& dir, const std::string& kind) {
   std::vector<std::string> names;

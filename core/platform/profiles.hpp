@@ -75,7 +75,9 @@ inline constexpr double kMaxFlops = 1e15;          // flop/s of one core
 inline constexpr double kMaxBitsPerSecond = 1e13;  // one link
 inline constexpr int64_t kMaxMemoryBytes = 1'000'000'000'000'000;  // one device's RAM (1e15)
 
-// Where platforms/ is: the source tree's, fixed at build time.
+// Where platforms/ is: <exe>/../share/ringtmp/platforms if it exists (an installed binary,
+// e.g. the .deb's /usr/bin/ringtmp), else the source tree's, fixed at build time, if it
+// exists, else /usr/share/ringtmp/platforms.
 std::string default_platforms_dir();
 
 // `name`: a profile of platforms_dir ("pi4b"), or the path of a user's own file ("my.ini").

@@ -60,6 +60,10 @@ std::vector<double> loss_trace() {
 
 }  // namespace
 
+// x86-64 only: there the three blockings give three sets of bits. With aarch64's NEON
+// kernels (checked under qemu, scripts/cross-arm64.sh) they give the same bits for this
+// product, so the control has nothing to show; the pinned case below runs everywhere.
+#if defined(__x86_64__)
 TEST_CASE("control: unpinned, the detected cache sizes change the bits of the first layer's product") {
   const Matrix W = random_matrix(kLayers[1], kLayers[0], 1);  // (64, 784)
   const Matrix X = random_matrix(kLayers[0], kBatch, 2);      // (784, 32)
@@ -76,6 +80,7 @@ TEST_CASE("control: unpinned, the detected cache sizes change the bits of the fi
     CHECK(products[h] != products[0]);
   }
 }
+#endif
 
 TEST_CASE("training gives bit-identical loss traces whatever cache sizes Eigen detects") {
   std::vector<std::vector<double>> traces;

@@ -23,6 +23,7 @@
 #include "core/strategy/memory_plan.hpp"
 #include "core/strategy/outcome_file.hpp"
 #include "runtime/cluster_key.hpp"
+#include "runtime/peers_file.hpp"
 
 namespace ringtmp::cli {
 namespace {
@@ -56,7 +57,6 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
   const auto& devices = hosts.devices;
   const ClusterKey key = generate_cluster_key();
   const std::string run = run_fingerprint(key);
-  const auto build = build_info();
 
   // Preflight: every device, every problem, before anything is handed over or started.
   const auto memory = plan_memory(c, plan, dataset_shape(c, &data));
@@ -68,7 +68,7 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
     const auto& d = devices[size_t(k)];
     PreflightNeeds needs;
     needs.ringtmp = d.ringtmp;
-    needs.version = fmt::format("ringtmp {} (git commit {})", build.version, build.git_commit);
+    needs.version = version_line();
     if (reads_files) {
       needs.data_dir = d.data_dir.empty() ? c.data_dir : d.data_dir;
       needs.dataset_files = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
@@ -96,9 +96,7 @@ int launch_on_hosts(const RunConfig& c, const DataSplit& data, const ClusterPlan
   // Hand-off: the config and peers in the script (not secret), the key on stdin.
   std::string peers = fmt::format("# written by ringtmp launch --hosts {}: one host:port per node, in rank order\n",
                                   hosts.inventory_path);
-  for (const auto& d : devices)
-    peers += d.address.find(':') != std::string::npos ? fmt::format("[{}]:{}\n", d.address, d.port)
-                                                      : fmt::format("{}:{}\n", d.address, d.port);
+  for (const auto& d : devices) peers += to_string(PeerAddress{d.address, uint16_t(d.port)}) + "\n";
   RunConfig node_config = c;
   node_config.out.clear();
   node_config.overwrite = false;

@@ -66,9 +66,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "--version") {
-    const auto build = ringtmp::cli::build_info();
-    fmt::print("ringtmp {} (git commit {})\nprofiles: {}\n", build.version, build.git_commit,
-               ringtmp::default_platforms_dir());
+    fmt::print("{}\nprofiles: {}\n", ringtmp::cli::version_line(), ringtmp::default_platforms_dir());
     return 0;
   }
   const std::string name = args[0];

@@ -6,7 +6,6 @@
 
 #include "cli/build_info.hpp"
 
-#include <fmt/format.h>
 
 using namespace ringtmp::cli;
 
@@ -71,8 +70,7 @@ TEST_CASE("the preflight script quotes what the inventory gave") {
 TEST_CASE("the preflight script runs in sh and says what this machine lacks") {
   PreflightNeeds n = needs();
   n.ringtmp = RINGTMP_BINARY;
-  const auto build = build_info();
-  n.version = fmt::format("ringtmp {} (git commit {})", build.version, build.git_commit);
+  n.version = version_line();
   n.data_dir = "/nonexistent/back\\slash";
   n.peak_bytes = 1;
   auto r = run_remote({"sh", "-c", preflight_script(n)});

@@ -55,6 +55,10 @@
 //   Runs fn (the real numerics) on the calling thread and, in sim, charges flops to the
 //   simulated host, so that its clock advances by flops / host speed; timing-only sims skip
 //   fn.
+// store(bytes, fn)  (optional; Endpoint::store falls back to running fn)
+//   Runs fn (which writes `bytes` to the node's own storage: a checkpoint) on the calling
+//   thread and, in sim, charges the write to the host's modelled storage device, so that
+//   its clock advances by the time the device takes to write `bytes` sequentially.
 // A transport is used by its node's thread (sim: its actor) only; each backend's failure
 // hook says where it may be called from. Failures of any backend (SimGrid exceptions, socket
 // errors, missed heartbeats) arrive as the same PeerDown event. Rendezvous, heartbeats and
@@ -106,6 +110,11 @@ class ForwardingTransport {
   double now() const { return inner_.now(); }
   template <class Fn>
   void compute(int64_t flops, Fn&& fn) { inner_.compute(flops, std::forward<Fn>(fn)); }
+  template <class Fn>
+  void store(int64_t bytes, Fn&& fn) {
+    if constexpr (requires { inner_.store(bytes, std::forward<Fn>(fn)); }) inner_.store(bytes, std::forward<Fn>(fn));
+    else fn();
+  }
 
  protected:
   Inner& inner_;

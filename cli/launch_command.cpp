@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/checkpoint_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/hosts_launch.hpp"
 #include "cli/memory_limit.hpp"
@@ -138,6 +139,10 @@ int launch_command(const std::vector<std::string>& args) {
   auto network = load_network_profile(default_platforms_dir(), c.network);
   if (!network.ok()) return usage(network.status().message());
   if (auto s = check_run_fits(c, *data, default_platforms_dir()); !s.ok()) return usage(s.message());
+  // On this machine the nodes share the checkpoint folder: checked here once. On --hosts
+  // each device's node checks its own (the folders are the devices').
+  if (!hosts && (c.checkpoint_every > 0 || !c.resume.empty()))
+    if (Status s = prepare_checkpointing(c, *plan); !s.ok()) return usage(s.message());
 
   // The nodes write their outcomes into this run's fresh temporary folder, so an outcome
   // file read below is one this launch's node wrote, never an older run's.

@@ -152,6 +152,7 @@ int node_command(const std::vector<std::string>& args) {
   const DataSplit& split = **data;
   auto plan = plan_cluster_on_devices(c, split, default_platforms_dir());
   if (!plan.ok()) return usage(plan.status().message());
+  if (Status s = load_resume(c, *plan); !s.ok()) return usage(s.message());
   if (int(peers->size()) != plan->size)
     return usage(fmt::format("peers file {} lists {} nodes, the config needs {}{}", parsed->extra["peers"],
                              peers->size(), plan->size,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/build_info.hpp"
+#include "cli/checkpoint_options.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_view.hpp"
 #include "cli/run_folder.hpp"
@@ -110,6 +111,18 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
   if (auto s = check_run_fits(c, *data, default_platforms_dir(), command.simulated); !s.ok()) {
     fmt::print(stderr, "{}: {}\n", prefix, s.message());
     return 2;
+  }
+  if (c.checkpoint_every > 0 || !c.resume.empty()) {
+    auto plan = c.strategy == StrategyKind::local ? StatusOr<ClusterPlan>(ClusterPlan{1, {}, {}, planned_iterations(c, data->train.size()), {}})
+                                                  : plan_cluster(c, data->train.size());
+    if (!plan.ok()) {
+      fmt::print(stderr, "{}: {}\n", prefix, plan.status().message());
+      return 2;
+    }
+    if (auto s = prepare_checkpointing(c, *plan); !s.ok()) {
+      fmt::print(stderr, "{}: {}\n", prefix, s.message());
+      return 2;
+    }
   }
   // Before the run, so that a folder that cannot be written fails now, not after training.
   auto folder = RunFolder::prepare(c);

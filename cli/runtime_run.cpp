@@ -47,7 +47,7 @@ int finish_runtime_run(const std::string& prefix, const RunConfig& c, const Data
   note_planned_memory(*run, data, dir, /*cut_on_devices=*/true);
   // The nodes' clocks start at their rendezvous; the run's length is the slowest node's.
   run->wall_seconds = 0;
-  for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s);
+  for (const auto& m : run->nodes) run->wall_seconds = std::max(run->wall_seconds, m.busy_s + m.idle_s + m.send_s + m.checkpoint_s);
   // The device profiles' power model over what each node measured: an estimate, labelled so.
   for (size_t r = 0; r < run->nodes.size(); ++r) {
     auto& m = run->nodes[r];

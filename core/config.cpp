@@ -97,6 +97,25 @@ Status RunConfig::validate() const {
     return bad("server-replicas", server_replicas,
                "replicates servers that sum each iteration (--ps-mode bsp, or ssp with --staleness 0); an asynchronous "
                "server's shard is reseeded from the workers instead");
+  // A checkpoint is the state at an iteration boundary every part agrees on: asynchronous
+  // strategies have none (each stage or worker is at its own update when another writes).
+  const bool asynchronous = (strategy == StrategyKind::ring && schedule == Schedule::async) ||
+                            (strategy == StrategyKind::ps && !(ps_mode == PsMode::bsp || (ps_mode == PsMode::ssp && staleness == 0)));
+  if ((checkpoint_every > 0 || !resume.empty()) && asynchronous)
+    return bad(checkpoint_every > 0 ? "checkpoint-every" : "resume",
+               checkpoint_every > 0 ? fmt::format("{}", checkpoint_every) : quote_input(resume),
+               "checkpoints need an iteration boundary every part reaches together: ring gpipe or 1f1b, ps bsp (or "
+               "ssp with --staleness 0), allreduce, local");
+  if (checkpoint_every > 0 && strategy == StrategyKind::ring && replica_every > 1 && checkpoint_every % replica_every != 0)
+    return bad("checkpoint-every", checkpoint_every,
+               fmt::format("a multiple of --replica-every ({}): a checkpoint is taken where the shadows' snapshots are",
+                           replica_every));
+  if (checkpoint_every > 0 && checkpoint_dir.empty())
+    return bad("checkpoint-every", checkpoint_every,
+               "give --checkpoint-dir D too: checkpoints must outlive a run that is killed, and its run folder is only "
+               "written at its end");
+  if (!resume.empty() && timing_only)
+    return bad("resume", quote_input(resume), "a timing-only run holds no values to resume from");
   // The key a model's shape mismatch is blamed on: the one the user wrote the model with.
   const std::string_view model_key = model.empty() ? "layers" : "model";
   const std::string model_value = quote_input(model_name(*this));

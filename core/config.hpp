@@ -69,6 +69,12 @@ struct RunConfig {
   // Parameter-server resilience: each shard chain-replicated on the next server (0 or 1); a
   // shard without a surviving copy is reseeded from the workers' (core/strategy/ps_shard.hpp).
   int server_replicas = 0;
+  // Checkpoints (core/checkpoint/): every part of the state written every K iterations
+  // (0: never) into checkpoint_dir; `resume`: a checkpoint folder to start from, at its
+  // newest complete set.
+  int64_t checkpoint_every = 0;
+  std::string checkpoint_dir;
+  std::string resume;
 
   // The model and its optimisation. `model` (a layer string or preset, core/model/model_text.hpp)
   // on samples of shape `input`; without it, the MLP of `layers` and `activation`.

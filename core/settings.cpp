@@ -311,6 +311,17 @@ std::vector<SettingSpec> make_table() {
   t.push_back(flag("allow-divergence", &C::allow_divergence,
                    "a run whose loss or parameters become NaN or infinite ends with exit 0, not 1")
                   .per_device());
+  // A protocol setting: every node writes its part at the same iterations (a set is whole).
+  t.push_back(number<int64_t>("checkpoint-every", &C::checkpoint_every,
+                              "iterations between checkpoints (every part of the run's state written to "
+                              "--checkpoint-dir); 0: none",
+                              at_least(int64_t(0))));
+  t.push_back(text("checkpoint-dir", &C::checkpoint_dir,
+                   "folder the checkpoints go to (one subfolder per iteration written, one file per part)")
+                  .per_device());
+  t.push_back(text("resume", &C::resume,
+                   "a checkpoint folder: the run starts from its newest complete set (the same config)")
+                  .per_device());
   // Where the run's files go.
   t.push_back(text("out", &C::out, "run folder").default_is("a fresh results/runs/<strategy>-<time>-<ms>").per_device());
   t.push_back(flag("overwrite", &C::overwrite, "write into a run folder that is not empty").per_device());
@@ -372,6 +383,14 @@ std::string config_ini(const RunConfig& c, std::string_view header) {
   const auto all = settings(c);
   for (size_t k = 0; k < all.size(); ++k)
     if (!all[k].value.empty() || !defaults[k].value.empty()) s += fmt::format("{} = {}\n", all[k].key, all[k].value);
+  return s;
+}
+
+std::string canonical_config(const RunConfig& c) {
+  // Version line first: a change of this format changes every digest on purpose.
+  std::string s = "ringtmp-config-digest-v2\n";
+  for (const auto& setting : settings(c))
+    if (setting.computes) s += fmt::format("{}={}\n", setting.key, setting.value);
   return s;
 }
 

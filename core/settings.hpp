@@ -70,5 +70,9 @@ std::vector<Setting> settings(const RunConfig& c);
 // with a value; numbers in shortest round-trip form). `header`: comment lines to open with.
 std::string config_ini(const RunConfig& c, std::string_view header = "written by ringtmp: the run's whole configuration");
 
+// The settings that change what is computed, one "key=value" line each in the table's
+// order, after a version line: what the runtime's config digest hashes, and what a
+// checkpoint file holds to explain a mismatch by naming the setting.
+std::string canonical_config(const RunConfig& c);
 
 }  // namespace ringtmp

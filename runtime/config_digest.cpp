@@ -4,14 +4,6 @@
 
 namespace ringtmp {
 
-std::string canonical_config(const RunConfig& c) {
-  // Version line first: a change of this format changes every digest on purpose.
-  std::string s = "ringtmp-config-digest-v2\n";
-  for (const auto& setting : settings(c))
-    if (setting.computes) s += fmt::format("{}={}\n", setting.key, setting.value);
-  return s;
-}
-
 ConfigDigest config_digest(const RunConfig& c) {
   const std::string text = canonical_config(c);
   ConfigDigest d;

@@ -22,9 +22,7 @@ namespace ringtmp {
 
 using ConfigDigest = std::array<uint8_t, 32>;  // SHA-256
 
-// The text that is hashed; exposed so a mismatch can be explained and tests can read it.
-std::string canonical_config(const RunConfig& c);
-
+// The text hashed is canonical_config(c) (core/settings.hpp).
 ConfigDigest config_digest(const RunConfig& c);
 
 // First `digits` hexadecimal digits, for error lines ("config a1b2c3d4 vs 9f8e7d6c").

@@ -61,6 +61,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
                              const ProgressFn& progress) {
   auto plan = plan_cluster_on_devices(c, data, options.platforms_dir);
   if (!plan.ok()) return plan.status();
+  if (Status s = load_resume(c, *plan); !s.ok()) return s;
   auto faults = parse_fault_schedule(c.faults, plan->size);
   if (!faults.ok()) return faults.status();
   auto speedups = thread_speedups(c, plan->size, options.platforms_dir);

@@ -23,12 +23,14 @@ class NodeRecorder {
     const double d = end - start;
     if (kind == SpanKind::busy) m_.busy_s += d;
     else if (kind == SpanKind::idle) m_.idle_s += d;
-    else m_.send_s += d;
+    else if (kind == SpanKind::send) m_.send_s += d;
+    else m_.checkpoint_s += d;
     if (d < kMinSpanSeconds) return;  // counted above; too short to draw
     if (spans_.size() < kMaxSpans) spans_.push_back({m_.node, kind, start, end});
     else truncated_ = true;
   }
   void sent(int64_t bytes) { m_.bytes_sent += bytes; ++m_.msgs_sent; }
+  void checkpointed(int64_t bytes) { m_.checkpoint_bytes += bytes; }
   void received(int64_t bytes) { m_.bytes_recv += bytes; ++m_.msgs_recv; }
   // What the node holds of one part right now; each part keeps its peak, and the node's peak
   // is their sum (see memory_parts.hpp).

@@ -10,7 +10,7 @@ double RunResult::idle_fraction() const {
   double sum = 0.0;
   int counted = 0;
   for (const auto& n : nodes) {
-    if (n.failed_at && n.busy_s + n.idle_s + n.send_s == 0) continue;
+    if (n.failed_at && n.busy_s + n.idle_s + n.send_s + n.checkpoint_s == 0) continue;
     sum += n.idle_s / std::max(n.failed_at.value_or(run_seconds()), 1e-12);
     ++counted;
   }

@@ -19,6 +19,8 @@ struct NodeMetrics {
   double busy_s = 0;                // inside compute()
   double idle_s = 0;                // blocked waiting for a message
   double send_s = 0;                // blocked handing a message to the transport
+  double checkpoint_s = 0;          // writing checkpoints (sim: on the modelled storage)
+  int64_t checkpoint_bytes = 0;     // checkpoint files written
   int64_t bytes_sent = 0, bytes_recv = 0;
   int64_t msgs_sent = 0, msgs_recv = 0;
   int64_t peak_memory_bytes = 0;    // sum of the parts' peaks (all but the dataset)
@@ -49,7 +51,7 @@ struct EvalRecord {
   double loss = 0;
 };
 
-enum class SpanKind { busy, idle, send };
+enum class SpanKind { busy, idle, send, checkpoint };
 struct Span {
   int node = 0;
   SpanKind kind = SpanKind::busy;

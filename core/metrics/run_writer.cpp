@@ -28,15 +28,15 @@ std::string iterations_csv(const RunResult& run) {
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes\n";
   auto optional_int = [](const std::optional<int64_t>& v) { return v ? fmt::format("{}", *v) : ""; };
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
                      csv_num(n.idle_s), csv_num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
                      n.msgs_recv, n.peak_memory_bytes, n.energy_j ? csv_num(*n.energy_j) : "",
                      n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "",
                      optional_int(n.planned_memory_bytes), optional_int(n.peak_rss_bytes),
-                     n.failed_at ? csv_num(*n.failed_at) : "");
+                     n.failed_at ? csv_num(*n.failed_at) : "", csv_num(n.checkpoint_s), n.checkpoint_bytes);
   return s;
 }
 
@@ -54,7 +54,10 @@ std::string timeline_json(const RunResult& run) {
   for (const auto& sp : run.timeline) {
     // A span without a finite start and length has no place on a time axis.
     if (!std::isfinite(sp.start) || !std::isfinite(sp.end - sp.start)) continue;
-    const char* name = sp.kind == SpanKind::busy ? "busy" : sp.kind == SpanKind::idle ? "idle" : "send";
+    const char* name = sp.kind == SpanKind::busy   ? "busy"
+                       : sp.kind == SpanKind::idle ? "idle"
+                       : sp.kind == SpanKind::send ? "send"
+                                                   : "checkpoint";
     add(fmt::format(R"({{"name":"{}","ph":"X","pid":0,"tid":{},"ts":{:.3f},"dur":{:.3f}}})", name,
                     sp.node, sp.start * 1e6, (sp.end - sp.start) * 1e6));
   }

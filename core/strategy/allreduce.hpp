@@ -23,6 +23,7 @@
 #include <span>
 #include <vector>
 
+#include "core/checkpoint/checkpointer.hpp"
 #include "core/run_model.hpp"
 #include "core/config.hpp"
 #include "core/data/batch_slicer.hpp"
@@ -41,7 +42,8 @@ namespace ringtmp {
 template <Transport T>
 class AllreduceNode {
  public:
-  AllreduceNode(T& transport, const RunConfig& c, const Dataset& train, const ProgressFn& progress)
+  AllreduceNode(T& transport, const RunConfig& c, std::shared_ptr<const CheckpointSet> resume, const Dataset& train,
+                const ProgressFn& progress)
       : c_(c),
         progress_(progress),
         ep_(transport, "worker", c.peer_timeout, /*resilient=*/true),
@@ -49,12 +51,19 @@ class AllreduceNode {
         model_(model_layers(c), 0, storage_, c.threads),
         sgd_({c.lr, c.momentum, c.weight_decay}, model_.param_count(), storage_),
         train_(train),
-        total_(planned_iterations(c, train.size())) {
+        total_(planned_iterations(c, train.size())),
+        checkpoints_(c, ep_.size(), std::move(resume)) {
     model_.init(c.seed);
     positions_.push_back(Position{ep_.rank(), std::make_unique<SliceSource>(train, c, ep_.size(), ep_.rank(), storage_)});
+    if (const NodeCheckpoint* ck = checkpoints_.resume_part(ep_.rank())) resume_from(*ck);
   }
 
   NodeOutcome run() {
+    if (!resume_error_.ok()) {
+      out_.status = resume_error_;
+      ep_.finish_into(out_);
+      return std::move(out_);
+    }
     out_.status = run_healing(
         ep_, [&] { return done_ == total_; }, [&] { return iteration(done_ + 1); }, [&] { return recover(); });
     // Every live node holds the same model: the lowest one hands it in.
@@ -117,7 +126,47 @@ class AllreduceNode {
     out_.losses.push_back({it, ep_.now(), *whole_loss, c_.batch});
     if (ep_.rank() == ep_.view().live.front() && progress_)
       progress_({it, total_, *whole_loss / c_.batch, ep_.now(), samples_});
+    return checkpoints_.due(it) ? write_checkpoints() : Status{};
+  }
+
+  // Every position this node plays is a part of the set: the same model, so a set is
+  // complete whichever nodes died.
+  Status write_checkpoints() {
+    for (const auto& q : positions_) {
+      NodeCheckpoint ck;
+      ck.part = q.rank;
+      ck.role = fmt::format("position {}", q.rank);
+      ck.iteration = done_;
+      ck.samples = samples_;
+      ck.losses = out_.losses;
+      if (storage_ == Storage::values) {
+        ck.tensors.push_back({"params", FloatBuffer(model_.params().begin(), model_.params().end())});
+        ck.tensors.push_back({"momentum", FloatBuffer(sgd_.state().begin(), sgd_.state().end())});
+      }
+      if (Status s = checkpoints_.write(ep_, std::move(ck), int64_t(model_.param_count() + sgd_.state_size()));
+          !s.ok())
+        return s;
+    }
     return {};
+  }
+
+  // The state at the end of the checkpoint's iteration; the data position follows from it.
+  void resume_from(const NodeCheckpoint& ck) {
+    const auto* params = ck.find("params");
+    const auto* momentum = ck.find("momentum");
+    if (!params || !momentum || params->values.size() != model_.param_count() ||
+        momentum->values.size() != sgd_.state_size()) {
+      resume_error_ = Status::errorf("node {}: checkpoint of {} does not hold this model's {} parameters and {} "
+                                     "momentum values", ep_.rank(), ck.role, model_.param_count(), sgd_.state_size());
+      return;
+    }
+    std::copy(params->values.begin(), params->values.end(), model_.params().begin());
+    std::copy(momentum->values.begin(), momentum->values.end(), sgd_.state().begin());
+    done_ = ck.iteration;
+    samples_ = ck.samples;
+    out_.losses = ck.losses;
+    positions_.front().data->skip(done_);
+    positions_.front().drawn = done_;
   }
 
   // Sums the gradients (and the loss) around the ring of N positions; returns the
@@ -269,6 +318,8 @@ class AllreduceNode {
   Sgd sgd_;
   const Dataset& train_;
   int64_t total_;
+  Checkpointer checkpoints_;
+  Status resume_error_;
   std::vector<Position> positions_;  // consecutive in the ring, this node's own first
   GradientStep step_;
   NodeOutcome out_;
@@ -277,8 +328,9 @@ class AllreduceNode {
 };
 
 template <Transport T>
-NodeOutcome allreduce_node(T& transport, const RunConfig& c, const Dataset& train, const ProgressFn& progress) {
-  return AllreduceNode<T>(transport, c, train, progress).run();
+NodeOutcome allreduce_node(T& transport, const RunConfig& c, std::shared_ptr<const CheckpointSet> resume,
+                           const Dataset& train, const ProgressFn& progress) {
+  return AllreduceNode<T>(transport, c, std::move(resume), train, progress).run();
 }
 
 }  // namespace ringtmp

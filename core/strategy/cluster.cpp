@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/checkpoint/checkpointer.hpp"
 #include "core/config_limits.hpp"
 #include "core/strategy/evaluate.hpp"
 
@@ -207,6 +208,28 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   note_parameters(run.divergence, run.iterations, params);
   run.evals.push_back(evaluate(model, data.test, run.iterations));
   return run;
+}
+
+int checkpoint_parts(const RunConfig& c, const ClusterPlan& plan) {
+  switch (c.strategy) {
+    case StrategyKind::ring: return plan.ring->partition.stages();
+    case StrategyKind::ps: return plan.ps->workers + plan.ps->servers;
+    case StrategyKind::allreduce: return plan.size;
+    case StrategyKind::local: break;
+  }
+  return 1;
+}
+
+Status load_resume(const RunConfig& c, ClusterPlan& plan, std::vector<std::string>* skipped) {
+  if (c.resume.empty()) return {};
+  auto set = load_newest_checkpoint(c.resume, checkpoint_config(c), checkpoint_parts(c, plan));
+  if (!set.ok()) return set.status();
+  if (set->iteration > plan.iterations)
+    return Status::errorf("{}: checkpoint of iteration {}, past this run's {} iterations", c.resume, set->iteration,
+                          plan.iterations);
+  if (skipped) *skipped = set->skipped;
+  plan.resume = std::make_shared<const CheckpointSet>(std::move(*set));
+  return {};
 }
 
 }  // namespace ringtmp

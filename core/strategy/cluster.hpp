@@ -30,6 +30,7 @@ StatusOr<RunResult> run_inproc(const RunConfig& c, const DataSplit& data,
                                const ProgressFn& progress = {}, Wrap wrap = {}) {
   auto plan = plan_cluster(c, data.train.size());  // no devices here: stages balance counted flops
   if (!plan.ok()) return plan.status();
+  if (Status s = load_resume(c, *plan); !s.ok()) return s;
   InProcHub hub(plan->size);
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<std::thread> threads;

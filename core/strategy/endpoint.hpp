@@ -63,6 +63,17 @@ class Endpoint {
     rec_.span(SpanKind::busy, start, t_.now());
   }
 
+  // Writes `bytes` to the node's storage through fn (a checkpoint): in sim on the host's
+  // modelled storage device; a transport without storage just runs fn.
+  template <class Fn>
+  void store(int64_t bytes, Fn&& fn) {
+    const double start = t_.now();
+    if constexpr (requires { t_.store(bytes, std::forward<Fn>(fn)); }) t_.store(bytes, std::forward<Fn>(fn));
+    else fn();
+    rec_.span(SpanKind::checkpoint, start, t_.now());
+    rec_.checkpointed(bytes);
+  }
+
   // The first message (queued or arriving) for which match(from, message) holds.
   template <class Match>
   StatusOr<Received> await(Match&& match, const char* what) {

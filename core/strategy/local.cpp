@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/checkpoint/checkpointer.hpp"
 #include "core/data/batcher.hpp"
 #include "core/metrics/node_recorder.hpp"
 #include "core/model/loss.hpp"
@@ -44,10 +45,41 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
   GradientStep step;
   const float grad_scale = 1.0f / float(c.batch);
 
-  for (int64_t it = 1; it <= total; ++it) {
+  // The trainer's losses as a checkpoint holds them: summed over the batch, as the step
+  // returns them (the trace's mean is that sum over the batch size, the same division).
+  std::vector<LossRecord> losses;
+  std::shared_ptr<const CheckpointSet> resume;
+  if (!c.resume.empty()) {
+    auto set = load_newest_checkpoint(c.resume, checkpoint_config(c), 1);
+    if (!set.ok()) return set.status();
+    resume = std::make_shared<const CheckpointSet>(std::move(*set));
+  }
+  Checkpointer checkpoints(c, 1, resume);
+  int64_t first = 1;
+  if (const NodeCheckpoint* ck = checkpoints.resume_part(0)) {
+    const auto* params = ck->find("params");
+    const auto* momentum = ck->find("momentum");
+    if (!params || !momentum || params->values.size() != model.param_count() ||
+        momentum->values.size() != sgd.state_size() || ck->iteration > total)
+      return Status::errorf("{}: its checkpoint of iteration {} does not fit this run's model or iterations",
+                            checkpoint_file_path(c.resume, ck->iteration, 0), ck->iteration);
+    std::copy(params->values.begin(), params->values.end(), model.params().begin());
+    std::copy(momentum->values.begin(), momentum->values.end(), sgd.state().begin());
+    batcher.skip(ck->iteration);
+    first = ck->iteration + 1;
+    run.samples = ck->samples;
+    losses = ck->losses;
+    for (const auto& l : losses) {
+      run.trace.push_back({l.iteration, l.time, l.loss_sum / double(l.samples), l.iteration * c.batch});
+      note_loss(run.divergence, l.iteration, run.trace.back().loss);
+    }
+  }
+
+  for (int64_t it = first; it <= total; ++it) {
     const double start = now();
     const Batch b = batcher.next();
-    const double loss = step.run(model, b, grad_scale) / b.size;
+    const double loss_sum = step.run(model, b, grad_scale);
+    const double loss = loss_sum / b.size;
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);
@@ -64,6 +96,22 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     if (c.eval_every > 0 && it % c.eval_every == 0 && it != total)
       run.evals.push_back(evaluate(model, data.test, it));
     if (progress) progress({it, total, loss, end, run.samples});
+    losses.push_back({it, end, loss_sum, b.size});
+    if (checkpoints.due(it)) {
+      NodeCheckpoint ck;
+      ck.role = "trainer";
+      ck.iteration = it;
+      ck.samples = run.samples;
+      ck.clock = end;
+      ck.losses = losses;
+      ck.tensors.push_back({"params", FloatBuffer(model.params().begin(), model.params().end())});
+      ck.tensors.push_back({"momentum", FloatBuffer(sgd.state().begin(), sgd.state().end())});
+      const int64_t bytes = checkpoints.bytes_of(int64_t(model.param_count() + sgd.state_size()), losses.size());
+      const double before = now();
+      if (Status s = checkpoints.write_now(std::move(ck)); !s.ok()) return s;
+      rec.span(SpanKind::checkpoint, before, now());
+      rec.checkpointed(bytes);
+    }
   }
   run.iterations = total;
   run.wall_seconds = now();

@@ -1,8 +1,10 @@
 #pragma once
 // Which node program runs on a rank, for every strategy — the single entry point a backend
 // (in-process threads, SimGrid actors, runtime processes) calls per node.
+#include <memory>
 #include <optional>
 
+#include "core/checkpoint/checkpoint_set.hpp"
 #include "core/strategy/allreduce.hpp"
 #include "core/strategy/ps_server.hpp"
 #include "core/strategy/ps_worker.hpp"
@@ -16,7 +18,17 @@ struct ClusterPlan {
   std::optional<RingLayout> ring;   // ring only
   std::optional<PsLayout> ps;       // ps only
   int64_t iterations = 0;
+  // --resume: the checkpoint set every node starts from (the backend loads it once, whole).
+  std::shared_ptr<const CheckpointSet> resume;
 };
+
+// How many parts a complete checkpoint set of this run has: one per ring stage, per ps
+// worker and server, per all-reduce position; the local trainer's one.
+int checkpoint_parts(const RunConfig& c, const ClusterPlan& plan);
+// Loads --resume's newest complete set into plan.resume (nothing without --resume).
+// Refused in one line naming the file and what is wrong; `skipped` gets a line per newer
+// set passed over as incomplete.
+Status load_resume(const RunConfig& c, ClusterPlan& plan, std::vector<std::string>* skipped = nullptr);
 
 // Error when the config cannot be laid out (e.g. more ring stages than layers, or no cut
 // that fits the devices). `devices`: each rank's speed and memory budget, when the run knows
@@ -41,13 +53,13 @@ NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
                      const Dataset& train, const ProgressFn& progress) {
   switch (c.strategy) {
     case StrategyKind::ring:
-      return RingNode<T>(transport, c, *plan.ring, train, progress).run();
+      return RingNode<T>(transport, c, *plan.ring, plan.resume, train, progress).run();
     case StrategyKind::ps:
       return transport.rank() < plan.ps->workers
-                 ? PsWorkerNode<T>(transport, c, *plan.ps, train, progress).run()
-                 : PsServerNode<T>(transport, c, *plan.ps, plan.iterations).run();
+                 ? PsWorkerNode<T>(transport, c, *plan.ps, plan.resume, train, progress).run()
+                 : PsServerNode<T>(transport, c, *plan.ps, plan.iterations, plan.resume).run();
     case StrategyKind::allreduce:
-      return allreduce_node(transport, c, train, progress);
+      return allreduce_node(transport, c, plan.resume, train, progress);
     case StrategyKind::local:
       break;
   }

@@ -11,7 +11,7 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '4'};
+constexpr char kMagic[4] = {'R', 'T', 'O', '5'};
 // Far above any cluster the settings allow (65536 nodes + 4096 servers).
 constexpr int64_t kMaxRanks = int64_t(1) << 20;
 
@@ -98,8 +98,9 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   const auto& m = o.metrics;
   w.pod(int64_t(m.node));
   w.text(flattened(m.role));
-  for (double v : {m.busy_s, m.idle_s, m.send_s}) w.pod(v);
-  for (int64_t v : {m.bytes_sent, m.bytes_recv, m.msgs_sent, m.msgs_recv, m.peak_memory_bytes, m.peak_stash_bytes})
+  for (double v : {m.busy_s, m.idle_s, m.send_s, m.checkpoint_s}) w.pod(v);
+  for (int64_t v : {m.bytes_sent, m.bytes_recv, m.msgs_sent, m.msgs_recv, m.peak_memory_bytes, m.peak_stash_bytes,
+                    m.checkpoint_bytes})
     w.pod(v);
   w.pod(uint64_t(o.spans.size()));
   for (const auto& s : o.spans) {
@@ -160,9 +161,9 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   o.stopped_by_peer = flag != 0;
   auto& m = o.metrics;
   int64_t node = 0;
-  if (!r.pod(node) || !r.text(m.role) || !r.pod(m.busy_s) || !r.pod(m.idle_s) || !r.pod(m.send_s) ||
+  if (!r.pod(node) || !r.text(m.role) || !r.pod(m.busy_s) || !r.pod(m.idle_s) || !r.pod(m.send_s) || !r.pod(m.checkpoint_s) ||
       !r.pod(m.bytes_sent) || !r.pod(m.bytes_recv) || !r.pod(m.msgs_sent) || !r.pod(m.msgs_recv) ||
-      !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes))
+      !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes) || !r.pod(m.checkpoint_bytes))
     return bad("truncated metrics");
   if (!one_line(m.role)) return bad("role not on one line");  // a cell of nodes.csv
   m.node = int(node);
@@ -172,7 +173,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   for (auto& s : o.spans) {
     int64_t sn = 0;
     uint8_t kind = 0;
-    if (!r.pod(sn) || !r.pod(kind) || !r.pod(s.start) || !r.pod(s.end) || kind > 2) return bad("bad span");
+    if (!r.pod(sn) || !r.pod(kind) || !r.pod(s.start) || !r.pod(s.end) || kind > uint8_t(SpanKind::checkpoint)) return bad("bad span");
     s.node = int(sn);
     s.kind = SpanKind(kind);
   }

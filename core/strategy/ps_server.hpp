@@ -28,21 +28,37 @@ namespace ringtmp {
 template <Transport T>
 class PsServerNode {
  public:
-  PsServerNode(T& transport, const RunConfig& c, const PsLayout& layout, int64_t total)
+  PsServerNode(T& transport, const RunConfig& c, const PsLayout& layout, int64_t total,
+               std::shared_ptr<const CheckpointSet> resume)
       : c_(c),
         layout_(layout),
         ep_(transport, "server", c.peer_timeout, /*resilient=*/true),
         total_(total),
-        placement_(shard_placement(layout, ep_.view(), c.server_replicas)) {
+        placement_(shard_placement(layout, ep_.view(), c.server_replicas)),
+        checkpoints_(c, layout.workers + layout.servers, std::move(resume)) {
     for (int k = 0; k < layout_.servers; ++k) {
       const auto& p = placement_[size_t(k)];
       if (p.server == ep_.rank()) heads_.emplace(k, keeper(k));
       if (std::find(p.replicas.begin(), p.replicas.end(), ep_.rank()) != p.replicas.end()) copies_.emplace(k, keeper(k));
     }
-    for (auto& [k, head] : heads_) head.set_replica(replica_of(k), /*resend=*/false);
+    // A replica resumes from its head's part: at an iteration boundary the two are equal.
+    if (checkpoints_.resume_iteration() > 0)
+      for (auto* kept : {&heads_, &copies_})
+        for (auto& [k, keeper] : *kept)
+          if (resume_error_.ok())
+            resume_error_ = keeper.resume_from(*checkpoints_.resume_part(ShardKeeper<T>::checkpoint_part(layout_, k)));
+    for (auto& [k, head] : heads_) {
+      head.checkpoint_to(&checkpoints_);
+      head.set_replica(replica_of(k), /*resend=*/false);
+    }
   }
 
   NodeOutcome run() {
+    if (!resume_error_.ok()) {
+      out_.status = resume_error_;
+      ep_.finish_into(out_);
+      return std::move(out_);
+    }
     account_state();
     bool left = false;
     out_.status = run_healing(
@@ -165,6 +181,7 @@ class PsServerNode {
     for (auto& [k, head] : heads_) {
       head.forget_players(ep_.view());
       head.set_replica(replica_of(k), /*resend=*/true);
+      head.checkpoint_to(&checkpoints_);
     }
     account_state();
     rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
@@ -190,6 +207,8 @@ class PsServerNode {
   Endpoint<T> ep_;
   int64_t total_;
   std::vector<ShardPlacement> placement_;
+  Checkpointer checkpoints_;
+  Status resume_error_;
   std::map<int, ShardKeeper<T>> heads_;   // the shards this node serves
   std::map<int, ShardKeeper<T>> copies_;  // the shards this node keeps a replica of
   NodeOutcome out_;

@@ -46,6 +46,7 @@
 
 #include <fmt/format.h>
 
+#include "core/checkpoint/checkpointer.hpp"
 #include "core/run_model.hpp"
 #include "core/config.hpp"
 #include "core/model/model.hpp"
@@ -93,6 +94,26 @@ class ShardKeeper {
   }
 
   int shard() const { return k_; }
+
+  // Checkpoints: the head writes the shard (part `workers + shard`) after each due
+  // iteration it applies; a replica writes nothing (at the boundary it equals its head).
+  void checkpoint_to(Checkpointer* checkpoints) { checkpoints_ = checkpoints; }
+  static int checkpoint_part(const PsLayout& layout, int shard) { return layout.workers + shard; }
+  // --resume (BSP): the shard as of the checkpoint's iteration, every position's clock there.
+  Status resume_from(const NodeCheckpoint& ck) {
+    const auto* params = ck.find("params");
+    const auto* momentum = ck.find("momentum");
+    if (!params || !momentum || params->values.size() != size_ || momentum->values.size() != sgd_.state_size())
+      return Status::errorf("node {}: the checkpoint of shard {} does not hold its {} parameters and {} momentum values",
+                            ep_.rank(), k_, size_, sgd_.state_size());
+    std::copy(params->values.begin(), params->values.end(), params_.begin());
+    std::copy(momentum->values.begin(), momentum->values.end(), sgd_.state().begin());
+    completed_ = ck.iteration;
+    completed_loss_ = ck.losses.empty() ? 0 : ck.losses.back().loss_sum;
+    std::fill(clock_.begin(), clock_.end(), completed_);
+    has_state_ = true;
+    return {};
+  }
   int64_t param_bytes() const { return shard_bytes_; }
   int64_t state_bytes() const { return sgd_.state_bytes(); }
   FloatBuffer& params() { return params_; }
@@ -276,7 +297,20 @@ class ShardKeeper {
     }
     if (replica_ >= 0) send_sum_or_state(ShardReplica::What::sum);
     answer_if_replicated();
-    return {};
+    return checkpoints_ && checkpoints_->due(completed_) ? write_checkpoint() : Status{};
+  }
+
+  Status write_checkpoint() {
+    NodeCheckpoint ck;
+    ck.part = n_ + k_;
+    ck.role = fmt::format("shard {}", k_);
+    ck.iteration = completed_;
+    ck.losses.push_back({completed_, ep_.now(), completed_loss_, 0});  // the whole loss answers carry
+    if (storage_ == Storage::values) {
+      ck.tensors.push_back({"params", params_});
+      ck.tensors.push_back({"momentum", FloatBuffer(sgd_.state().begin(), sgd_.state().end())});
+    }
+    return checkpoints_->write(ep_, std::move(ck), int64_t(size_ + sgd_.state_size()));
   }
 
   void add_to_sum(HeldPush&& push) {
@@ -366,6 +400,7 @@ class ShardKeeper {
   std::vector<std::optional<HeldPush>> early_;
   std::map<int, int> due_;  // BSP: answers owed for iteration completed_, player -> a position of its
   LocalAnswer local_;
+  Checkpointer* checkpoints_ = nullptr;
   FloatBuffer sum_;
   double loss_sum_ = 0;  // the iteration's loss, summed in position order with the gradients
   // BSP: the whole loss of iteration completed_ (an answer to a redone push comes while the

@@ -48,8 +48,8 @@ namespace ringtmp {
 template <Transport T>
 class PsWorkerNode {
  public:
-  PsWorkerNode(T& transport, const RunConfig& c, const PsLayout& layout, const Dataset& train,
-               const ProgressFn& progress)
+  PsWorkerNode(T& transport, const RunConfig& c, const PsLayout& layout, std::shared_ptr<const CheckpointSet> resume,
+               const Dataset& train, const ProgressFn& progress)
       : c_(c),
         layout_(layout),
         progress_(progress),
@@ -59,15 +59,22 @@ class PsWorkerNode {
         model_(model_layers(c), 0, storage_, c.threads),
         train_(train),
         total_(planned_iterations(c, train.size())),
-        aggregate_(ps_aggregates(c)) {
+        aggregate_(ps_aggregates(c)),
+        checkpoints_(c, layout.workers + layout.servers, std::move(resume)) {
     model_.init(c.seed);
     positions_.push_back(position(ep_.rank()));
     positions_.back().placed = true;
     placement_ = shard_placement(layout_, ep_.view(), c.server_replicas);
     answers_.assign(size_t(layout_.servers), {});
+    if (const NodeCheckpoint* ck = checkpoints_.resume_part(ep_.rank())) resume_from(*ck);
   }
 
   NodeOutcome run() {
+    if (!resume_error_.ok()) {
+      out_.status = resume_error_;
+      ep_.finish_into(out_);
+      return std::move(out_);
+    }
     ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
     ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
     bool left = false;
@@ -227,7 +234,40 @@ class PsWorkerNode {
     samples_ += c_.batch;
     out_.losses.push_back({done_, ep_.now(), whole, c_.batch});
     report_progress(done_, whole / c_.batch);
+    return checkpoints_.due(done_) ? write_checkpoints() : Status{};
+  }
+
+  // BSP only (config refuses asp/ssp): each position this node plays is a part; its
+  // parameters are the servers' after the iteration (every shard's answer installed).
+  Status write_checkpoints() {
+    for (const auto& q : positions_) {
+      NodeCheckpoint ck;
+      ck.part = q.rank;
+      ck.role = fmt::format("worker {}", q.rank);
+      ck.iteration = done_;
+      ck.samples = samples_;
+      ck.losses = out_.losses;
+      if (storage_ == Storage::values)
+        ck.tensors.push_back({"params", FloatBuffer(model_.params().begin(), model_.params().end())});
+      if (Status s = checkpoints_.write(ep_, std::move(ck), int64_t(model_.param_count())); !s.ok()) return s;
+    }
     return {};
+  }
+
+  void resume_from(const NodeCheckpoint& ck) {
+    const auto* params = ck.find("params");
+    if (!params || params->values.size() != model_.param_count()) {
+      resume_error_ = Status::errorf("node {}: the checkpoint of {} does not hold this model's {} parameters",
+                                     ep_.rank(), ck.role, model_.param_count());
+      return;
+    }
+    std::copy(params->values.begin(), params->values.end(), model_.params().begin());
+    done_ = ck.iteration;
+    samples_ = ck.samples;
+    out_.losses = ck.losses;
+    auto& own = positions_.front();
+    own.data->skip(done_);
+    own.drawn = own.done = done_;
   }
 
   // asp/ssp: every position at its own pace (a taken-over position may be ahead of this
@@ -333,6 +373,7 @@ class PsWorkerNode {
       ShardKeeper<T> keeper(ep_, c_, layout_, k, total_, [this](ParamShard&& p) { (void)take_answer(std::move(p), ep_.rank()); });
       const ShardReplica own = copy_of(k, /*with_values=*/true);
       if (Status s = reseed_from_workers(ep_, keeper, live_workers(layout_, ep_.view()), &own); !s.ok()) return s;
+      keeper.checkpoint_to(&checkpoints_);
       keepers_.emplace(k, std::move(keeper));
       int64_t served = 0;  // the shards this node serves: parameters and optimizer state
       for (const auto& [shard, kept] : keepers_) served += kept.param_bytes() + kept.state_bytes();
@@ -404,6 +445,8 @@ class PsWorkerNode {
   int64_t arrivals_ = 0;                // asp/ssp: answers taken so far
   std::vector<int64_t> installed_arrival_ = std::vector<int64_t>(size_t(layout_.servers), 0);
   NodeOutcome out_;
+  Checkpointer checkpoints_;
+  Status resume_error_;
   int64_t done_ = 0;  // iterations completed (every shard's parameters installed)
   int64_t samples_ = 0;
 };

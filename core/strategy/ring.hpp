@@ -41,6 +41,7 @@
 #include <set>
 #include <vector>
 
+#include "core/checkpoint/checkpointer.hpp"
 #include "core/config.hpp"
 #include "core/data/batcher.hpp"
 #include "core/model/loss.hpp"
@@ -79,8 +80,8 @@ std::string describe_stages(const RingLayout& layout, const RunConfig& c, int sh
 template <Transport T>
 class RingNode {
  public:
-  RingNode(T& transport, const RunConfig& c, const RingLayout& layout, const Dataset& train,
-           const ProgressFn& progress)
+  RingNode(T& transport, const RunConfig& c, const RingLayout& layout, std::shared_ptr<const CheckpointSet> resume,
+           const Dataset& train, const ProgressFn& progress)
       : c_(c),
         heals_(ring_heals(c) && transport.size() > 1),
         ep_(transport, "stage", c.peer_timeout, heals_),
@@ -94,7 +95,8 @@ class RingNode {
         stage_(rank_),
         sizes_(microbatch_sizes(c.batch, c.microbatches)),
         async_(c.schedule == Schedule::async),
-        progress_(progress) {
+        progress_(progress),
+        checkpoints_(c, layout.partition.stages(), std::move(resume)) {
     parts_.push_back(initial_part(rank_));
     for (int k = 0, off = 0; k < c.microbatches; off += sizes_[k++]) offsets_.push_back(off);
     if (first()) batcher_.emplace(train, c.batch, batch_order_seed(c));
@@ -103,9 +105,15 @@ class RingNode {
     if (heals_)
       for (int s : shadows_held_by(assign_, rank_)) shadows_.push_back(initial_shadow(s));
     if (snapshots() && !async_) own_snapshots_.push_back(initial_shadow(rank_));
+    if (checkpoints_.resume_iteration() > 0) resume_error_ = resume_from_checkpoint();
   }
 
   NodeOutcome run() {
+    if (!resume_error_.ok()) {
+      out_.status = resume_error_;
+      ep_.finish_into(out_);
+      return std::move(out_);
+    }
     account_state();
     account();
     if (heals_) {
@@ -226,7 +234,7 @@ class RingNode {
 
   Status run_sync() {
     const auto ops = pipeline_ops(c_.schedule, stages(), stage_, c_.microbatches);
-    for (int64_t it = 1; it <= total_; ++it) {
+    for (int64_t it = applied_ + 1; it <= total_; ++it) {
       if (first()) batch_ = batcher_->next();
       loss_sum_ = 0;
       for (const auto& op : ops) {
@@ -235,6 +243,8 @@ class RingNode {
       }
       update();
       if (last()) record_loss(it, loss_sum_);
+      if (checkpoints_.due(it))
+        if (Status s = write_checkpoints(it); !s.ok()) return s;
     }
     return {};
   }
@@ -268,6 +278,8 @@ class RingNode {
           incoming = &opening;
         }
         if (auto s = commit(true); !s.ok()) return s;
+        if (checkpoints_.due(applied_))
+          if (Status s = write_checkpoints(applied_); !s.ok()) return s;
       }
       started_ = it;  // from here on, a death means this iteration's work is redone
       Status s = op.forward ? forward(it, op.microbatch, incoming) : backward(it, op.microbatch, nullptr);
@@ -275,8 +287,9 @@ class RingNode {
     }
     complete_ = it;
     if (last()) record_loss(it, loss_sum_);
-    if (it == total_) return commit(true);  // nothing follows to wait for
-    return {};
+    if (it != total_) return {};
+    if (Status s = commit(true); !s.ok()) return s;  // nothing follows to wait for
+    return checkpoints_.due(it) ? write_checkpoints(it) : Status{};
   }
 
   // Applies iteration applied_+1, whose gradients this node holds whole, to its stage and to
@@ -1055,6 +1068,62 @@ class RingNode {
 
   bool numeric() const { return storage_ == Storage::values; }
 
+  // Sync only (config refuses async): every stage this node runs, as of `it` updates, is a
+  // part of the set. Shadows are not written: at an iteration boundary a shadow equals its
+  // stage (the same steps on the same bits), so a resume rebuilds it from the stage's part.
+  Status write_checkpoints(int64_t it) {
+    for (const Part& part : parts_) {
+      NodeCheckpoint ck;
+      ck.part = part.stage;
+      ck.role = fmt::format("stage {}", part.stage);
+      ck.iteration = it;
+      ck.samples = samples_;
+      ck.losses = out_.losses;
+      if (numeric()) {
+        ck.tensors.push_back({"params", FloatBuffer(part.model.params().begin(), part.model.params().end())});
+        ck.tensors.push_back({"momentum", FloatBuffer(part.sgd.state().begin(), part.sgd.state().end())});
+      }
+      const int64_t floats = int64_t(part.model.param_count() + part.sgd.state_size());
+      if (Status s = checkpoints_.write(ep_, std::move(ck), floats); !s.ok()) return s;
+    }
+    return {};
+  }
+
+  // --resume: this node's stage, and the shadows and snapshots it holds, as of the set's
+  // iteration T; the ring starts at T + 1 with nothing in flight.
+  Status resume_from_checkpoint() {
+    const int64_t t = checkpoints_.resume_iteration();
+    auto state_of_part = [&](int stage) -> StatusOr<StageState> {
+      const NodeCheckpoint* ck = checkpoints_.resume_part(stage);
+      const Model m = stage_model(stage);
+      const size_t p = m.param_count(), v = Sgd(sgd_options(), p, storage_).state_size();
+      const auto* params = ck ? ck->find("params") : nullptr;
+      const auto* momentum = ck ? ck->find("momentum") : nullptr;
+      if (!params || !momentum || params->values.size() != p || momentum->values.size() != v)
+        return Status::errorf("node {}: the checkpoint of stage {} does not hold its {} parameters and {} momentum "
+                              "values", rank_, stage, p, v);
+      return StageState{cut_begin(stage), cut_end(stage), p, v, params->values, momentum->values};
+    };
+    auto own = state_of_part(stage_);
+    if (!own.ok()) return own.status();
+    Part& part = parts_.front();
+    std::copy(own->params.begin(), own->params.end(), part.model.params().begin());
+    std::copy(own->momentum.begin(), own->momentum.end(), part.sgd.state().begin());
+    for (auto* held : {&shadows_, &own_snapshots_})
+      for (Shadow& sh : *held) {
+        auto st = state_of_part(sh.stage);
+        if (!st.ok()) return st.status();
+        sh = shadow_from(sh.stage, *st, t);
+      }
+    const NodeCheckpoint& mine = *checkpoints_.resume_part(stage_);
+    out_.losses = mine.losses;
+    samples_ = mine.samples;
+    applied_ = complete_ = started_ = drawn_ = t;
+    version_ = t;
+    if (batcher_) batcher_->skip(t);
+    return {};
+  }
+
   void update() {
     for (Part& part : parts_) step(part);
     ++version_;
@@ -1137,6 +1206,8 @@ class RingNode {
   std::vector<int> sizes_, offsets_;
   const bool async_;
   const ProgressFn& progress_;
+  Checkpointer checkpoints_;
+  Status resume_error_;
   std::optional<Batcher> batcher_;
   Batch batch_;
   int64_t total_ = 0;

@@ -441,13 +441,13 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   run train "${RT[@]}" --strategy $strategy --out "$TMP/train-$name"
   summary_has "$TMP/launch-$name" '"backend": "runtime",'
   summary_has "$TMP/launch-$name" '"energy_is_estimate": true,'
-  # Each node process's peak RSS (the kernel's, from wait4), the column before failed_at: a
+  # Each node process's peak RSS (the kernel's, from wait4), three columns before the end: a
   # process holds more than 1 MiB. Train's nodes share one process: no figure, an empty cell and null.
-  head -n 1 "$TMP/launch-$name/nodes.csv" | grep -q ',radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at$' || fail "nodes.csv does not end with peak_rss_bytes,failed_at"
-  awk -F, 'NR > 1 && !($(NF - 1) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/launch-$name/nodes.csv" ||
+  head -n 1 "$TMP/launch-$name/nodes.csv" | grep -q ',radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes$' || fail "nodes.csv does not end with peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes"
+  awk -F, 'NR > 1 && !($(NF - 3) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/launch-$name/nodes.csv" ||
     fail "a node's peak_rss_bytes is not above 1 MiB"
   grep -Eq '"peak_rss_bytes_max": [0-9]{7,},' "$TMP/launch-$name/summary.json" || fail "summary.json has no peak_rss_bytes_max"
-  awk -F, 'NR > 1 && $(NF - 1) != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
+  awk -F, 'NR > 1 && $(NF - 3) != "" { bad = 1 } END { exit bad }' "$TMP/train-$name/nodes.csv" || fail "train has a peak_rss_bytes"
   summary_has "$TMP/train-$name" '"peak_rss_bytes_max": null,'
   same_trace "$TMP/launch-$name" "$TMP/train-$name" || fail "launch's loss trace differs from train's"
 done
@@ -554,7 +554,7 @@ for STRATEGY_RANK in ring:1 ring-async:2 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3
     grep -q "\"node\": $RANK, \"role\": \"$ROLE\"" "$RUN/summary.json" ||
     fail "summary.json does not report node $RANK's failure"
   [ "$(wc -l <"$RUN/iterations.csv")" -eq 2001 ] || fail "iterations.csv lacks iterations"
-  grep -q "^$RANK,$ROLE,.*,[0-9.e+-]*$" "$RUN/nodes.csv" || fail "nodes.csv has no failed_at for node $RANK"
+  grep -Eq "^$RANK,$ROLE,.*,[0-9.e+-]+,[0-9.e+-]+,[0-9]+$" "$RUN/nodes.csv" || fail "nodes.csv has no failed_at for node $RANK"
   echo "ok (exit $RC)"
 done
 
@@ -688,7 +688,7 @@ else
     launch "${RT[@]}" --strategy ring --local 2 --netns --network wifi-n --out "$TMP/netns-ok"
   summary_has "$TMP/netns-ok" '"platform": "2 network namespaces, links shaped to wifi-n (42 Mbit/s) by tbf",'
   # ip netns exec execs the node in place: its pid's peak RSS is the node's.
-  awk -F, 'NR > 1 && !($(NF - 1) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/netns-ok/nodes.csv" ||
+  awk -F, 'NR > 1 && !($(NF - 3) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/netns-ok/nodes.csv" ||
     fail "a --netns node's peak_rss_bytes is not above 1 MiB"
   CASE="launch --netns: a node SIGKILLed, namespaces still removed"
   printf '%-60s' "$CASE"

@@ -62,6 +62,7 @@ void print_result(const RunResult& run) {
     fmt::print("nodes  idle {:.1f}% on average, {} bytes sent in all, peak memory {} bytes on one node{}\n",
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
                run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
+  for (const auto& line : run.silences) fmt::print("paused {}\n", line);
   for (const auto& f : run.failures)
     fmt::print("survived node {} ({}) failing at {:.6g} s: {}; detected at {:.6g} s, training again at {:.6g} s, "
                "{} iteration{} redone, {} bytes sent to recover\n",

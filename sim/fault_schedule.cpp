@@ -14,8 +14,12 @@ namespace s4u = simgrid::s4u;
 namespace ringtmp::sim {
 
 FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::Host*>& hosts,
-                             SimNetwork& network)
-    : faults_(std::move(faults)), off_at_(hosts.size(), -1.0), cause_(hosts.size()) {
+                             SimNetwork& network, const FailureDetection& detection)
+    : off_at_(hosts.size(), -1.0), cause_(hosts.size()) {
+  for (auto& f : faults) {
+    const bool unnoticed = f.kind == Fault::Kind::pause && f.at_s + f.duration_s < detection.detected_at(f.at_s);
+    (unnoticed ? silences_ : faults_).push_back(std::move(f));
+  }
   // One state profile per faulted host: "time state" lines, 0 = off, 1 = on.
   std::map<int, std::vector<std::pair<double, int>>> changes;
   for (const auto& f : faults_) {
@@ -43,6 +47,27 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
     cause_[rank] = fmt::format("host turned off at {:g} s by the fault schedule ({})", now, what);
     network.host_off(rank, cause_[rank]);
   });
+}
+
+void FaultInjector::start_silences(const std::vector<s4u::ActorPtr>& nodes, const std::vector<bool>& finished) {
+  for (const auto& f : silences_) {
+    s4u::ActorPtr node = nodes[size_t(f.rank)];
+    s4u::Actor::create(fmt::format("pause-{}", f.rank), node->get_host(), [f, node, &finished] {
+      s4u::this_actor::sleep_until(f.at_s);
+      if (finished[size_t(f.rank)]) return;
+      node->suspend();
+      s4u::this_actor::sleep_for(f.duration_s);
+      node->resume();
+    })->daemonize();
+  }
+}
+
+std::vector<std::string> FaultInjector::silences() const {
+  std::vector<std::string> lines;
+  for (const auto& f : silences_)
+    lines.push_back(fmt::format("node {} silent {:g}..{:g} s ({}: back before its peers' failure timeout, not a "
+                                "failure)", f.rank, f.at_s, f.at_s + f.duration_s, f.text));
+  return lines;
 }
 
 std::string FaultInjector::report(int rank) const { return cause_[rank]; }

@@ -2,9 +2,14 @@
 // The fault schedule of a simulated run (parsed by sim/fault_spec.*) applied to its hosts.
 // A host that goes off loses its actors (its node's state is gone, as on a Pi that loses
 // power); the other nodes see PeerDown when their heartbeat timeout would have noticed it
-// (SimNetwork::host_off). Strategies that heal carry on (all-reduce); for the others, and
-// until rejoin lands, a pause is as fatal to the run as a kill: the run ends with a report
-// of what failed when.
+// (SimNetwork::host_off). Strategies that heal carry on; until rejoin lands, a node whose
+// pause its peers noticed does not come back.
+//
+// A pause its peers cannot notice is no failure: a node silent from t that is back before
+// its peers would declare it dead (before FailureDetection::detected_at(t): its last
+// heartbeat plus the timeout) has its actor suspended for the pause and resumed, memory
+// and all, as a short Wi-Fi drop or a SIGSTOP/SIGCONT: nobody changes its view. Messages
+// sent to it meanwhile wait in its mailbox.
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +22,7 @@
 namespace ringtmp::sim {
 
 class SimNetwork;
+struct FailureDetection;
 
 // Drives each faulted host's on/off state through a SimGrid state profile (no actor needed)
 // and turns a host going off into PeerDown for every other node, after the detection delay. `hosts` is per rank.
@@ -24,7 +30,12 @@ class SimNetwork;
 class FaultInjector {
  public:
   FaultInjector(std::vector<Fault> faults, const std::vector<simgrid::s4u::Host*>& hosts,
-                SimNetwork& network);
+                SimNetwork& network, const FailureDetection& detection);
+  // Starts the unnoticed pauses' timers, once the node actors exist (`nodes` per rank;
+  // `finished[r]`: rank r's program has returned, so there is nothing to suspend).
+  void start_silences(const std::vector<simgrid::s4u::ActorPtr>& nodes, const std::vector<bool>& finished);
+  // One line per unnoticed pause: "node 2 silent 60..61 s (back before its peers' timeout)".
+  std::vector<std::string> silences() const;
   // The fault that took `rank` down and when, or empty if its host never went off.
   std::string report(int rank) const;
   // When `rank`'s host went off, if it did.
@@ -32,6 +43,7 @@ class FaultInjector {
 
  private:
   std::vector<Fault> faults_;
+  std::vector<Fault> silences_;
   std::vector<double> off_at_;  // per rank; < 0 while on
   std::vector<std::string> cause_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // The text of a simulated run's fault schedule (--faults): `kill:3@120` turns node 3's host
-// off at 120 s for good; `pause:2@60+10` turns node 2's host off at 60 s and back on at
-// 70 s. Items are comma-separated. Parsing only (no SimGrid here, so a fuzz target can
+// off at 120 s for good; `pause:2@60+10` silences node 2 from 60 s to 70 s: noticed by its
+// peers (longer than detection) it is a failure, else nothing (sim/fault_schedule.hpp). Items are comma-separated. Parsing only (no SimGrid here, so a fuzz target can
 // link it alone); sim/fault_schedule.* drives the hosts.
 #include <string>
 #include <string_view>

@@ -23,6 +23,16 @@ inline std::string checkpoint_config(const RunConfig& c) {
   return canonical_config(neutral);
 }
 
+// The loss records a resumed part starts with. A resumed run's clock starts at 0 at the
+// resume, so the restored records are stamped before it: as long before 0 as they were
+// before the checkpoint (the trace's times stay in order, and the resumed run's own times
+// say what it cost).
+inline std::vector<LossRecord> restored_losses(const NodeCheckpoint& ck) {
+  std::vector<LossRecord> losses = ck.losses;
+  for (auto& l : losses) l.time -= ck.clock;
+  return losses;
+}
+
 class Checkpointer {
  public:
   // `parts`: how many parts a complete set has; `resume`: the set to start from, or null.

@@ -92,6 +92,8 @@ struct RunResult {
   std::optional<Divergence> divergence;  // the loss or the parameters stopped being finite
   std::vector<FailureReport> failures;   // the nodes the run survived
   int64_t stale_messages = 0;            // dropped as composed in an older view (all nodes)
+  // Faults the run absorbed without a failure (sim: a pause shorter than detection).
+  std::vector<std::string> silences;
 
   double final_loss() const { return trace.empty() ? 0.0 : trace.back().loss; }
   std::optional<double> test_accuracy() const {

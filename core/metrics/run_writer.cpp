@@ -98,6 +98,12 @@ std::string run_config_ini(const RunConfig& c) {
                            "--config with this file runs it again (into a fresh folder unless --out)");
 }
 
+std::string silences_json(const RunResult& run) {
+  std::string s;
+  for (const auto& line : run.silences) s += (s.empty() ? "" : ", ") + json_quote(line);
+  return s;
+}
+
 std::string failures_json(const RunResult& run) {
   std::string s;
   for (const auto& f : run.failures)
@@ -129,7 +135,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
       "  \"max_staleness\": {},\n  \"timeline_truncated\": {},\n"
       "  \"diverged\": {},\n  \"diverged_at_iteration\": {},\n  \"diverged_node\": {},\n"
-      "  \"diverged_in\": {},\n  \"failures\": {},\n  \"stale_messages\": {},\n  \"evaluations\": [{}],\n"
+      "  \"diverged_in\": {},\n  \"failures\": {},\n  \"silences\": [{}],\n  \"stale_messages\": {},\n  \"evaluations\": [{}],\n"
       "  \"version\": {},\n  \"git_commit\": {},\n  \"config\": {}\n}}\n",
       json_quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? json_quote(to_string(c.schedule)) : "null",
@@ -146,7 +152,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       run.divergence ? "true" : "false", run.divergence ? fmt::format("{}", run.divergence->iteration) : "null",
       run.divergence && run.divergence->node ? fmt::format("{}", *run.divergence->node) : "null",
       !run.divergence ? "null" : run.divergence->in_parameters ? "\"parameters\"" : "\"loss\"", failures_json(run),
-      run.stale_messages, evals,
+      silences_json(run), run.stale_messages, evals,
       json_quote(build.version), json_quote(build.git_commit),
       config_json(c));
 }

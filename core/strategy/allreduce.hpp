@@ -164,7 +164,7 @@ class AllreduceNode {
     std::copy(momentum->values.begin(), momentum->values.end(), sgd_.state().begin());
     done_ = ck.iteration;
     samples_ = ck.samples;
-    out_.losses = ck.losses;
+    out_.losses = restored_losses(ck);
     positions_.front().data->skip(done_);
     positions_.front().drawn = done_;
   }

@@ -68,7 +68,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     batcher.skip(ck->iteration);
     first = ck->iteration + 1;
     run.samples = ck->samples;
-    losses = ck->losses;
+    losses = restored_losses(*ck);
     for (const auto& l : losses) {
       run.trace.push_back({l.iteration, l.time, l.loss_sum / double(l.samples), l.iteration * c.batch});
       note_loss(run.divergence, l.iteration, run.trace.back().loss);

@@ -237,8 +237,10 @@ class PsWorkerNode {
     return checkpoints_.due(done_) ? write_checkpoints() : Status{};
   }
 
-  // BSP only (config refuses asp/ssp): each position this node plays is a part; its
-  // parameters are the servers' after the iteration (every shard's answer installed).
+  // BSP only (config refuses asp/ssp): each position this node plays is a part, which holds
+  // where the position is and the losses: its parameters are the servers' after the
+  // iteration (every shard's answer installed), so a resume takes them from the shards'
+  // parts rather than every worker writing the whole model to its SD card.
   Status write_checkpoints() {
     for (const auto& q : positions_) {
       NodeCheckpoint ck;
@@ -247,24 +249,25 @@ class PsWorkerNode {
       ck.iteration = done_;
       ck.samples = samples_;
       ck.losses = out_.losses;
-      if (storage_ == Storage::values)
-        ck.tensors.push_back({"params", FloatBuffer(model_.params().begin(), model_.params().end())});
-      if (Status s = checkpoints_.write(ep_, std::move(ck), int64_t(model_.param_count())); !s.ok()) return s;
+      if (Status s = checkpoints_.write(ep_, std::move(ck), 0); !s.ok()) return s;
     }
     return {};
   }
 
   void resume_from(const NodeCheckpoint& ck) {
-    const auto* params = ck.find("params");
-    if (!params || params->values.size() != model_.param_count()) {
-      resume_error_ = Status::errorf("node {}: the checkpoint of {} does not hold this model's {} parameters",
-                                     ep_.rank(), ck.role, model_.param_count());
-      return;
+    for (int k = 0; k < layout_.servers; ++k) {
+      const NodeCheckpoint* shard = checkpoints_.resume_part(ShardKeeper<T>::checkpoint_part(layout_, k));
+      const auto* params = shard ? shard->find("params") : nullptr;
+      if (!params || params->values.size() != layout_.shard_size(k)) {
+        resume_error_ = Status::errorf("node {}: the checkpoint of shard {} does not hold its {} parameters", ep_.rank(),
+                                       k, layout_.shard_size(k));
+        return;
+      }
+      install(k, params->values);
     }
-    std::copy(params->values.begin(), params->values.end(), model_.params().begin());
     done_ = ck.iteration;
     samples_ = ck.samples;
-    out_.losses = ck.losses;
+    out_.losses = restored_losses(ck);
     auto& own = positions_.front();
     own.data->skip(done_);
     own.drawn = own.done = done_;

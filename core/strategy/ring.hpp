@@ -1116,7 +1116,7 @@ class RingNode {
         sh = shadow_from(sh.stage, *st, t);
       }
     const NodeCheckpoint& mine = *checkpoints_.resume_part(stage_);
-    out_.losses = mine.losses;
+    out_.losses = restored_losses(mine);
     samples_ = mine.samples;
     applied_ = complete_ = started_ = drawn_ = t;
     version_ = t;

@@ -26,7 +26,7 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   cmp -s <(cut -d, -f1-4 "$TMP/launch-$name/nodes.csv") <(cut -d, -f1-4 "$TMP/merge-$name/nodes.csv") ||
     fail "merge's nodes.csv differs from launch's in its first columns"
   # Each node's peak RSS, as the node process itself read it from the kernel.
-  awk -F, 'NR > 1 && !($(NF - 1) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/merge-$name/nodes.csv" ||
+  awk -F, 'NR > 1 && !($(NF - 3) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/merge-$name/nodes.csv" ||
     fail "a merged node's peak_rss_bytes is not above 1 MiB"
   [ "$(ls "$TMP/merge-$name/nodes/"node-*.outcome | wc -l)" -eq "$local_n" ] || fail "the run folder does not keep the outcome files"
 done

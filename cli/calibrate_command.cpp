@@ -46,7 +46,15 @@ int calibrate_command(const std::vector<std::string>& args) {
     fmt::print("calibrating on {} threads\n", many_threads);
     many = measure_flop_rate(threaded);
   }
-  out << host_profile_ini(c, rate, many);
+  // Beside the profile: the disk a run's outputs (and checkpoints) most likely go to.
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  const std::string storage_dir = parent.empty() ? "." : parent;
+  fmt::print("timing checkpoint-shaped writes in {}\n", storage_dir);
+  auto storage = measure_storage_write(storage_dir);
+  if (!storage.ok())
+    fmt::print(stderr, "ringtmp calibrate: {}: the profile states no storage (sim charges writes no time)\n",
+               storage.status().message());
+  out << host_profile_ini(c, rate, many, storage.ok() ? *storage : StorageRate{});
   out.close();
   if (!out) {
     fmt::print(stderr, "ringtmp calibrate: {}: cannot write the profile\n", path);
@@ -56,6 +64,9 @@ int calibrate_command(const std::vector<std::string>& args) {
   if (many.threads > 1)
     fmt::print("       {:.3g} flop/s on {} threads: x{:.2f}\n", many.flops_per_s, many.threads,
                many.flops_per_s / rate.flops_per_s);
+  if (storage.ok())
+    fmt::print("storage {:.3g} MB/s sequential write, {:.3g} ms a write (open, fsync, rename)\n",
+               storage->write_bps / 1e6, storage->latency_s * 1e3);
   fmt::print("wrote  {} (use it with --device host)\n", path);
   return 0;
 }

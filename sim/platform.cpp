@@ -20,6 +20,9 @@ s4u::Host* add_host(s4u::NetZone* zone, int rank, const DeviceProfile& d) {
   auto* host = zone->create_host(fmt::format("node-{}", rank), d.flops)->set_core_count(d.cores);
   host->set_property("wattage_per_state", fmt::format("{}:{}:{}", d.idle_w, d.idle_w, d.busy_w));
   host->set_property("wattage_off", "0");
+  // The device's storage, for checkpoints: only writes are modelled, so reads get the same
+  // rate (SimGrid wants both).
+  if (d.storage_write_bps) host->create_disk("storage", *d.storage_write_bps, *d.storage_write_bps)->seal();
   return host;
 }
 
@@ -140,6 +143,13 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
     p.has_power = std::move(xml->has_power);
     p.note = std::move(xml->energy_note);
     p.description = std::move(xml->description);
+    int without = 0;
+    for (auto* host : p.hosts) {
+      const auto disks = host->get_disks();
+      p.storage.push_back({disks.empty() ? nullptr : disks.front(), 0.0});
+      without += disks.empty();
+    }
+    if (without > 0) p.description += fmt::format(", {} without a disk (no storage modelled)", without);
     return p;
   }
   auto devices = load_devices(platforms_dir, c.device, ranks);
@@ -163,11 +173,20 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
     p.delivery_delay_s = stack_delay_s(*net) + (p.access_points > 1 ? 2 * net->backbone_latency_s : 0);
   }
   std::map<std::string, int> count;  // by name: the description lists them sorted
-  for (const auto& d : p.devices) ++count[d.name];
+  std::map<std::string, bool> storage;
+  for (const auto& d : p.devices) {
+    ++count[d.name];
+    storage[d.name] = d.storage_write_bps.has_value();
+  }
   std::string mix;
-  for (const auto& [name, n] : count) mix += fmt::format("{}{} x {}", mix.empty() ? "" : " + ", n, name);
+  for (const auto& [name, n] : count)
+    mix += fmt::format("{}{} x {}{}", mix.empty() ? "" : " + ", n, name, storage[name] ? "" : " (no storage modelled)");
   p.description = fmt::format("{} on {}", mix, net->name);
   p.has_power.assign(p.hosts.size(), true);  // every profile has idle and busy watts
+  for (size_t r = 0; r < p.hosts.size(); ++r) {
+    const auto disks = p.hosts[r]->get_disks();
+    p.storage.push_back({disks.empty() ? nullptr : disks.front(), p.devices[r].storage_latency_s});
+  }
   if (p.access_points > 0)
     p.description += fmt::format(" ({} access point{})", p.access_points, p.access_points > 1 ? "s" : "");
   return p;

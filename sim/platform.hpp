@@ -10,7 +10,11 @@
 //   Ethernet: a switched star, one split-duplex link per host.
 //   A user's XML: see sim/xml_platform.hpp.
 // Hosts compute at the device profile's effective flop rate and carry its idle/busy watts
-// for SimGrid's host energy plugin. Call after the Engine exists and before it runs.
+// for SimGrid's host energy plugin. A profile with storage_write_bps gives its host a
+// SimGrid Disk ("storage") that checkpoint writes go to (SimTransport::store); a host of a
+// user's XML uses the first <disk> it declares, at no per-write latency. Without either,
+// storage is not modelled and writes cost no simulated time. Call after the Engine exists
+// and before it runs.
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,9 +28,17 @@
 
 namespace ringtmp::sim {
 
+// A rank's modelled storage: a write of B bytes takes latency_s + B / the disk's write
+// bandwidth. No disk: not modelled, a write costs no simulated time.
+struct Storage {
+  simgrid::s4u::Disk* disk = nullptr;
+  double latency_s = 0;
+};
+
 struct Platform {
   std::vector<simgrid::s4u::Host*> hosts;  // per rank
   std::vector<DeviceProfile> devices;       // per rank; empty for a user's XML
+  std::vector<Storage> storage;             // per rank
   std::optional<NetworkProfile> network;    // empty for a user's XML
   int access_points = 0;
   // Added to every delivery: the air hops' latency that is not air time (stack_delay_s),

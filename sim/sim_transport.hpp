@@ -2,8 +2,9 @@
 // SimTransport: the Transport concept over SimGrid S4U, for one node's actor. Sends are
 // detached comms sized by the wire codec, so they overlap the node's computation; compute
 // runs the real numerics (unless timing-only) and then charges the counted flops on the
-// node's simulated host, so the clock advances by flops / host speed. now() is the
-// simulated clock. Use from the node's own actor only.
+// node's simulated host, so the clock advances by flops / host speed; store runs the real
+// write (unless timing-only) and then charges it to the host's modelled storage. now() is
+// the simulated clock. Use from the node's own actor only.
 #include <cstdint>
 #include <utility>
 
@@ -16,9 +17,12 @@ namespace ringtmp::sim {
 
 class SimTransport {
  public:
-  // `threads` (--threads T) at `speedup` times one core's rate (core/platform/profiles.hpp).
-  SimTransport(SimNetwork& network, int rank, bool timing_only, int threads = 1, double speedup = 1.0)
-      : net_(network), rank_(rank), timing_only_(timing_only), threads_(threads), speedup_(speedup) {}
+  // `threads` (--threads T) at `speedup` times one core's rate (core/platform/profiles.hpp);
+  // `storage`: the rank's modelled storage (Platform::storage), none by default.
+  SimTransport(SimNetwork& network, int rank, bool timing_only, int threads = 1, double speedup = 1.0,
+               Storage storage = {})
+      : net_(network), rank_(rank), timing_only_(timing_only), threads_(threads), speedup_(speedup),
+        storage_(storage) {}
 
   int rank() const { return rank_; }
   int size() const { return net_.size(); }
@@ -40,6 +44,18 @@ class SimTransport {
     // energy plugin sees T cores busy for it.
     simgrid::s4u::this_actor::thread_execute(simgrid::s4u::this_actor::get_host(), double(flops) / speedup_, threads_);
   }
+  // fn writes `bytes` to the node's storage (a checkpoint); timing-only runs skip it, as
+  // compute skips the numerics, and write no files. Then the clock advances by latency_s +
+  // bytes / the disk's write bandwidth, or not at all without modelled storage. Meanwhile
+  // the host's CPU is idle and the energy plugin charges its idle watts: the card's own
+  // draw while writing is negligible next to the board's, so no storage power is modelled.
+  template <class Fn>
+  void store(int64_t bytes, Fn&& fn) {
+    if (!timing_only_) fn();
+    if (!storage_.disk) return;
+    if (storage_.latency_s > 0) simgrid::s4u::this_actor::sleep_for(storage_.latency_s);
+    if (bytes > 0) storage_.disk->write(sg_size_t(bytes));
+  }
 
  private:
   SimNetwork& net_;
@@ -47,6 +63,7 @@ class SimTransport {
   bool timing_only_;
   int threads_;
   double speedup_;
+  Storage storage_;
 };
 
 }  // namespace ringtmp::sim

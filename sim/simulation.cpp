@@ -84,7 +84,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   std::vector<s4u::ActorPtr> nodes;
   for (int r = 0; r < plan->size; ++r) {
     auto node = s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
-      SimTransport transport(network, r, c.timing_only, c.threads, (*speedups)[size_t(r)]);
+      SimTransport transport(network, r, c.timing_only, c.threads, (*speedups)[size_t(r)], platform->storage[r]);
       try {
         outcomes[r] = run_node(transport, c, *plan, data.train, progress);
       } catch (const std::exception& e) {

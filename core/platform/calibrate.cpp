@@ -1,14 +1,19 @@
 #include "core/run_model.hpp"
 #include "core/platform/calibrate.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -85,7 +90,81 @@ std::pair<double, std::string> memory_held_now(double ram, double page) {
           "ram_bytes - sysconf(_SC_AVPHYS_PAGES) x sysconf(_SC_PAGESIZE) (no /proc/meminfo: caches count as held)"};
 }
 
+// One write of `data` into `dir` as a checkpoint is written: a new file, written, fsynced,
+// renamed, the directory fsynced. Seconds it took; the file is removed afterwards.
+StatusOr<double> timed_checkpoint_write(const std::string& dir, const std::vector<char>& data) {
+  std::string name = dir + "/.ringtmp-calibrate-XXXXXX";
+  const auto start = std::chrono::steady_clock::now();
+  int fd = mkstemp(name.data());
+  if (fd < 0) return Status::errorf("{}: cannot create a file to time writes ({})", dir, std::strerror(errno));
+  const std::string renamed = name + ".done";
+  auto fail = [&](const char* what) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    std::remove(name.c_str());
+    std::remove(renamed.c_str());
+    return Status::errorf("{}: {} failed while timing writes ({})", dir, what, why);
+  };
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("write");
+    done += size_t(n);
+  }
+  if (fsync(fd) != 0) return fail("fsync");
+  if (close(std::exchange(fd, -1)) != 0) return fail("close");
+  if (std::rename(name.c_str(), renamed.c_str()) != 0) return fail("rename");
+  if (const int d = open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+    fsync(d);  // some filesystems refuse a directory's fsync; the rename stands
+    close(d);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::remove(renamed.c_str());
+  return seconds;
+}
+
+std::string storage_lines(const StorageRate& s) {
+  if (s.write_bps <= 0) return {};
+  return fmt::format(
+      "storage_write_bps = {:.6g}\n"
+      "storage_write_bps_source = measured by ringtmp calibrate in {}: {} bytes written, fsynced, renamed and the "
+      "directory fsynced, best of 3 in {:.4f} s, less storage_latency_s: {} / ({:.4f} - {:.6f})\n"
+      "storage_latency_s = {:.6g}\n"
+      "storage_latency_s_source = measured by ringtmp calibrate in {}: the same steps for 4096 bytes, best of 5\n",
+      s.write_bps, s.dir, s.bytes, s.seconds, s.bytes, s.seconds, s.latency_s, s.latency_s, s.dir);
+}
+
 }  // namespace
+
+StatusOr<StorageRate> measure_storage_write(const std::string& dir, int64_t bytes) {
+  StorageRate r;
+  r.dir = dir;
+  r.bytes = bytes;
+  std::vector<char> small(4096);
+  std::vector<char> large(static_cast<size_t>(bytes));
+  uint32_t x = 2463534242u;  // xorshift: bytes no filesystem can compress away
+  for (auto& b : large) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    b = char(x);
+  }
+  std::copy_n(large.begin(), small.size(), small.begin());
+  r.latency_s = 1e9;
+  for (int i = 0; i < 5; ++i) {
+    auto t = timed_checkpoint_write(dir, small);
+    if (!t.ok()) return t.status();
+    r.latency_s = std::min(r.latency_s, *t);
+  }
+  r.seconds = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    auto t = timed_checkpoint_write(dir, large);
+    if (!t.ok()) return t.status();
+    r.seconds = std::min(r.seconds, *t);
+  }
+  const double transfer = std::max(r.seconds - r.latency_s, 1e-9);
+  r.write_bps = std::clamp(double(bytes) / transfer, 1e3, 1e12);
+  r.latency_s = std::min(r.latency_s, 60.0);
+  return r;
+}
 
 std::string multicore_lines(const FlopRate& one, const FlopRate& many) {
   if (many.threads <= 1 || one.flops_per_s <= 0) return {};
@@ -98,7 +177,8 @@ std::string multicore_lines(const FlopRate& one, const FlopRate& many) {
       e, many.threads, many.flops_per_s, one.flops_per_s, speedup, many.threads);
 }
 
-std::string host_profile_ini(const RunConfig& c, const FlopRate& rate, const FlopRate& many) {
+std::string host_profile_ini(const RunConfig& c, const FlopRate& rate, const FlopRate& many,
+                             const StorageRate& storage) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const double page = double(sysconf(_SC_PAGESIZE));
   const double ram = double(sysconf(_SC_PHYS_PAGES)) * page;
@@ -128,9 +208,10 @@ std::string host_profile_ini(const RunConfig& c, const FlopRate& rate, const Flo
       "idle_w = 10\n"
       "idle_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server idle figure\n"
       "busy_w = 30\n"
-      "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n",
+      "busy_w_source = assumed, not measured: no power meter is readable here; a typical small x86 server all-cores figure\n"
+      "{11}",
       host, cores, model_name(c), rate.batch, rate.flops_per_s, rate.steps, rate.seconds, ram, held, held_how,
-      multicore_lines(rate, many));
+      multicore_lines(rate, many), storage_lines(storage));
 }
 
 }  // namespace ringtmp

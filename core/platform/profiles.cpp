@@ -45,6 +45,8 @@ constexpr Range kWatts{1e-6, 1e4};
 constexpr Range kBitsPerSecond{1, kMaxBitsPerSecond};
 constexpr Range kSeconds{1e-9, 60};         // 1e-9: SimGrid's default timing precision
 constexpr Range kStationsPerAp{1, 1024, true};
+constexpr Range kStorageBytesPerSecond{1e3, 1e12};  // a floppy's 1e3 B/s to far past NVMe
+constexpr Range kStorageLatency{0, 60};
 
 // key -> value of one INI file's single section, with the checks every profile shares.
 class ProfileFile {
@@ -223,7 +225,12 @@ StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::s
   d.gpu_reserved_bytes = f->bytes("gpu_reserved_bytes", kReservedBytes, err);
   d.idle_w = f->number("idle_w", kWatts, err);
   d.busy_w = f->number("busy_w", kWatts, err);
+  d.storage_write_bps = f->optional_number("storage_write_bps", kStorageBytesPerSecond, err);
+  d.storage_latency_s = f->optional_number("storage_latency_s", kStorageLatency, err).value_or(0);
   if (!err.ok()) return err;
+  if (!d.storage_write_bps && !f->text("storage_latency_s").empty())
+    return Status::errorf("profile {}: 'storage_latency_s' without 'storage_write_bps' (state both, or neither for "
+                          "no storage model)", path);
   if (d.busy_w < d.idle_w)
     return Status::errorf("profile {}: busy_w {} is below idle_w {}", path, d.busy_w, d.idle_w);
   if (const std::string why = memory_shortfall(d); !why.empty()) return Status::errorf("profile {}: {}", path, why);

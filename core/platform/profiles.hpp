@@ -28,6 +28,13 @@ struct DeviceProfile {
   int64_t gpu_reserved_bytes = 0;  // what the firmware carves out for the GPU (a Pi's gpu_mem)
   double idle_w = 0;        // whole device, idle
   double busy_w = 0;        // whole device, all cores busy
+  // The device's own storage (where a node writes its checkpoints), optional in a profile
+  // (each with its _source): sequential write bandwidth in bytes/s, and the fixed cost of
+  // one write (open, fsync, rename) in seconds, default 0. Without storage_write_bps no
+  // storage is modelled: in sim a write costs no simulated time (profiles written before
+  // the keys existed load so).
+  std::optional<double> storage_write_bps;
+  double storage_latency_s = 0;
 
   // The bytes one ringtmp node may hold on this device: ram_bytes less the OS's and the
   // GPU's reserves and memory_margin_bytes(ram_bytes). Positive for every profile that
@@ -90,7 +97,8 @@ StatusOr<NetworkProfile> load_network_profile(const std::string& platforms_dir, 
 // finite, positive reals below caps far beyond any device or link (flops <= 1e15, bits/s
 // <= 1e13, latencies 1e-9..60 s, watts <= 1e4, ram_bytes 1..1e15 and os_reserved_bytes,
 // gpu_reserved_bytes 0..1e15, all three whole numbers of bytes, with some RAM left for a
-// node: memory_shortfall empty). `name` fills the profile's name. Pure: no file access
+// node: memory_shortfall empty; storage_write_bps 1e3..1e12 B/s, storage_latency_s 0..60 s
+// and only with a storage_write_bps). `name` fills the profile's name. Pure: no file access
 // (what the load_ functions and fuzz targets share).
 StatusOr<DeviceProfile> parse_device_profile(std::string_view text, const std::string& name, const std::string& path);
 StatusOr<NetworkProfile> parse_network_profile(std::string_view text, const std::string& name, const std::string& path);

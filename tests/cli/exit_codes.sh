@@ -389,6 +389,18 @@ grep -q "^multicore_efficiency = [0-9]" "$TMP/host.ini" || fail "calibrate on ev
 grep -v "^multicore_efficiency" "$TMP/host.ini" >"$TMP/host-one-core.ini"
 expect_error 2 "sim --threads 2 on a profile without multicore_efficiency" "multicore_efficiency" -- \
   sim "${SIM[@]}" --device "$TMP/host-one-core.ini" --threads 2 --out "$TMP/host3-run"
+# The storage it measured, with sources; a profile from before those keys still runs (no
+# storage modelled, and the summary's platform says so); a key out of range is one line.
+grep -q "^storage_write_bps = [0-9]" "$TMP/host.ini" || fail "calibrate wrote no storage_write_bps"
+grep -q "^storage_latency_s_source = measured" "$TMP/host.ini" || fail "storage_latency_s names no source"
+summary_has "$TMP/host-run" "\"platform\": \"2 x $TMP/host.ini on"
+grep -v "^storage_" "$TMP/host.ini" >"$TMP/host-no-storage.ini"
+expect_exit 0 "sim on a profile without storage keys" -- \
+  sim "${SIM[@]}" --device "$TMP/host-no-storage.ini" --out "$TMP/no-storage-run"
+summary_has "$TMP/no-storage-run" "\"platform\": \"2 x $TMP/host-no-storage.ini (no storage modelled) on"
+sed 's/^storage_write_bps = .*/storage_write_bps = 5/' "$TMP/host.ini" >"$TMP/host-slow-disk.ini"
+expect_error 2 "sim on a storage_write_bps out of range" "host-slow-disk.ini" "'storage_write_bps' = '5'" -- \
+  sim "${SIM[@]}" --device "$TMP/host-slow-disk.ini" --out "$TMP/stray-run"
 expect_error 1 "calibrate --out into a missing folder" "$TMP/no/such/host.ini" -- \
   calibrate --dataset synthetic --layers 8,16,3 --out "$TMP/no/such/host.ini"
 

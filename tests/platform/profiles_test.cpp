@@ -272,6 +272,64 @@ TEST_CASE("the shipped Pis leave what their sources say") {
   CHECK(memory_margin_bytes(int64_t(8) << 30) == (int64_t(8) << 30) / 20);
 }
 
+TEST_CASE("a device's storage: optional (absent: not modelled), in range, with its sources") {
+  const std::string device = "[device]\nflops = 1e9\nflops_source = a\ncores = 4\ncores_source = b\n"
+                             "ram_bytes = 1e9\nram_bytes_source = c\n" + kNoReserves +
+                             "idle_w = 2\nidle_w_source = d\nbusy_w = 5\nbusy_w_source = e\n";
+  auto without = parse_device_profile(device, "d", "d.ini");  // a profile from before the keys
+  REQUIRE(without.ok());
+  CHECK_FALSE(without->storage_write_bps);
+  CHECK(without->storage_latency_s == 0);
+
+  auto with = parse_device_profile(device + "storage_write_bps = 36.3e6\nstorage_write_bps_source = f\n"
+                                            "storage_latency_s = 0.0044\nstorage_latency_s_source = g\n",
+                                   "d", "d.ini");
+  REQUIRE_MESSAGE(with.ok(), with.status().message());
+  CHECK(*with->storage_write_bps == 36.3e6);
+  CHECK(with->storage_latency_s == 0.0044);
+  auto no_latency = parse_device_profile(device + "storage_write_bps = 1e3\nstorage_write_bps_source = f\n", "d", "d.ini");
+  REQUIRE(no_latency.ok());
+  CHECK(no_latency->storage_latency_s == 0);
+  CHECK(parse_device_profile(device + "storage_write_bps = 1e12\nstorage_write_bps_source = f\n"
+                                      "storage_latency_s = 60\nstorage_latency_s_source = g\n", "d", "d.ini").ok());
+
+  for (const auto& [extra, why] : {
+           std::pair{"storage_write_bps = 999\nstorage_write_bps_source = f\n",
+                     "profile d.ini: 'storage_write_bps' = '999' is not a positive number in 1000..1e+12"},
+           {"storage_write_bps = 2e12\nstorage_write_bps_source = f\n", "'storage_write_bps' = '2e12'"},
+           {"storage_write_bps = fast\nstorage_write_bps_source = f\n", "'storage_write_bps' = 'fast'"},
+           {"storage_write_bps = 1e6\n", "'storage_write_bps' has no 'storage_write_bps_source'"},
+           {"storage_write_bps = 1e6\nstorage_write_bps_source = f\nstorage_latency_s = 61\nstorage_latency_s_source = g\n",
+            "profile d.ini: 'storage_latency_s' = '61' is not a non-negative number in 0..60"},
+           {"storage_write_bps = 1e6\nstorage_write_bps_source = f\nstorage_latency_s = -1\nstorage_latency_s_source = g\n",
+            "'storage_latency_s' = '-1'"},
+           {"storage_write_bps = 1e6\nstorage_write_bps_source = f\nstorage_latency_s = 0.01\n",
+            "'storage_latency_s' has no 'storage_latency_s_source'"},
+           {"storage_latency_s = 0.01\nstorage_latency_s_source = g\n",
+            "'storage_latency_s' without 'storage_write_bps'"}}) {
+    CAPTURE(extra);
+    auto p = parse_device_profile(device + extra, "d", "d.ini");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find(why) != std::string::npos);
+  }
+}
+
+TEST_CASE("the shipped devices state their storage, and RAM variants keep it") {
+  const std::string dir = default_platforms_dir();
+  for (const char* name : {"pi4b", "pi3b+", "host"}) {
+    CAPTURE(name);
+    auto d = load_device_profile(dir, name);
+    REQUIRE(d.ok());
+    REQUIRE(d->storage_write_bps);
+    CHECK(*d->storage_write_bps >= 1e6);  // every card here writes megabytes a second
+  }
+  auto pi4 = load_device_profile(dir, "pi4b");
+  auto variant = load_devices(dir, "pi4b:ram=2G", 1);
+  REQUIRE(variant.ok());
+  CHECK((*variant)[0].storage_write_bps == pi4->storage_write_bps);
+  CHECK((*variant)[0].storage_latency_s == pi4->storage_latency_s);
+}
+
 TEST_CASE("a Wi-Fi profile's air_latency_s and air_efficiency: checked, with their sources") {
   const std::string wifi = "[network]\nkind = wifi\nbandwidth_bps = 42e6\nbandwidth_bps_source = a\nlatency_s = 3e-3\n"
                            "latency_s_source = a\nstations_per_ap = 24\nstations_per_ap_source = a\nbackbone_bps = 1e9\n"

@@ -201,7 +201,7 @@ TEST_CASE("many stations share several access points; device mixes follow rank o
     o.platforms_dir = platforms.dir();
     auto run = sim::simulate(c, data(), o);
     if (!run.ok()) throw std::runtime_error(run.status().message());
-    if (run->platform != "2 x slow + 2 x unit on small-ap (2 access points)")
+    if (run->platform != "2 x slow (no storage modelled) + 2 x unit (no storage modelled) on small-ap (2 access points)")
       throw std::runtime_error("platform: " + run->platform);
     // Stages 2 and 3 run on the 4x slower device: their busy time shows it.
     return std::vector<double>{run->nodes[1].busy_s, run->nodes[2].busy_s};

@@ -25,13 +25,19 @@ class TestPlatforms {
   }
   std::string dir() const { return dir_.path().string(); }
 
-  // `multicore_efficiency` < 0: the profile states none.
+  // `multicore_efficiency` < 0: the profile states none. `extra`: more profile lines, e.g.
+  // storage(...).
   void device(const std::string& name, double flops, int cores, double idle_w, double busy_w,
-              double multicore_efficiency = -1) {
+              double multicore_efficiency = -1, const std::string& extra = "") {
     write("devices/" + name, "[device]\n" + entry("flops", flops) + entry("cores", cores) +
                                  entry("ram_bytes", 1e9) + entry("os_reserved_bytes", 0) +
                                  entry("gpu_reserved_bytes", 0) + entry("idle_w", idle_w) + entry("busy_w", busy_w) +
-                                 (multicore_efficiency < 0 ? "" : entry("multicore_efficiency", multicore_efficiency)));
+                                 (multicore_efficiency < 0 ? "" : entry("multicore_efficiency", multicore_efficiency)) +
+                                 extra);
+  }
+  // A device's modelled storage: `write_bps` bytes/s sequential, `latency_s` a write.
+  static std::string storage(double write_bps, double latency_s) {
+    return entry("storage_write_bps", write_bps) + entry("storage_latency_s", latency_s);
   }
   void ethernet(const std::string& name, double bps, double latency) {
     write("networks/" + name, "[network]\nkind = ethernet\n" + entry("bandwidth_bps", bps) +

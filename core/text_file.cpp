@@ -56,7 +56,19 @@ StatusOr<int> open_regular_file(const std::string& path, std::string_view what) 
 StatusOr<std::string> read_text_file(const std::string& path, std::string_view what, size_t max_bytes) {
   auto fd = open_regular_file(path, what);
   if (!fd.ok()) return fd.status();
+  const auto too_large = [&] {
+    return Status::errorf("{}: larger than {} bytes, too large for this kind of file", culprit(path, what), max_bytes);
+  };
+  // Refused unread when its size already says so; sized once otherwise (a large file grown by
+  // doubling would be held twice over).
+  struct stat st {};
+  const uint64_t size = ::fstat(*fd, &st) == 0 && st.st_size > 0 ? uint64_t(st.st_size) : 0;
+  if (size > max_bytes) {
+    ::close(*fd);
+    return too_large();
+  }
   std::string text;
+  text.reserve(size_t(size));
   char buf[1 << 16];
   Status error;
   for (;;) {
@@ -68,8 +80,7 @@ StatusOr<std::string> read_text_file(const std::string& path, std::string_view w
     }
     if (got == 0) break;
     if (text.size() + size_t(got) > max_bytes) {
-      error = Status::errorf("{}: larger than {} bytes, too large for this kind of file", culprit(path, what),
-                             max_bytes);
+      error = too_large();
       break;
     }
     text.append(buf, size_t(got));

@@ -18,6 +18,7 @@ struct LossRecord {
   double time = 0;
   double loss_sum = 0;
   int64_t samples = 0;
+  bool operator==(const LossRecord&) const = default;  // NodeCheckpoint's == compares them
 };
 
 // A peer's death as this node learned it (its PeerDown), on this node's clock.

@@ -1,5 +1,6 @@
 #include "core/strategy/outcome_file.hpp"
 
+#include "core/binary_io.hpp"
 #include "core/text_file.hpp"
 
 #include <algorithm>
@@ -14,61 +15,6 @@ namespace {
 constexpr char kMagic[4] = {'R', 'T', 'O', '5'};
 // Far above any cluster the settings allow (65536 nodes + 4096 servers).
 constexpr int64_t kMaxRanks = int64_t(1) << 20;
-
-// Appends by resize + memcpy, not vector::insert: GCC 12 at -O3 inlines insert's
-// reallocation path into encode_outcome and reports a bogus -Wstringop-overflow ("writing
-// 1 byte into a region of size 0") on it, once per call site.
-class Writer {
- public:
-  void bytes(const void* p, size_t n) {
-    if (n == 0) return;
-    const size_t at = out.size();
-    out.resize(at + n);
-    std::memcpy(out.data() + at, p, n);
-  }
-  template <class T>
-  void pod(T v) {
-    bytes(&v, sizeof(T));  // x86-64 and aarch64 are little-endian
-  }
-  void text(const std::string& s) {
-    pod(uint64_t(s.size()));
-    bytes(s.data(), s.size());
-  }
-  std::vector<uint8_t> out;
-};
-
-class Reader {
- public:
-  explicit Reader(std::span<const uint8_t> in) : in_(in) {}
-  template <class T>
-  bool pod(T& v) {
-    if (in_.size() - pos_ < sizeof(T)) return false;
-    std::memcpy(&v, in_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
-  }
-  // A count of `each`-byte items, checked against what is left before anyone allocates.
-  bool count(uint64_t& n, size_t each) {
-    return pod(n) && n <= (in_.size() - pos_) / std::max<size_t>(each, 1);
-  }
-  bool text(std::string& s) {
-    uint64_t n = 0;
-    if (!count(n, 1)) return false;
-    s.assign(reinterpret_cast<const char*>(in_.data() + pos_), n);
-    pos_ += n;
-    return true;
-  }
-  bool done() const { return pos_ == in_.size(); }
-
- private:
-  std::span<const uint8_t> in_;
-  size_t pos_ = 0;
-};
-
-// No control characters: the text goes into one-line messages and CSV cells.
-bool one_line(const std::string& text) {
-  return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-}
 
 // What a node writes: its status on one line (a peer's text inside it may hold a newline).
 std::string flattened(std::string text) {
@@ -110,13 +56,7 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
     w.pod(s.end);
   }
   w.pod(uint8_t(o.spans_truncated));
-  w.pod(uint64_t(o.losses.size()));
-  for (const auto& l : o.losses) {
-    w.pod(l.iteration);
-    w.pod(l.time);
-    w.pod(l.loss_sum);
-    w.pod(l.samples);
-  }
+  write_losses(w, o.losses);
   w.pod(uint64_t(o.param_offset));
   w.pod(uint64_t(o.params.size()));
   for (float v : o.params) w.pod(v);
@@ -179,10 +119,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   }
   if (!r.pod(flag)) return bad("truncated");
   o.spans_truncated = flag != 0;
-  if (!r.count(n, 32)) return bad("loss count beyond the file");
-  o.losses.resize(n);
-  for (auto& l : o.losses)
-    if (!r.pod(l.iteration) || !r.pod(l.time) || !r.pod(l.loss_sum) || !r.pod(l.samples)) return bad("bad loss");
+  if (!read_losses(r, o.losses)) return bad("loss count beyond the file");
   uint64_t offset = 0;
   if (!r.pod(offset) || !r.count(n, sizeof(float))) return bad("parameter count beyond the file");
   o.param_offset = size_t(offset);

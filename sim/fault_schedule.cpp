@@ -18,6 +18,7 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
     : off_at_(hosts.size(), -1.0), cause_(hosts.size()) {
   for (auto& f : faults) {
     const bool unnoticed = f.kind == Fault::Kind::pause && f.at_s + f.duration_s < detection.detected_at(f.at_s);
+    if (unnoticed) network.add_silence(f.rank, f.at_s, f.at_s + f.duration_s);
     (unnoticed ? silences_ : faults_).push_back(std::move(f));
   }
   // One state profile per faulted host: "time state" lines, 0 = off, 1 = on.
@@ -47,19 +48,6 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
     cause_[rank] = fmt::format("host turned off at {:g} s by the fault schedule ({})", now, what);
     network.host_off(rank, cause_[rank]);
   });
-}
-
-void FaultInjector::start_silences(const std::vector<s4u::ActorPtr>& nodes, const std::vector<bool>& finished) {
-  for (const auto& f : silences_) {
-    s4u::ActorPtr node = nodes[size_t(f.rank)];
-    s4u::Actor::create(fmt::format("pause-{}", f.rank), node->get_host(), [f, node, &finished] {
-      s4u::this_actor::sleep_until(f.at_s);
-      if (finished[size_t(f.rank)]) return;
-      node->suspend();
-      s4u::this_actor::sleep_for(f.duration_s);
-      node->resume();
-    })->daemonize();
-  }
 }
 
 std::vector<std::string> FaultInjector::silences() const {

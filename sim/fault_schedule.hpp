@@ -7,9 +7,8 @@
 //
 // A pause its peers cannot notice is no failure: a node silent from t that is back before
 // its peers would declare it dead (before FailureDetection::detected_at(t): its last
-// heartbeat plus the timeout) has its actor suspended for the pause and resumed, memory
-// and all, as a short Wi-Fi drop or a SIGSTOP/SIGCONT: nobody changes its view. Messages
-// sent to it meanwhile wait in its mailbox.
+// heartbeat plus the timeout) sits the pause out, memory and all, as after a short Wi-Fi
+// drop or a SIGSTOP/SIGCONT: nobody changes its view (SimNetwork::sit_out_silences).
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +30,6 @@ class FaultInjector {
  public:
   FaultInjector(std::vector<Fault> faults, const std::vector<simgrid::s4u::Host*>& hosts,
                 SimNetwork& network, const FailureDetection& detection);
-  // Starts the unnoticed pauses' timers, once the node actors exist (`nodes` per rank;
-  // `finished[r]`: rank r's program has returned, so there is nothing to suspend).
-  void start_silences(const std::vector<simgrid::s4u::ActorPtr>& nodes, const std::vector<bool>& finished);
   // One line per unnoticed pause: "node 2 silent 60..61 s (back before its peers' timeout)".
   std::vector<std::string> silences() const;
   // The fault that took `rank` down and when, or empty if its host never went off.

@@ -32,7 +32,7 @@ SimNetwork::SimNetwork(const Platform& platform, FailureDetection detection)
     : hosts_(platform.hosts), delivery_delay_s_(platform.delivery_delay_s),
       air_message_bytes_(platform.air_message_bytes), contention_(platform.contention),
       detection_(detection), inboxes_(hosts_.size()),
-      outboxes_(hosts_.size()), down_(hosts_.size(), false), air_(hosts_.size()),
+      outboxes_(hosts_.size()), down_(hosts_.size(), false), silences_(hosts_.size()), air_(hosts_.size()),
       notices_(hosts_.size()) {
   fit_stack_guards(hosts_.size());
   // In maestro, when any actor ends or is killed; SimGrid's signals outlive this network.
@@ -161,6 +161,18 @@ void SimNetwork::start_large_sender(Channel& ch) {
     }
   });
   sender->daemonize();
+}
+
+void SimNetwork::sit_out_silences(int rank, double since) {
+  const auto& silences = silences_[size_t(rank)];
+  if (silences.empty()) return;
+  double stretch = 0;
+  const double now = s4u::Engine::get_clock();
+  for (auto [at, until] : silences)
+    if (at >= since && at < now) stretch += until - at;
+  if (stretch > 0) s4u::this_actor::sleep_for(stretch);
+  for (auto [at, until] : silences)
+    if (const double t = s4u::Engine::get_clock(); at <= t && t < until) s4u::this_actor::sleep_until(until);
 }
 
 Event SimNetwork::wait(int rank, double timeout_s) {

@@ -89,6 +89,13 @@ class SimNetwork {
   void host_off(int rank, const std::string& reason);
   bool is_down(int rank) const { return down_[rank]; }
 
+  // An unnoticed pause (sim/fault_schedule.hpp): `rank` does nothing from `at` to `until`.
+  void add_silence(int rank, double at, double until) { silences_[size_t(rank)].push_back({at, until}); }
+  // From rank's node actor, after it worked or waited since `since`: the work is stretched
+  // by every silence that began meanwhile, and a node inside a silence waits for its end
+  // (it neither acts nor sends in one; what arrives meanwhile waits in its mailbox).
+  void sit_out_silences(int rank, double since);
+
   const AirTime& air(int rank) const { return air_[rank]; }
 
  private:
@@ -184,6 +191,7 @@ class SimNetwork {
   std::vector<Inbox> inboxes_;
   std::vector<Outbox> outboxes_;
   std::vector<bool> down_;  // cut off: nothing more to or from it
+  std::vector<std::vector<std::pair<double, double>>> silences_;  // per rank: [at, until)
   std::vector<AirTime> air_;
   std::vector<Failure> failures_;
   // Detections still to come (host_off), by id; the node actors and how many still run.

@@ -27,22 +27,30 @@ class SimTransport {
   int rank() const { return rank_; }
   int size() const { return net_.size(); }
   void send(int to, Message&& m) {
+    net_.sit_out_silences(rank_, now());
     const auto bytes = int64_t(encoded_size(m));
     net_.post(rank_, to, std::move(m), bytes);
   }
-  Event recv(double timeout_s) { return net_.wait(rank_, timeout_s); }
+  Event recv(double timeout_s) {
+    Event e = net_.wait(rank_, timeout_s);
+    net_.sit_out_silences(rank_, now());
+    return e;
+  }
   double now() const { return simgrid::s4u::Engine::get_clock(); }
   template <class Fn>
   void compute(int64_t flops, Fn&& fn) {
     if (!timing_only_) fn();
     if (flops <= 0) return;
+    const double start = now();
     if (threads_ == 1) {
       simgrid::s4u::this_actor::execute(double(flops));
-      return;
+    } else {
+      // T threads, each busy for the node's time: flops / speedup at one core's rate. The
+      // energy plugin sees T cores busy for it.
+      simgrid::s4u::this_actor::thread_execute(simgrid::s4u::this_actor::get_host(), double(flops) / speedup_,
+                                               threads_);
     }
-    // T threads, each busy for the node's time: flops / speedup at one core's rate. The
-    // energy plugin sees T cores busy for it.
-    simgrid::s4u::this_actor::thread_execute(simgrid::s4u::this_actor::get_host(), double(flops) / speedup_, threads_);
+    net_.sit_out_silences(rank_, start);
   }
   // fn writes `bytes` to the node's storage (a checkpoint); timing-only runs skip it, as
   // compute skips the numerics, and write no files. Then the clock advances by latency_s +
@@ -53,8 +61,10 @@ class SimTransport {
   void store(int64_t bytes, Fn&& fn) {
     if (!timing_only_) fn();
     if (!storage_.disk) return;
+    const double start = now();
     if (storage_.latency_s > 0) simgrid::s4u::this_actor::sleep_for(storage_.latency_s);
     if (bytes > 0) storage_.disk->write(sg_size_t(bytes));
+    net_.sit_out_silences(rank_, start);
   }
 
  private:

@@ -81,7 +81,6 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
 
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<bool> finished(size_t(plan->size), false);
-  std::vector<s4u::ActorPtr> nodes;
   for (int r = 0; r < plan->size; ++r) {
     auto node = s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
       SimTransport transport(network, r, c.timing_only, c.threads, (*speedups)[size_t(r)], platform->storage[r]);
@@ -95,9 +94,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
         network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));
     });
     network.set_receiver(r, node);
-    nodes.push_back(node);
   }
-  injector.start_silences(nodes, finished);
   const auto wall_start = std::chrono::steady_clock::now();
   try {
     engine->run();

@@ -176,7 +176,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
       auto [at, fresh] = per_iteration.try_emplace(l.iteration);
       auto& m = at->second;
       m.iteration = l.iteration;
-      m.time = std::max(m.time, l.time);
+      m.time = fresh ? l.time : std::max(m.time, l.time);  // a resumed run's restored times are negative
       if (o.whole_losses && !fresh) continue;  // another node reported the same whole loss
       m.loss_sum += l.loss_sum;
       m.samples += l.samples;

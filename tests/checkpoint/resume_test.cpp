@@ -83,6 +83,13 @@ TEST_CASE("a resumed run trains exactly as the uninterrupted one, in every synch
     auto again = run(resumed);
     REQUIRE(again.ok());
     check_same_trace(*again, *whole);
+    // It did resume (a run from scratch gives the same trace): the iterations restored from
+    // the checkpoint are stamped before the resumed run's clock began.
+    for (const auto& r : again->trace) {
+      CAPTURE(r.iteration);
+      if (r.iteration <= 8) CHECK(r.time <= 0);
+    }
+    CHECK(again->trace.front().time < 0);
     CHECK(*checkpoint_iterations(c.checkpoint_dir) == std::vector<int64_t>{12, 8});
   }
 }
@@ -103,6 +110,7 @@ TEST_CASE("a newest set missing a part is passed over for the one before it") {
     auto again = run(resumed);
     REQUIRE(again.ok());
     check_same_trace(*again, *whole);
+    CHECK(again->trace.front().time < 0);  // resumed, from the set of 8
   }
 }
 
@@ -149,6 +157,7 @@ TEST_CASE("a ring that healed a death writes whole sets: the holder writes the d
   auto again = run_inproc(resumed, resilience_data());
   REQUIRE(again.ok());
   check_same_trace(*again, *reference);
+  CHECK(again->trace.front().time < 0);  // resumed
 }
 
 TEST_CASE("asynchronous strategies and timing-only resumes are refused by the config") {

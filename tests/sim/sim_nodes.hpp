@@ -41,7 +41,7 @@ std::vector<std::string> run_sim_nodes(int size, const Program& program,
     auto platform = sim::build_platform(c, size, platforms.dir());
     if (!platform.ok()) throw std::runtime_error(platform.status().message());
     sim::SimNetwork network(*platform, detection);
-    sim::FaultInjector faults({}, platform->hosts, network);
+    sim::FaultInjector faults({}, platform->hosts, network, detection);
     std::vector<std::vector<std::string>> broken(static_cast<size_t>(size));
     for (int r = 0; r < size; ++r) {
       auto node = simgrid::s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {

@@ -47,7 +47,7 @@ killed_at_random() {
   local pid=$!
   while kill -0 "$pid" 2>/dev/null && [ "$(newest_set "$dir")" -lt "$target" ]; do sleep 0.01; done
   kill -9 "$pid" 2>/dev/null
-  wait "$pid"
+  { wait "$pid"; } 2>/dev/null
   RC=$?
   [ "$RC" -eq 137 ] || fail "expected the run to be killed (137); it ran to its end: make it longer"
   echo "ok (set $(newest_set "$dir") written)"
@@ -74,6 +74,40 @@ for command in train sim launch; do
     same_losses "$TMP/$run_id-whole" "$TMP/$run_id-resumed" || fail "the resumed run's losses differ from the uninterrupted run's"
     [ "$(ls "$TMP/$run_id-ck" | wc -l)" -le 2 ] || fail "more than the newest two sets are kept"
   done
+done
+
+# A node stopped (SIGSTOP) for less than the failure timeout (1 s of 2.5 s) and continued
+# (SIGCONT) is no failure: nobody changes its view, the run ends whole with the
+# uninterrupted run's losses.
+for strategy in "ring --schedule 1f1b --microbatches 2" "allreduce"; do
+  name=${strategy%% *}
+  CASE="launch $name: a node stopped for 1 s, then continued"
+  printf '%-60s' "$CASE"
+  dir=$TMP/launch-$name-stopped
+  # shellcheck disable=SC2206
+  LAST_ARGS=(launch "${RT[@]}" --strategy $strategy --nodes 3 --local 3 --out "$dir")
+  "$BIN" "${LAST_ARGS[@]}" >"$OUT" 2>"$ERR" &
+  launch=$!
+  victim=""
+  for _ in $(seq 1 200); do
+    victim=$(pgrep -f -- "node --config $dir.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+    [ -n "$victim" ] && grep -q "iteration 301/" "$OUT" && break
+    sleep 0.02
+  done
+  [ -n "$victim" ] || fail "node 1 never started"
+  kill -STOP "$victim"
+  sleep 1
+  kill -CONT "$victim"
+  wait "$launch"
+  RC=$?
+  [ "$RC" -eq 0 ] || fail "expected exit code 0"
+  summary_has "$dir" '"failures": [],'
+  same_losses "$TMP/launch-$name-whole" "$dir" || fail "the losses differ from the uninterrupted launch's"
+  # The stop came mid-run: the run took the second longer.
+  wall() { sed -n 's/^  "wall_seconds": \([0-9.e+-]*\),$/\1/p' "$1/summary.json"; }
+  awk -v a="$(wall "$TMP/launch-$name-whole")" -v b="$(wall "$dir")" 'BEGIN { exit !(b >= a + 0.8) }' ||
+    fail "the run was not stopped mid-run (wall $(wall "$dir") s against $(wall "$TMP/launch-$name-whole") s)"
+  echo "ok (exit $RC, wall $(wall "$TMP/launch-$name-whole") -> $(wall "$dir") s)"
 done
 
 # Refusals: each one line naming the culprit, exit 2, before any node starts.

@@ -54,7 +54,7 @@ TEST_CASE("the settings outside the digest are the per-device ones") {
     if (!s.computes) outside.insert(s.key);
   CHECK(outside == std::set<std::string_view>{"data-dir", "heartbeat", "failure-timeout", "peer-timeout", "enforce-memory", "device", "network",
                                               "platform", "timing-only", "faults", "memory-budget",
-                                              "allow-divergence", "out", "overwrite"});
+                                              "allow-divergence", "out", "overwrite", "checkpoint-dir", "resume"});
 }
 
 TEST_CASE("parse_number takes whole texts of digits only") {

@@ -886,10 +886,16 @@ expect_error 1 "sim: kill every rank of a ring" "node 3: host turned off at 1 s 
   sim "${FAULTY[@]}" --faults kill:0@1,kill:1@1,kill:2@1,kill:3@1
 # Two adjacent stages down before either is detected: the second held the first's only
 # shadow, so the ring cannot heal; it says so.
-expect_error 1 "sim: pause two adjacent ranks" "node 1: host turned off at 0.01 s by the fault schedule (pause:1@0.01+1); node 2: host turned off at 0.01 s" \
+expect_error 1 "sim: pause two adjacent ranks" "node 1: host turned off at 0.01 s by the fault schedule (pause:1@0.01+3); node 2: host turned off at 0.01 s" \
   "then nodes 0,3 stopped because a peer went down (first: node 0: peer" \
   "cannot heal: ranks 1 and 2 went down within one replica refresh" -- \
-  sim "${FAULTY[@]}" --faults pause:1@0.01+1,pause:2@0.01+1
+  sim "${FAULTY[@]}" --faults pause:1@0.01+3,pause:2@0.01+3
+# The same two pauses, back before the 2.5 s failure timeout: no failure, said on stdout.
+expect_exit 0 "sim: pause two adjacent ranks for less than detection" -- \
+  sim "${FAULTY[@]/stray-run/paused-run}" --faults pause:1@0.01+1,pause:2@0.01+1
+grep -q "^paused node 1 silent 0.01..1.01 s (pause:1@0.01+1: back before its peers' failure timeout, not a failure)$" "$OUT" ||
+  fail "no 'paused node 1 silent' line"
+summary_has "$TMP/paused-run" '"failures": [],'
 # Stations without a wifi rate: no cheap check, SimGrid aborts mid-run and the trap says why.
 xml_platform "$TMP/wifi-no-rate.xml" '<zone id="world" routing="Full"><zone id="cell" routing="Wifi">' \
   '<prop id="access_point" value="ap"/>' \

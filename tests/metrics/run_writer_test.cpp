@@ -54,7 +54,7 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
   const std::string nodes = read(dir / "nodes.csv");
   CHECK(nodes.rfind("node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv", 0) == 0);
-  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0,,,,\n") != std::string::npos);  // no energy, no RSS: empty
+  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0,,,,,0,0\n") != std::string::npos);  // no energy, no RSS: empty
   CHECK(summary.find("\"peak_rss_bytes_max\": null,") != std::string::npos);
   const std::string timeline = read(dir / "timeline.json");
   CHECK(timeline.find("\"traceEvents\"") != std::string::npos);
@@ -78,7 +78,7 @@ TEST_CASE("a loss that does not exist (timing-only) is written as null and an em
   CHECK(summary.find("\"energy_per_sample_j\": 0.1") != std::string::npos);
   CHECK(summary.find("nan") == std::string::npos);
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.5,,64\n");
-  CHECK(read(dir / "nodes.csv").find(",6.4,0,1.5,,,\n") != std::string::npos);
+  CHECK(read(dir / "nodes.csv").find(",6.4,0,1.5,,,,0,0\n") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
@@ -91,8 +91,8 @@ TEST_CASE("a measured RSS is a column of nodes.csv and its maximum is in summary
   const auto dir = std::filesystem::temp_directory_path() / "ringtmp-writer-rss-test";
   REQUIRE(write_run(dir.string(), r).ok());
   const std::string nodes = read(dir / "nodes.csv");
-  CHECK(nodes.substr(0, nodes.find('\n')).ends_with(",radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at"));
-  CHECK(nodes.find("\n0,stage,0,0,0,0,0,0,0,1000,,0,,,7340032,\n1,stage,0,0,0,0,0,0,0,2000,,0,,,5242880,\n") != std::string::npos);
+  CHECK(nodes.substr(0, nodes.find('\n')).ends_with(",radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes"));
+  CHECK(nodes.find("\n0,stage,0,0,0,0,0,0,0,1000,,0,,,7340032,,0,0\n1,stage,0,0,0,0,0,0,0,2000,,0,,,5242880,,0,0\n") != std::string::npos);
   CHECK(read(dir / "summary.json").find("\"peak_rss_bytes_max\": 7340032,") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

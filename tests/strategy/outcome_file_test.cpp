@@ -78,7 +78,7 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   // A span count of 2^60: refused before allocating.
   auto huge = encode_outcome(NodeOutcome{});
   // magic, origin (rank, size, two empty texts, peak RSS), status, stopped_by_peer, its time, node, ...
-  const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 3 * 8 + 6 * 8;
+  const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 4 * 8 + 7 * 8;
   for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
   CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
   // A forged rank would index merge's ranks: refused.

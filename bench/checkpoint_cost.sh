@@ -9,7 +9,8 @@
 # same run side by side), the part size per node (largest), and the seconds one node spends
 # writing per checkpoint; then, per strategy, the smallest K whose overhead is at most 3.5%.
 # Usage: bench/checkpoint_cost.sh [nodes=8] [iterations=200] [device=pi4b] [network=wifi-n]
-#   env: STRATEGIES="ring ps allreduce" KS="1 2 5 10 20 50 100" LAYERS=784,256x7,10
+#   env: STRATEGIES="ring ps allreduce" KS="1 2 5 10 20 50 100" LAYERS=784,256x7,10 MOMENTUM=0.9
+#   (momentum is state a checkpoint holds: with it every part doubles)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-8}
@@ -19,6 +20,7 @@ network=${4:-wifi-n}
 strategies=${STRATEGIES:-"ring ps allreduce"}
 ks=${KS:-"1 2 5 10 20 50 100"}
 layers=${LAYERS:-784,256,256,256,256,256,256,256,10}
+momentum=${MOMENTUM:-0.9}
 bin=build/cli/ringtmp
 [[ -x $bin ]] || { echo "build first: cmake --build build --target ringtmp" >&2; exit 2; }
 tmp=$(mktemp -d)
@@ -28,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 column() { awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }' "$1"; }
 end_time() { tail -n 1 "$1/iterations.csv" | cut -d, -f2; }
 
-echo "# $nodes x $device on $network, layers $layers, $iters iterations, timing-only"
+echo "# $nodes x $device on $network, layers $layers, momentum $momentum, $iters iterations, timing-only"
 printf '%-10s %5s %12s %10s %14s %12s\n' strategy K iter_s overhead part_bytes_max write_s
 for strategy in $strategies; do
   case $strategy in
@@ -37,7 +39,7 @@ for strategy in $strategies; do
     allreduce) flags=(--strategy allreduce --nodes "$nodes") ;;
     *) echo "unknown strategy $strategy" >&2; exit 2 ;;
   esac
-  common=(sim --layers "$layers" --batch 64 --iterations "$iters" --device "$device" --network "$network" --timing-only "${flags[@]}")
+  common=(sim --layers "$layers" --momentum "$momentum" --batch 64 --iterations "$iters" --device "$device" --network "$network" --timing-only "${flags[@]}")
   "$bin" "${common[@]}" --out "$tmp/$strategy-none" >/dev/null
   base=$(end_time "$tmp/$strategy-none")
   printf '%-10s %5s %12.5f %10s %14s %12s\n' "$strategy" - "$(echo "$base / $iters" | bc -l)" - - -

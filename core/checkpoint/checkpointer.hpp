@@ -5,6 +5,7 @@
 // time), then removes that part's sets older than the previous one. And at start, the part
 // a resumed run (--resume) begins from.
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,24 @@ inline std::vector<LossRecord> restored_losses(const NodeCheckpoint& ck) {
   std::vector<LossRecord> losses = ck.losses;
   for (auto& l : losses) l.time -= ck.clock;
   return losses;
+}
+
+// A part holding a model's parameters and momentum (a stage's, a shard's, a position's);
+// `values` false in a timing-only run, whose parts hold nothing (their size is charged).
+inline NodeCheckpoint model_part(int part, std::string role, int64_t iteration, int64_t samples,
+                                 std::vector<LossRecord> losses, std::span<const float> params,
+                                 std::span<const float> momentum, bool values) {
+  NodeCheckpoint ck;
+  ck.part = part;
+  ck.role = std::move(role);
+  ck.iteration = iteration;
+  ck.samples = samples;
+  ck.losses = std::move(losses);
+  if (values) {
+    ck.tensors.push_back({"params", FloatBuffer(params.begin(), params.end())});
+    ck.tensors.push_back({"momentum", FloatBuffer(momentum.begin(), momentum.end())});
+  }
+  return ck;
 }
 
 class Checkpointer {

@@ -133,16 +133,8 @@ class AllreduceNode {
   // complete whichever nodes died.
   Status write_checkpoints() {
     for (const auto& q : positions_) {
-      NodeCheckpoint ck;
-      ck.part = q.rank;
-      ck.role = fmt::format("position {}", q.rank);
-      ck.iteration = done_;
-      ck.samples = samples_;
-      ck.losses = out_.losses;
-      if (storage_ == Storage::values) {
-        ck.tensors.push_back({"params", FloatBuffer(model_.params().begin(), model_.params().end())});
-        ck.tensors.push_back({"momentum", FloatBuffer(sgd_.state().begin(), sgd_.state().end())});
-      }
+      NodeCheckpoint ck = model_part(q.rank, fmt::format("position {}", q.rank), done_, samples_, out_.losses,
+                                     model_.params(), sgd_.state(), storage_ == Storage::values);
       if (Status s = checkpoints_.write(ep_, std::move(ck), int64_t(model_.param_count() + sgd_.state_size()));
           !s.ok())
         return s;

@@ -98,14 +98,8 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     if (progress) progress({it, total, loss, end, run.samples});
     losses.push_back({it, end, loss_sum, b.size});
     if (checkpoints.due(it)) {
-      NodeCheckpoint ck;
-      ck.role = "trainer";
-      ck.iteration = it;
-      ck.samples = run.samples;
+      NodeCheckpoint ck = model_part(0, "trainer", it, run.samples, losses, model.params(), sgd.state(), true);
       ck.clock = end;
-      ck.losses = losses;
-      ck.tensors.push_back({"params", FloatBuffer(model.params().begin(), model.params().end())});
-      ck.tensors.push_back({"momentum", FloatBuffer(sgd.state().begin(), sgd.state().end())});
       const int64_t bytes = checkpoints.bytes_of(int64_t(model.param_count() + sgd.state_size()), losses.size());
       const double before = now();
       if (Status s = checkpoints.write_now(std::move(ck)); !s.ok()) return s;

@@ -301,15 +301,10 @@ class ShardKeeper {
   }
 
   Status write_checkpoint() {
-    NodeCheckpoint ck;
-    ck.part = n_ + k_;
-    ck.role = fmt::format("shard {}", k_);
-    ck.iteration = completed_;
-    ck.losses.push_back({completed_, ep_.now(), completed_loss_, 0});  // the whole loss answers carry
-    if (storage_ == Storage::values) {
-      ck.tensors.push_back({"params", params_});
-      ck.tensors.push_back({"momentum", FloatBuffer(sgd_.state().begin(), sgd_.state().end())});
-    }
+    // The iteration's whole loss, which the shard's answers carry.
+    NodeCheckpoint ck = model_part(n_ + k_, fmt::format("shard {}", k_), completed_, 0,
+                                   {{completed_, ep_.now(), completed_loss_, 0}}, params_, sgd_.state(),
+                                   storage_ == Storage::values);
     return checkpoints_->write(ep_, std::move(ck), int64_t(size_ + sgd_.state_size()));
   }
 

@@ -243,12 +243,8 @@ class PsWorkerNode {
   // parts rather than every worker writing the whole model to its SD card.
   Status write_checkpoints() {
     for (const auto& q : positions_) {
-      NodeCheckpoint ck;
-      ck.part = q.rank;
-      ck.role = fmt::format("worker {}", q.rank);
-      ck.iteration = done_;
-      ck.samples = samples_;
-      ck.losses = out_.losses;
+      NodeCheckpoint ck = model_part(q.rank, fmt::format("worker {}", q.rank), done_, samples_, out_.losses, {}, {},
+                                     /*values=*/false);
       if (Status s = checkpoints_.write(ep_, std::move(ck), 0); !s.ok()) return s;
     }
     return {};

@@ -1073,16 +1073,8 @@ class RingNode {
   // stage (the same steps on the same bits), so a resume rebuilds it from the stage's part.
   Status write_checkpoints(int64_t it) {
     for (const Part& part : parts_) {
-      NodeCheckpoint ck;
-      ck.part = part.stage;
-      ck.role = fmt::format("stage {}", part.stage);
-      ck.iteration = it;
-      ck.samples = samples_;
-      ck.losses = out_.losses;
-      if (numeric()) {
-        ck.tensors.push_back({"params", FloatBuffer(part.model.params().begin(), part.model.params().end())});
-        ck.tensors.push_back({"momentum", FloatBuffer(part.sgd.state().begin(), part.sgd.state().end())});
-      }
+      NodeCheckpoint ck = model_part(part.stage, fmt::format("stage {}", part.stage), it, samples_, out_.losses,
+                                     part.model.params(), part.sgd.state(), numeric());
       const int64_t floats = int64_t(part.model.param_count() + part.sgd.state_size());
       if (Status s = checkpoints_.write(ep_, std::move(ck), floats); !s.ok()) return s;
     }

@@ -13,6 +13,12 @@ same_trace() {
     awk -F, '{ d = $3 - $7; if (d < 0) d = -d; if (d > 1e-5 * ($7 < 0 ? -$7 : $7)) bad = 1 } END { exit bad || NR < 1 }'
 }
 
+# node_pid RUN RANK: the pid of `launch --out RUN`'s node RANK (it runs in the launch's
+# temporary folder, renamed onto RUN at the end), or nothing yet.
+node_pid() {
+  pgrep -f -- "node --config $1.partial-[0-9]+/nodes/run.ini --rank $2" || true
+}
+
 fail() {
   echo "FAIL: $CASE: $*"
   echo "  command: ringtmp ${LAST_ARGS[*]}"

@@ -492,7 +492,7 @@ long_launch() {
   LAUNCH=$!
   for _ in $(seq 1 100); do
     # The nodes run in the launch's temporary folder, renamed onto $dir at the end.
-    VICTIM=$(pgrep -f -- "node --config $dir.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+    VICTIM=$(node_pid "$dir" 1)
     [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && return
     sleep 0.1
   done
@@ -553,7 +553,7 @@ for STRATEGY_RANK in ring:1 ring-async:2 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3
   LAUNCH=$!
   VICTIM=""
   for _ in $(seq 1 100); do
-    VICTIM=$(pgrep -f -- "node --config $RUN.partial-[0-9]+/nodes/run.ini --rank $RANK" || true)
+    VICTIM=$(node_pid "$RUN" "$RANK")
     [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
     sleep 0.1
   done

@@ -90,7 +90,7 @@ for strategy in "ring --schedule 1f1b --microbatches 2" "allreduce"; do
   launch=$!
   victim=""
   for _ in $(seq 1 200); do
-    victim=$(pgrep -f -- "node --config $dir.partial-[0-9]+/nodes/run.ini --rank 1" || true)
+    victim=$(node_pid "$dir" 1)
     [ -n "$victim" ] && grep -q "iteration 301/" "$OUT" && break
     sleep 0.02
   done

@@ -140,7 +140,7 @@ int launch_command(const std::vector<std::string>& args) {
   if (!network.ok()) return usage(network.status().message());
   if (auto s = check_run_fits(c, *data, default_platforms_dir()); !s.ok()) return usage(s.message());
   // On this machine the nodes share the checkpoint folder: checked here once. On --hosts
-  // each device's node checks its own (the folders are the devices').
+  // the folders are the devices': each node reads its own --resume set as it starts.
   if (!hosts && (c.checkpoint_every > 0 || !c.resume.empty()))
     if (Status s = prepare_checkpointing(c, *plan); !s.ok()) return usage(s.message());
 

@@ -1,5 +1,6 @@
 #include "sim/sim_network.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <utility>
 
@@ -163,14 +164,32 @@ void SimNetwork::start_large_sender(Channel& ch) {
   sender->daemonize();
 }
 
+void SimNetwork::add_silence(int rank, double at, double until) {
+  auto& windows = silences_[size_t(rank)];
+  windows.push_back({at, until});
+  std::sort(windows.begin(), windows.end());
+  std::vector<std::pair<double, double>> merged;
+  for (auto w : windows) {
+    if (!merged.empty() && w.first <= merged.back().second) merged.back().second = std::max(merged.back().second, w.second);
+    else merged.push_back(w);
+  }
+  windows = std::move(merged);
+}
+
 void SimNetwork::sit_out_silences(int rank, double since) {
   const auto& silences = silences_[size_t(rank)];
   if (silences.empty()) return;
-  double stretch = 0;
-  const double now = s4u::Engine::get_clock();
-  for (auto [at, until] : silences)
-    if (at >= since && at < now) stretch += until - at;
-  if (stretch > 0) s4u::this_actor::sleep_for(stretch);
+  // Windows are disjoint (add_silence merges them). The stretch may run into a later one,
+  // which stretches it in turn.
+  for (double from = since, to = s4u::Engine::get_clock();;) {
+    double stretch = 0;
+    for (auto [at, until] : silences)
+      if (at >= from && at < to) stretch += until - at;
+    if (stretch <= 0) break;
+    s4u::this_actor::sleep_for(stretch);
+    from = to;
+    to = s4u::Engine::get_clock();
+  }
   for (auto [at, until] : silences)
     if (const double t = s4u::Engine::get_clock(); at <= t && t < until) s4u::this_actor::sleep_until(until);
 }

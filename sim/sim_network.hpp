@@ -90,7 +90,8 @@ class SimNetwork {
   bool is_down(int rank) const { return down_[rank]; }
 
   // An unnoticed pause (sim/fault_schedule.hpp): `rank` does nothing from `at` to `until`.
-  void add_silence(int rank, double at, double until) { silences_[size_t(rank)].push_back({at, until}); }
+  // Overlapping ones merge.
+  void add_silence(int rank, double at, double until);
   // From rank's node actor, after it worked or waited since `since`: the work is stretched
   // by every silence that began meanwhile, and a node inside a silence waits for its end
   // (it neither acts nor sends in one; what arrives meanwhile waits in its mailbox).

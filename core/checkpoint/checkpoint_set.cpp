@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -73,13 +74,16 @@ std::string config_difference(const std::string& in_file, const std::string& her
 
 // The newest iteration whose set has every part's file; the newer ones passed over are
 // added to `skipped` ("iteration-00000050: part-0002.rtc missing").
-StatusOr<int64_t> newest_complete(const std::string& dir, int parts, std::vector<std::string>* skipped) {
+// Only iterations before `before` count.
+StatusOr<int64_t> newest_complete(const std::string& dir, int parts, std::vector<std::string>* skipped,
+                                  int64_t before = std::numeric_limits<int64_t>::max()) {
   if (parts < 1) return Status::errorf("{}: a checkpoint set of {} parts", printable_path(dir), parts);
   auto iterations = checkpoint_iterations(dir);
   if (!iterations.ok()) return iterations.status();
   if (iterations->empty()) return Status::errorf("{}: no checkpoint (no iteration-N folder)", printable_path(dir));
   std::string newest_missing;
   for (int64_t iteration : *iterations) {
+    if (iteration >= before) continue;
     int missing = -1;
     for (int part = 0; part < parts && missing < 0; ++part) {
       std::error_code ec;
@@ -155,7 +159,13 @@ StatusOr<NodeCheckpoint> load_checkpoint_part(const std::string& dir, const std:
   return read_part(dir, *iteration, part, config, parts);
 }
 
-void prune_checkpoint_part(const std::string& dir, int part, int64_t keep_from) {
+void prune_checkpoint_part(const std::string& dir, int part, int parts, int64_t written) {
+  // The newest complete set before the one just written stays, whatever else is missing: a
+  // set left incomplete (a part's write skipped in a recovery, a run killed mid-set) must
+  // never cost the last set a resume can use.
+  auto keep = newest_complete(dir, parts, nullptr, written);
+  if (!keep.ok()) return;
+  const int64_t keep_from = *keep;
   auto iterations = checkpoint_iterations(dir);
   if (!iterations.ok()) return;
   for (int64_t iteration : *iterations) {

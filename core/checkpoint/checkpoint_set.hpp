@@ -43,10 +43,11 @@ StatusOr<CheckpointSet> load_newest_checkpoint(const std::string& dir, const std
 StatusOr<NodeCheckpoint> load_checkpoint_part(const std::string& dir, const std::string& config, int parts,
                                               int part);
 
-// After a part wrote the set of `iteration`, it removes its own files of sets older than
-// `keep_from` (the writer keeps the newest two sets: the newest may be incomplete when the
-// run is killed). Folders left empty are removed. Errors are ignored: a stale file costs
-// disk, not correctness.
-void prune_checkpoint_part(const std::string& dir, int part, int64_t keep_from);
+// After a part wrote the set of `written`, it removes its own files of the sets older than
+// the newest set before `written` that is complete by the files present (so in a run
+// without faults each part keeps the newest two sets: the newest may be incomplete when the
+// run is killed; and a set left incomplete never costs the last complete one). Folders left
+// empty are removed. Errors are ignored: a stale file costs disk, not correctness.
+void prune_checkpoint_part(const std::string& dir, int part, int parts, int64_t written);
 
 }  // namespace ringtmp

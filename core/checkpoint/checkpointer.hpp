@@ -91,7 +91,7 @@ class Checkpointer {
     ck.parts = parts_;
     Status s = write_checkpoint_file(checkpoint_file_path(dir_, ck.iteration, ck.part), ck);
     if (!s.ok()) return Status::errorf("checkpoint of {}: {}", ck.role, s.message());
-    prune_checkpoint_part(dir_, ck.part, ck.iteration - every_);
+    prune_checkpoint_part(dir_, ck.part, parts_, ck.iteration);
     return {};
   }
 

@@ -83,7 +83,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     sgd.step(model.params(), model.grads());
     const double end = now();
     rec.span(SpanKind::busy, start, end);
-    if (it == 1) {
+    if (it == first) {
       rec.hold(MemoryPart::params, model.param_bytes());
       rec.hold(MemoryPart::grads, model.param_bytes());
       rec.hold(MemoryPart::optimizer, sgd.state_bytes());

@@ -1108,7 +1108,11 @@ class RingNode {
         sh = shadow_from(sh.stage, *st, t);
       }
     const NodeCheckpoint& mine = *checkpoints_.resume_part(stage_);
-    out_.losses = restored_losses(mine);
+    // A healing ring's survivors report the losses once the last stage is gone: each node
+    // starts with the last stage's records, as it would hold them had the run not stopped
+    // (the merge takes one whole loss per iteration). Without healing only the last stage
+    // records, its own.
+    out_.losses = restored_losses(heals_ ? *checkpoints_.resume_part(stages() - 1) : mine);
     samples_ = mine.samples;
     applied_ = complete_ = started_ = drawn_ = t;
     version_ = t;

@@ -159,13 +159,34 @@ TEST_CASE("pruning removes this part's older files and the folders left empty") 
   write_set(d, 20, 2);
   write_set(d, 30, 2);
   ringtmp::testing::write_bytes(checkpoint_file_path(d, 10, 0) + ".tmp", {1});
-  prune_checkpoint_part(d, 0, 20);
+  prune_checkpoint_part(d, 0, 2, 30);  // wrote 30: 20 is complete and stays, 10 goes
   CHECK_FALSE(fs::exists(checkpoint_file_path(d, 10, 0)));
   CHECK_FALSE(fs::exists(checkpoint_file_path(d, 10, 0) + ".tmp"));
   CHECK(fs::exists(checkpoint_file_path(d, 10, 1)));  // another part's file stays
   CHECK(fs::exists(checkpoint_file_path(d, 20, 0)));
-  prune_checkpoint_part(d, 1, 20);
+  prune_checkpoint_part(d, 1, 2, 30);
   CHECK_FALSE(fs::exists(dir.path() / "iteration-00000010"));
   CHECK(*checkpoint_iterations(d) == std::vector<int64_t>{30, 20});
-  prune_checkpoint_part(dir.file("absent"), 0, 100);  // errors are ignored
+  prune_checkpoint_part(dir.file("absent"), 0, 2, 100);  // errors are ignored
+}
+
+TEST_CASE("pruning keeps the newest complete set, however many newer ones are incomplete") {
+  TempDir dir;
+  const std::string d = dir.file("ck");
+  write_set(d, 10, 2);
+  write_set(d, 20, 2, 1);  // part 1's write of 20 was skipped
+  write_set(d, 30, 2, 1);  // killed while set 30 was written
+  prune_checkpoint_part(d, 0, 2, 30);
+  CHECK(fs::exists(checkpoint_file_path(d, 10, 0)));  // 10 is the newest complete set before 30
+  CHECK(fs::exists(checkpoint_file_path(d, 20, 0)));
+  auto loaded = load_newest_checkpoint(d, kConfig, 2);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->iteration == 10);
+  // Nothing complete before it: nothing is removed.
+  TempDir other;
+  const std::string o = other.file("ck");
+  write_set(o, 10, 2, 1);
+  write_set(o, 20, 2);
+  prune_checkpoint_part(o, 0, 2, 20);
+  CHECK(fs::exists(checkpoint_file_path(o, 10, 0)));
 }

@@ -160,6 +160,25 @@ TEST_CASE("a ring that healed a death writes whole sets: the holder writes the d
   CHECK(again->trace.front().time < 0);  // resumed
 }
 
+TEST_CASE("a resumed ring that then loses its last stage still reports every iteration's loss") {
+  // The last stage holds the trace; after its death the survivors report it, the iterations
+  // before the resume included.
+  RunConfig c = cases()[1].config;
+  TempDir dir;
+  c.checkpoint_dir = dir.file("ck");
+  auto whole = run_inproc(c, resilience_data());
+  REQUIRE(whole.ok());
+  fs::remove_all(fs::path(c.checkpoint_dir) / "iteration-00000012");
+  RunConfig resumed = c;
+  resumed.resume = c.checkpoint_dir;
+  auto again = run_inproc(resumed, resilience_data(), {},
+                          [](InProcTransport& t) { return DyingTransport(t, {{2, 6}}); });
+  REQUIRE(again.ok());
+  REQUIRE(again->failures.size() == 1);
+  check_same_trace(*again, *whole);
+  CHECK(again->trace.front().time < 0);
+}
+
 TEST_CASE("asynchronous strategies and timing-only resumes are refused by the config") {
   RunConfig ring = resilience_config(StrategyKind::ring, 2);
   ring.schedule = Schedule::async;

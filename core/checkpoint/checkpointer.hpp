@@ -4,6 +4,7 @@
 // checkpoint folder through the endpoint (so in sim the write costs the modelled storage's
 // time), then removes that part's sets older than the previous one. And at start, the part
 // a resumed run (--resume) begins from.
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <string>
@@ -50,6 +51,17 @@ inline NodeCheckpoint model_part(int part, std::string role, int64_t iteration, 
     ck.tensors.push_back({"momentum", FloatBuffer(momentum.begin(), momentum.end())});
   }
   return ck;
+}
+
+// model_part's inverse: copies the part's parameters and momentum into `params` and
+// `momentum`. False, and nothing copied, unless both are there with exactly those sizes.
+inline bool restore_model_part(const NodeCheckpoint& ck, std::span<float> params, std::span<float> momentum) {
+  const auto* p = ck.find("params");
+  const auto* m = ck.find("momentum");
+  if (!p || !m || p->values.size() != params.size() || m->values.size() != momentum.size()) return false;
+  std::copy(p->values.begin(), p->values.end(), params.begin());
+  std::copy(m->values.begin(), m->values.end(), momentum.begin());
+  return true;
 }
 
 class Checkpointer {

@@ -144,16 +144,11 @@ class AllreduceNode {
 
   // The state at the end of the checkpoint's iteration; the data position follows from it.
   void resume_from(const NodeCheckpoint& ck) {
-    const auto* params = ck.find("params");
-    const auto* momentum = ck.find("momentum");
-    if (!params || !momentum || params->values.size() != model_.param_count() ||
-        momentum->values.size() != sgd_.state_size()) {
+    if (!restore_model_part(ck, model_.params(), sgd_.state())) {
       resume_error_ = Status::errorf("node {}: checkpoint of {} does not hold this model's {} parameters and {} "
                                      "momentum values", ep_.rank(), ck.role, model_.param_count(), sgd_.state_size());
       return;
     }
-    std::copy(params->values.begin(), params->values.end(), model_.params().begin());
-    std::copy(momentum->values.begin(), momentum->values.end(), sgd_.state().begin());
     done_ = ck.iteration;
     samples_ = ck.samples;
     out_.losses = restored_losses(ck);

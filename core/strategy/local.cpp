@@ -57,14 +57,9 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
   Checkpointer checkpoints(c, 1, resume);
   int64_t first = 1;
   if (const NodeCheckpoint* ck = checkpoints.resume_part(0)) {
-    const auto* params = ck->find("params");
-    const auto* momentum = ck->find("momentum");
-    if (!params || !momentum || params->values.size() != model.param_count() ||
-        momentum->values.size() != sgd.state_size() || ck->iteration > total)
+    if (ck->iteration > total || !restore_model_part(*ck, model.params(), sgd.state()))
       return Status::errorf("{}: its checkpoint of iteration {} does not fit this run's model or iterations",
                             checkpoint_file_path(c.resume, ck->iteration, 0), ck->iteration);
-    std::copy(params->values.begin(), params->values.end(), model.params().begin());
-    std::copy(momentum->values.begin(), momentum->values.end(), sgd.state().begin());
     batcher.skip(ck->iteration);
     first = ck->iteration + 1;
     run.samples = ck->samples;

@@ -101,13 +101,9 @@ class ShardKeeper {
   static int checkpoint_part(const PsLayout& layout, int shard) { return layout.workers + shard; }
   // --resume (BSP): the shard as of the checkpoint's iteration, every position's clock there.
   Status resume_from(const NodeCheckpoint& ck) {
-    const auto* params = ck.find("params");
-    const auto* momentum = ck.find("momentum");
-    if (!params || !momentum || params->values.size() != size_ || momentum->values.size() != sgd_.state_size())
+    if (!restore_model_part(ck, params_, sgd_.state()))
       return Status::errorf("node {}: the checkpoint of shard {} does not hold its {} parameters and {} momentum values",
                             ep_.rank(), k_, size_, sgd_.state_size());
-    std::copy(params->values.begin(), params->values.end(), params_.begin());
-    std::copy(momentum->values.begin(), momentum->values.end(), sgd_.state().begin());
     completed_ = ck.iteration;
     completed_loss_ = ck.losses.empty() ? 0 : ck.losses.back().loss_sum;
     std::fill(clock_.begin(), clock_.end(), completed_);

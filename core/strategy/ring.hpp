@@ -1085,27 +1085,19 @@ class RingNode {
   // iteration T; the ring starts at T + 1 with nothing in flight.
   Status resume_from_checkpoint() {
     const int64_t t = checkpoints_.resume_iteration();
-    auto state_of_part = [&](int stage) -> StatusOr<StageState> {
+    // Stage `stage`'s parameters and momentum into the buffers sized for it here.
+    auto restore = [&](int stage, std::span<float> params, std::span<float> momentum) {
       const NodeCheckpoint* ck = checkpoints_.resume_part(stage);
-      const Model m = stage_model(stage);
-      const size_t p = m.param_count(), v = Sgd(sgd_options(), p, storage_).state_size();
-      const auto* params = ck ? ck->find("params") : nullptr;
-      const auto* momentum = ck ? ck->find("momentum") : nullptr;
-      if (!params || !momentum || params->values.size() != p || momentum->values.size() != v)
-        return Status::errorf("node {}: the checkpoint of stage {} does not hold its {} parameters and {} momentum "
-                              "values", rank_, stage, p, v);
-      return StageState{cut_begin(stage), cut_end(stage), p, v, params->values, momentum->values};
+      if (ck && restore_model_part(*ck, params, momentum)) return Status{};
+      return Status::errorf("node {}: the checkpoint of stage {} does not hold its {} parameters and {} momentum "
+                            "values", rank_, stage, params.size(), momentum.size());
     };
-    auto own = state_of_part(stage_);
-    if (!own.ok()) return own.status();
     Part& part = parts_.front();
-    std::copy(own->params.begin(), own->params.end(), part.model.params().begin());
-    std::copy(own->momentum.begin(), own->momentum.end(), part.sgd.state().begin());
+    if (Status s = restore(stage_, part.model.params(), part.sgd.state()); !s.ok()) return s;
     for (auto* held : {&shadows_, &own_snapshots_})
       for (Shadow& sh : *held) {
-        auto st = state_of_part(sh.stage);
-        if (!st.ok()) return st.status();
-        sh = shadow_from(sh.stage, *st, t);
+        if (Status s = restore(sh.stage, sh.params, sh.sgd.state()); !s.ok()) return s;
+        sh.applied = t;
       }
     const NodeCheckpoint& mine = *checkpoints_.resume_part(stage_);
     // A healing ring's survivors report the losses once the last stage is gone: each node

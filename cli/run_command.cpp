@@ -63,11 +63,16 @@ void print_result(const RunResult& run) {
                100.0 * run.idle_fraction(), run.bytes_sent_total(), run.peak_memory_bytes_max(),
                run.max_staleness ? fmt::format(", max staleness {}", *run.max_staleness) : "");
   for (const auto& line : run.silences) fmt::print("paused {}\n", line);
-  for (const auto& f : run.failures)
+  for (const auto& f : run.failures) {
     fmt::print("survived node {} ({}) failing at {:.6g} s: {}; detected at {:.6g} s, training again at {:.6g} s, "
                "{} iteration{} redone, {} bytes sent to recover\n",
                f.node, f.role, f.failed_at, f.cause, f.detected_at, f.resumed_at, f.iterations_redone,
                f.iterations_redone == 1 ? "" : "s", f.recovery_bytes);
+    if (f.rejoined_at)
+      fmt::print("rejoined node {} ({}): back and training again at {:.6g} s, {} iteration{} redone, {} bytes sent to "
+                 "readmit it\n", f.node, f.role, *f.rejoined_at, f.rejoin_iterations_redone,
+                 f.rejoin_iterations_redone == 1 ? "" : "s", f.rejoin_bytes);
+  }
   if (auto e = run.energy_joules())
     fmt::print("energy {:.1f} J in all, {:.4f} J per training sample{}\n", *e, run.energy_per_sample().value_or(0),
                run.energy_is_estimate ? " (estimate: the device profiles' power model)" : "");

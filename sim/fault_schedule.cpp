@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <simgrid/kernel/ProfileBuilder.hpp>
+#include <simgrid/kernel/Timer.hpp>
 
 #include "sim/sim_network.hpp"
 
@@ -14,8 +15,8 @@ namespace s4u = simgrid::s4u;
 namespace ringtmp::sim {
 
 FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::Host*>& hosts,
-                             SimNetwork& network, const FailureDetection& detection)
-    : off_at_(hosts.size(), -1.0), cause_(hosts.size()) {
+                             SimNetwork& network, const FailureDetection& detection, std::function<void(int)> on_back)
+    : off_at_(hosts.size(), -1.0), back_at_(hosts.size(), -1.0), cause_(hosts.size()) {
   for (auto& f : faults) {
     const bool unnoticed = f.kind == Fault::Kind::pause && f.at_s + f.duration_s < detection.detected_at(f.at_s);
     if (unnoticed) network.add_silence(f.rank, f.at_s, f.at_s + f.duration_s);
@@ -36,10 +37,17 @@ FaultInjector::FaultInjector(std::vector<Fault> faults, const std::vector<s4u::H
   }
   std::map<const s4u::Host*, int> rank_of;
   for (size_t r = 0; r < hosts.size(); ++r) rank_of[hosts[r]] = int(r);
-  s4u::Host::on_state_change_cb([this, rank_of, &network](const s4u::Host& host) {
+  s4u::Host::on_state_change_cb([this, rank_of, &network, on_back](const s4u::Host& host) {
     auto it = rank_of.find(&host);
-    if (it == rank_of.end() || host.is_on()) return;
+    if (it == rank_of.end()) return;
     const int rank = it->second;
+    if (host.is_on()) {
+      back_at_[rank] = s4u::Engine::get_clock();
+      // Not inside SimGrid's state change: a timer at this instant starts the new incarnation.
+      if (on_back && off_at_[rank] >= 0)
+        simgrid::kernel::timer::Timer::set(s4u::Engine::get_clock(), [on_back, rank] { on_back(rank); });
+      return;
+    }
     const double now = s4u::Engine::get_clock();
     std::string what = "a fault";
     for (const auto& f : faults_)
@@ -62,6 +70,10 @@ std::string FaultInjector::report(int rank) const { return cause_[rank]; }
 
 std::optional<double> FaultInjector::off_at(int rank) const {
   return off_at_[size_t(rank)] >= 0 ? std::optional(off_at_[size_t(rank)]) : std::nullopt;
+}
+
+std::optional<double> FaultInjector::back_at(int rank) const {
+  return back_at_[size_t(rank)] >= 0 ? std::optional(back_at_[size_t(rank)]) : std::nullopt;
 }
 
 }  // namespace ringtmp::sim

@@ -34,7 +34,7 @@ SimNetwork::SimNetwork(const Platform& platform, FailureDetection detection)
       air_message_bytes_(platform.air_message_bytes), contention_(platform.contention),
       detection_(detection), inboxes_(hosts_.size()),
       outboxes_(hosts_.size()), down_(hosts_.size(), false), silences_(hosts_.size()), air_(hosts_.size()),
-      notices_(hosts_.size()) {
+      incarnation_(hosts_.size(), 0), notices_(hosts_.size()) {
   fit_stack_guards(hosts_.size());
   // In maestro, when any actor ends or is killed; SimGrid's signals outlive this network.
   s4u::Actor::on_termination_cb([alive = std::weak_ptr<SimNetwork*>(self_)](const s4u::Actor& actor) {
@@ -255,10 +255,32 @@ void SimNetwork::host_off(int rank, const std::string& reason) {
   // then: an actor started on a host in the instant that host goes off (several hosts of a
   // fault schedule at once) is never cleaned up, and SimGrid complains at the end.
   const uint64_t id = next_timer_++;
+  detections_[rank] = {id, why};
   timers_[id] = simgrid::kernel::timer::Timer::set(at, [this, id, rank, why] {
     timers_.erase(id);  // SimGrid deletes a timer once it has run
+    detections_.erase(rank);
     report(rank, why);
   });
+}
+
+void SimNetwork::host_back(int rank) {
+  if (auto due = detections_.find(rank); due != detections_.end()) {
+    auto [id, why] = std::move(due->second);
+    detections_.erase(due);
+    if (auto timer = timers_.find(id); timer != timers_.end()) {
+      timer->second->remove();
+      timers_.erase(timer);
+    }
+    report(rank, why);
+  }
+  // Its actors (node, egress, senders) died with the host; what was on its way to or from
+  // it is lost, as the old incarnation's state is.
+  outboxes_[size_t(rank)] = Outbox{};
+  inboxes_[size_t(rank)] = Inbox{};
+  inboxes_[size_t(rank)].mailbox =
+      s4u::Mailbox::by_name(fmt::format("rank-{}-life-{}", rank, ++incarnation_[size_t(rank)]));
+  notices_[size_t(rank)] = Notices{failures_.size(), failures_.size(), false};
+  down_[size_t(rank)] = false;
 }
 
 void SimNetwork::report(int rank, const std::string& reason) {

@@ -88,6 +88,16 @@ class SimNetwork {
   void fail(int rank, const std::string& reason);
   void host_off(int rank, const std::string& reason);
   bool is_down(int rank) const { return down_[rank]; }
+  // `rank`'s host is back on after host_off, memory gone: a new incarnation may run there
+  // (set_receiver), asking to rejoin. Its death is reported now if its detection was still
+  // to come, so that every survivor learns of it before anything from the new incarnation;
+  // the new one starts with a fresh mailbox and hears only of failures from now on.
+  void host_back(int rank);
+  // `rank` leaves without a failure notice (a new incarnation that was not readmitted: its
+  // survivors count it dead already).
+  void withdraw(int rank) { down_[rank] = true; }
+  // Node actors still running (a rejoin needs someone to admit it).
+  int running_nodes() const { return running_nodes_; }
 
   // An unnoticed pause (sim/fault_schedule.hpp): `rank` does nothing from `at` to `until`.
   // Overlapping ones merge.
@@ -195,8 +205,11 @@ class SimNetwork {
   std::vector<std::vector<std::pair<double, double>>> silences_;  // per rank: [at, until)
   std::vector<AirTime> air_;
   std::vector<Failure> failures_;
-  // Detections still to come (host_off), by id; the node actors and how many still run.
+  // Detections still to come (host_off), by id, and by rank with their reason; the node
+  // actors and how many still run.
   std::map<uint64_t, simgrid::kernel::timer::Timer*> timers_;
+  std::map<int, std::pair<uint64_t, std::string>> detections_;
+  std::vector<int> incarnation_;  // per rank: host_back count, which names its mailbox
   uint64_t next_timer_ = 0;
   std::unordered_set<aid_t> node_actors_;
   int running_nodes_ = 0;

@@ -77,24 +77,45 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   }
   if (!platform->note.empty()) trap.say(options.abort_prefix + "note: " + platform->note);
   SimNetwork network(*platform, failure_detection(c));
-  FaultInjector injector(*faults, platform->hosts, network, failure_detection(c));
-
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<bool> finished(size_t(plan->size), false);
-  for (int r = 0; r < plan->size; ++r) {
-    auto node = s4u::Actor::create(fmt::format("node-{}", r), platform->hosts[r], [&, r] {
+  std::unique_ptr<FaultInjector> injector;
+  // `rejoining`: a new incarnation on a host back from a pause its peers noticed.
+  auto start_node = [&](int r, bool rejoining) {
+    auto node = s4u::Actor::create(fmt::format("node-{}{}", r, rejoining ? "-back" : ""), platform->hosts[r],
+                                   [&, r, rejoining] {
       SimTransport transport(network, r, c.timing_only, c.threads, (*speedups)[size_t(r)], platform->storage[r]);
+      NodeOutcome& o = outcomes[r];
       try {
-        outcomes[r] = run_node(transport, c, *plan, data.train, progress);
+        o = run_node(transport, c, *plan, data.train, progress, rejoining);
       } catch (const std::exception& e) {
-        outcomes[r].status = Status::errorf("node {}: {}", r, e.what());
+        o.status = Status::errorf("node {}: {}", r, e.what());
       }
       finished[r] = true;
-      if (!outcomes[r].status.ok())
+      if (rejoining) {
+        o.failed_at = injector->off_at(r);
+        o.earlier_failure = injector->report(r);
+      }
+      if (rejoining && !o.rejoined_at) {
+        // Not readmitted: the earlier death stands, and nobody is told again.
+        o.status = Status::errorf("node {}: {}; back at {:g} s, not readmitted ({})", r, injector->report(r),
+                                  injector->back_at(r).value_or(0), o.status.message());
+        o.role = node_role(c, *plan, r);
+        network.withdraw(r);
+      } else if (!o.status.ok()) {
         network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));
+      }
     });
     network.set_receiver(r, node);
-  }
+  };
+  // A rejoin needs a strategy that readmits, a node whose earlier life ended unfinished, and
+  // someone still running to admit it.
+  injector = std::make_unique<FaultInjector>(*faults, platform->hosts, network, failure_detection(c), [&](int r) {
+    if (!strategy_rejoins(c) || finished[r] || network.running_nodes() == 0) return;
+    network.host_back(r);
+    start_node(r, true);
+  });
+  for (int r = 0; r < plan->size; ++r) start_node(r, false);
   const auto wall_start = std::chrono::steady_clock::now();
   try {
     engine->run();
@@ -109,18 +130,20 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   for (int r = 0; r < plan->size; ++r) {
     auto& o = outcomes[r];
     if (!finished[r]) {
-      const auto cause = injector.report(r);
+      const auto cause = injector->report(r);
       o.status = Status::errorf("node {}: {}", r, cause.empty() ? "never finished" : cause);
       o.stopped_by_peer = false;
-      o.failed_at = injector.off_at(r);
+      o.failed_at = injector->off_at(r);
       o.role = node_role(c, *plan, r);
     }
     if (!platform->has_power[r]) continue;  // no figures: no energy (the note said so)
     double joules = sg_host_get_consumed_energy(platform->hosts[r]);
     if (platform->network) {
       const auto& air = network.air(r);
-      // A host that went off has no radio on from then: idle watts only while it lived.
-      const auto radio = radio_use(*platform->network, air.bytes_sent, air.bytes_received, injector.off_at(r).value_or(end));
+      // A host that went off has no radio on from then: idle watts only while it lived (a
+      // rejoined one's radio to the end, its time off included: a slight over-count).
+      const double radio_until = o.rejoined_at ? end : injector->off_at(r).value_or(end);
+      const auto radio = radio_use(*platform->network, air.bytes_sent, air.bytes_received, radio_until);
       o.metrics.radio_energy_j = radio.energy_j;
       joules += radio.energy_j;
     }
@@ -130,7 +153,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   if (!run.ok()) return run.status();
   run->sim_seconds = end;
   run->platform = platform->description;
-  run->silences = injector.silences();
+  run->silences = injector->silences();
   return run;
 }
 

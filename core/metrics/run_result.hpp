@@ -71,6 +71,11 @@ struct FailureReport {
   double resumed_at = 0;         // the last survivor back to training
   int64_t iterations_redone = 0; // the most any survivor computed twice
   int64_t recovery_bytes = 0;    // what the survivors sent to recover (summed)
+  // Back from the death and readmitted (a rejoin): when the last node trained again with it
+  // in the ring, what was redone for it and what the nodes sent to readmit it (summed).
+  std::optional<double> rejoined_at;
+  int64_t rejoin_iterations_redone = 0;
+  int64_t rejoin_bytes = 0;
 };
 
 struct RunResult {

@@ -65,7 +65,8 @@ std::string timeline_json(const RunResult& run) {
   // the last one trained again (global instant events, across every node's row).
   for (const auto& f : run.failures)
     for (auto [what, at] : {std::pair{"failed", f.failed_at}, std::pair{"detected", f.detected_at},
-                            std::pair{"resumed", f.resumed_at}})
+                            std::pair{"resumed", f.resumed_at},
+                            std::pair{"rejoined", f.rejoined_at.value_or(std::nan(""))}})
       if (std::isfinite(at))
         add(fmt::format(R"({{"name":"node {} {}","ph":"i","s":"g","pid":0,"tid":{},"ts":{:.3f}}})", f.node, what,
                         f.node, at * 1e6));
@@ -108,10 +109,12 @@ std::string failures_json(const RunResult& run) {
   std::string s;
   for (const auto& f : run.failures)
     s += fmt::format("{}\n    {{\"node\": {}, \"role\": {}, \"cause\": {}, \"failed_at\": {}, \"detected_at\": {}, "
-                     "\"last_detected_at\": {}, \"resumed_at\": {}, \"iterations_redone\": {}, \"recovery_bytes\": {}}}",
+                     "\"last_detected_at\": {}, \"resumed_at\": {}, \"iterations_redone\": {}, \"recovery_bytes\": {}, "
+                     "\"rejoined_at\": {}, \"rejoin_iterations_redone\": {}, \"rejoin_bytes\": {}}}",
                      s.empty() ? "" : ",", f.node, json_quote(f.role), json_quote(f.cause), json_number(f.failed_at),
                      json_number(f.detected_at), json_number(f.last_detected_at), json_number(f.resumed_at),
-                     f.iterations_redone, f.recovery_bytes);
+                     f.iterations_redone, f.recovery_bytes, f.rejoined_at ? json_number(*f.rejoined_at) : "null",
+                     f.rejoin_iterations_redone, f.rejoin_bytes);
   return s.empty() ? "[]" : "[" + s + "\n  ]";
 }
 

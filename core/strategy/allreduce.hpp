@@ -17,6 +17,12 @@
 // by at most one, since nobody completes an iteration before everyone has computed its
 // gradient); a node one behind takes the parameters and momentum of the lowest-ranked node
 // that completed it: every node holds the same model after an iteration.
+//
+// Rejoin: a node back from a death is admitted in any iteration but the last (a view change
+// like a death: the step in flight is redone). It reports no iteration, so it takes the
+// model from the node that would catch up a node one behind; the node that played its
+// position gives it back, with the dead positions after it; the ring is N positions on
+// N nodes again, and every sum is still the fault-free run's.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -42,9 +48,12 @@ namespace ringtmp {
 template <Transport T>
 class AllreduceNode {
  public:
+  // `rejoining`: a new incarnation of a rank that died (membership.hpp): it joins the
+  // running cluster instead of starting one.
   AllreduceNode(T& transport, const RunConfig& c, std::shared_ptr<const CheckpointSet> resume, const Dataset& train,
-                const ProgressFn& progress)
+                const ProgressFn& progress, bool rejoining = false)
       : c_(c),
+        rejoining_(rejoining),
         progress_(progress),
         ep_(transport, "worker", c.peer_timeout, /*resilient=*/true),
         storage_(c.timing_only ? Storage::shapes_only : Storage::values),
@@ -64,8 +73,18 @@ class AllreduceNode {
       ep_.finish_into(out_);
       return std::move(out_);
     }
-    out_.status = run_healing(
-        ep_, [&] { return done_ == total_; }, [&] { return iteration(done_ + 1); }, [&] { return recover(); });
+    if (rejoining_) {
+      if (Status s = ep_.join(); !s.ok()) {
+        out_.status = s;
+        ep_.finish_into(out_);
+        return std::move(out_);
+      }
+      done_ = -1;  // nothing: the agreement hands this node the model
+      out_.status = recover();
+    }
+    if (out_.status.ok())
+      out_.status = run_healing(
+          ep_, [&] { return done_ == total_; }, [&] { return iteration(done_ + 1); }, [&] { return recover(); });
     // Every live node holds the same model: the lowest one hands it in.
     if (ep_.rank() == ep_.view().live.front()) out_.params = model_.release_params();
     out_.whole_losses = true;
@@ -101,6 +120,9 @@ class AllreduceNode {
   }
 
   Status iteration(int64_t it) {
+    // A node back from a death joins where an iteration is still to come after this one.
+    ep_.set_joins_admissible(it < total_);
+    if (Status s = ep_.admit_waiting_joins("an iteration to start"); !s.ok()) return s;
     // The step in flight when a node died already drew its batch: it is redone with it. The
     // positions taken over go first (each copies its gradient out of the model's buffer),
     // the own one last (its gradient stays in the model's buffer).
@@ -214,16 +236,23 @@ class AllreduceNode {
     Recovery rec;
     const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
     bool first = true;
+    if (rejoining_ && done_ < 0) rec.detected_at = ep_.now();
     while (true) {
       for (const auto& d : ep_.take_view_change()) {
         rec.dead.push_back(d.rank);
         if (first) rec.detected_at = d.at;
         first = false;
       }
+      for (int r : ep_.take_joins()) {
+        rec.joined.push_back(r);
+        if (first) rec.detected_at = ep_.now();
+        first = false;
+      }
       Status s = agree_and_catch_up();
       if (s.ok()) break;
       if (!ep_.view_changed()) return s;
     }
+    give_back_positions();
     take_over_dead_positions();
     rec.resumed_at = ep_.now();
     rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
@@ -270,9 +299,21 @@ class AllreduceNode {
       std::copy_n(r.state.begin(), p, model_.params().begin());
       std::copy(r.state.begin() + ptrdiff_t(p), r.state.end(), sgd_.state().begin());
     }
+    if (done_ < 0) {  // a joiner: its own position's data to where the run stands
+      positions_.front().data->skip(latest);
+      positions_.front().drawn = latest;
+    }
+    samples_ = done_ < 0 ? latest * c_.batch : samples_ + c_.batch;
     done_ = latest;
-    samples_ += c_.batch;
     return {};
+  }
+
+  // After a rejoin: the positions from the next live node on are its again (their slices
+  // and partial sums are a function of the iteration: nothing travels but the model).
+  void give_back_positions() {
+    auto given = std::find_if(positions_.begin() + 1, positions_.end(),
+                              [&](const Position& q) { return ep_.view().is_live(q.rank); });
+    positions_.erase(given, positions_.end());
   }
 
   // The dead ranks after this node's own, up to the next live one: their positions join
@@ -298,6 +339,7 @@ class AllreduceNode {
   }
 
   const RunConfig& c_;
+  bool rejoining_;
   const ProgressFn& progress_;
   Endpoint<T> ep_;
   Storage storage_;
@@ -316,8 +358,8 @@ class AllreduceNode {
 
 template <Transport T>
 NodeOutcome allreduce_node(T& transport, const RunConfig& c, std::shared_ptr<const CheckpointSet> resume,
-                           const Dataset& train, const ProgressFn& progress) {
-  return AllreduceNode<T>(transport, c, std::move(resume), train, progress).run();
+                           const Dataset& train, const ProgressFn& progress, bool rejoining = false) {
+  return AllreduceNode<T>(transport, c, std::move(resume), train, progress, rejoining).run();
 }
 
 }  // namespace ringtmp

@@ -39,6 +39,20 @@ FailureReport failure_report(int dead, const std::string& cause, const std::vect
   return f;
 }
 
+// What the nodes recorded about readmitting `node` (its own first recovery included).
+void note_rejoin(FailureReport& f, const NodeOutcome& back, const std::vector<NodeOutcome>& outcomes) {
+  f.rejoined_at = *back.rejoined_at;
+  for (const auto& o : outcomes)
+    for (const auto& rec : o.recoveries) {
+      const bool admitted_it = std::find(rec.joined.begin(), rec.joined.end(), f.node) != rec.joined.end();
+      const bool its_joining = &o == &back && rec.dead.empty() && rec.joined.empty();
+      if (!admitted_it && !its_joining) continue;
+      f.rejoined_at = std::max(*f.rejoined_at, rec.resumed_at);
+      f.rejoin_iterations_redone = std::max(f.rejoin_iterations_redone, rec.iterations_redone);
+      f.rejoin_bytes += rec.bytes_sent;
+    }
+}
+
 }  // namespace
 
 StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, std::span<const StageDevice> devices,
@@ -109,6 +123,18 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
     f.role = o.metrics.role;
     o.metrics.failed_at = f.failed_at;
   }
+  // A node back from its death and readmitted ends the run alive: its earlier death is a
+  // failure survived all the same, and its rejoin is reported beside it.
+  for (size_t r = 0; r < outcomes.size() && !fails; ++r) {
+    auto& o = outcomes[r];
+    if (!o.status.ok() || !o.rejoined_at) continue;
+    survived.push_back(failure_report(int(r), o.earlier_failure, outcomes));
+    auto& f = survived.back();
+    if (o.failed_at) f.failed_at = std::min(f.failed_at, *o.failed_at);
+    f.role = o.metrics.role.empty() ? o.role : o.metrics.role;
+    note_rejoin(f, o, outcomes);
+  }
+  std::sort(survived.begin(), survived.end(), [](const auto& a, const auto& b) { return a.node < b.node; });
 
   // A node that stopped because a peer went down is a consequence: the causes are listed
   // (the first few whole), the consequences by node with the first one's message as an

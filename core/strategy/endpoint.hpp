@@ -9,13 +9,20 @@
 // drops every message composed in the old view, and the error is a view change the program
 // recovers from (view_changed()). Every message leaves stamped with the sender's view and is
 // judged against the receiver's on arrival (membership.hpp: current, ahead, stale).
+// Rejoin: a node back from a death joins (join()) and is admitted where its survivors'
+// program allows it (set_joins_admissible): then its join is a view change like a death,
+// and the program's recovery hands it its role. Elsewhere its join waits; at the end it is
+// turned away.
 #include <deque>
+#include <optional>
+#include <set>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/metrics/node_recorder.hpp"
 #include "core/strategy/membership.hpp"
@@ -45,6 +52,63 @@ class Endpoint {
     view_changed_ = false;
     return std::exchange(new_deaths_, {});
   }
+  // The ranks the last view change readmitted (after take_view_change). Cleared when read.
+  std::vector<int> take_joins() { return std::exchange(new_joins_, {}); }
+
+  // Whether a node asking to rejoin is admitted now (a view change that ends the wait it
+  // arrives in), or waits. Programs admit only where their recovery hands a role back.
+  void set_joins_admissible(bool admissible) { joins_admissible_ = admissible; }
+  // Admits the joins that waited, if admissible now: a view change (the error returned).
+  Status admit_waiting_joins(const char* at) {
+    if (!joins_admissible_ || waiting_joins_.empty()) return {};
+    return admit_joins(at);
+  }
+
+  // This node is a new incarnation of its rank, back from a death with nothing remembered:
+  // asks every rank to readmit it and enters the view of the first admission. Until then it
+  // is in no view: what arrives waits, and is judged against the view it enters. Turned
+  // away (the run ended) or unanswered for the peer timeout: an error, not_readmitted().
+  Status join() {
+    for (int q = 0; q < size(); ++q)
+      if (q != rank()) {
+        Message ask{Control{Control::Code::join, ""}};
+        rec_.sent(int64_t(encoded_size(ask)));
+        t_.send(q, std::move(ask));
+      }
+    while (true) {
+      const double start = t_.now();
+      Event e = t_.recv(timeout_);
+      rec_.span(SpanKind::idle, start, t_.now());
+      auto* r = std::get_if<Received>(&e);
+      if (!r) {
+        if (std::holds_alternative<PeerDown>(e)) {
+          replay_.push_back(std::move(e));
+          continue;
+        }
+        not_readmitted_ = true;
+        return Status::errorf("node {}: asked to rejoin, no answer for {:g} s: not readmitted", rank(), timeout_);
+      }
+      rec_.received(int64_t(encoded_size(r->message)));
+      const auto* control = std::get_if<Control>(&r->message.payload);
+      if (control && control->code == Control::Code::done) {
+        not_readmitted_ = true;
+        return Status::errorf("node {}: not readmitted by node {}: {}", rank(), r->from, control->text);
+      }
+      if (!control || control->code != Control::Code::admit) {
+        replay_.push_back(std::move(e));
+        continue;
+      }
+      auto view = parse_admission(control->text, size(), int(r->message.epoch), r->message.view_digest);
+      if (!view.ok() || !view->is_live(rank())) {
+        ++stale_messages_;  // garbled, or not this incarnation's: never adopted
+        continue;
+      }
+      membership_.adopt(std::move(*view));
+      joined_at_ = t_.now();
+      return {};
+    }
+  }
+  bool not_readmitted() const { return not_readmitted_; }
 
   void send(int to, Message&& m) {
     m.epoch = uint32_t(view().epoch);
@@ -124,6 +188,10 @@ class Endpoint {
 
   // Hands the metrics out; the endpoint is spent afterwards.
   void finish_into(NodeOutcome& out) {
+    for (int joiner : waiting_joins_)
+      send(joiner, Message{Control{Control::Code::done, "the run has ended"}});
+    waiting_joins_.clear();
+    if (joined_at_) out.rejoined_at = joined_at_;
     out.metrics = rec_.metrics();
     out.spans = rec_.take_spans();
     out.spans_truncated = rec_.timeline_truncated();
@@ -137,11 +205,26 @@ class Endpoint {
     while (true) {
       // One idle span per wait: a message held (ahead) or dropped (stale) ends one, and the
       // wait that follows is another (not the first one again: it would count twice).
-      const double start = t_.now();
-      Event e = t_.recv(timeout_);
-      rec_.span(SpanKind::idle, start, t_.now());
+      Event e;
+      if (!replay_.empty()) {  // what reached a joiner before it was admitted
+        e = std::move(replay_.front());
+        replay_.pop_front();
+      } else {
+        const double start = t_.now();
+        e = t_.recv(timeout_);
+        rec_.span(SpanKind::idle, start, t_.now());
+        if (auto* r = std::get_if<Received>(&e)) rec_.received(int64_t(encoded_size(r->message)));
+      }
       if (auto* r = std::get_if<Received>(&e)) {
-        rec_.received(int64_t(encoded_size(r->message)));
+        if (const auto* control = std::get_if<Control>(&r->message.payload)) {
+          if (control->code == Control::Code::admit) continue;  // another survivor's: this node is in
+          if (control->code == Control::Code::join) {
+            if (!resilient_) continue;  // nothing to rejoin
+            waiting_joins_.insert(r->from);
+            if (joins_admissible_) return admit_joins(what);
+            continue;
+          }
+        }
         switch (classify(view(), int(r->message.epoch), r->message.view_digest)) {
           case Arrival::current: return std::move(*r);
           case Arrival::ahead: ahead_.push_back(std::move(*r)); continue;
@@ -154,10 +237,9 @@ class Endpoint {
     }
   }
 
-  StatusOr<Received> peer_down(const PeerDown& d, const char* what) {
-    if (resilient_) {
-      if (membership_.mark_dead(d.rank)) new_deaths_.push_back({d.rank, t_.now(), d.reason});
-      // Everything queued was composed in the old view: it can never become current.
+  // Everything queued was composed in the old view: it can never become current, unless
+  // durable. What was ahead may be current now.
+  void rejudge_queues() {
       std::deque<Received> kept;
       for (auto& r : pending_) {
         if (durable_ && durable_(r.message)) kept.push_back(std::move(r));
@@ -173,6 +255,32 @@ class Endpoint {
         }
       }
       ahead_.swap(still_ahead);
+  }
+
+  // Readmits every waiting joiner: a rank still live here died first (its new incarnation
+  // says so: its earlier life is gone); each gets the new view as its admission.
+  Status admit_joins(const char* what) {
+    std::vector<int> joined;
+    for (int r : waiting_joins_) {
+      if (membership_.mark_dead(r))
+        new_deaths_.push_back({r, t_.now(), "it came back: its earlier incarnation is gone"});
+      membership_.mark_joined(r);
+      new_joins_.push_back(r);
+      joined.push_back(r);
+    }
+    waiting_joins_.clear();
+    for (int r : joined) send(r, Message{Control{Control::Code::admit, admission_text(view(), size())}});
+    rejudge_queues();
+    view_changed_ = true;
+    return Status::errorf("node {}: node {} rejoins while waiting for {}; now {}", rank(), fmt::join(joined, ","),
+                          what, view().describe(size()));
+  }
+
+  StatusOr<Received> peer_down(const PeerDown& d, const char* what) {
+    if (resilient_) {
+      if (membership_.mark_dead(d.rank)) new_deaths_.push_back({d.rank, t_.now(), d.reason});
+      waiting_joins_.erase(d.rank);
+      rejudge_queues();
       view_changed_ = true;
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}; now {}", rank(), d.rank, d.reason,
                             what, view().describe(size()));
@@ -192,6 +300,12 @@ class Endpoint {
   Membership membership_;
   bool view_changed_ = false;
   std::vector<Detection> new_deaths_;
+  std::vector<int> new_joins_;
+  std::set<int> waiting_joins_;  // asked to rejoin, not admitted yet
+  bool joins_admissible_ = false;
+  std::deque<Event> replay_;     // a joiner's: what arrived before its admission
+  std::optional<double> joined_at_;
+  bool not_readmitted_ = false;
   int64_t stale_messages_ = 0;
   bool stopped_by_peer_ = false;
   double peer_down_seen_at_ = 0;

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "core/model/rng.hpp"
+#include "core/parse_number.hpp"
 
 namespace ringtmp {
 
@@ -82,6 +83,49 @@ Membership::Membership(int size) : size_(size) {
   assert(size >= 1);
   view_.live.resize(size_t(size));
   std::iota(view_.live.begin(), view_.live.end(), 0);
+}
+
+bool Membership::mark_joined(int rank) {
+  assert(rank >= 0 && rank < size_);
+  const auto it = std::lower_bound(view_.live.begin(), view_.live.end(), rank);
+  if (it != view_.live.end() && *it == rank) return false;
+  view_.live.insert(it, rank);
+  ++view_.epoch;
+  view_.digest -= rank_token(rank);
+  return true;
+}
+
+std::string admission_text(const View& v, int size) {
+  std::vector<int> dead;
+  for (int r = 0; r < size; ++r)
+    if (!v.is_live(r)) dead.push_back(r);
+  return dead.empty() ? "dead none" : fmt::format("dead {}", fmt::join(dead, ","));
+}
+
+StatusOr<View> parse_admission(const std::string& text, int size, int epoch, uint64_t digest) {
+  auto refuse = [&](std::string_view why) {
+    return Status::errorf("admission \"{}\" (epoch {}): {}", text.substr(0, 80), epoch, why);
+  };
+  constexpr std::string_view kHead = "dead ";
+  if (!text.starts_with(kHead)) return refuse("not \"dead <ranks>\"");
+  std::vector<int> dead;
+  const std::string_view list = std::string_view(text).substr(kHead.size());
+  if (list != "none") {
+    for (size_t at = 0; at <= list.size();) {
+      const size_t comma = std::min(list.find(',', at), list.size());
+      const auto rank = parse_number<int>(list.substr(at, comma - at));
+      if (!rank || *rank < 0 || *rank >= size) return refuse(fmt::format("a rank outside 0..{}", size - 1));
+      if (!dead.empty() && *rank <= dead.back()) return refuse("ranks not ascending");
+      dead.push_back(int(*rank));
+      at = comma + 1;
+    }
+  }
+  if (int(dead.size()) >= size) return refuse("no live rank");
+  if (epoch < int(dead.size())) return refuse("fewer changes than dead ranks");
+  View v = view_of(size, dead);
+  if (v.digest != digest) return refuse("its digest is not its dead set's");
+  v.epoch = epoch;
+  return v;
 }
 
 bool Membership::mark_dead(int rank) {

@@ -1,9 +1,12 @@
 #pragma once
 // Membership views: who is still alive, as every node derives it from the PeerDown events
-// it has seen. The transport never renumbers ranks (core/transport/transport.hpp); this
-// layer above it does not either. A view is a pure function of the set of dead ranks, so
-// two nodes that saw the same deaths in different orders hold the same view, and a
+// it has seen, and from the rejoins it admitted. The transport never renumbers ranks
+// (core/transport/transport.hpp); this layer above it does not either. A view is a pure
+// function of the set of dead ranks and of how many changes (deaths, rejoins) led to it,
+// so two nodes that saw the same deaths in different orders hold the same view, and a
 // message stamped with its sender's (epoch, digest) can be judged against the receiver's.
+// A rejoin is admitted by every survivor at a point its strategy agrees on (a recovery),
+// so survivors see the same changes; a joiner adopts the view its admission names.
 //
 // Node programs ask the view for their ring neighbours (next_live / prev_live) instead of
 // computing `rank + 1` or `n - 1`, which is what breaks once a rank is gone.
@@ -12,10 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "core/status.hpp"
+
 namespace ringtmp {
 
 struct View {
-  int epoch = 0;            // number of dead ranks: it only grows
+  int epoch = 0;            // changes seen (deaths, rejoins): it only grows
   std::vector<int> live;    // ascending
   uint64_t digest = 0;      // order-independent digest of the dead set (0 when none died)
 
@@ -29,8 +34,16 @@ struct View {
 };
 
 // The view of a cluster of `size` ranks once `dead` have failed (any order, duplicates
-// ignored). Every rank in dead must lie in [0, size) (a programmer error otherwise).
+// ignored), with no rejoin: epoch = the number of dead. Every rank in dead must lie in
+// [0, size) (a programmer error otherwise).
 View view_of(int size, std::span<const int> dead);
+
+// A rejoin's admission carries the view the joiner enters: its dead ranks as text
+// ("dead 2,4", "dead none"; the frame carries epoch and digest). parse_admission checks
+// every rank lies in [0, size), ascending, and that the digest is the dead set's: a
+// garbled admission is refused, never adopted.
+std::string admission_text(const View& v, int size);
+StatusOr<View> parse_admission(const std::string& text, int size, int epoch, uint64_t digest);
 
 // One rank's contribution to a digest: the digest of a dead set is the sum (mod 2^64) of
 // its ranks' tokens, so it does not depend on the order the deaths were learned in. Two
@@ -45,7 +58,7 @@ int next_live(const View& v, int rank);
 int prev_live(const View& v, int rank);
 
 // How a received message, stamped with its sender's (epoch, digest), relates to this
-// node's view. Dead sets only grow, so:
+// node's view. Epochs only grow, so:
 //   current: the sender's dead set is this node's: deliver.
 //   ahead:   the sender has seen more deaths (higher epoch): hold the message and judge it
 //            again after each view change; it becomes current, or stale.
@@ -68,6 +81,11 @@ class Membership {
   // Records that `rank` failed; false (and no change) when it was already known dead.
   // `rank` in [0, size()) (programmer error otherwise: the transport checks ranks).
   bool mark_dead(int rank);
+  // `rank`, dead, is back (a new incarnation, admitted): false (and no change) when it
+  // was live. Its earlier deaths stay in deaths().
+  bool mark_joined(int rank);
+  // A joiner enters the survivors' view (parse_admission) instead of its own.
+  void adopt(View v) { view_ = std::move(v); }
   // The dead ranks in the order this node learned of them (differs between nodes).
   const std::vector<int>& deaths() const { return deaths_; }
 

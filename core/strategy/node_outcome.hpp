@@ -28,8 +28,8 @@ struct Detection {
   std::string reason;
 };
 
-// One recovery this node took part in: the deaths it healed, when it learned of the first
-// and when it was training again, the iterations it computed twice, and what recovery cost
+// One recovery this node took part in: the deaths it healed (or the rejoins it admitted),
+// when it learned of the first and when it was training again, the iterations it computed twice, and what recovery cost
 // it on the network (bytes it sent for recovery alone).
 struct Recovery {
   std::vector<int> dead;
@@ -37,6 +37,7 @@ struct Recovery {
   double resumed_at = 0;
   int64_t iterations_redone = 0;
   int64_t bytes_sent = 0;
+  std::vector<int> joined;  // nodes back from a death, readmitted by this recovery
 };
 
 // Who wrote an outcome file (`ringtmp node`), so that `ringtmp merge` can rebuild the run
@@ -81,6 +82,11 @@ struct NodeOutcome {
   // returned): when the fault struck (sim: the fault schedule) and the role it played.
   std::optional<double> failed_at;
   std::string role;
+  // A node back from a death (a new incarnation: core/strategy/membership.hpp): when its
+  // survivors readmitted it, on its clock; its earlier life's end (failed_at) and cause.
+  // Not readmitted (the run ended first): the earlier death stands, as a node that stayed dead.
+  std::optional<double> rejoined_at;
+  std::string earlier_failure;
   OutcomeOrigin origin;
 };
 

@@ -48,9 +48,22 @@ inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int ra
   return "trainer";
 }
 
+// Whether a node back from a death rejoins its cluster (membership.hpp; Endpoint::join):
+// all-reduce so far. The ring and the parameter server heal a death but carry on without the
+// node when it comes back.
+inline bool strategy_rejoins(const RunConfig& c) { return c.strategy == StrategyKind::allreduce; }
+
+// `rejoining`: the node is a new incarnation of a rank that died, joining the running
+// cluster (strategy_rejoins only); it starts from what its survivors hand it, not --resume.
 template <Transport T>
 NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
-                     const Dataset& train, const ProgressFn& progress) {
+                     const Dataset& train, const ProgressFn& progress, bool rejoining = false) {
+  if (rejoining && !strategy_rejoins(c)) {
+    NodeOutcome out;
+    out.status = Status::errorf("node {}: strategy {} does not rejoin a node back from a death", transport.rank(),
+                                to_string(c.strategy));
+    return out;
+  }
   switch (c.strategy) {
     case StrategyKind::ring:
       return RingNode<T>(transport, c, *plan.ring, plan.resume, train, progress).run();
@@ -59,7 +72,7 @@ NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
                  ? PsWorkerNode<T>(transport, c, *plan.ps, plan.resume, train, progress).run()
                  : PsServerNode<T>(transport, c, *plan.ps, plan.iterations, plan.resume).run();
     case StrategyKind::allreduce:
-      return allreduce_node(transport, c, plan.resume, train, progress);
+      return allreduce_node(transport, c, rejoining ? nullptr : plan.resume, train, progress, rejoining);
     case StrategyKind::local:
       break;
   }

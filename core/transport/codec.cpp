@@ -5,7 +5,8 @@
 //   token                   iteration i64 | microbatch i32 | loss_sum f64
 //   push_gradient, param_shard  iteration i64 | shard i32 | position i32 (>= 0) | floats | loss_sum f64
 //   reduce_chunk            iteration i64 | step i32 | chunk i32 | floats | loss_sum f64
-//   control                 code u8 (1 stop, 2 error, 3 done) | length u32 | length bytes of text
+//   control                 code u8 (1 stop, 2 error, 3 done, 4 join, 5 admit) | length u32 |
+//                           length bytes of text
 //   resync                  iteration i64 | part i32 | floats
 //   stage_replica           iteration i64 | first_layer i32 (>= 0) | end_layer i32 (>= first) |
 //                           what u8 (1 gradient, 2 state) | floats | loss_sum f64
@@ -422,8 +423,7 @@ Payload read_payload(MessageKind kind, Reader& r) {
     case MessageKind::control: {
       Control m;
       const uint8_t code = r.u8("control code");
-      if (r.ok() && code != uint8_t(Control::Code::stop) && code != uint8_t(Control::Code::error) &&
-          code != uint8_t(Control::Code::done)) {
+      if (r.ok() && (code < uint8_t(Control::Code::stop) || code > uint8_t(Control::Code::admit))) {
         r.fail("unknown control code {}", code);
       }
       m.code = Control::Code(code);

@@ -35,6 +35,8 @@ std::string code_name(Control::Code code) {
     case Control::Code::stop: return "stop";
     case Control::Code::error: return "error";
     case Control::Code::done: return "done";
+    case Control::Code::join: return "join";
+    case Control::Code::admit: return "admit";
   }
   return fmt::format("code {}", int(code));
 }

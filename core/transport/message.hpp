@@ -184,9 +184,13 @@ struct ShardReplica {
 
 // Out-of-band control: a node tells a peer it is stopping, and why; or (done) that it has
 // finished its part of the run and waits for the others before leaving (a resilient ring:
-// nobody leaves while a death could still need it).
+// nobody leaves while a death could still need it). Rejoin (core/strategy/membership.hpp):
+//   join:  a node back from a death asks every rank to readmit it (no text);
+//   admit: a survivor readmits it; the text is the view it joins ("dead 2,4", "dead none"),
+//          the frame's epoch and digest that view's.
+// A joiner turned away (the run has ended) gets done with the reason.
 struct Control {
-  enum class Code : uint8_t { stop = 1, error = 2, done = 3 };
+  enum class Code : uint8_t { stop = 1, error = 2, done = 3, join = 4, admit = 5 };
   Code code = Code::stop;
   std::string text;
   bool operator==(const Control&) const = default;

@@ -355,3 +355,58 @@ TEST_CASE("a pause its peers cannot notice is no failure: the node goes on where
     }
   }
 }
+
+TEST_CASE("all-reduce readmits a node back from a pause its peers noticed: N nodes again, the fault-free trace") {
+  testing::TestPlatforms platforms;
+  const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
+  // The trace, then per failure: node, failed, detected, rejoined (-1: not); then the nodes
+  // that trained after the rejoin (their busy time ended past it) and the run's end.
+  auto run = [&](const RunConfig& c) {
+    return in_child([&] {
+      sim::SimOptions o;
+      o.platforms_dir = platforms.dir();
+      auto r = sim::simulate(c, data, o);
+      if (!r.ok()) throw std::runtime_error(r.status().message());
+      std::vector<double> out;
+      for (const auto& t : r->trace) out.push_back(t.loss);
+      for (const auto& f : r->failures)
+        out.insert(out.end(), {double(f.node), f.failed_at, f.detected_at, f.rejoined_at.value_or(-1)});
+      double alive = 0;
+      for (const auto& n : r->nodes) alive += n.failed_at ? 0 : 1;
+      out.push_back(alive);
+      out.push_back(*r->sim_seconds);
+      return out;
+    });
+  };
+  auto c = faulted_config(StrategyKind::allreduce, "");
+  c.iterations = 150;
+  c.heartbeat = 0.2;
+  c.failure_timeout = 0.5;
+  auto clean = run(c);
+  REQUIRE_MESSAGE(clean.ok, clean.error);
+  const size_t iterations = 150;
+  REQUIRE(clean.values.size() == iterations + 2);
+  const double end = clean.values.back();
+  const double timeout = c.failure_timeout;
+  for (int victim : {0, 1, 3}) {
+    // Off for the timeout and a half: noticed, and back with a third of the run to go.
+    const double at = end / 5, off = 1.5 * timeout;
+    REQUIRE(at + off + timeout < end);
+    c.faults = fmt::format("pause:{}@{:.6f}+{:.6f}", victim, at, off);
+    CAPTURE(c.faults);
+    auto r = run(c);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    REQUIRE(r.values.size() == iterations + 4 + 2);  // one failure, survived and rejoined
+    for (size_t i = 0; i < iterations; ++i) {
+      CAPTURE(i);
+      CHECK(r.values[i] == clean.values[i]);  // every sum the fault-free run's, in its order
+    }
+    const double* f = &r.values[iterations];
+    CHECK(int(f[0]) == victim);
+    CHECK(f[1] == doctest::Approx(at));
+    CHECK(f[2] >= at + timeout - c.heartbeat);  // noticed, by its silence
+    CHECK(f[3] >= at + off);                    // back, then readmitted
+    CHECK(f[3] < r.values.back());
+    CHECK(r.values[iterations + 4] == 4);  // every node alive at the end
+  }
+}

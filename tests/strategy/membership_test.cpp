@@ -174,3 +174,41 @@ TEST_CASE("a view describes itself for logs") {
   CHECK(view_of(6, std::vector<int>{4, 2}).describe(6) == "epoch 2, live 0,1,3,5 (6 ranks, dead 2,4)");
   CHECK(view_of(3, {}).describe(3) == "epoch 0, live 0,1,2 (3 ranks, dead none)");
 }
+
+TEST_CASE("a rejoin: the rank live again, one more change, the digest of the dead left; the admission round-trips") {
+  for (int size : {1, 2, 5, 9}) {
+    for (int back = 0; back < size; ++back) {
+      CAPTURE(size);
+      CAPTURE(back);
+      Membership m(size);
+      CHECK_FALSE(m.mark_joined(back));  // live: nothing to rejoin
+      m.mark_dead(back);
+      if (size > 2) m.mark_dead((back + 1) % size);
+      const View before = m.view();
+      CHECK(m.mark_joined(back));
+      CHECK_FALSE(m.mark_joined(back));
+      const View& v = m.view();
+      CHECK(v.epoch == before.epoch + 1);
+      CHECK(v.is_live(back));
+      std::vector<int> still_dead;
+      if (size > 2) still_dead.push_back((back + 1) % size);
+      View same_dead = view_of(size, still_dead);
+      CHECK(v.live == same_dead.live);
+      CHECK(v.digest == same_dead.digest);
+      // A message of the view before the rejoin is stale in the one after; a joiner's
+      // admission names the view it enters, and nothing else parses.
+      CHECK(classify(v, before.epoch, before.digest) == Arrival::stale);
+      auto parsed = parse_admission(admission_text(v, size), size, v.epoch, v.digest);
+      REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+      CHECK(*parsed == v);
+      CHECK_FALSE(parse_admission(admission_text(v, size), size, v.epoch, v.digest + 1).ok());
+    }
+  }
+  for (const char* bad : {"", "dead", "dead ", "dead 1,1", "dead 2,1", "dead -1", "dead 9", "dead 1,", "alive 1",
+                          "dead 0,1,2,3,4,5,6,7,8", "dead none "}) {
+    CAPTURE(bad);
+    auto v = parse_admission(bad, 9, 3, 0);
+    REQUIRE_FALSE(v.ok());
+    CHECK(v.status().message().find("admission") != std::string::npos);
+  }
+}

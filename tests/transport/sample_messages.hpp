@@ -53,6 +53,8 @@ inline std::vector<Message> sample_messages() {
       Message{Resync{12, 0, {}}},
       Message{Resync{12, 3, ramp(6, 0.5f)}},
       Message{Control{Control::Code::done, ""}},
+      Message{Control{Control::Code::join, ""}},
+      Message{Control{Control::Code::admit, "dead 2,4"}},
       Message{StageReplica{7, 2, 5, StageReplica::What::gradient, ramp(9, 0.25f), 123.5}},
       Message{StageReplica{0, 0, 0, StageReplica::What::state, {}, 0}},
       Message{ShardReplica{8, 1, ShardReplica::What::sum, ramp(5, -0.25f), 99.5}},

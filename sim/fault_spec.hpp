@@ -1,8 +1,10 @@
 #pragma once
 // The text of a simulated run's fault schedule (--faults): `kill:3@120` turns node 3's host
 // off at 120 s for good; `pause:2@60+10` silences node 2 from 60 s to 70 s: noticed by its
-// peers (longer than detection) it is a failure, else nothing (sim/fault_schedule.hpp). Items are comma-separated. Parsing only (no SimGrid here, so a fuzz target can
-// link it alone); sim/fault_schedule.* drives the hosts.
+// peers (longer than detection) it is a failure and the node comes back with its memory gone
+// (it rejoins where its strategy readmits), else nothing (sim/fault_schedule.hpp). Items are
+// comma-separated. Parsing only (no SimGrid here, so a fuzz target can link it alone);
+// sim/fault_schedule.* drives the hosts.
 #include <string>
 #include <string_view>
 #include <vector>

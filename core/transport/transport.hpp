@@ -9,7 +9,8 @@
 // power, gives up with an error, or is suspected (silent past the heartbeat timeout);
 // each backend has a hook that makes one of its nodes fail (InProcHub::fail;
 // SimNetwork::fail or its host turned off; TcpTransport::kill, freeze or close with an
-// error). Failure is final: the transport cuts the node off for good, suspected or not. A
+// error). Failure is final for the failed incarnation: the transport cuts it off for good,
+// suspected or not (a new one may rejoin: below). A
 // node that finishes normally has not failed.
 //
 // rank(), size()
@@ -17,6 +18,11 @@
 //   this node's. Both are fixed for the transport's life (TCP: from connect on), failures
 //   included: ranks are never reused or renumbered. Who is still alive is the business of
 //   the layer above (membership views).
+// Rejoin (sim: SimNetwork::host_back): a rank that failed may come back as a new
+// incarnation, memory gone, with a fresh transport of the same rank. The others then
+// receive its messages again; the first is its join (core/strategy/endpoint.hpp), after
+// every message and the PeerDown of its earlier life. Nothing of the earlier life arrives
+// after that.
 // send(to, Message&&)
 //   `to` in [0, size()), else a programmer error (assert). Returns without waiting for the
 //   network, never throws, never reports an error; the transport owns the message from the

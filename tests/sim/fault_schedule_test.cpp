@@ -410,3 +410,58 @@ TEST_CASE("all-reduce readmits a node back from a pause its peers noticed: N nod
     CHECK(r.values[iterations + 4] == 4);  // every node alive at the end
   }
 }
+
+TEST_CASE("a node back too late is turned away, and the ring and ps carry on without it: the death stands") {
+  testing::TestPlatforms platforms;
+  const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
+  // The trace's losses then its times, per failure its node and rejoin (-1: none), the
+  // nodes alive at the end, the run's end.
+  auto run = [&](const RunConfig& c) {
+    return in_child([&] {
+      sim::SimOptions o;
+      o.platforms_dir = platforms.dir();
+      auto r = sim::simulate(c, data, o);
+      if (!r.ok()) throw std::runtime_error(r.status().message());
+      std::vector<double> out;
+      for (const auto& t : r->trace) out.push_back(t.loss);
+      for (const auto& t : r->trace) out.push_back(t.time);
+      for (const auto& f : r->failures) out.insert(out.end(), {double(f.node), f.rejoined_at.value_or(-1)});
+      double alive = 0;
+      for (const auto& n : r->nodes) alive += n.failed_at ? 0 : 1;
+      out.push_back(alive);
+      out.push_back(*r->sim_seconds);
+      return out;
+    });
+  };
+  for (auto strategy : {StrategyKind::allreduce, StrategyKind::ring, StrategyKind::ps}) {
+    CAPTURE(to_string(strategy));
+    auto c = faulted_config(strategy, "");
+    c.iterations = 40;
+    c.heartbeat = 0.2;
+    c.failure_timeout = 0.5;
+    auto clean = run(c);
+    REQUIRE_MESSAGE(clean.ok, clean.error);
+    const size_t n = 40;
+    const double end = clean.values.back();
+    // Off at a tenth of the run, for longer than the run: where the survivors' last
+    // iteration runs without it.
+    const double at = end / 10;
+    c.faults = fmt::format("pause:1@{:.6f}+{:.6f}", at, 100 * end);
+    auto away = run(c);
+    REQUIRE_MESSAGE(away.ok, away.error);
+    REQUIRE(away.values.size() == 2 * n + 2 + 2);
+    // Back in the middle of the last iteration (the survivors' timeline does not depend on
+    // when it comes back, until it does): all-reduce turns it away; the ring and ps never
+    // readmit. Either way the run ends as without its return.
+    const double last_begins = away.values[2 * n - 2], last_ends = away.values[2 * n - 1];
+    c.faults = fmt::format("pause:1@{:.6f}+{:.6f}", at, (last_begins + last_ends) / 2 - at);
+    CAPTURE(c.faults);
+    auto late = run(c);
+    REQUIRE_MESSAGE(late.ok, late.error);
+    REQUIRE(late.values.size() == away.values.size());
+    for (size_t i = 0; i < n; ++i) CHECK(late.values[i] == clean.values[i]);  // the fault-free trace
+    CHECK(late.values[2 * n] == 1);     // node 1's death, reported
+    CHECK(late.values[2 * n + 1] == -1);  // and not readmitted
+    CHECK(late.values[2 * n + 2] == clean.values[2 * n] - 1);  // one node fewer at the end
+  }
+}

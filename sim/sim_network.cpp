@@ -8,6 +8,8 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/kernel/Timer.hpp>
 
+#include "core/transport/codec.hpp"
+
 namespace s4u = simgrid::s4u;
 
 namespace ringtmp::sim {
@@ -60,9 +62,9 @@ void SimNetwork::free_envelope(Envelope* env) {
   delete env;
 }
 
-void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver) {
+void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver, bool rejoining) {
   inboxes_[rank].mailbox->set_receiver(receiver);
-  node_actors_.insert(receiver->get_pid());
+  node_actors_[receiver->get_pid()] = NodeActor{rank, rejoining};
   ++running_nodes_;
 }
 
@@ -290,7 +292,22 @@ void SimNetwork::report(int rank, const std::string& reason) {
 }
 
 void SimNetwork::node_ended() {
-  if (--running_nodes_ > 0) return;
+  if (--running_nodes_ > 0) {
+    if (std::any_of(node_actors_.begin(), node_actors_.end(), [](const auto& a) { return !a.second.rejoining; }))
+      return;
+    // Only new incarnations run: an admitted one ignores this (stamped in no view: stale).
+    for (const auto& [pid, actor] : node_actors_) {
+      const int rank = actor.rank;
+      auto notice = s4u::Actor::init(fmt::format("turn-away-{}", rank), hosts_[rank])->set_stacksize(kSenderStackKiB);
+      notice->start([this, rank] {
+        Message m{Control{Control::Code::done, "the run has ended: no node left to admit it"}};
+        const auto bytes = int64_t(encoded_size(m));
+        post(rank, rank, std::move(m), bytes);
+      });
+      notice->daemonize();
+    }
+    return;
+  }
   // No node is left to notice: a pending timer would only run the clock on to it.
   for (auto& [id, timer] : timers_) timer->remove();
   timers_.clear();

@@ -68,7 +68,10 @@ class SimNetwork {
   simgrid::s4u::Host* host(int rank) const { return hosts_[rank]; }
 
   // `receiver` (rank's node actor, on rank's host) takes rank's messages from now on.
-  void set_receiver(int rank, simgrid::s4u::ActorPtr receiver);
+  // `rejoining`: a new incarnation after host_back. Once only such ones run, nobody is left
+  // to admit them: each is told so (a Control done to itself) rather than wait out its
+  // peer timeout.
+  void set_receiver(int rank, simgrid::s4u::ActorPtr receiver, bool rejoining = false);
 
   // Non-blocking: the message (an owned copy) travels as `bytes` bytes on the platform.
   // Dropped when `to` is known to be down; lost if either end dies in flight.
@@ -211,7 +214,11 @@ class SimNetwork {
   std::map<int, std::pair<uint64_t, std::string>> detections_;
   std::vector<int> incarnation_;  // per rank: host_back count, which names its mailbox
   uint64_t next_timer_ = 0;
-  std::unordered_set<aid_t> node_actors_;
+  struct NodeActor {
+    int rank = 0;
+    bool rejoining = false;
+  };
+  std::unordered_map<aid_t, NodeActor> node_actors_;
   int running_nodes_ = 0;
   std::shared_ptr<SimNetwork*> self_ = std::make_shared<SimNetwork*>(this);  // for SimGrid's callbacks
   std::vector<Notices> notices_;

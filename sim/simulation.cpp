@@ -101,12 +101,16 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
         o.status = Status::errorf("node {}: {}; back at {:g} s, not readmitted ({})", r, injector->report(r),
                                   injector->back_at(r).value_or(0), o.status.message());
         o.role = node_role(c, *plan, r);
+        // Reported as a node that stayed dead: no figures of its brief return (its idle
+        // time over its earlier life's length would be nonsense).
+        o.metrics = NodeMetrics{};
+        o.spans.clear();
         network.withdraw(r);
       } else if (!o.status.ok()) {
         network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));
       }
     });
-    network.set_receiver(r, node);
+    network.set_receiver(r, node, rejoining);
   };
   // A rejoin needs a strategy that readmits, a node whose earlier life ended unfinished, and
   // someone still running to admit it.

@@ -80,6 +80,7 @@ class AllreduceNode {
         return std::move(out_);
       }
       done_ = -1;  // nothing: the agreement hands this node the model
+      ep_.set_joins_admissible(true);  // another joiner back with it is admitted with it
       out_.status = recover();
     }
     if (out_.status.ok())
@@ -236,7 +237,10 @@ class AllreduceNode {
     Recovery rec;
     const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
     bool first = true;
-    if (rejoining_ && done_ < 0) rec.detected_at = ep_.now();
+    if (done_ < 0) {  // this node's own rejoin
+      rec.rejoin = true;
+      rec.detected_at = ep_.now();
+    }
     while (true) {
       for (const auto& d : ep_.take_view_change()) {
         rec.dead.push_back(d.rank);

@@ -45,7 +45,7 @@ void note_rejoin(FailureReport& f, const NodeOutcome& back, const std::vector<No
   for (const auto& o : outcomes)
     for (const auto& rec : o.recoveries) {
       const bool admitted_it = std::find(rec.joined.begin(), rec.joined.end(), f.node) != rec.joined.end();
-      const bool its_joining = &o == &back && rec.dead.empty() && rec.joined.empty();
+      const bool its_joining = &o == &back && rec.rejoin;
       if (!admitted_it && !its_joining) continue;
       f.rejoined_at = std::max(*f.rejoined_at, rec.resumed_at);
       f.rejoin_iterations_redone = std::max(f.rejoin_iterations_redone, rec.iterations_redone);

@@ -220,6 +220,12 @@ class Endpoint {
           if (control->code == Control::Code::admit) continue;  // another survivor's: this node is in
           if (control->code == Control::Code::join) {
             if (!resilient_) continue;  // nothing to rejoin
+            // A rank live here: its earlier life's PeerDown is still to come (the join is
+            // admitted after it), or the view this node entered has it back already.
+            if (view().is_live(r->from)) {
+              early_joins_.insert(r->from);
+              continue;
+            }
             waiting_joins_.insert(r->from);
             if (joins_admissible_) return admit_joins(what);
             continue;
@@ -227,11 +233,24 @@ class Endpoint {
         }
         switch (classify(view(), int(r->message.epoch), r->message.view_digest)) {
           case Arrival::current: return std::move(*r);
-          case Arrival::ahead: ahead_.push_back(std::move(*r)); continue;
+          case Arrival::ahead: {
+            // A peer admitted the joins waiting here (one iteration ahead of this node, it
+            // was where they may land): this node follows, or the two would wait on each other.
+            const bool peer_admitted = admits_to(int(r->message.epoch), r->message.view_digest);
+            ahead_.push_back(std::move(*r));
+            if (peer_admitted) return admit_joins(what);
+            continue;
+          }
           case Arrival::stale: ++stale_messages_; continue;
         }
       }
-      if (auto* d = std::get_if<PeerDown>(&e)) return peer_down(*d, what);
+      if (auto* d = std::get_if<PeerDown>(&e)) {
+        if (resilient_ && !view().is_live(d->rank)) {  // dead in the view this node entered
+          waiting_joins_.erase(d->rank);  // a joiner that died again before it was admitted
+          continue;
+        }
+        return peer_down(*d, what);
+      }
       return Status::errorf("node {}: no message for {:g} s while waiting for {}, its peers alive: stopped by the "
                             "stall guard (--peer-timeout)", rank(), timeout_, what);
     }
@@ -257,13 +276,18 @@ class Endpoint {
       ahead_.swap(still_ahead);
   }
 
-  // Readmits every waiting joiner: a rank still live here died first (its new incarnation
-  // says so: its earlier life is gone); each gets the new view as its admission.
+  // Whether admitting the waiting joins would give this node the view (epoch, digest).
+  bool admits_to(int epoch, uint64_t digest) const {
+    if (waiting_joins_.empty()) return false;
+    Membership after = membership_;
+    for (int r : waiting_joins_) after.mark_joined(r);
+    return classify(after.view(), epoch, digest) == Arrival::current;
+  }
+
+  // Readmits every waiting joiner (each dead here); each gets the new view as its admission.
   Status admit_joins(const char* what) {
     std::vector<int> joined;
     for (int r : waiting_joins_) {
-      if (membership_.mark_dead(r))
-        new_deaths_.push_back({r, t_.now(), "it came back: its earlier incarnation is gone"});
       membership_.mark_joined(r);
       new_joins_.push_back(r);
       joined.push_back(r);
@@ -279,7 +303,8 @@ class Endpoint {
   StatusOr<Received> peer_down(const PeerDown& d, const char* what) {
     if (resilient_) {
       if (membership_.mark_dead(d.rank)) new_deaths_.push_back({d.rank, t_.now(), d.reason});
-      waiting_joins_.erase(d.rank);
+      // A join that came before its earlier life's PeerDown waits from now on.
+      if (early_joins_.erase(d.rank)) waiting_joins_.insert(d.rank);
       rejudge_queues();
       view_changed_ = true;
       return Status::errorf("node {}: peer {} is down ({}) while waiting for {}; now {}", rank(), d.rank, d.reason,
@@ -302,6 +327,7 @@ class Endpoint {
   std::vector<Detection> new_deaths_;
   std::vector<int> new_joins_;
   std::set<int> waiting_joins_;  // asked to rejoin, not admitted yet
+  std::set<int> early_joins_;    // asked to rejoin while still live here
   bool joins_admissible_ = false;
   std::deque<Event> replay_;     // a joiner's: what arrived before its admission
   std::optional<double> joined_at_;

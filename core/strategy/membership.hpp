@@ -62,8 +62,8 @@ int prev_live(const View& v, int rank);
 //   current: the sender's dead set is this node's: deliver.
 //   ahead:   the sender has seen more deaths (higher epoch): hold the message and judge it
 //            again after each view change; it becomes current, or stale.
-//   stale:   drop and count. Either a lower epoch (the sender had not seen a death this node
-//            has), or the same epoch with another digest (each side saw a death the other has
+//   stale:   drop and count. Either a lower epoch (the sender had not seen a death, or a
+//            rejoin, this node has), or the same epoch with another digest (each side saw a death the other has
 //            not yet). In both cases the sender's dead set lacks a rank this node knows is dead,
 //            so the message can never become current: it was composed in a view in which that
 //            rank was still in the ring. (Holding the equal-epoch case until the missing death

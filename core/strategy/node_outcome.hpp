@@ -38,6 +38,7 @@ struct Recovery {
   int64_t iterations_redone = 0;
   int64_t bytes_sent = 0;
   std::vector<int> joined;  // nodes back from a death, readmitted by this recovery
+  bool rejoin = false;      // this node's own: it was back from a death and got its role
 };
 
 // Who wrote an outcome file (`ringtmp node`), so that `ringtmp merge` can rebuild the run

@@ -49,9 +49,9 @@ inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int ra
 }
 
 // Whether a node back from a death rejoins its cluster (membership.hpp; Endpoint::join):
-// all-reduce so far. The ring and the parameter server heal a death but carry on without the
-// node when it comes back.
-inline bool strategy_rejoins(const RunConfig& c) { return c.strategy == StrategyKind::allreduce; }
+// all-reduce, and the synchronous ring refreshing its shadows every iteration. The parameter
+// server and the other rings heal a death but carry on without the node when it comes back.
+inline bool strategy_rejoins(const RunConfig& c) { return c.strategy == StrategyKind::allreduce || ring_rejoins(c); }
 
 // `rejoining`: the node is a new incarnation of a rank that died, joining the running
 // cluster (strategy_rejoins only); it starts from what its survivors hand it, not --resume.
@@ -66,7 +66,7 @@ NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
   }
   switch (c.strategy) {
     case StrategyKind::ring:
-      return RingNode<T>(transport, c, *plan.ring, plan.resume, train, progress).run();
+      return RingNode<T>(transport, c, *plan.ring, rejoining ? nullptr : plan.resume, train, progress, rejoining).run();
     case StrategyKind::ps:
       return transport.rank() < plan.ps->workers
                  ? PsWorkerNode<T>(transport, c, *plan.ps, plan.resume, train, progress).run()

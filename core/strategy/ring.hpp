@@ -37,6 +37,7 @@
 // the micro-batches in flight (one window, N) are redone. The last stage's refreshes carry
 // each micro-batch's loss, so the trace outlives it.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -80,8 +81,10 @@ std::string describe_stages(const RingLayout& layout, const RunConfig& c, int sh
 template <Transport T>
 class RingNode {
  public:
+  // `rejoining`: a new incarnation of a rank that died (membership.hpp), joining the running
+  // ring (ring_rejoins only) instead of starting one.
   RingNode(T& transport, const RunConfig& c, const RingLayout& layout, std::shared_ptr<const CheckpointSet> resume,
-           const Dataset& train, const ProgressFn& progress)
+           const Dataset& train, const ProgressFn& progress, bool rejoining = false)
       : c_(c),
         heals_(ring_heals(c) && transport.size() > 1),
         ep_(transport, "stage", c.peer_timeout, heals_),
@@ -97,6 +100,7 @@ class RingNode {
         async_(c.schedule == Schedule::async),
         progress_(progress),
         checkpoints_(c, layout.partition.stages(), std::move(resume)) {
+    joining_ = rejoining;
     parts_.push_back(initial_part(rank_));
     for (int k = 0, off = 0; k < c.microbatches; off += sizes_[k++]) offsets_.push_back(off);
     if (first()) batcher_.emplace(train, c.batch, batch_order_seed(c));
@@ -114,8 +118,23 @@ class RingNode {
       ep_.finish_into(out_);
       return std::move(out_);
     }
-    account_state();
-    account();
+    if (joining_) {
+      // Nothing of its own: its stage comes from the node that ran it, at the next boundary.
+      parts_.clear();
+      shadows_.clear();
+      own_snapshots_.clear();
+      Status s = ep_.join();
+      ep_.set_joins_admissible(true);  // another joiner back with it is admitted with it
+      if (s.ok()) s = recover();
+      if (!s.ok()) {
+        out_.status = s;
+        ep_.finish_into(out_);
+        return std::move(out_);
+      }
+    } else {
+      account_state();
+      account();
+    }
     if (heals_) {
       // Refreshes, snapshots and tokens stay true after a death: kept when the rest of the
       // queue goes (a recovery's own state messages are told apart by their epoch).
@@ -251,9 +270,15 @@ class RingNode {
 
   // One iteration of a healing ring, or once every iteration is applied the final wait.
   Status healing_step() {
-    if (applied_ == total_) return finish_together();
+    if (applied_ == total_) {
+      ep_.set_joins_admissible(false);
+      return finish_together();
+    }
     const bool pending = complete_ == applied_ + 1;  // gradients of applied_+1 held, not applied
     const int64_t it = applied_ + (pending ? 2 : 1);
+    // A node back from a death is admitted where an iteration is still to come after this one.
+    ep_.set_joins_admissible(ring_rejoins(c_) && it < total_);
+    if (Status s = ep_.admit_waiting_joins("an iteration to start"); !s.ok()) return s;
     if (first() && drawn_ != it) {
       batch_ = batcher_->next();
       drawn_ = it;
@@ -740,6 +765,17 @@ class RingNode {
         first_deaths = false;
         last_death_ = d;
       }
+      for (int r : ep_.take_joins()) {
+        rec.joined.push_back(r);
+        if (first_deaths) rec.detected_at = ep_.now();
+        first_deaths = false;
+        rejoined_ = true;
+      }
+      if (joining_ && !rec.rejoin) {  // this node's own rejoin
+        rejoined_ = rec.rejoin = true;
+        if (first_deaths) rec.detected_at = ep_.now();
+        first_deaths = false;
+      }
       Status s = async_ ? heal_async(rec, loss_rank_before) : heal(rec, loss_rank_before);
       if (s.ok()) break;
       if (!ep_.view_changed()) return s;
@@ -755,6 +791,7 @@ class RingNode {
     auto target = agree_on_applied(applied_);
     if (!target.ok()) return target.status();
     const int64_t t = target->most;
+    if (joining_) return take_over(t);  // nothing to bring along: its stage comes to it
     if (applied_ < t) {
       // Someone applied t, so stage 0 had started t+1: every gradient of t was complete.
       if (applied_ + 1 != t || complete_ != t)
@@ -827,19 +864,37 @@ class RingNode {
   // The dead stages' layers to their shadows' holders and the shadows rebuilt, from `t`
   // (sync: updates applied; async: whole iterations, every state at least that far along).
   Status take_over(int64_t t) {
-    auto next = interim_assignment(settled_, ep_.view());
+    // After a rejoin the joiner's stage is its own again: the config's cut with the stages of
+    // the ranks still dead merged, as if they alone had died.
+    auto next = rejoined_ ? interim_assignment(initial_assignment(layout_.partition), ep_.view())
+                          : interim_assignment(settled_, ep_.view());
     if (!next.ok()) {
       ep_.cannot_heal(last_death_);
       return Status::errorf("node {}: peer {} is down ({}): cannot heal: {}", rank_, last_death_.rank,
                             last_death_.reason, next.status().message());
     }
-    // This node's new stage: its own parts and the shadows of the stages it takes over.
+    // This node's new stage: its own parts and the shadows of the stages it takes over, and
+    // after a rejoin the stages handed back to it by the node that ran them.
     const int my_stage = next->stage_of(rank_);
     const int b = next->begin(my_stage), e = next->end(my_stage);
+    for (const Part& part : parts_) {
+      const int owner = next->owner_of_layer(cut_begin(part.stage));
+      if (!rejoined_ || owner == rank_) continue;
+      auto state = state_of(part.stage, t);
+      if (!state) continue;
+      ep_.recorder().hold(MemoryPart::messages, memory::floats(int64_t(state->first.param_count + state->first.momentum_count)));
+      ep_.send(owner, Message{StageReplica{state->second, state->first.first_layer, state->first.end_layer,
+                                           StageReplica::What::state, state_floats(state->first), 0}});
+    }
     std::vector<StageState> mine;
     std::vector<int64_t> mine_applied;
     for (int s : cut_stages(b, e)) {
       auto state = state_of(s, t);
+      if (!state && rejoined_) {
+        auto handed = handed_back(s, t);
+        if (!handed.ok()) return handed.status();
+        state = std::move(*handed);
+      }
       if (!state) {
         ep_.cannot_heal(last_death_);
         return Status::errorf("node {}: cannot take over layers {}..{} at iteration {}: this node holds no state of "
@@ -862,22 +917,37 @@ class RingNode {
     std::vector<Shadow> rebuilt;
     for (int held : shadows_held_by(*next, rank_))
       for (int s : cut_stages(next->begin(held), next->end(held))) {
-        const int sb = cut_begin(s), se = cut_end(s);
-        auto got = ep_.await([&](int from, const Message& m) {
-          const auto* r = std::get_if<StageReplica>(&m.payload);
-          return from == next->owner[size_t(held)] && r && r->what == StageReplica::What::state &&
-                 m.epoch == uint32_t(ep_.view().epoch) && (async_ || r->iteration == t) && r->first_layer == sb &&
-                 r->end_layer == se;
-        }, "a shadow's state");
+        auto got = await_stage_state(s, next->owner[size_t(held)], t, "a shadow's state");
         if (!got.ok()) return got.status();
-        const size_t p = layout_.layer_param_offset[size_t(se)] - layout_.layer_param_offset[size_t(sb)];
-        const auto& replica = std::get<StageReplica>(got->message.payload);
-        auto state = stage_state_from(replica.values, sb, se, p, Sgd(sgd_options(), p, Storage::shapes_only).state_size());
-        if (!state.ok()) return Status::errorf("node {}: {}", rank_, state.status().message());
-        rebuilt.push_back(shadow_from(s, *state, replica.iteration));
+        rebuilt.push_back(shadow_from(s, got->first, got->second));
       }
     install(*next, mine, mine_applied, std::move(rebuilt), t);
     return {};
+  }
+
+  // Stage s as of t from the node that ran it before a rejoin: every node sends each part it
+  // no longer runs to its owner in the new assignment. Told from a shadow's rebuild by its
+  // layers: a stage this node will run, which nobody holds a shadow of here.
+  StatusOr<std::pair<StageState, int64_t>> handed_back(int s, int64_t t) {
+    return await_stage_state(s, -1, t, "a stage handed back");
+  }
+
+  // Stage s's whole state sent in this view by `from` (-1: by anyone), with the updates it
+  // applied: t (async: as far as it got).
+  StatusOr<std::pair<StageState, int64_t>> await_stage_state(int s, int from, int64_t t, const char* what) {
+    const int sb = cut_begin(s), se = cut_end(s);
+    auto got = ep_.await([&](int sender, const Message& m) {
+      const auto* r = std::get_if<StageReplica>(&m.payload);
+      return (from < 0 || sender == from) && r && r->what == StageReplica::What::state &&
+             m.epoch == uint32_t(ep_.view().epoch) && (async_ || r->iteration == t) && r->first_layer == sb &&
+             r->end_layer == se;
+    }, what);
+    if (!got.ok()) return got.status();
+    const size_t p = layout_.layer_param_offset[size_t(se)] - layout_.layer_param_offset[size_t(sb)];
+    const auto& replica = std::get<StageReplica>(got->message.payload);
+    auto state = stage_state_from(replica.values, sb, se, p, Sgd(sgd_options(), p, Storage::shapes_only).state_size());
+    if (!state.ok()) return Status::errorf("node {}: {}", rank_, state.status().message());
+    return std::pair{std::move(*state), replica.iteration};
   }
 
   // Every survivor's report (sync: iterations applied, which differ by at most one; async: the
@@ -891,10 +961,14 @@ class RingNode {
   };
   StatusOr<Reports> agree_on_applied(int64_t report) {
     const View& view = ep_.view();
+    // A joiner has applied nothing and completed no recovery: it reports -1, and a
+    // generation that never holds the others back; it takes theirs.
+    if (joining_) report = -1;
+    const int32_t generation = joining_ ? std::numeric_limits<int32_t>::max() : settled_generation_;
     for (int q : view.live)
-      if (q != rank_) ep_.send(q, Message{Resync{report, settled_generation_, {}}});
+      if (q != rank_) ep_.send(q, Message{Resync{report, generation, {}}});
     Reports reports{report, report};
-    int32_t oldest = settled_generation_;
+    int32_t oldest = generation;
     std::set<int> heard{rank_};
     while (heard.size() < view.live.size()) {
       auto got = ep_.await([&](int from, const Message& m) {
@@ -907,6 +981,10 @@ class RingNode {
       reports.most = std::max(reports.most, r.iteration);
       reports.fewest = std::min(reports.fewest, r.iteration);
       oldest = std::min(oldest, r.part);
+    }
+    if (joining_) {
+      settled_generation_ = oldest;
+      return reports;
     }
     if (oldest < settled_generation_) {
       if (oldest + 1 != settled_generation_ || !previous_settled_)
@@ -1046,7 +1124,7 @@ class RingNode {
     }
     // Stage 0's duties: read the data from where the run stands (async: it may have drawn
     // batches past t).
-    if (first() && (!was_first || async_ || snapshots())) {
+    if (first() && (!was_first || async_ || snapshots() || joining_)) {
       batcher_.emplace(train_, c_.batch, batch_order_seed(c_));
       for (int64_t k = 0; k < t; ++k) batch_ = batcher_->next();
       drawn_ = t;
@@ -1062,6 +1140,7 @@ class RingNode {
       if (const auto* k = std::get_if<Token>(&got->message.payload); k && k->iteration <= t)
         note_token_loss(k->iteration, k->microbatch, k->loss_sum);
     }
+    joining_ = rejoined_ = false;
     account_state();
     account();
   }
@@ -1211,6 +1290,8 @@ class RingNode {
   int64_t injected_ = 0, done_ = 0;  // async: micro-batches stage 0 injected, this stage finished
   int backwards_done_ = 0;
   int32_t settled_generation_ = 0;  // recoveries completed
+  bool joining_ = false;   // a new incarnation not yet given its stage
+  bool rejoined_ = false;  // the recovery in progress readmits a node
   bool finished_ = false;
   std::vector<Shadow> shadows_;
   std::vector<Shadow> own_snapshots_;  // --replica-every K > 1, sync: this node's stages' latest two

@@ -356,7 +356,8 @@ TEST_CASE("a pause its peers cannot notice is no failure: the node goes on where
   }
 }
 
-TEST_CASE("all-reduce readmits a node back from a pause its peers noticed: N nodes again, the fault-free trace") {
+TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its peers noticed: N nodes again, the "
+          "fault-free trace") {
   testing::TestPlatforms platforms;
   const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
   // The trace, then per failure: node, failed, detected, rejoined (-1: not); then the nodes
@@ -378,7 +379,13 @@ TEST_CASE("all-reduce readmits a node back from a pause its peers noticed: N nod
       return out;
     });
   };
-  auto c = faulted_config(StrategyKind::allreduce, "");
+  for (auto [strategy, schedule] : {std::pair{StrategyKind::allreduce, Schedule::gpipe},
+                                    std::pair{StrategyKind::ring, Schedule::one_f_one_b},
+                                    std::pair{StrategyKind::ring, Schedule::gpipe}}) {
+  CAPTURE(to_string(strategy));
+  CAPTURE(to_string(schedule));
+  auto c = faulted_config(strategy, "");
+  c.schedule = schedule;
   c.iterations = 150;
   c.heartbeat = 0.2;
   c.failure_timeout = 0.5;
@@ -388,30 +395,38 @@ TEST_CASE("all-reduce readmits a node back from a pause its peers noticed: N nod
   REQUIRE(clean.values.size() == iterations + 2);
   const double end = clean.values.back();
   const double timeout = c.failure_timeout;
-  for (int victim : {0, 1, 3}) {
+  // Every rank: the data reader (0), the loss's (3), one between; then two back together
+  // (for the ring, two it can heal at once: not adjacent).
+  const std::vector<int> two = strategy == StrategyKind::ring ? std::vector<int>{1, 3} : std::vector<int>{1, 2};
+  for (const auto& victims : {std::vector<int>{0}, std::vector<int>{1}, std::vector<int>{3}, two}) {
     // Off for the timeout and a half: noticed, and back with a third of the run to go.
     const double at = end / 5, off = 1.5 * timeout;
     REQUIRE(at + off + timeout < end);
-    c.faults = fmt::format("pause:{}@{:.6f}+{:.6f}", victim, at, off);
+    c.faults.clear();
+    for (int v : victims) c.faults += fmt::format("{}pause:{}@{:.6f}+{:.6f}", c.faults.empty() ? "" : ",", v, at, off);
     CAPTURE(c.faults);
     auto r = run(c);
     REQUIRE_MESSAGE(r.ok, r.error);
-    REQUIRE(r.values.size() == iterations + 4 + 2);  // one failure, survived and rejoined
+    REQUIRE(r.values.size() == iterations + 4 * victims.size() + 2);  // each failure survived and rejoined
     for (size_t i = 0; i < iterations; ++i) {
       CAPTURE(i);
       CHECK(r.values[i] == clean.values[i]);  // every sum the fault-free run's, in its order
     }
-    const double* f = &r.values[iterations];
-    CHECK(int(f[0]) == victim);
-    CHECK(f[1] == doctest::Approx(at));
-    CHECK(f[2] >= at + timeout - c.heartbeat);  // noticed, by its silence
-    CHECK(f[3] >= at + off);                    // back, then readmitted
-    CHECK(f[3] < r.values.back());
-    CHECK(r.values[iterations + 4] == 4);  // every node alive at the end
+    for (size_t k = 0; k < victims.size(); ++k) {
+      const double* f = &r.values[iterations + 4 * k];
+      CHECK(int(f[0]) == victims[k]);
+      CHECK(f[1] == doctest::Approx(at));
+      CHECK(f[2] >= at + timeout - c.heartbeat);  // noticed, by its silence
+      CHECK(f[3] >= at + off);                    // back, then readmitted
+      CHECK(f[3] < r.values.back());
+    }
+    CHECK(r.values[iterations + 4 * victims.size()] == 4);  // every node alive at the end
+  }
   }
 }
 
-TEST_CASE("a node back too late is turned away, and the ring and ps carry on without it: the death stands") {
+TEST_CASE("a node back too late is turned away (all-reduce, ring), and ps carries on without it: the death stands, "
+          "the run ends when it would have") {
   testing::TestPlatforms platforms;
   const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
   // The trace's losses then its times, per failure its node and rejoin (-1: none), the
@@ -463,5 +478,6 @@ TEST_CASE("a node back too late is turned away, and the ring and ps carry on wit
     CHECK(late.values[2 * n] == 1);     // node 1's death, reported
     CHECK(late.values[2 * n + 1] == -1);  // and not readmitted
     CHECK(late.values[2 * n + 2] == clean.values[2 * n] - 1);  // one node fewer at the end
+    CHECK(late.values.back() == doctest::Approx(away.values.back()).epsilon(0.01));  // nobody waited for it
   }
 }

@@ -78,6 +78,30 @@ testing::ChildResult run_with_faults(StrategyKind strategy, const std::string& f
   return simulate_in_child(c);
 }
 
+// For the rejoin tests (c.iterations = n): the trace's n losses, then its n times; per
+// failure its node, when it failed, was detected and rejoined (-1: not readmitted); then
+// the nodes alive at the end and the run's end.
+testing::ChildResult simulate_rejoins(const RunConfig& c) {
+  testing::TestPlatforms platforms;
+  const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
+  return in_child([&] {
+    sim::SimOptions o;
+    o.platforms_dir = platforms.dir();
+    auto r = sim::simulate(c, data, o);
+    if (!r.ok()) throw std::runtime_error(r.status().message());
+    std::vector<double> out;
+    for (const auto& t : r->trace) out.push_back(t.loss);
+    for (const auto& t : r->trace) out.push_back(t.time);
+    for (const auto& f : r->failures)
+      out.insert(out.end(), {double(f.node), f.failed_at, f.detected_at, f.rejoined_at.value_or(-1)});
+    double alive = 0;
+    for (const auto& n : r->nodes) alive += n.failed_at ? 0 : 1;
+    out.push_back(alive);
+    out.push_back(*r->sim_seconds);
+    return out;
+  });
+}
+
 }  // namespace
 
 TEST_CASE("a host going off ends every strategy that does not heal it, reporting what failed when") {
@@ -358,27 +382,6 @@ TEST_CASE("a pause its peers cannot notice is no failure: the node goes on where
 
 TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its peers noticed: N nodes again, the "
           "fault-free trace") {
-  testing::TestPlatforms platforms;
-  const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
-  // The trace, then per failure: node, failed, detected, rejoined (-1: not); then the nodes
-  // that trained after the rejoin (their busy time ended past it) and the run's end.
-  auto run = [&](const RunConfig& c) {
-    return in_child([&] {
-      sim::SimOptions o;
-      o.platforms_dir = platforms.dir();
-      auto r = sim::simulate(c, data, o);
-      if (!r.ok()) throw std::runtime_error(r.status().message());
-      std::vector<double> out;
-      for (const auto& t : r->trace) out.push_back(t.loss);
-      for (const auto& f : r->failures)
-        out.insert(out.end(), {double(f.node), f.failed_at, f.detected_at, f.rejoined_at.value_or(-1)});
-      double alive = 0;
-      for (const auto& n : r->nodes) alive += n.failed_at ? 0 : 1;
-      out.push_back(alive);
-      out.push_back(*r->sim_seconds);
-      return out;
-    });
-  };
   for (auto [strategy, schedule] : {std::pair{StrategyKind::allreduce, Schedule::gpipe},
                                     std::pair{StrategyKind::ring, Schedule::one_f_one_b},
                                     std::pair{StrategyKind::ring, Schedule::gpipe}}) {
@@ -389,10 +392,10 @@ TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its pee
   c.iterations = 150;
   c.heartbeat = 0.2;
   c.failure_timeout = 0.5;
-  auto clean = run(c);
+  auto clean = simulate_rejoins(c);
   REQUIRE_MESSAGE(clean.ok, clean.error);
   const size_t iterations = 150;
-  REQUIRE(clean.values.size() == iterations + 2);
+  REQUIRE(clean.values.size() == 2 * iterations + 2);
   const double end = clean.values.back();
   const double timeout = c.failure_timeout;
   // Every rank: the data reader (0), the loss's (3), one between; then two back together
@@ -405,56 +408,35 @@ TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its pee
     c.faults.clear();
     for (int v : victims) c.faults += fmt::format("{}pause:{}@{:.6f}+{:.6f}", c.faults.empty() ? "" : ",", v, at, off);
     CAPTURE(c.faults);
-    auto r = run(c);
+    auto r = simulate_rejoins(c);
     REQUIRE_MESSAGE(r.ok, r.error);
-    REQUIRE(r.values.size() == iterations + 4 * victims.size() + 2);  // each failure survived and rejoined
+    REQUIRE(r.values.size() == 2 * iterations + 4 * victims.size() + 2);  // each failure survived and rejoined
     for (size_t i = 0; i < iterations; ++i) {
       CAPTURE(i);
       CHECK(r.values[i] == clean.values[i]);  // every sum the fault-free run's, in its order
     }
     for (size_t k = 0; k < victims.size(); ++k) {
-      const double* f = &r.values[iterations + 4 * k];
+      const double* f = &r.values[2 * iterations + 4 * k];
       CHECK(int(f[0]) == victims[k]);
       CHECK(f[1] == doctest::Approx(at));
       CHECK(f[2] >= at + timeout - c.heartbeat);  // noticed, by its silence
       CHECK(f[3] >= at + off);                    // back, then readmitted
       CHECK(f[3] < r.values.back());
     }
-    CHECK(r.values[iterations + 4 * victims.size()] == 4);  // every node alive at the end
+    CHECK(r.values[2 * iterations + 4 * victims.size()] == 4);  // every node alive at the end
   }
   }
 }
 
 TEST_CASE("a node back too late is turned away (all-reduce, ring), and ps carries on without it: the death stands, "
           "the run ends when it would have") {
-  testing::TestPlatforms platforms;
-  const auto data = make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 64});
-  // The trace's losses then its times, per failure its node and rejoin (-1: none), the
-  // nodes alive at the end, the run's end.
-  auto run = [&](const RunConfig& c) {
-    return in_child([&] {
-      sim::SimOptions o;
-      o.platforms_dir = platforms.dir();
-      auto r = sim::simulate(c, data, o);
-      if (!r.ok()) throw std::runtime_error(r.status().message());
-      std::vector<double> out;
-      for (const auto& t : r->trace) out.push_back(t.loss);
-      for (const auto& t : r->trace) out.push_back(t.time);
-      for (const auto& f : r->failures) out.insert(out.end(), {double(f.node), f.rejoined_at.value_or(-1)});
-      double alive = 0;
-      for (const auto& n : r->nodes) alive += n.failed_at ? 0 : 1;
-      out.push_back(alive);
-      out.push_back(*r->sim_seconds);
-      return out;
-    });
-  };
   for (auto strategy : {StrategyKind::allreduce, StrategyKind::ring, StrategyKind::ps}) {
     CAPTURE(to_string(strategy));
     auto c = faulted_config(strategy, "");
     c.iterations = 40;
     c.heartbeat = 0.2;
     c.failure_timeout = 0.5;
-    auto clean = run(c);
+    auto clean = simulate_rejoins(c);
     REQUIRE_MESSAGE(clean.ok, clean.error);
     const size_t n = 40;
     const double end = clean.values.back();
@@ -462,22 +444,22 @@ TEST_CASE("a node back too late is turned away (all-reduce, ring), and ps carrie
     // iteration runs without it.
     const double at = end / 10;
     c.faults = fmt::format("pause:1@{:.6f}+{:.6f}", at, 100 * end);
-    auto away = run(c);
+    auto away = simulate_rejoins(c);
     REQUIRE_MESSAGE(away.ok, away.error);
-    REQUIRE(away.values.size() == 2 * n + 2 + 2);
+    REQUIRE(away.values.size() == 2 * n + 4 + 2);
     // Back in the middle of the last iteration (the survivors' timeline does not depend on
-    // when it comes back, until it does): all-reduce turns it away; the ring and ps never
-    // readmit. Either way the run ends as without its return.
+    // when it comes back, until it does): all-reduce and the ring turn it away; ps never
+    // readmits. Either way the run ends as without its return.
     const double last_begins = away.values[2 * n - 2], last_ends = away.values[2 * n - 1];
     c.faults = fmt::format("pause:1@{:.6f}+{:.6f}", at, (last_begins + last_ends) / 2 - at);
     CAPTURE(c.faults);
-    auto late = run(c);
+    auto late = simulate_rejoins(c);
     REQUIRE_MESSAGE(late.ok, late.error);
     REQUIRE(late.values.size() == away.values.size());
     for (size_t i = 0; i < n; ++i) CHECK(late.values[i] == clean.values[i]);  // the fault-free trace
     CHECK(late.values[2 * n] == 1);     // node 1's death, reported
-    CHECK(late.values[2 * n + 1] == -1);  // and not readmitted
-    CHECK(late.values[2 * n + 2] == clean.values[2 * n] - 1);  // one node fewer at the end
+    CHECK(late.values[2 * n + 3] == -1);  // and not readmitted
+    CHECK(late.values[2 * n + 4] == clean.values[2 * n] - 1);  // one node fewer at the end
     CHECK(late.values.back() == doctest::Approx(away.values.back()).epsilon(0.01));  // nobody waited for it
   }
 }

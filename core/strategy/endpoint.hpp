@@ -67,7 +67,7 @@ class Endpoint {
   // This node is a new incarnation of its rank, back from a death with nothing remembered:
   // asks every rank to readmit it and enters the view of the first admission. Until then it
   // is in no view: what arrives waits, and is judged against the view it enters. Turned
-  // away (the run ended) or unanswered for the peer timeout: an error, not_readmitted().
+  // away (the run ended) or unanswered for the peer timeout: an error (and no rejoined_at).
   Status join() {
     for (int q = 0; q < size(); ++q)
       if (q != rank()) {
@@ -76,22 +76,17 @@ class Endpoint {
         t_.send(q, std::move(ask));
       }
     while (true) {
-      const double start = t_.now();
-      Event e = t_.recv(timeout_);
-      rec_.span(SpanKind::idle, start, t_.now());
+      Event e = receive();
       auto* r = std::get_if<Received>(&e);
       if (!r) {
         if (std::holds_alternative<PeerDown>(e)) {
           replay_.push_back(std::move(e));
           continue;
         }
-        not_readmitted_ = true;
         return Status::errorf("node {}: asked to rejoin, no answer for {:g} s: not readmitted", rank(), timeout_);
       }
-      rec_.received(int64_t(encoded_size(r->message)));
       const auto* control = std::get_if<Control>(&r->message.payload);
       if (control && control->code == Control::Code::done) {
-        not_readmitted_ = true;
         return Status::errorf("node {}: not readmitted by node {}: {}", rank(), r->from, control->text);
       }
       if (!control || control->code != Control::Code::admit) {
@@ -108,7 +103,6 @@ class Endpoint {
       return {};
     }
   }
-  bool not_readmitted() const { return not_readmitted_; }
 
   void send(int to, Message&& m) {
     m.epoch = uint32_t(view().epoch);
@@ -210,10 +204,7 @@ class Endpoint {
         e = std::move(replay_.front());
         replay_.pop_front();
       } else {
-        const double start = t_.now();
-        e = t_.recv(timeout_);
-        rec_.span(SpanKind::idle, start, t_.now());
-        if (auto* r = std::get_if<Received>(&e)) rec_.received(int64_t(encoded_size(r->message)));
+        e = receive();
       }
       if (auto* r = std::get_if<Received>(&e)) {
         if (const auto* control = std::get_if<Control>(&r->message.payload)) {
@@ -254,6 +245,15 @@ class Endpoint {
       return Status::errorf("node {}: no message for {:g} s while waiting for {}, its peers alive: stopped by the "
                             "stall guard (--peer-timeout)", rank(), timeout_, what);
     }
+  }
+
+  // The transport's next event, metered: the wait as idle, a message's bytes as received.
+  Event receive() {
+    const double start = t_.now();
+    Event e = t_.recv(timeout_);
+    rec_.span(SpanKind::idle, start, t_.now());
+    if (auto* r = std::get_if<Received>(&e)) rec_.received(int64_t(encoded_size(r->message)));
+    return e;
   }
 
   // Everything queued was composed in the old view: it can never become current, unless
@@ -331,7 +331,6 @@ class Endpoint {
   bool joins_admissible_ = false;
   std::deque<Event> replay_;     // a joiner's: what arrived before its admission
   std::optional<double> joined_at_;
-  bool not_readmitted_ = false;
   int64_t stale_messages_ = 0;
   bool stopped_by_peer_ = false;
   double peer_down_seen_at_ = 0;

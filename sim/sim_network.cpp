@@ -295,22 +295,31 @@ void SimNetwork::node_ended() {
   if (--running_nodes_ > 0) {
     if (std::any_of(node_actors_.begin(), node_actors_.end(), [](const auto& a) { return !a.second.rejoining; }))
       return;
-    // Only new incarnations run: an admitted one ignores this (stamped in no view: stale).
-    for (const auto& [pid, actor] : node_actors_) {
-      const int rank = actor.rank;
-      auto notice = s4u::Actor::init(fmt::format("turn-away-{}", rank), hosts_[rank])->set_stacksize(kSenderStackKiB);
-      notice->start([this, rank] {
-        Message m{Control{Control::Code::done, "the run has ended: no node left to admit it"}};
-        const auto bytes = int64_t(encoded_size(m));
-        post(rank, rank, std::move(m), bytes);
-      });
-      notice->daemonize();
-    }
+    // Only new incarnations run: each is told once (an admitted one ignores it: stamped in
+    // no view, stale). Not from here: this runs while SimGrid goes over the actors it runs,
+    // and an actor made now could move that list under it; a timer at this instant can.
+    simgrid::kernel::timer::Timer::set(s4u::Engine::get_clock(), [alive = std::weak_ptr<SimNetwork*>(self_)] {
+      if (auto self = alive.lock()) (*self)->turn_away_joiners();
+    });
     return;
   }
   // No node is left to notice: a pending timer would only run the clock on to it.
   for (auto& [id, timer] : timers_) timer->remove();
   timers_.clear();
+}
+
+void SimNetwork::turn_away_joiners() {
+  for (auto& [pid, actor] : node_actors_) {
+    if (!actor.rejoining || std::exchange(actor.turned_away, true)) continue;
+    const int rank = actor.rank;
+    auto notice = s4u::Actor::init(fmt::format("turn-away-{}", rank), hosts_[rank])->set_stacksize(kSenderStackKiB);
+    notice->start([this, rank] {
+      Message m{Control{Control::Code::done, "the run has ended: no node left to admit it"}};
+      const auto bytes = int64_t(encoded_size(m));
+      post(rank, rank, std::move(m), bytes);
+    });
+    notice->daemonize();
+  }
 }
 
 void SimNetwork::wake(int survivor) {

@@ -214,9 +214,12 @@ class SimNetwork {
   std::map<int, std::pair<uint64_t, std::string>> detections_;
   std::vector<int> incarnation_;  // per rank: host_back count, which names its mailbox
   uint64_t next_timer_ = 0;
+  // node_ended's notices to the new incarnations left when only they run.
+  void turn_away_joiners();
   struct NodeActor {
     int rank = 0;
     bool rejoining = false;
+    bool turned_away = false;  // told the run has ended (once: node_ended)
   };
   std::unordered_map<aid_t, NodeActor> node_actors_;
   int running_nodes_ = 0;

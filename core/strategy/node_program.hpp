@@ -49,9 +49,11 @@ inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int ra
 }
 
 // Whether a node back from a death rejoins its cluster (membership.hpp; Endpoint::join):
-// all-reduce, and the synchronous ring refreshing its shadows every iteration. The parameter
-// server and the other rings heal a death but carry on without the node when it comes back.
-inline bool strategy_rejoins(const RunConfig& c) { return c.strategy == StrategyKind::allreduce || ring_rejoins(c); }
+// all-reduce, the parameter server, and the synchronous ring refreshing its shadows every
+// iteration. The other rings heal a death but carry on without the node when it comes back.
+inline bool strategy_rejoins(const RunConfig& c) {
+  return c.strategy == StrategyKind::allreduce || c.strategy == StrategyKind::ps || ring_rejoins(c);
+}
 
 // `rejoining`: the node is a new incarnation of a rank that died, joining the running
 // cluster (strategy_rejoins only); it starts from what its survivors hand it, not --resume.
@@ -69,8 +71,8 @@ NodeOutcome run_node(T& transport, const RunConfig& c, const ClusterPlan& plan,
       return RingNode<T>(transport, c, *plan.ring, rejoining ? nullptr : plan.resume, train, progress, rejoining).run();
     case StrategyKind::ps:
       return transport.rank() < plan.ps->workers
-                 ? PsWorkerNode<T>(transport, c, *plan.ps, plan.resume, train, progress).run()
-                 : PsServerNode<T>(transport, c, *plan.ps, plan.iterations, plan.resume).run();
+                 ? PsWorkerNode<T>(transport, c, *plan.ps, rejoining ? nullptr : plan.resume, train, progress, rejoining).run()
+                 : PsServerNode<T>(transport, c, *plan.ps, plan.iterations, rejoining ? nullptr : plan.resume, rejoining).run();
     case StrategyKind::allreduce:
       return allreduce_node(transport, c, rejoining ? nullptr : plan.resume, train, progress, rejoining);
     case StrategyKind::local:

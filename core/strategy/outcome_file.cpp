@@ -12,7 +12,7 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '5'};
+constexpr char kMagic[4] = {'R', 'T', 'O', '6'};  // 6: rejoins
 // Far above any cluster the settings allow (65536 nodes + 4096 servers).
 constexpr int64_t kMaxRanks = int64_t(1) << 20;
 
@@ -22,6 +22,16 @@ std::string flattened(std::string text) {
   return text;
 }
 
+// Ranks (a recovery's dead or joined), each an int64 in 0..INT_MAX.
+bool read_ranks(Reader& r, std::vector<int>& ranks) {
+  for (int& d : ranks) {
+    int64_t v = 0;
+    if (!r.pod(v) || v < 0 || v > std::numeric_limits<int>::max()) return false;
+    d = int(v);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
@@ -29,7 +39,12 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   // Sized once: grown by doubling, a stage's parameters would be held up to three times over
   // (the old buffer, the new one, the outcome's own), the largest peak of a node's process.
   const auto& text = o.status.message();
-  w.out.reserve(256 + text.size() + o.origin.config_ini.size() + o.metrics.role.size() + o.spans.size() * 25 + o.losses.size() * 32 +
+  // The fixed fields take under 512 bytes; a reserve that fell short once (RTO6 grew them)
+  // made the params' copy twice over (rss_plan.sh caught it).
+  size_t recoveries = 0;
+  for (const auto& rec : o.recoveries) recoveries += 64 + 8 * (rec.dead.size() + rec.joined.size());
+  w.out.reserve(512 + text.size() + o.origin.run_id.size() + o.origin.config_ini.size() + o.metrics.role.size() +
+                o.earlier_failure.size() + o.spans.size() * 25 + o.losses.size() * 32 + recoveries +
                 o.params.size() * sizeof(float));
   w.bytes(kMagic, sizeof kMagic);
   w.pod(int64_t(o.origin.rank));
@@ -72,7 +87,13 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
     w.pod(rec.resumed_at);
     w.pod(rec.iterations_redone);
     w.pod(rec.bytes_sent);
+    w.pod(uint64_t(rec.joined.size()));
+    for (int j : rec.joined) w.pod(int64_t(j));
+    w.pod(uint8_t(rec.rejoin));
   }
+  w.pod(uint8_t(o.rejoined_at.has_value()));
+  w.pod(o.rejoined_at.value_or(0));
+  w.text(flattened(o.earlier_failure));
   return std::move(w.out);
 }
 
@@ -130,21 +151,25 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   if (flag) o.max_staleness = staleness;
   if (!r.pod(flag) || !r.pod(o.stale_messages)) return bad("truncated resilience");
   o.whole_losses = flag != 0;
-  // A recovery takes at least 8 (its death count) + 32 bytes.
-  if (!r.count(n, 40)) return bad("recovery count beyond the file");
+  // A recovery takes at least 8 (its death count) + 32 + 8 (its join count) + 1 bytes.
+  if (!r.count(n, 49)) return bad("recovery count beyond the file");
   o.recoveries.resize(n);
   for (auto& rec : o.recoveries) {
-    uint64_t deaths = 0;
-    if (!r.count(deaths, sizeof(int64_t))) return bad("death count beyond the file");
-    rec.dead.resize(deaths);
-    for (int& d : rec.dead) {
-      int64_t v = 0;
-      if (!r.pod(v) || v < 0 || v > std::numeric_limits<int>::max()) return bad("bad dead rank");
-      d = int(v);
-    }
+    if (!r.count(n, sizeof(int64_t))) return bad("death count beyond the file");
+    rec.dead.resize(n);
+    if (!read_ranks(r, rec.dead)) return bad("bad dead rank");
     if (!r.pod(rec.detected_at) || !r.pod(rec.resumed_at) || !r.pod(rec.iterations_redone) || !r.pod(rec.bytes_sent))
       return bad("truncated recovery");
+    if (!r.count(n, sizeof(int64_t))) return bad("join count beyond the file");
+    rec.joined.resize(n);
+    if (!read_ranks(r, rec.joined)) return bad("bad joined rank");
+    if (!r.pod(flag)) return bad("truncated recovery");
+    rec.rejoin = flag != 0;
   }
+  double rejoined_at = 0;
+  if (!r.pod(flag) || !r.pod(rejoined_at) || !r.text(o.earlier_failure)) return bad("truncated rejoin");
+  if (flag) o.rejoined_at = rejoined_at;
+  if (!one_line(o.earlier_failure)) return bad("earlier failure not on one line");
   if (!r.done()) return bad("trailing bytes");
   return o;
 }

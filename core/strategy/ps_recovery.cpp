@@ -18,6 +18,19 @@ std::vector<int> live_workers(const PsLayout& layout, const View& view) {
   return live_in(view, 0, layout.workers);
 }
 
+std::vector<int> live_servers(const PsLayout& layout, const View& view) {
+  return live_in(view, layout.workers, layout.workers + layout.servers);
+}
+
+int position_player(const PsLayout& layout, const View& view, int p) {
+  const int n = layout.workers;
+  for (int q = (p + n - 1) % n; q != p; q = (q + n - 1) % n)
+    if (view.is_live(q)) return q;
+  return p;
+}
+
+bool ps_admits_joins(const PsLayout& layout, const View& view) { return !live_servers(layout, view).empty(); }
+
 Status ps_survivable(const PsLayout& layout, const View& view) {
   if (live_workers(layout, view).empty())
     return Status::errorf("all {} workers are down: nothing is left to train", layout.workers);
@@ -31,7 +44,7 @@ int reseed_worker(const PsLayout& layout, const View& view) {
 }
 
 std::vector<ShardPlacement> shard_placement(const PsLayout& layout, const View& view, int replicas) {
-  const std::vector<int> servers = live_in(view, layout.workers, layout.workers + layout.servers);
+  const std::vector<int> servers = live_servers(layout, view);
   std::vector<ShardPlacement> placement(size_t(layout.servers));
   for (int k = 0; k < layout.servers; ++k) {
     auto& p = placement[size_t(k)];

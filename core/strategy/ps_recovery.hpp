@@ -20,8 +20,20 @@
 
 namespace ringtmp {
 
-// The live workers, ascending.
+// The live workers, ascending; the live servers, ascending.
 std::vector<int> live_workers(const PsLayout& layout, const View& view);
+std::vector<int> live_servers(const PsLayout& layout, const View& view);
+
+// The live worker that plays worker position `p` besides its own: the first live one
+// before p in the workers' ring (p itself when no other lives).
+int position_player(const PsLayout& layout, const View& view, int p);
+
+// Rejoin. A worker back from a death takes its position back from its player, with the
+// player's parameters; a server back takes its home shard back from the server that served
+// it meanwhile (placement is a function of the view: it is the shard's server again), with
+// its parameters and momentum. Admitted only while a server lives: with none, a worker
+// promoted to serve would have to hand its shards over mid-run (not built).
+bool ps_admits_joins(const PsLayout& layout, const View& view);
 
 // Ok while a worker lives (a server alone cannot train); else one line saying so.
 Status ps_survivable(const PsLayout& layout, const View& view);

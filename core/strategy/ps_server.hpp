@@ -10,6 +10,11 @@
 // and momentum, exact) or, holding none, reseeds it from the workers' parameters (momentum
 // reset). After any view change each head sends its replica the whole state again (a sum or
 // an ack of the old view may have been dropped).
+//
+// Rejoin (ps_recovery.hpp): a server back from a death is the first live server at or after
+// its home again, so placement gives it its shard back. The server that served the shard
+// meanwhile hands it its whole state (parameters and momentum, as to a new replica) in the
+// recovery that admits it; the workers push the unanswered iteration to it again.
 #include <map>
 #include <string>
 #include <vector>
@@ -28,14 +33,17 @@ namespace ringtmp {
 template <Transport T>
 class PsServerNode {
  public:
+  // `rejoining`: a new incarnation of a rank that died: it serves nothing until readmitted.
   PsServerNode(T& transport, const RunConfig& c, const PsLayout& layout, int64_t total,
-               std::shared_ptr<const CheckpointSet> resume)
+               std::shared_ptr<const CheckpointSet> resume, bool rejoining = false)
       : c_(c),
         layout_(layout),
         ep_(transport, "server", c.peer_timeout, /*resilient=*/true),
         total_(total),
         placement_(shard_placement(layout, ep_.view(), c.server_replicas)),
-        checkpoints_(c, layout.workers + layout.servers, std::move(resume)) {
+        checkpoints_(c, layout.workers + layout.servers, std::move(resume)),
+        joining_(rejoining) {
+    if (joining_) return;
     for (int k = 0; k < layout_.servers; ++k) {
       const auto& p = placement_[size_t(k)];
       if (p.server == ep_.rank()) heads_.emplace(k, keeper(k));
@@ -59,20 +67,22 @@ class PsServerNode {
       ep_.finish_into(out_);
       return std::move(out_);
     }
+    if (joining_) out_.status = rejoin();
     account_state();
     bool left = false;
-    out_.status = run_healing(
-        ep_, [&] { return left; },
-        [&] {
-          if (finished()) {
-            Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
-            left = s.ok();
-            return s;
-          }
-          auto r = ep_.await([&](int from, const Message& m) { return from >= 0 && shard_traffic(m); }, "a gradient push");
-          return r.ok() ? on_message(r->from, r->message) : r.status();
-        },
-        [&] { return recover(); });
+    if (out_.status.ok())
+      out_.status = run_healing(
+          ep_, [&] { return left; },
+          [&] {
+            if (finished()) {
+              Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
+              left = s.ok();
+              return s;
+            }
+            auto r = ep_.await([&](int from, const Message& m) { return from >= 0 && shard_traffic(m); }, "a gradient push");
+            return r.ok() ? on_message(r->from, r->message) : r.status();
+          },
+          [&] { return recover(); });
     int64_t max_staleness = 0;
     for (const auto& [k, head] : heads_) max_staleness = std::max(max_staleness, head.max_staleness());
     out_.max_staleness = max_staleness;
@@ -119,6 +129,11 @@ class PsServerNode {
           return it->second.on_clock_query(from, r);
         return Status::errorf("node {}: {} from node {}, which this node does not serve to it", ep_.rank(), describe(m),
                               from);
+      case ShardReplica::What::request:
+        // A server back from a death asking for its shard (take_shard_back): the recovery
+        // that admitted it here handed the shard over; the request only had to arrive.
+        if (from >= layout_.workers) return {};
+        return Status::errorf("node {}: {} from node {}, a worker", ep_.rank(), describe(m), from);
       case ShardReplica::What::ack:
         if (auto it = heads_.find(r.shard); it != heads_.end()) return it->second.on_ack(from, r.iteration);
         return {};  // a shard this node no longer serves
@@ -144,9 +159,26 @@ class PsServerNode {
   // Once finished: a redone step's push, a replica's traffic; any other message is late.
   Status serve(int from, Message& m) { return shard_traffic(m) ? on_message(from, m) : Status{}; }
 
-  // A view change. Workers' deaths need nothing here; a server's moves its shards.
+  // This node's own rejoin: readmitted, it recovers as after any view change, its shards
+  // handed back by the servers that served them. Another change meanwhile: again.
+  Status rejoin() {
+    if (Status s = ep_.join(); !s.ok()) return s;
+    const double admitted_at = ep_.now();
+    Status s = recover();
+    joining_ = false;  // a handover awaited in an older view was dropped with it: reseeded
+    while (!s.ok() && ep_.view_changed()) s = recover();
+    if (!s.ok()) return s;
+    auto& rec = out_.recoveries.back();
+    rec.rejoin = true;
+    rec.detected_at = admitted_at;
+    return {};
+  }
+
+  // A view change. Workers' deaths need nothing here; a server's moves its shards, and a
+  // server's rejoin moves its shard back.
   Status recover() {
     Recovery rec;
+    rec.joined = ep_.take_joins();
     const auto deaths = ep_.take_view_change();
     for (const auto& d : deaths) {
       rec.dead.push_back(d.rank);
@@ -162,7 +194,9 @@ class PsServerNode {
       const auto& p = placement_[size_t(k)];
       if (p.server == ep_.rank() && !heads_.contains(k)) {
         auto copy = copies_.find(k);
-        if (copy != copies_.end() && copy->second.has_state()) {
+        if (joining_) {
+          if (Status s = take_shard_back(k); !s.ok()) return s;
+        } else if (copy != copies_.end() && copy->second.has_state()) {
           heads_.emplace(k, std::move(copy->second));
           heads_.at(k).become_head();  // parameters and momentum: exact
         } else {
@@ -173,7 +207,11 @@ class PsServerNode {
         }
         copies_.erase(k);
       }
-      if (p.server != ep_.rank()) heads_.erase(k);
+      if (p.server != ep_.rank()) {
+        // A server back from a death serves its shard again: it gets the whole state.
+        if (auto head = heads_.find(k); head != heads_.end()) head->second.hand_over(p.server);
+        heads_.erase(k);
+      }
       const bool replica_here = std::find(p.replicas.begin(), p.replicas.end(), ep_.rank()) != p.replicas.end();
       if (!replica_here) copies_.erase(k);
       else if (!copies_.contains(k)) copies_.emplace(k, keeper(k)).first->second.forget_state();
@@ -187,6 +225,26 @@ class PsServerNode {
     rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
     rec.resumed_at = ep_.now();
     out_.recoveries.push_back(std::move(rec));
+    return {};
+  }
+
+  // A joiner's shard k, handed back by the server that served it meanwhile (a change of view
+  // while it waits drops the handover: the next recovery reseeds the shard from the workers).
+  // Asked of every live server: the one serving it may get nothing else from the joiner's
+  // view (the workers' pushes it answered already), and a message of that view is what
+  // makes it admit the joiner too, and hand the shard over.
+  Status take_shard_back(int k) {
+    for (int s : live_servers(layout_, ep_.view()))
+      if (s != ep_.rank()) ep_.send(s, Message{ShardReplica{-1, k, ShardReplica::What::request, {}, 0}});
+    auto got = ep_.await([&](int from, const Message& m) {
+      const auto* r = std::get_if<ShardReplica>(&m.payload);
+      return from >= layout_.workers && r && r->what == ShardReplica::What::state && r->shard == k;
+    }, "a shard handed back");
+    if (!got.ok()) return got.status();
+    auto back = keeper(k);
+    if (Status s = back.install(std::get<ShardReplica>(got->message.payload), /*with_momentum=*/true); !s.ok()) return s;
+    back.become_head();
+    heads_.emplace(k, std::move(back));
     return {};
   }
 
@@ -212,6 +270,7 @@ class PsServerNode {
   std::map<int, ShardKeeper<T>> heads_;   // the shards this node serves
   std::map<int, ShardKeeper<T>> copies_;  // the shards this node keeps a replica of
   NodeOutcome out_;
+  bool joining_;  // back from a death, not yet serving
 };
 
 }  // namespace ringtmp

@@ -187,8 +187,11 @@ class ShardKeeper {
       answer_if_replicated();
       return;
     }
-    send_sum_or_state(ShardReplica::What::state);
+    send_sum_or_state(ShardReplica::What::state, replica_);
   }
+  // To the server this shard moves back to (back from a death): the whole state, as to a
+  // new replica. Whatever this head summed or owed is dropped: the workers push again there.
+  void hand_over(int to) { send_sum_or_state(ShardReplica::What::state, to); }
   Status on_ack(int from, int64_t iteration) {
     if (from != replica_) return {};  // an old replica's late answer
     if (iteration > completed_)
@@ -291,7 +294,7 @@ class ShardKeeper {
       waiting_[size_t(q)] = false;
       due_.emplace(player_[size_t(q)], q);
     }
-    if (replica_ >= 0) send_sum_or_state(ShardReplica::What::sum);
+    if (replica_ >= 0) send_sum_or_state(ShardReplica::What::sum, replica_);
     answer_if_replicated();
     return checkpoints_ && checkpoints_->due(completed_) ? write_checkpoint() : Status{};
   }
@@ -342,7 +345,7 @@ class ShardKeeper {
     }
   }
 
-  void send_sum_or_state(ShardReplica::What what) {
+  void send_sum_or_state(ShardReplica::What what, int to) {
     Floats values;
     if (what == ShardReplica::What::sum) {
       values = flat_range(sum_, 0, size_, storage_);
@@ -354,7 +357,7 @@ class ShardKeeper {
       values = Floats::count_only(size_ + sgd_.state_size());
     }
     ep_.recorder().hold(MemoryPart::messages, int64_t(values.size() * sizeof(float)));
-    ep_.send(replica_, Message{ShardReplica{completed_, k_, what, std::move(values), completed_loss_}});
+    ep_.send(to, Message{ShardReplica{completed_, k_, what, std::move(values), completed_loss_}});
   }
 
   void answer_if_replicated() {

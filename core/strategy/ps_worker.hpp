@@ -19,6 +19,12 @@
 // Asynchronous (asp, ssp with a bound): every position runs at its own clock. A position
 // taken over starts where the servers hold it: the lowest of its clocks over the shards
 // (asked of each shard's head); a shard already ahead answers that push without applying it.
+//
+// Rejoin (ps_recovery.hpp): a worker back from a death is admitted at an iteration's start
+// (any but the last) while a server lives. It asks the worker that played its position for
+// its parameters and iteration; that worker gives the position back (and the dead ones after
+// it) and answers. The joiner then pushes as a taker redoing a step: a push a shard already
+// holds is not summed again, and is answered to whoever pushed it last.
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -48,8 +54,10 @@ namespace ringtmp {
 template <Transport T>
 class PsWorkerNode {
  public:
+  // `rejoining`: a new incarnation of a rank that died (membership.hpp): it joins the running
+  // cluster and takes its position back.
   PsWorkerNode(T& transport, const RunConfig& c, const PsLayout& layout, std::shared_ptr<const CheckpointSet> resume,
-               const Dataset& train, const ProgressFn& progress)
+               const Dataset& train, const ProgressFn& progress, bool rejoining = false)
       : c_(c),
         layout_(layout),
         progress_(progress),
@@ -60,7 +68,8 @@ class PsWorkerNode {
         train_(train),
         total_(planned_iterations(c, train.size())),
         aggregate_(ps_aggregates(c)),
-        checkpoints_(c, layout.workers + layout.servers, std::move(resume)) {
+        checkpoints_(c, layout.workers + layout.servers, std::move(resume)),
+        joining_(rejoining) {
     model_.init(c.seed);
     positions_.push_back(position(ep_.rank()));
     positions_.back().placed = true;
@@ -77,24 +86,26 @@ class PsWorkerNode {
     }
     ep_.recorder().hold(MemoryPart::params, model_.param_bytes());
     ep_.recorder().hold(MemoryPart::grads, model_.param_bytes());
+    if (joining_) out_.status = rejoin();
     bool left = false;
-    out_.status = run_healing(
-        ep_, [&] { return left; },
-        [&] {
-          if (!all_done()) return step();
-          Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
-          left = s.ok();
-          return s;
-        },
-        [&] { return recover(); });
+    if (out_.status.ok())
+      out_.status = run_healing(
+          ep_, [&] { return left; },
+          [&] {
+            if (!all_done()) return step();
+            ep_.set_joins_admissible(false);
+            Status s = leave_together(ep_, "the others to finish", [&](int from, Message& m) { return serve(from, m); });
+            left = s.ok();
+            return s;
+          },
+          [&] { return recover(); });
     out_.whole_losses = aggregate_;
     // A server died: its shard's final parameters may live on no server any more; under BSP
     // every worker's copy is the servers', under asp/ssp the last it pulled (the merge lets a
     // live server's shard win, and among workers the highest rank's). With no server left,
     // the promoted worker's shards are the final ones: it alone writes the model, from them.
-    const auto& live = ep_.view().live;
-    const auto live_servers = live.end() - std::lower_bound(live.begin(), live.end(), layout_.workers);
-    if (storage_ == Storage::values && live_servers < layout_.servers && (live_servers > 0 || !keepers_.empty())) {
+    const int servers_left = int(live_servers(layout_, ep_.view()).size());
+    if (storage_ == Storage::values && servers_left < layout_.servers && (servers_left > 0 || !keepers_.empty())) {
       for (auto& [k, kept] : keepers_) install(k, kept.params());
       out_.param_offset = 0;
       out_.params = model_.release_params();
@@ -146,6 +157,7 @@ class PsWorkerNode {
   }
 
   bool expected(int from, const Message& m) const {
+    if (const auto* r = std::get_if<Resync>(&m.payload)) return from < layout_.workers && r->iteration < 0;
     if (const auto* p = std::get_if<ParamShard>(&m.payload))
       return p->shard >= 0 && p->shard < layout_.servers && from == placement_[size_t(p->shard)].server;
     if (const auto* push = std::get_if<PushGradient>(&m.payload)) return from < layout_.workers && keepers_.contains(push->shard);
@@ -157,10 +169,17 @@ class PsWorkerNode {
     return keepers_.contains(r->shard) ? from < layout_.workers : from == placement_[size_t(r->shard)].server;
   }
 
-  // An answer, a push to a shard this node serves, a request for its copy of a shard, or a
-  // clock asked or answered; anything else (late, once finished) is ignored.
+  // An answer, a push to a shard this node serves, a request for its copy of a shard, a
+  // clock asked or answered, or a joiner's request for its position back; anything else
+  // (late, once finished) is ignored.
   Status serve(int from, Message& m) {
     if (!expected(from, m)) return {};
+    if (std::holds_alternative<Resync>(m.payload)) {
+      const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
+      hand_position_back(from);
+      if (!out_.recoveries.empty()) out_.recoveries.back().bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
+      return {};
+    }
     if (auto* p = std::get_if<ParamShard>(&m.payload)) return take_answer(std::move(*p), from);
     if (auto* push = std::get_if<PushGradient>(&m.payload)) return keepers_.at(push->shard).on_push(from, *push);
     const auto& r = std::get<ShardReplica>(m.payload);
@@ -207,6 +226,9 @@ class PsWorkerNode {
 
   // Positions taken over under asp/ssp first wait for their clocks (meanwhile serving).
   Status step() {
+    // A node back from a death joins where an iteration is still to come after this one.
+    ep_.set_joins_admissible(done_ + 1 < total_ && ps_admits_joins(layout_, ep_.view()));
+    if (Status s = ep_.admit_waiting_joins("an iteration to start"); !s.ok()) return s;
     while (!all_placed())
       if (Status s = serve_next("a position's clock from a server"); !s.ok()) return s;
     return aggregate_ ? step_together() : step_own_pace();
@@ -363,9 +385,11 @@ class PsWorkerNode {
   // worker and no server is left: it then serves them, reseeded from the workers' copies.
   Status recover() {
     Recovery rec;
+    const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
     const auto deaths = ep_.take_view_change();
     for (const auto& d : deaths) rec.dead.push_back(d.rank);
-    if (!deaths.empty()) rec.detected_at = deaths.front().at;
+    rec.detected_at = deaths.empty() ? ep_.now() : deaths.front().at;
+    rec.joined = ep_.take_joins();
     placement_ = shard_placement(layout_, ep_.view(), c_.server_replicas);
     for (int k = 0; k < layout_.servers; ++k) {
       if (placement_[size_t(k)].server != ep_.rank() || keepers_.contains(k)) continue;
@@ -379,11 +403,84 @@ class PsWorkerNode {
       ep_.recorder().hold(MemoryPart::replicas, served);
     }
     for (auto& q : positions_) q.pushed = false;  // what is unanswered goes out again, in this view
+    give_back_positions();
+    // A worker readmitted here gets its parameters unasked: a request it sent in the view
+    // that admitted it would be stale here once another change followed.
+    for (int r : rec.joined)
+      if (r < layout_.workers && position_player(layout_, ep_.view(), r) == ep_.rank()) hand_position_back(r);
     take_over_dead_positions();
     rec.resumed_at = ep_.now();
     rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
+    rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
     out_.recoveries.push_back(std::move(rec));
     return {};
+  }
+
+  // This node's own rejoin: admitted, it asks its position's player for the parameters it
+  // installed and the iteration they are of, then recovers as after any view change (taking
+  // the dead positions after its own). Another death meanwhile: asked again, in the new view.
+  Status rejoin() {
+    if (Status s = ep_.join(); !s.ok()) return s;
+    const double admitted_at = ep_.now();
+    const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
+    Status s = take_position_back(/*ask=*/false);
+    while (!s.ok() && ep_.view_changed()) {
+      (void)ep_.take_view_change();
+      (void)ep_.take_joins();
+      s = take_position_back(/*ask=*/true);
+    }
+    if (!s.ok()) return s;
+    if (s = recover(); !s.ok()) return s;
+    auto& rec = out_.recoveries.back();
+    rec.rejoin = true;
+    rec.detected_at = admitted_at;
+    rec.bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
+    return {};
+  }
+
+  // The parameters from its position's player: sent unasked by the one that admitted it; after
+  // a further change of view (it may have been stale, or the player dead), asked for.
+  Status take_position_back(bool ask) {
+    const int player = position_player(layout_, ep_.view(), ep_.rank());
+    if (player == ep_.rank()) return Status::errorf("node {}: back from a death, no live worker to rejoin", ep_.rank());
+    if (ask) ep_.send(player, Message{Resync{-1, 0, {}}});
+    auto got = ep_.await([&](int from, const Message& m) {
+      const auto* r = std::get_if<Resync>(&m.payload);
+      return from == player && r && r->iteration >= 0;
+    }, "the parameters from the worker that played this node's position");
+    if (!got.ok()) return got.status();
+    const auto& r = std::get<Resync>(got->message.payload);
+    if (r.iteration > total_ || r.state.size() != model_.param_count())
+      return Status::errorf("node {}: back from a death, worker {} sent iteration {} with {} parameters, expected at "
+                            "most {} with {}", ep_.rank(), player, r.iteration, r.state.size(), total_,
+                            model_.param_count());
+    if (r.state.has_values()) std::copy(r.state.begin(), r.state.end(), model_.params().begin());
+    done_ = r.iteration;
+    samples_ = done_ * c_.batch;
+    auto& own = positions_.front();
+    own.drawn = own.done = done_;
+    if (aggregate_) place(own, done_);
+    else own.placed = false;  // where the servers hold it: its clocks (take_over_dead_positions)
+    joining_ = false;
+    return {};
+  }
+
+  // To a joiner whose position this node gave back (at its admission, or asked: a Resync of
+  // iteration -1): the parameters installed here and their iteration. Under BSP those of
+  // every worker at that iteration; a push this node made for the position and the joiner
+  // makes again is held once by the shard.
+  void hand_position_back(int joiner) {
+    Floats params = storage_ == Storage::values
+                        ? Floats(FloatBuffer(model_.params().begin(), model_.params().end()))
+                        : Floats::count_only(model_.param_count());
+    ep_.send(joiner, Message{Resync{done_, 0, std::move(params)}});
+  }
+
+  // After a rejoin: the positions from the next live worker on are its again.
+  void give_back_positions() {
+    auto given = std::find_if(positions_.begin() + 1, positions_.end(),
+                              [&](const Position& q) { return ep_.view().is_live(q.rank); });
+    positions_.erase(given, positions_.end());
   }
 
   // The dead workers after this node's positions, up to the next live worker: their
@@ -448,6 +545,7 @@ class PsWorkerNode {
   Status resume_error_;
   int64_t done_ = 0;  // iterations completed (every shard's parameters installed)
   int64_t samples_ = 0;
+  bool joining_;  // back from a death, its position not yet taken back
 };
 
 }  // namespace ringtmp

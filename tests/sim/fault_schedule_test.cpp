@@ -380,15 +380,19 @@ TEST_CASE("a pause its peers cannot notice is no failure: the node goes on where
   }
 }
 
-TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its peers noticed: N nodes again, the "
-          "fault-free trace") {
+TEST_CASE("all-reduce, a bsp parameter server and the sync ring readmit a node back from a pause its peers noticed: "
+          "N nodes again, the fault-free trace") {
   for (auto [strategy, schedule] : {std::pair{StrategyKind::allreduce, Schedule::gpipe},
+                                    std::pair{StrategyKind::ps, Schedule::gpipe},
                                     std::pair{StrategyKind::ring, Schedule::one_f_one_b},
                                     std::pair{StrategyKind::ring, Schedule::gpipe}}) {
   CAPTURE(to_string(strategy));
   CAPTURE(to_string(schedule));
   auto c = faulted_config(strategy, "");
   c.schedule = schedule;
+  // ps: two servers, chain-replicated (a server's death is then exact too), ranks 4 and 5.
+  c.servers = 2;
+  c.server_replicas = 1;
   c.iterations = 150;
   c.heartbeat = 0.2;
   c.failure_timeout = 0.5;
@@ -398,10 +402,14 @@ TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its pee
   REQUIRE(clean.values.size() == 2 * iterations + 2);
   const double end = clean.values.back();
   const double timeout = c.failure_timeout;
+  const double everyone = clean.values[2 * iterations];
   // Every rank: the data reader (0), the loss's (3), one between; then two back together
-  // (for the ring, two it can heal at once: not adjacent).
+  // (for the ring, two it can heal at once: not adjacent). ps: each server, and a worker
+  // with a server.
   const std::vector<int> two = strategy == StrategyKind::ring ? std::vector<int>{1, 3} : std::vector<int>{1, 2};
-  for (const auto& victims : {std::vector<int>{0}, std::vector<int>{1}, std::vector<int>{3}, two}) {
+  std::vector<std::vector<int>> cases{{0}, {1}, {3}, two};
+  if (strategy == StrategyKind::ps) cases.insert(cases.end(), {{4}, {5}, {1, 5}});
+  for (const auto& victims : cases) {
     // Off for the timeout and a half: noticed, and back with a third of the run to go.
     const double at = end / 5, off = 1.5 * timeout;
     REQUIRE(at + off + timeout < end);
@@ -423,13 +431,13 @@ TEST_CASE("all-reduce and the sync ring readmit a node back from a pause its pee
       CHECK(f[3] >= at + off);                    // back, then readmitted
       CHECK(f[3] < r.values.back());
     }
-    CHECK(r.values[2 * iterations + 4 * victims.size()] == 4);  // every node alive at the end
+    CHECK(r.values[2 * iterations + 4 * victims.size()] == everyone);  // every node alive at the end
   }
   }
 }
 
-TEST_CASE("a node back too late is turned away (all-reduce, ring), and ps carries on without it: the death stands, "
-          "the run ends when it would have") {
+TEST_CASE("a node back too late is turned away (all-reduce, ring, ps): the death stands, the run ends when it "
+          "would have") {
   for (auto strategy : {StrategyKind::allreduce, StrategyKind::ring, StrategyKind::ps}) {
     CAPTURE(to_string(strategy));
     auto c = faulted_config(strategy, "");
@@ -448,8 +456,8 @@ TEST_CASE("a node back too late is turned away (all-reduce, ring), and ps carrie
     REQUIRE_MESSAGE(away.ok, away.error);
     REQUIRE(away.values.size() == 2 * n + 4 + 2);
     // Back in the middle of the last iteration (the survivors' timeline does not depend on
-    // when it comes back, until it does): all-reduce and the ring turn it away; ps never
-    // readmits. Either way the run ends as without its return.
+    // when it comes back, until it does): it is turned away, and the run ends as without
+    // its return.
     const double last_begins = away.values[2 * n - 2], last_ends = away.values[2 * n - 1];
     c.faults = fmt::format("pause:1@{:.6f}+{:.6f}", at, (last_begins + last_ends) / 2 - at);
     CAPTURE(c.faults);

@@ -26,6 +26,12 @@ NodeOutcome sample() {
   o.params.assign({1.5f, -2.25f, 3e-8f});
   o.max_staleness = 3;
   o.origin = {2, 4, "0123abcd", "[run]\nstrategy = ring\n", 36 << 20};
+  Recovery healed{{1}, 3.0, 3.5, 1, 2048, {}, false};
+  Recovery admitted{{}, 6.0, 6.25, 1, 4096, {1, 3}, false};
+  Recovery own{{}, 7.0, 7.5, 0, 64, {}, true};
+  o.recoveries = {healed, admitted, own};
+  o.rejoined_at = 7.5;
+  o.earlier_failure = "host turned off at 2 s";
   return o;
 }
 
@@ -57,12 +63,22 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(back->origin.run_id == "0123abcd");
   CHECK(back->origin.config_ini == o.origin.config_ini);
   CHECK(back->origin.peak_rss_bytes == 36 << 20);
+  REQUIRE(back->recoveries.size() == 3);
+  CHECK(back->recoveries[0].dead == std::vector<int>{1});
+  CHECK(back->recoveries[0].bytes_sent == 2048);
+  CHECK(back->recoveries[1].joined == std::vector<int>{1, 3});
+  CHECK(back->recoveries[1].resumed_at == 6.25);
+  CHECK_FALSE(back->recoveries[1].rejoin);
+  CHECK(back->recoveries[2].rejoin);
+  CHECK(back->rejoined_at == 7.5);
+  CHECK(back->earlier_failure == "host turned off at 2 s");
 
   NodeOutcome fine;
   auto ok = decode_outcome(encode_outcome(fine));
   REQUIRE(ok.ok());
   CHECK(ok->status.ok());
   CHECK_FALSE(ok->max_staleness.has_value());
+  CHECK_FALSE(ok->rejoined_at.has_value());
 }
 
 TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
@@ -85,4 +101,13 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   auto rank = encode_outcome(NodeOutcome{});
   for (int i = 0; i < 8; ++i) rank[4 + i] = 0x7f;
   CHECK(decode_outcome(rank).status().message().find("origin out of range") != std::string::npos);
+}
+
+TEST_CASE("an outcome is encoded in the buffer reserved for it: a stage's parameters are never copied twice over") {
+  NodeOutcome o = sample();
+  o.params.assign(size_t(1) << 20, 0.5f);
+  for (int i = 0; i < 50; ++i) o.recoveries.push_back({{1, 2, 3}, 1.0, 2.0, 1, 64, {4, 5}, i % 2 == 0});
+  const auto bytes = encode_outcome(o);
+  // Grown past its reservation, the buffer would double: its capacity near twice its size.
+  CHECK(bytes.capacity() < bytes.size() + 4096);
 }

@@ -208,7 +208,13 @@ class Endpoint {
       }
       if (auto* r = std::get_if<Received>(&e)) {
         if (const auto* control = std::get_if<Control>(&r->message.payload)) {
-          if (control->code == Control::Code::admit) continue;  // another survivor's: this node is in
+          if (control->code == Control::Code::admit) {
+            // A peer admitted joins: followed if they wait here (else it told nothing new).
+            if (classify(view(), int(r->message.epoch), r->message.view_digest) == Arrival::ahead &&
+                admits_to(int(r->message.epoch), r->message.view_digest))
+              return admit_joins(what);
+            continue;
+          }
           if (control->code == Control::Code::join) {
             if (!resilient_) continue;  // nothing to rejoin
             // A rank live here: its earlier life's PeerDown is still to come (the join is
@@ -293,7 +299,12 @@ class Endpoint {
       joined.push_back(r);
     }
     waiting_joins_.clear();
-    for (int r : joined) send(r, Message{Control{Control::Code::admit, admission_text(view(), size())}});
+    // The joiners enter this view; every other live node hears of it too, since a node that
+    // does not admit here follows only a message of the new view, and its program may send
+    // it none (a parameter server's node in its last iteration, or at the end).
+    const std::string admission = admission_text(view(), size());
+    for (int r : view().live)
+      if (r != rank()) send(r, Message{Control{Control::Code::admit, admission}});
     rejudge_queues();
     view_changed_ = true;
     return Status::errorf("node {}: node {} rejoins while waiting for {}; now {}", rank(), fmt::join(joined, ","),

@@ -49,10 +49,13 @@ inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int ra
 }
 
 // Whether a node back from a death rejoins its cluster (membership.hpp; Endpoint::join):
-// all-reduce, the parameter server, and the synchronous ring refreshing its shadows every
-// iteration. The other rings heal a death but carry on without the node when it comes back.
+// all-reduce, the synchronous parameter server, and the synchronous ring refreshing its
+// shadows every iteration. The others heal a death but carry on without the node when it
+// comes back (an asynchronous parameter server's workers finish apart, and one waiting at
+// the end can miss a late admission: not readmitted until that is solved).
 inline bool strategy_rejoins(const RunConfig& c) {
-  return c.strategy == StrategyKind::allreduce || c.strategy == StrategyKind::ps || ring_rejoins(c);
+  return c.strategy == StrategyKind::allreduce || (c.strategy == StrategyKind::ps && ps_aggregates(c)) ||
+         ring_rejoins(c);
 }
 
 // `rejoining`: the node is a new incarnation of a rank that died, joining the running

@@ -144,6 +144,8 @@ class PsServerNode {
           account_state();
           return s;
         }
+        // A shard handed back late (take_shard_back): this node reseeded it meanwhile.
+        if (r.what == ShardReplica::What::state && heads_.contains(r.shard) && from >= layout_.workers) return {};
         return Status::errorf("node {}: {} of shard {} from node {}, which does not keep its replica here", ep_.rank(),
                               describe(m), r.shard, from);
       default:

@@ -226,8 +226,10 @@ class PsWorkerNode {
 
   // Positions taken over under asp/ssp first wait for their clocks (meanwhile serving).
   Status step() {
-    // A node back from a death joins where an iteration is still to come after this one.
-    ep_.set_joins_admissible(done_ + 1 < total_ && ps_admits_joins(layout_, ep_.view()));
+    // A node back from a death joins where an iteration is still to come after this one (in
+    // some position played here: asynchronous positions run apart).
+    const bool more = std::any_of(positions_.begin(), positions_.end(), [&](const Position& q) { return q.done + 1 < total_; });
+    ep_.set_joins_admissible(more && ps_admits_joins(layout_, ep_.view()));
     if (Status s = ep_.admit_waiting_joins("an iteration to start"); !s.ok()) return s;
     while (!all_placed())
       if (Status s = serve_next("a position's clock from a server"); !s.ok()) return s;
@@ -386,7 +388,8 @@ class PsWorkerNode {
   Status recover() {
     Recovery rec;
     const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
-    const auto deaths = ep_.take_view_change();
+    auto deaths = std::exchange(deaths_while_joining_, {});
+    for (auto& d : ep_.take_view_change()) deaths.push_back(std::move(d));
     for (const auto& d : deaths) rec.dead.push_back(d.rank);
     rec.detected_at = deaths.empty() ? ep_.now() : deaths.front().at;
     rec.joined = ep_.take_joins();
@@ -404,10 +407,6 @@ class PsWorkerNode {
     }
     for (auto& q : positions_) q.pushed = false;  // what is unanswered goes out again, in this view
     give_back_positions();
-    // A worker readmitted here gets its parameters unasked: a request it sent in the view
-    // that admitted it would be stale here once another change followed.
-    for (int r : rec.joined)
-      if (r < layout_.workers && position_player(layout_, ep_.view(), r) == ep_.rank()) hand_position_back(r);
     take_over_dead_positions();
     rec.resumed_at = ep_.now();
     rec.iterations_redone = positions_.front().drawn > done_ ? 1 : 0;
@@ -423,27 +422,28 @@ class PsWorkerNode {
     if (Status s = ep_.join(); !s.ok()) return s;
     const double admitted_at = ep_.now();
     const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
-    Status s = take_position_back(/*ask=*/false);
-    while (!s.ok() && ep_.view_changed()) {
-      (void)ep_.take_view_change();
-      (void)ep_.take_joins();
-      s = take_position_back(/*ask=*/true);
+    Status s = take_position_back();
+    while (!s.ok() && ep_.view_changed()) {  // asked again in the newer view; the change is recovered below
+      for (auto& d : ep_.take_view_change()) deaths_while_joining_.push_back(std::move(d));
+      for (int r : ep_.take_joins()) joins_while_joining_.push_back(r);
+      s = take_position_back();
     }
     if (!s.ok()) return s;
     if (s = recover(); !s.ok()) return s;
     auto& rec = out_.recoveries.back();
     rec.rejoin = true;
     rec.detected_at = admitted_at;
-    rec.bytes_sent += ep_.recorder().metrics().bytes_sent - sent_before;
+    rec.joined.insert(rec.joined.begin(), joins_while_joining_.begin(), joins_while_joining_.end());
+    rec.bytes_sent = ep_.recorder().metrics().bytes_sent - sent_before;
     return {};
   }
 
-  // The parameters from its position's player: sent unasked by the one that admitted it; after
-  // a further change of view (it may have been stale, or the player dead), asked for.
-  Status take_position_back(bool ask) {
+  // The parameters from its position's player, asked for (again after any change of view:
+  // the request may have reached the player stale, or the player died).
+  Status take_position_back() {
     const int player = position_player(layout_, ep_.view(), ep_.rank());
     if (player == ep_.rank()) return Status::errorf("node {}: back from a death, no live worker to rejoin", ep_.rank());
-    if (ask) ep_.send(player, Message{Resync{-1, 0, {}}});
+    ep_.send(player, Message{Resync{-1, 0, {}}});
     auto got = ep_.await([&](int from, const Message& m) {
       const auto* r = std::get_if<Resync>(&m.payload);
       return from == player && r && r->iteration >= 0;
@@ -465,8 +465,8 @@ class PsWorkerNode {
     return {};
   }
 
-  // To a joiner whose position this node gave back (at its admission, or asked: a Resync of
-  // iteration -1): the parameters installed here and their iteration. Under BSP those of
+  // To a joiner whose position this node gave back, asking (a Resync of iteration -1): the
+  // parameters installed here and their iteration. Under BSP those of
   // every worker at that iteration; a push this node made for the position and the joiner
   // makes again is held once by the shard.
   void hand_position_back(int joiner) {
@@ -546,6 +546,9 @@ class PsWorkerNode {
   int64_t done_ = 0;  // iterations completed (every shard's parameters installed)
   int64_t samples_ = 0;
   bool joining_;  // back from a death, its position not yet taken back
+  // View changes seen while rejoining, for the recovery that ends the rejoin.
+  std::vector<Detection> deaths_while_joining_;
+  std::vector<int> joins_while_joining_;
 };
 
 }  // namespace ringtmp

@@ -471,3 +471,50 @@ TEST_CASE("a node back too late is turned away (all-reduce, ring, ps): the death
     CHECK(late.values.back() == doctest::Approx(away.values.back()).epsilon(0.01));  // nobody waited for it
   }
 }
+
+TEST_CASE("a bsp parameter server readmits a worker or a server back at any point (ssp with no bound is bsp), and "
+          "never stalls near the end") {
+  for (auto mode : {PsMode::bsp, PsMode::ssp}) {
+    CAPTURE(to_string(mode));
+    auto c = faulted_config(StrategyKind::ps, "");
+    c.ps_mode = mode;
+    c.servers = 2;
+    c.server_replicas = mode == PsMode::bsp ? 1 : 0;  // reseeded from the workers: still exact, momentum 0
+    c.iterations = 60;
+    c.heartbeat = 0.2;
+    c.failure_timeout = 0.5;
+    auto clean = simulate_rejoins(c);
+    REQUIRE_MESSAGE(clean.ok, clean.error);
+    const size_t n = clean.values.size() - 2;  // losses and times: the merged trace
+    const double end = clean.values.back(), everyone = clean.values[n];
+    const double at = end / 10;
+    for (int victim : {1, 5}) {
+      CAPTURE(victim);
+      // Off for longer than the run, to see when the survivors' iterations run without it.
+      c.faults = fmt::format("pause:{}@{:.6f}+{:.6f}", victim, at, 100 * end);
+      auto away = simulate_rejoins(c);
+      REQUIRE_MESSAGE(away.ok, away.error);
+      const size_t m = (away.values.size() - 2 - 4) / 2;
+      const double away_end = away.values.back();
+      // Back a third of the way from its detection to the end, and back in each of the
+      // survivors' last iterations: readmitted or turned away, never a run held up (the
+      // stall guard is an hour).
+      std::vector<double> backs{at + c.failure_timeout + (away_end - at - c.failure_timeout) / 3};
+      for (size_t k = 1; k <= 4; ++k) backs.push_back(away.values[m + m - k] - 1e-4);
+      for (double back : backs) {
+        c.faults = fmt::format("pause:{}@{:.6f}+{:.6f}", victim, at, back - at);
+        CAPTURE(c.faults);
+        auto r = simulate_rejoins(c);
+        REQUIRE_MESSAGE(r.ok, r.error);
+        const double alive = r.values[r.values.size() - 2];
+        const double rejoined = r.values[r.values.size() - 3];
+        CHECK((rejoined > 0 ? alive == everyone : alive == everyone - 1));
+        CHECK(r.values.back() < away_end + end);
+        if (back == backs.front()) CHECK(rejoined > 0);  // with most of the run to go: readmitted
+        const size_t k = (r.values.size() - 2 - 4) / 2;
+        REQUIRE(k == n / 2);
+        for (size_t i = 0; i < k; ++i) CHECK(r.values[i] == clean.values[i]);  // the fault-free trace
+      }
+    }
+  }
+}

@@ -187,7 +187,8 @@ struct ShardReplica {
 // nobody leaves while a death could still need it). Rejoin (core/strategy/membership.hpp):
 //   join:  a node back from a death asks every rank to readmit it (no text);
 //   admit: a survivor readmits it; the text is the view it joins ("dead 2,4", "dead none"),
-//          the frame's epoch and digest that view's.
+//          the frame's epoch and digest that view's. It also goes to every other live node,
+//          which follows if the join waits there too (core/strategy/endpoint.hpp).
 // A joiner turned away (the run has ended) gets done with the reason.
 struct Control {
   enum class Code : uint8_t { stop = 1, error = 2, done = 3, join = 4, admit = 5 };

@@ -457,18 +457,14 @@ class PsWorkerNode {
     if (r.state.has_values()) std::copy(r.state.begin(), r.state.end(), model_.params().begin());
     done_ = r.iteration;
     samples_ = done_ * c_.batch;
-    auto& own = positions_.front();
-    own.drawn = own.done = done_;
-    if (aggregate_) place(own, done_);
-    else own.placed = false;  // where the servers hold it: its clocks (take_over_dead_positions)
-    joining_ = false;
+    place(positions_.front(), done_);  // BSP only (strategy_rejoins): every position at done_
     return {};
   }
 
   // To a joiner whose position this node gave back, asking (a Resync of iteration -1): the
-  // parameters installed here and their iteration. Under BSP those of
-  // every worker at that iteration; a push this node made for the position and the joiner
-  // makes again is held once by the shard.
+  // parameters installed here and their iteration, under BSP every worker's at that
+  // iteration; a push this node made for the position and the joiner makes again is held
+  // once by the shard.
   void hand_position_back(int joiner) {
     Floats params = storage_ == Storage::values
                         ? Floats(FloatBuffer(model_.params().begin(), model_.params().end()))
@@ -545,7 +541,7 @@ class PsWorkerNode {
   Status resume_error_;
   int64_t done_ = 0;  // iterations completed (every shard's parameters installed)
   int64_t samples_ = 0;
-  bool joining_;  // back from a death, its position not yet taken back
+  bool joining_;  // a new incarnation, back from a death: run() rejoins first
   // View changes seen while rejoining, for the recovery that ends the rejoin.
   std::vector<Detection> deaths_while_joining_;
   std::vector<int> joins_while_joining_;

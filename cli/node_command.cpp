@@ -27,6 +27,7 @@
 #include "core/strategy/ps.hpp"
 #include "runtime/cluster_key.hpp"
 #include "runtime/config_digest.hpp"
+#include "runtime/node_lives.hpp"
 #include "runtime/peers_file.hpp"
 #include "runtime/tcp_transport.hpp"
 
@@ -68,7 +69,10 @@ int node_command(const std::vector<std::string>& args) {
                                                        "0.0.0.0: every interface)"},
                                             {"memory-limit", "BYTES: run under this memory budget (RLIMIT_DATA); running out is "
                                                              "this node's error, not an OOM kill (default with --enforce-memory: "
-                                                             "the memory available at start-up)"}});
+                                                             "the memory available at start-up)"},
+                                            {"rejoin", "this node's rank died (its process ended) and runs again: ask the "
+                                                       "running cluster to readmit it instead of starting one "
+                                                       "(strategies that readmit: see README)", "true"}});
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -88,6 +92,12 @@ int node_command(const std::vector<std::string>& args) {
     parsed->config.failure_timeout = *t;
   }
   const RunConfig& c = parsed->config;
+  const bool restarted = parsed->extra.count("rejoin") > 0;
+  if (restarted && parsed->extra["rejoin"] != "true")
+    return usage(fmt::format("invalid value for rejoin: {} (it takes no value)", quote_input(parsed->extra["rejoin"])));
+  if (restarted && !strategy_rejoins(c))
+    return usage(fmt::format("--rejoin: strategy {} does not readmit a node back from a death (all-reduce, the bsp "
+                             "parameter server and the sync ring with --replica-every 1 do)", to_string(c.strategy)));
   auto rank_flag = int_flag("rank", parsed->extra["rank"], 0, 65535);
   if (!rank_flag.ok()) return usage(rank_flag.status().message());
   const int rank = *rank_flag;
@@ -174,7 +184,7 @@ int node_command(const std::vector<std::string>& args) {
              budget.bytes ? fmt::format(", budget {} ({})", format_bytes(budget.bytes), budget.set_by) : "");
   std::optional<StatusOr<std::unique_ptr<TcpTransport>>> transport;
   try {
-    transport.emplace(connect_cluster(rank, *peers, *key, config_digest(c), net));
+    transport.emplace(connect_cluster(rank, *peers, *key, config_digest(c), net, restarted));
   } catch (const std::bad_alloc&) {
     transport.emplace(out_of_memory(rank, budget, "meeting its peers"));
   }
@@ -186,7 +196,7 @@ int node_command(const std::vector<std::string>& args) {
   const ProgressFn progress = [&](const Progress& p) { view.update(p); };
   NodeOutcome outcome;
   try {
-    outcome = run_node(***transport, c, *plan, split.train, progress);
+    outcome = run_node_lives(***transport, c, *plan, split.train, progress, *peers, restarted);
   } catch (const std::bad_alloc&) {
     outcome = NodeOutcome{};
     outcome.status = out_of_memory(rank, budget, "running its node program (model, activations, messages)");

@@ -11,23 +11,25 @@ namespace ringtmp {
 using le::get_u32;
 using le::put_u32;
 
-Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest) {
+Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining) {
   if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
   Hello h;
   h.cluster_size = uint32_t(cluster_size);
   h.target_rank = uint32_t(target_rank);
   randombytes_buf(h.nonce.data(), h.nonce.size());
   h.digest = digest;
+  h.flags = rejoining ? kHelloRejoin : 0;
   return h;
 }
 
 std::array<uint8_t, kHelloBodyBytes> encode_hello(const Hello& h) {
-  static_assert(kHelloBodyBytes == 4 + 4 + 32 + 32);
+  static_assert(kHelloBodyBytes == 4 + 4 + 32 + 32 + 4);
   std::array<uint8_t, kHelloBodyBytes> b{};
   put_u32(b.data(), h.cluster_size);
   put_u32(b.data() + 4, h.target_rank);
   std::memcpy(b.data() + 8, h.nonce.data(), 32);
   std::memcpy(b.data() + 40, h.digest.data(), 32);
+  put_u32(b.data() + 72, h.flags);
   return b;
 }
 
@@ -37,6 +39,7 @@ Hello decode_hello(std::span<const uint8_t, kHelloBodyBytes> b) {
   h.target_rank = get_u32(b.data() + 4);
   std::memcpy(h.nonce.data(), b.data() + 8, 32);
   std::memcpy(h.digest.data(), b.data() + 40, 32);
+  h.flags = get_u32(b.data() + 72);
   return h;
 }
 
@@ -72,11 +75,27 @@ std::optional<HandshakeError> check_peer_hello(const HandshakeSide& self, int pe
                 fmt::format("peer {} ({}) believes it is talking to rank {}, but this is rank {} "
                             "(the peers files differ)",
                             peer_rank, who, theirs.target_rank, self.rank));
+  const bool peer_rejoining = theirs.flags & kHelloRejoin;
+  if (theirs.flags & ~kHelloRejoin)
+    return fail(HandshakeFailure::rank, fmt::format("peer {} ({}) sent unknown hello flags {:#x}", peer_rank, who,
+                                                    theirs.flags));
   if (self.expected_peer >= 0) {
     if (peer_rank != self.expected_peer)
       return fail(HandshakeFailure::rank,
                   fmt::format("the node at {} says it is rank {}, but the peers file lists rank {} there",
                               who, peer_rank, self.expected_peer));
+    // Both back at once, each calling the other: the higher rank's call is kept (below).
+    if (self.rejoining && peer_rejoining && peer_rank > self.rank)
+      return fail(HandshakeFailure::crossed_rejoins,
+                  fmt::format("peer {} ({}) is rejoining too; it calls this node", peer_rank, who));
+  } else if (peer_rejoining) {
+    // A node back from a death calls every rank, lower and higher.
+    if (peer_rank == self.rank || peer_rank < 0 || peer_rank >= self.cluster_size)
+      return fail(HandshakeFailure::rank, fmt::format("a rejoining node at {} claims rank {}, outside 0..{} or this "
+                                                      "node's own", who, peer_rank, self.cluster_size - 1));
+    if (self.rejoining && peer_rank < self.rank)
+      return fail(HandshakeFailure::crossed_rejoins,
+                  fmt::format("peer {} ({}) is rejoining too; this node calls it", peer_rank, who));
   } else if (peer_rank <= self.rank || peer_rank >= self.cluster_size) {
     // Higher ranks dial lower ones, so an acceptor only ever hears from ranks above it.
     return fail(HandshakeFailure::rank,

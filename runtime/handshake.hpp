@@ -24,15 +24,20 @@
 
 namespace ringtmp {
 
+// Hello flags. rejoin: the sender is a node back from a death (its peers counted it dead),
+// asking to be let in after start-up, whatever its rank (mesh.hpp, Mesh::rejoin).
+inline constexpr uint32_t kHelloRejoin = 1;
+
 struct Hello {
   uint32_t cluster_size = 0;
   uint32_t target_rank = 0;  // the rank the sender believes it is talking to
   std::array<uint8_t, 32> nonce{};
   ConfigDigest digest{};
+  uint32_t flags = 0;
 };
 
 // A hello with a fresh random nonce.
-Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest);
+Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining = false);
 std::array<uint8_t, kHelloBodyBytes> encode_hello(const Hello& h);
 Hello decode_hello(std::span<const uint8_t, kHelloBodyBytes> body);
 
@@ -44,7 +49,9 @@ MacKey derive_session_key(const ClusterKey& key, std::span<const uint8_t> dialer
 // Why a handshake failed. The kind decides what happens next: during start-up a wrong key,
 // config or rank ends the node (the cluster is misconfigured, waiting cannot help); io and
 // garbage are retried (dialer) or dropped (acceptor); after start-up everything is dropped.
-enum class HandshakeFailure { io, garbage, authentication, config, rank };
+// crossed_rejoins: two nodes rejoining at once called each other; the higher rank's call is
+// the one kept, and the lower stops calling and waits for it.
+enum class HandshakeFailure { io, garbage, authentication, config, rank, crossed_rejoins };
 
 struct HandshakeError {
   HandshakeFailure kind = HandshakeFailure::io;
@@ -56,8 +63,9 @@ struct HandshakeError {
 struct HandshakeSide {
   int rank = 0;           // ours
   int cluster_size = 0;   // ours
-  int expected_peer = -1; // dialer: the rank we called; acceptor: -1 (any higher rank)
+  int expected_peer = -1; // dialer: the rank we called; acceptor: -1 (any higher rank, or a rejoiner)
   ConfigDigest digest{};  // ours
+  bool rejoining = false; // ours: this node is back from a death (hello flag kHelloRejoin)
 };
 
 // Config and rank checks of step 5; nullopt when the peer may join as `peer_rank`.

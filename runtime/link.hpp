@@ -67,6 +67,8 @@ class Link : public std::enable_shared_from_this<Link> {
   void drop(std::string why);
 
   int peer_rank() const { return peer_rank_; }
+  // Its hello asked to rejoin (handshake.hpp, kHelloRejoin).
+  bool peer_rejoining() const { return peer_rejoining_; }
   const std::string& remote() const { return remote_; }
   SteadyTime last_heard() const { return last_heard_; }
   bool send_idle() const { return queue_.empty(); }
@@ -97,7 +99,7 @@ class Link : public std::enable_shared_from_this<Link> {
     int64_t payload;
   };
   std::deque<Pending> queue_;
-  bool writing_ = false, finishing_ = false, closed_ = false, said_hello_ = false;
+  bool writing_ = false, finishing_ = false, closed_ = false, said_hello_ = false, peer_rejoining_ = false;
   std::string write_error_, drop_reason_;
 };
 

@@ -32,9 +32,19 @@ void Mesh::send(int to, Message&& m) {
     return;
   }
   asio::post(io_, [this, to, m = std::move(m)] {
+    if (cut_off_if_stopped()) return;
     Peer& p = peers_[size_t(to)];
     if (p.state == PeerState::up && !closing_) p.link->send_message(m);
   });
+}
+
+Event Mesh::wait(double timeout_s) {
+  Event e = inbox_.wait(timeout_s);
+  if (cut_off_) {
+    std::lock_guard lock(mu_);
+    throw CutOffFromCluster(cut_off_reason_, stopped_at_);
+  }
+  return e;
 }
 
 void Mesh::link_up(int peer, std::shared_ptr<Link> link) {
@@ -43,17 +53,21 @@ void Mesh::link_up(int peer, std::shared_ptr<Link> link) {
   p.link = link;
   p.last_error.clear();
   ++open_links_;
+  inbox_.revive(peer);  // a new incarnation after its PeerDown, if it was down
   asio::co_spawn(io_, run_link(peer, std::move(link)), asio::detached);
-  if (starting_ && std::all_of(peers_.begin(), peers_.end(),
-                               [](const Peer& q) { return q.state == PeerState::up || q.state == PeerState::self; }))
-    finish_startup({});
+  const bool all_in = std::none_of(peers_.begin(), peers_.end(), [](const Peer& q) { return q.state == PeerState::waiting; });
+  if (starting_ && all_in) finish_startup({});
+  if (rejoining_ && all_in) finish_rejoin({});
 }
 
 asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
   const std::string why = co_await link->read_frames(
-      [this, peer](FrameType type, std::span<const uint8_t> body) { return on_frame(peer, type, body); });
-  // The connection is over. Only a peer that had not said bye (or abort) is down.
-  mark_down(peer, why);
+      [this, peer, from = link.get()](FrameType type, std::span<const uint8_t> body) {
+        return on_frame(peer, *from, type, body);
+      });
+  // The connection is over. Only a peer that had not said bye (or abort) is down, and only
+  // through its current connection (an old one replaced by a rejoin says nothing).
+  if (peers_[size_t(peer)].link == link) mark_down(peer, why);
   --open_links_;
   if (closing_ && open_links_ == 0) {
     std::lock_guard lock(mu_);
@@ -62,13 +76,15 @@ asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
   }
 }
 
-Status Mesh::on_frame(int peer, FrameType type, std::span<const uint8_t> body) {
+Status Mesh::on_frame(int peer, Link& from, FrameType type, std::span<const uint8_t> body) {
+  // Frames on a connection a rejoin replaced are from the peer's earlier life: moot.
+  const bool current = peers_[size_t(peer)].link.get() == &from && peers_[size_t(peer)].state == PeerState::up;
   switch (type) {
     case FrameType::data: {
       // Authenticated bytes from a key holder, decoded with the same checks as any input.
       auto m = decode(body, opt_.limits);
       if (!m.ok()) return Status::errorf("undecodable message: {}", m.status().message());
-      if (peers_[size_t(peer)].state == PeerState::up) inbox_.push(Received{peer, std::move(*m)});
+      if (current && !cut_off_if_stopped()) inbox_.push(Received{peer, std::move(*m)});
       return {};
     }
     case FrameType::heartbeat:
@@ -76,12 +92,13 @@ Status Mesh::on_frame(int peer, FrameType type, std::span<const uint8_t> body) {
     case FrameType::bye:
       // A clean finish: no event, and nothing more is sent to it. Our side ends too, and
       // the link closes when the peer's end of stream arrives.
-      if (peers_[size_t(peer)].state == PeerState::up) peers_[size_t(peer)].state = PeerState::left;
-      peers_[size_t(peer)].link->finish();
+      if (current) peers_[size_t(peer)].state = PeerState::left;
+      from.finish();
       return {};
     case FrameType::abort:
-      mark_down(peer, fmt::format("it stopped: {}",
-                                  std::string_view(reinterpret_cast<const char*>(body.data()), body.size())));
+      if (current)
+        mark_down(peer, fmt::format("it stopped: {}",
+                                    std::string_view(reinterpret_cast<const char*>(body.data()), body.size())));
       return {};
     case FrameType::hello:
     case FrameType::ready:
@@ -93,6 +110,8 @@ Status Mesh::on_frame(int peer, FrameType type, std::span<const uint8_t> body) {
 void Mesh::mark_down(int peer, const std::string& reason) {
   Peer& p = peers_[size_t(peer)];
   if (p.state != PeerState::up) return;  // once per peer; a peer that left is not down
+  // After a stop past detection every peer hangs up on us: that is our death, not theirs.
+  if (cut_off_if_stopped()) return;
   p.state = PeerState::down;
   p.link->close();  // whatever it still sends is moot; the aborting side reads our end of stream
   if (!closing_) log(fmt::format("rank {}: peer {} is down: {}", rank_, peer, reason));
@@ -114,8 +133,12 @@ asio::awaitable<void> Mesh::heartbeats() {
   for (int64_t tick = 1;; ++tick) {
     timer.expires_after(steady_seconds(opt_.heartbeat_interval / kChecksPerHeartbeat));
     co_await timer.async_wait(asio::use_awaitable);
-    const bool beat = tick % kChecksPerHeartbeat == 0;
+    // First our own silence: after a stop (SIGSTOP) every peer looks silent to us.
+    const bool cut = cut_off_if_stopped();
     const auto now = std::chrono::steady_clock::now();
+    last_tick_ = now;
+    if (cut) continue;
+    const bool beat = tick % kChecksPerHeartbeat == 0;
     for (int r = 0; r < size_; ++r) {
       Peer& p = peers_[size_t(r)];
       if (p.state != PeerState::up) continue;
@@ -191,6 +214,10 @@ void Mesh::freeze() {
   closed_ = true;
   inbox_.close();
   stop_thread();
+}
+
+void Mesh::stall_network(double seconds) {
+  asio::post(io_, [seconds] { std::this_thread::sleep_for(steady_seconds(seconds)); });
 }
 
 }  // namespace ringtmp

@@ -14,8 +14,10 @@
 // public members; send, wait and stats are safe from any thread, the others are called by
 // the node's thread only. Numerics never wait for the network and vice versa: sends are
 // queued, frames are sealed, checked and decoded on the network thread.
+#include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <stdexcept>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -51,6 +53,19 @@ struct NetOptions {
   std::function<void(const std::string&)> log;
 };
 
+// Thrown by Mesh::wait once the node has been cut off from its cluster: its whole program
+// (network thread included) was stopped for longer than its peers' failure detection allows
+// (SIGSTOP, a hung host), so they count it dead. Its node program ends here, as a simulated
+// host turned off ends its actor; the node may then rejoin (Mesh::rejoin).
+class CutOffFromCluster : public std::runtime_error {
+ public:
+  CutOffFromCluster(const std::string& why, SteadyTime stopped_at) : std::runtime_error(why), stopped_at_(stopped_at) {}
+  SteadyTime stopped_at() const { return stopped_at_; }
+
+ private:
+  SteadyTime stopped_at_;
+};
+
 class Mesh {
  public:
   // Binds and listens on listen_host:port (port 0: a free port, see port()). Nothing is
@@ -76,12 +91,24 @@ class Mesh {
   // had connected are told why (they get PeerDown). Called once.
   Status connect(const std::vector<PeerAddress>& peers);
 
+  // A node back from a death asks to be let in again: it calls every other rank with a
+  // rejoin hello (handshake.hpp) and returns once each has answered or been given up on
+  // (still unreachable after the failure timeout plus a handshake's), the latter reported
+  // as PeerDown. The inbox starts empty: a new life. Called after a CutOffFromCluster, or
+  // instead of connect by a process started again for its rank (`ringtmp node --rejoin`).
+  // Error: no peer answered (the run has ended, or every peer is down), or one refused us
+  // for good (another key or config). Survivors let such a caller in at any time after
+  // start-up: its old connection, if they still hold one, is dead (a PeerDown first).
+  Status rejoin(const std::vector<PeerAddress>& peers);
+
   // Queues m for `to` (a frame to self goes straight to the inbox). Dropped silently when
   // `to` is down or has left, or once this node is out (after close, kill or freeze).
   void send(int to, Message&& m);
   // The next event: Received, PeerDown (once per peer, after everything the peer's
-  // connection delivered), or Timeout after timeout_s. Only Timeout once the node is out.
-  Event wait(double timeout_s) { return inbox_.wait(timeout_s); }
+  // connection delivered, and again for a peer back from a death that dies again), or
+  // Timeout after timeout_s. Only Timeout once the node is out. Throws CutOffFromCluster
+  // once the node has been cut off (until rejoin).
+  Event wait(double timeout_s);
 
   // Ends the node's part: says bye (ok) or abort with the error's text (peers get PeerDown
   // with it), lets queued frames drain and peers answer, at most close_timeout, then stops
@@ -92,6 +119,9 @@ class Mesh {
   // nothing more is read or sent (SIGSTOP, a hung host; peers see silence).
   void kill();
   void freeze();
+  // Test hook for SIGSTOP then SIGCONT: the network thread stalls for `seconds` (nothing read,
+  // sent or checked), then goes on. Returns at once.
+  void stall_network(double seconds);
 
   const WireStats& stats() const { return stats_; }
 
@@ -107,6 +137,8 @@ class Mesh {
 
   // Start-up (mesh_startup.cpp).
   void start();
+  void start_background();  // accepting, heartbeats, summaries of dropped callers
+  Status adopt_peers(const std::vector<PeerAddress>& peers);
   asio::awaitable<void> dial(int peer);
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve_incoming(tcp::socket socket);
@@ -119,10 +151,18 @@ class Mesh {
   void summarise_drops(bool force);
   asio::awaitable<void> drop_summaries();
 
+  // Rejoining (mesh_rejoin.cpp).
+  void start_rejoin();
+  void finish_rejoin(Status result);
+  bool cut_off_if_stopped();
+  void cut_off(double stopped_for);
+  // Whether a rejoin hello from `claimed` may come in now; else why not.
+  std::string refuse_rejoin(int claimed) const;
+
   // Steady state (mesh.cpp).
   void link_up(int peer, std::shared_ptr<Link> link);
   asio::awaitable<void> run_link(int peer, std::shared_ptr<Link> link);
-  Status on_frame(int peer, FrameType type, std::span<const uint8_t> body);
+  Status on_frame(int peer, Link& from, FrameType type, std::span<const uint8_t> body);
   void mark_down(int peer, const std::string& reason);
   asio::awaitable<void> heartbeats();
   void begin_close(Status outcome);
@@ -144,6 +184,11 @@ class Mesh {
   std::vector<PeerAddress> addresses_;
   std::vector<Peer> peers_;
   bool starting_ = true, closing_ = false;
+  // Rejoin: calls going out (until every peer answered or the deadline); the heartbeat
+  // ticks' clock, whose gaps show the node was stopped.
+  bool rejoining_ = false;
+  std::unique_ptr<asio::steady_timer> rejoin_deadline_;
+  SteadyTime last_tick_ = std::chrono::steady_clock::now();
   std::set<std::shared_ptr<Link>> handshaking_;  // closed with the mesh, so callers hear it
   std::list<std::shared_ptr<Link>> incoming_;     // accepted, handshake pending, oldest first
   static constexpr int kDropLogBurst = 10;         // rejected connections logged whole per interval
@@ -156,6 +201,10 @@ class Mesh {
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<Status> startup_result_;
+  std::optional<Status> rejoin_result_;
+  std::atomic<bool> cut_off_{false};
+  std::string cut_off_reason_;  // under mu_
+  SteadyTime stopped_at_{};     // under mu_
   bool drained_ = false;
   bool closed_ = false;  // node thread only
   EventQueue inbox_;  // closed when the node is out (close, kill, freeze)

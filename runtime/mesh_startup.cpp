@@ -66,8 +66,7 @@ StatusOr<std::unique_ptr<Mesh>> Mesh::listen(int rank, uint16_t port, const Clus
   return m;
 }
 
-Status Mesh::connect(const std::vector<PeerAddress>& peers) {
-  if (thread_.joinable() || closed_) return Status::errorf("rank {}: connect may be called once", rank_);
+Status Mesh::adopt_peers(const std::vector<PeerAddress>& peers) {
   const int n = int(peers.size());
   if (rank_ < 0 || rank_ >= n)
     return Status::errorf("rank {} is not in the peers list (ranks 0..{})", rank_, n - 1);
@@ -78,6 +77,12 @@ Status Mesh::connect(const std::vector<PeerAddress>& peers) {
   addresses_ = peers;
   peers_.assign(size_t(n), Peer{});
   peers_[size_t(rank_)].state = PeerState::self;
+  return {};
+}
+
+Status Mesh::connect(const std::vector<PeerAddress>& peers) {
+  if (thread_.joinable() || closed_) return Status::errorf("rank {}: connect may be called once", rank_);
+  if (Status s = adopt_peers(peers); !s.ok()) return s;
   thread_ = std::thread([this] {
     asio::post(io_, [this] { start(); });
     io_.run();
@@ -94,12 +99,16 @@ Status Mesh::connect(const std::vector<PeerAddress>& peers) {
   return result;
 }
 
-void Mesh::start() {
-  if (size_ == 1) return finish_startup({});
-  for (int r = 0; r < rank_; ++r) asio::co_spawn(io_, dial(r), asio::detached);
+void Mesh::start_background() {
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, heartbeats(), asio::detached);
   asio::co_spawn(io_, drop_summaries(), asio::detached);
+}
+
+void Mesh::start() {
+  if (size_ == 1) return finish_startup({});
+  for (int r = 0; r < rank_; ++r) asio::co_spawn(io_, dial(r), asio::detached);
+  start_background();
   auto timer = std::make_shared<asio::steady_timer>(io_, steady_seconds(opt_.startup_timeout));
   timer->async_wait([this, timer](boost::system::error_code ec) {
     if (ec || !starting_) return;
@@ -138,7 +147,8 @@ asio::awaitable<void> Mesh::dial(int peer) {
   tcp::resolver resolver(io_);
   asio::steady_timer pause(io_);
   double backoff = 0.05;  // refused connections are retried quickly at first, then every 1 s
-  while (starting_ && peers_[size_t(peer)].state == PeerState::waiting) {
+  auto calling = [&] { return (starting_ || rejoining_) && peers_[size_t(peer)].state == PeerState::waiting; };
+  while (calling()) {
     tcp::socket socket(io_);
     std::string error;
     try {
@@ -149,17 +159,22 @@ asio::awaitable<void> Mesh::dial(int peer) {
     }
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
-      const HandshakeSide side{rank_, size_, peer, digest_};
+      const HandshakeSide side{rank_, size_, peer, digest_, rejoining_};
       handshaking_.insert(link);
       auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
       handshaking_.erase(link);
-      if (!starting_) co_return;
+      if (!calling()) {  // start-up or the rejoin ended meanwhile
+        link->close();
+        co_return;
+      }
       if (!bad) {
         link_up(peer, std::move(link));
         co_return;
       }
+      if (bad->kind == HandshakeFailure::crossed_rejoins) co_return;  // it calls us
       if (fatal_from_dialed(bad->kind)) {
-        finish_startup(Status::errorf("rank {}: peer {} ({}): {}", rank_, peer, to_string(a), bad->message));
+        const auto why = Status::errorf("rank {}: peer {} ({}): {}", rank_, peer, to_string(a), bad->message);
+        starting_ ? finish_startup(why) : finish_rejoin(why);
         co_return;
       }
       error = bad->message;
@@ -220,7 +235,7 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
       if (auto l = weak.lock(); l && !ec && !l->said_hello())
         l->drop(fmt::format("it said nothing for {:g} s", kIncomingHelloSeconds));
     });
-  const HandshakeSide side{rank_, size_, -1, digest_};
+  const HandshakeSide side{rank_, size_, -1, digest_, rejoining_};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
   hello_wait.cancel();
   handshaking_.erase(link);
@@ -229,6 +244,7 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
   const int claimed = link->peer_rank();
   const std::string caller =
       claimed >= 0 ? fmt::format("{} (claims rank {})", link->remote(), claimed) : link->remote();
+  if (bad && bad->kind == HandshakeFailure::crossed_rejoins) co_return;  // we call it
   if (bad) {
     log_dropped("connections", host_of(link->remote()), fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, bad->message));
     // During start-up a key holder with another config or ranks is that rank,
@@ -243,7 +259,20 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
           fmt::format("a caller claiming to be it failed: {}", bad->message);
     co_return;
   }
-  if (peers_[size_t(claimed)].state != PeerState::waiting) {
+  if (link->peer_rejoining()) {
+    if (auto why = refuse_rejoin(claimed); !why.empty()) {
+      log_dropped("connections", host_of(link->remote()),
+                  fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, why));
+      link->close();
+      co_return;
+    }
+    // Its old connection, if we still hold it, is dead: the rank is down before it is back.
+    mark_down(claimed, "it called again to rejoin, so its old connection is dead");
+    log(fmt::format("rank {}: peer {} is back, asking to rejoin", rank_, claimed));
+    link_up(claimed, std::move(link));
+    co_return;
+  }
+  if (!starting_ || peers_[size_t(claimed)].state != PeerState::waiting) {
     log_dropped("connections", host_of(link->remote()), fmt::format("rank {}: dropped a connection from {}: rank {} is already "
                                             "connected or gone", rank_, caller, claimed));
     link->close();

@@ -14,12 +14,19 @@ StatusOr<std::unique_ptr<TcpTransport>> TcpTransport::listen(int rank, uint16_t 
 Status TcpTransport::connect(const std::vector<PeerAddress>& peers) {
   Status s = mesh_->connect(peers);
   epoch_ = std::chrono::steady_clock::now();
+  connected_ = true;
   return s;
+}
+
+Status TcpTransport::rejoin(const std::vector<PeerAddress>& peers) {
+  if (!connected_) epoch_ = std::chrono::steady_clock::now();
+  connected_ = true;
+  return mesh_->rejoin(peers);
 }
 
 StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
                                                         const ClusterKey& key, const ConfigDigest& digest,
-                                                        NetOptions options) {
+                                                        NetOptions options, bool rejoining) {
   if (rank < 0 || rank >= int(peers.size()))
     return Status::errorf("rank {} is not in the peers list (ranks 0..{})", rank, int(peers.size()) - 1);
   if (options.listen_host.empty()) {  // the node's own line says where it listens
@@ -29,7 +36,7 @@ StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vec
   }
   auto t = TcpTransport::listen(rank, peers[size_t(rank)].port, key, digest, std::move(options));
   if (!t.ok()) return t.status();
-  if (Status s = (*t)->connect(peers); !s.ok()) return s;
+  if (Status s = rejoining ? (*t)->rejoin(peers) : (*t)->connect(peers); !s.ok()) return s;
   return std::move(*t);
 }
 

@@ -32,16 +32,21 @@ class TcpTransport {
                                                         const ConfigDigest& digest, NetOptions options = {});
   // The start-up rendezvous with every peer; see Mesh::connect. Blocks.
   Status connect(const std::vector<PeerAddress>& peers);
+  // A node back from a death asks its peers to let it in; see Mesh::rejoin. Blocks. After a
+  // CutOffFromCluster the clock goes on (the same process); a process started again with
+  // it instead of connect starts its clock here (its times are its own, a start-up's skew
+  // from its peers' plus however long after their start it came).
+  Status rejoin(const std::vector<PeerAddress>& peers);
 
   int rank() const { return mesh_->rank(); }
   int size() const { return mesh_->size(); }
   uint16_t port() const { return mesh_->port(); }
 
   void send(int to, Message&& m) { mesh_->send(to, std::move(m)); }
+  // Throws CutOffFromCluster once the node was stopped past its peers' failure detection.
   Event recv(double timeout_s) { return mesh_->wait(timeout_s); }
-  double now() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
-  }
+  double now() const { return clock_at(std::chrono::steady_clock::now()); }
+  double clock_at(SteadyTime t) const { return std::chrono::duration<double>(t - epoch_).count(); }
   template <class Fn>
   void compute(int64_t /*flops*/, Fn&& fn) { fn(); }
 
@@ -49,6 +54,7 @@ class TcpTransport {
   void close(const Status& outcome) { mesh_->close(outcome); }
   void kill() { mesh_->kill(); }
   void freeze() { mesh_->freeze(); }
+  void stall_network(double seconds) { mesh_->stall_network(seconds); }
 
   const WireStats& stats() const { return mesh_->stats(); }
 
@@ -56,12 +62,14 @@ class TcpTransport {
   explicit TcpTransport(std::unique_ptr<Mesh> mesh) : mesh_(std::move(mesh)) {}
   std::unique_ptr<Mesh> mesh_;
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
+  bool connected_ = false;
 };
 
 // listen on peers[rank] (its host, see listen_address.hpp, unless options.listen_host is set;
-// its port), then connect: one call for a node whose port is known.
+// its port), then connect (`rejoining`: rejoin, for a process started again for its rank):
+// one call for a node whose port is known.
 StatusOr<std::unique_ptr<TcpTransport>> connect_cluster(int rank, const std::vector<PeerAddress>& peers,
                                                         const ClusterKey& key, const ConfigDigest& digest,
-                                                        NetOptions options = {});
+                                                        NetOptions options = {}, bool rejoining = false);
 
 }  // namespace ringtmp

@@ -39,7 +39,8 @@ class EventQueue {
   Event wait(double timeout_s) {
     const auto deadline = steady_deadline(timeout_s);  // clamped: a huge timeout cannot overflow
     std::unique_lock lock(mu_);
-    if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty(); })) return Timeout{};
+    if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty() || interrupted_; }) || events_.empty())
+      return Timeout{};
     Event e = std::move(events_.front());
     events_.pop_front();
     return e;
@@ -51,6 +52,32 @@ class EventQueue {
     std::lock_guard lock(mu_);
     closed_ = true;
     events_.clear();
+  }
+
+  // The node's life ended under it (the TCP mesh found it was stopped past its peers'
+  // failure detection): as close, and a wait returns at once, so its thread learns it now.
+  void interrupt() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = interrupted_ = true;
+      events_.clear();
+    }
+    cv_.notify_all();
+  }
+
+  // The node's next life (it rejoins): empty and open, every peer live again.
+  void reopen() {
+    std::lock_guard lock(mu_);
+    closed_ = interrupted_ = false;
+    events_.clear();
+    down_.clear();
+  }
+
+  // `peer` is back from a death (a new incarnation): its events count again, and it may go
+  // down once more.
+  void revive(int peer) {
+    std::lock_guard lock(mu_);
+    if (peer < int(down_.size())) down_[size_t(peer)] = false;
   }
 
  private:
@@ -65,7 +92,7 @@ class EventQueue {
   std::condition_variable cv_;
   std::deque<Event> events_;
   std::vector<bool> down_;  // by rank: PeerDown already queued
-  bool closed_ = false;
+  bool closed_ = false, interrupted_ = false;
 };
 
 }  // namespace ringtmp

@@ -26,6 +26,8 @@ TEST_CASE("handshake: hellos round-trip and carry fresh nonces") {
   CHECK(back.target_rank == 2);
   CHECK(back.nonce == a.nonce);
   CHECK(back.digest == digest(7));
+  CHECK(back.flags == 0);
+  CHECK(decode_hello(encode_hello(make_hello(4, 2, digest(7), /*rejoining=*/true))).flags == kHelloRejoin);
 }
 
 TEST_CASE("handshake: the session key depends on the key and on both hellos, in order") {
@@ -78,4 +80,42 @@ TEST_CASE("handshake: config and rank checks say what differs") {
   e = check_peer_hello(dialer, 2, to_dialer, "h:1");
   REQUIRE(e);
   CHECK(e->message == "the node at h:1 says it is rank 2, but the peers file lists rank 1 there");
+}
+
+TEST_CASE("handshake: a rejoining node is let in from any other rank; two rejoining at once keep the higher's call") {
+  const HandshakeSide acceptor{.rank = 2, .cluster_size = 4, .expected_peer = -1, .digest = digest(1)};
+  Hello rejoin{.cluster_size = 4, .target_rank = 2, .nonce = {}, .digest = digest(1), .flags = kHelloRejoin};
+  for (int claimed : {0, 1, 3}) {  // lower ranks too: a node back calls everyone
+    CAPTURE(claimed);
+    CHECK(!check_peer_hello(acceptor, claimed, rejoin, "h:1"));
+  }
+  for (int claimed : {2, 4, -1}) {
+    CAPTURE(claimed);
+    auto e = check_peer_hello(acceptor, claimed, rejoin, "h:1");
+    REQUIRE(e);
+    CHECK(e->kind == HandshakeFailure::rank);
+  }
+  Hello unknown = rejoin;
+  unknown.flags = 6;
+  auto e = check_peer_hello(acceptor, 3, unknown, "h:1");
+  REQUIRE(e);
+  CHECK(e->message == "peer 3 (h:1) sent unknown hello flags 0x6");
+
+  // Ranks 1 and 3 both back: 3 calls 1 and is let in; 1's call to 3 is refused by both ends
+  // (each sees both hellos), and 1 waits for 3's call.
+  HandshakeSide one_accepting{.rank = 1, .cluster_size = 4, .expected_peer = -1, .digest = digest(1), .rejoining = true};
+  HandshakeSide three_dialing{.rank = 3, .cluster_size = 4, .expected_peer = 1, .digest = digest(1), .rejoining = true};
+  Hello from_three = rejoin, from_one = rejoin;
+  from_three.target_rank = 1;
+  from_one.target_rank = 3;
+  CHECK(!check_peer_hello(one_accepting, 3, from_three, "h:3"));
+  CHECK(!check_peer_hello(three_dialing, 1, from_one, "h:1"));
+  HandshakeSide one_dialing{.rank = 1, .cluster_size = 4, .expected_peer = 3, .digest = digest(1), .rejoining = true};
+  HandshakeSide three_accepting{.rank = 3, .cluster_size = 4, .expected_peer = -1, .digest = digest(1), .rejoining = true};
+  e = check_peer_hello(one_dialing, 3, from_three, "h:3");
+  REQUIRE(e);
+  CHECK(e->kind == HandshakeFailure::crossed_rejoins);
+  e = check_peer_hello(three_accepting, 1, from_one, "h:1");
+  REQUIRE(e);
+  CHECK(e->kind == HandshakeFailure::crossed_rejoins);
 }

@@ -9,6 +9,7 @@
 
 #include "core/data/synthetic.hpp"
 #include "core/strategy/cluster.hpp"
+#include "runtime/node_lives.hpp"
 #include "runtime/tcp_transport.hpp"
 
 namespace ringtmp::testing {
@@ -91,6 +92,7 @@ class TcpNodes {
   }
   const std::vector<uint16_t>& ports() const { return ports_; }
   const ClusterKey& key() const { return key_; }
+  const std::vector<PeerAddress>& peers() const { return peers_; }
   TcpTransport& operator[](int rank) { return *nodes_[size_t(rank)]; }
 
   // Runs node(transport, rank) -> Status on a thread per rank once that rank's rendezvous is
@@ -150,7 +152,11 @@ TcpRun run_tcp(const RunConfig& c, const DataSplit& data, NetOptions options, Wr
     NodeOutcome& out = outcomes[size_t(r)];
     try {
       decltype(auto) w = wrap(t);
-      out = run_node(w, c, *plan, data.train, {});
+      // As `ringtmp node` runs it, where the transport can rejoin (a wrapper may not).
+      if constexpr (requires { w.rejoin(nodes.peers()); })
+        out = run_node_lives(w, c, *plan, data.train, {}, nodes.peers(), false);
+      else
+        out = run_node(w, c, *plan, data.train, {});
     } catch (const std::exception& e) {
       out.status = Status::errorf("node {}: {}", r, e.what());
     }

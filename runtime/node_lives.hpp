@@ -38,7 +38,8 @@ NodeOutcome run_node_lives(T& t, const RunConfig& c, const ClusterPlan& plan, co
       outcome = NodeOutcome{};
       outcome.status = Status::errorf("node {}: {}", rank, earlier_failure);
       outcome.failed_at = failed_at;
-      outcome.role = node_role(c, plan, rank);
+      outcome.role = outcome.metrics.role = node_role(c, plan, rank);  // metrics: what outcome files carry
+      outcome.metrics.node = rank;
       if (!strategy_rejoins(c)) return outcome;  // dead to its peers, and never readmitted
       if (Status s = t.rejoin(peers); !s.ok()) {
         outcome.status = Status::errorf("node {}: {}; not readmitted ({})", rank, earlier_failure, s.message());
@@ -55,8 +56,9 @@ NodeOutcome run_node_lives(T& t, const RunConfig& c, const ClusterPlan& plan, co
     // brief return.
     outcome.status = Status::errorf("node {}: {}; back, not readmitted ({})", rank, earlier_failure,
                                     outcome.status.message());
-    outcome.role = node_role(c, plan, rank);
     outcome.metrics = NodeMetrics{};
+    outcome.role = outcome.metrics.role = node_role(c, plan, rank);
+    outcome.metrics.node = rank;
     outcome.spans.clear();
   }
   return outcome;

@@ -4,6 +4,7 @@
 #include "core/text_file.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -12,7 +13,7 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '6'};  // 6: rejoins
+constexpr char kMagic[4] = {'R', 'T', 'O', '7'};  // 6: rejoins; 7: failed_at (the runtime's own death)
 // Far above any cluster the settings allow (65536 nodes + 4096 servers).
 constexpr int64_t kMaxRanks = int64_t(1) << 20;
 
@@ -94,6 +95,8 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   w.pod(uint8_t(o.rejoined_at.has_value()));
   w.pod(o.rejoined_at.value_or(0));
   w.text(flattened(o.earlier_failure));
+  w.pod(uint8_t(o.failed_at.has_value()));
+  w.pod(o.failed_at.value_or(0));
   return std::move(w.out);
 }
 
@@ -170,6 +173,10 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   if (!r.pod(flag) || !r.pod(rejoined_at) || !r.text(o.earlier_failure)) return bad("truncated rejoin");
   if (flag) o.rejoined_at = rejoined_at;
   if (!one_line(o.earlier_failure)) return bad("earlier failure not on one line");
+  double failed_at = 0;
+  if (!r.pod(flag) || !r.pod(failed_at)) return bad("truncated failure time");
+  if (flag && !std::isfinite(failed_at)) return bad("failure time not finite");
+  if (flag) o.failed_at = failed_at;
   if (!r.done()) return bad("trailing bytes");
   return o;
 }

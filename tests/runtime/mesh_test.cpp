@@ -2,7 +2,9 @@
 // joins as rank 1: good frames arrive in order; a bad tag, a lying length, a wrong rank, a
 // replayed frame, an undecodable body (an older release's among them), an abort or silence
 // each make that peer down, with the reason, exactly once; a bye is not a failure. (A peer
-// whose connection simply ends is covered by the kill test in tcp_faults_test.cpp.)
+// whose connection simply ends is covered by the kill test in tcp_faults_test.cpp.) A peer
+// back from a death is let in again, and nothing from its earlier connection gets through;
+// a mesh stopped past its peers' detection cuts itself off.
 #include "runtime/mesh.hpp"
 
 #include <future>
@@ -22,6 +24,8 @@ namespace {
 struct MeshAndRaw {
   std::unique_ptr<Mesh> mesh;
   std::unique_ptr<RawPeer> raw;
+  ClusterKey key;
+  ConfigDigest digest;
 };
 
 MeshAndRaw mesh_and_raw(double silence_timeout = 5) {
@@ -39,7 +43,7 @@ MeshAndRaw mesh_and_raw(double silence_timeout = 5) {
   auto raw = std::make_unique<RawPeer>(mesh.port());
   REQUIRE(raw->handshake(key, 1, 0, 2, digest));
   REQUIRE(connected.get().ok());
-  return {std::move(*m), std::move(raw)};
+  return {std::move(*m), std::move(raw), key, digest};
 }
 
 Message token(int64_t it) { return Message{Token{.iteration = it, .microbatch = 0}}; }
@@ -56,7 +60,7 @@ std::string peer_down_reason(Mesh& m) {
 }  // namespace
 
 TEST_CASE("mesh: frames from a peer arrive in order; sends to self loop back") {
-  auto [mesh, raw] = mesh_and_raw();
+  auto [mesh, raw, key_, digest_] = mesh_and_raw();
   // Each stamped with a view (epoch i, digest 7i): the sender's view crosses the socket.
   auto in_view = [](int64_t i) {
     Message m = token(i);
@@ -111,7 +115,7 @@ TEST_CASE("mesh: every broken rule on an authenticated connection makes the peer
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
-    auto [mesh, raw] = mesh_and_raw();
+    auto [mesh, raw, key_, digest_] = mesh_and_raw();
     c.act(*raw);
     const std::string reason = peer_down_reason(*mesh);
     CHECK(reason.starts_with(c.reason));
@@ -122,7 +126,7 @@ TEST_CASE("mesh: every broken rule on an authenticated connection makes the peer
 }
 
 TEST_CASE("mesh: a bye is a clean finish, not a PeerDown") {
-  auto [mesh, raw] = mesh_and_raw();
+  auto [mesh, raw, key_, digest_] = mesh_and_raw();
   raw->send_message(token(5));
   raw->send(FrameType::bye, {});
   Event e = mesh->wait(3);
@@ -133,7 +137,7 @@ TEST_CASE("mesh: a bye is a clean finish, not a PeerDown") {
 }
 
 TEST_CASE("mesh: a silent peer is down after the silence timeout") {
-  auto [mesh, raw] = mesh_and_raw(0.5);
+  auto [mesh, raw, key_, digest_] = mesh_and_raw(0.5);
   const auto start = std::chrono::steady_clock::now();
   const std::string reason = peer_down_reason(*mesh);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -141,4 +145,48 @@ TEST_CASE("mesh: a silent peer is down after the silence timeout") {
   CHECK(reason.find("(heartbeat timeout 0.5 s)") != std::string::npos);
   CHECK(seconds >= 0.4);
   CHECK(seconds < 1.5);
+}
+
+TEST_CASE("mesh: a peer back from a death is let in after start-up; its earlier connection's frames never arrive") {
+  auto [mesh, old_life, key, digest] = mesh_and_raw();
+  old_life->send_message(token(1));
+  Event e = mesh->wait(3);
+  REQUIRE(std::holds_alternative<Received>(e));
+
+  // Without the rejoin flag a late caller is dropped, as before.
+  RawPeer stranger(mesh->port());
+  CHECK(stranger.handshake(key, 1, 0, 2, digest));
+  CHECK(stranger.hung_up(3));
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.2)));
+
+  RawPeer new_life(mesh->port());
+  REQUIRE(new_life.handshake(key, 1, 0, 2, digest, /*rejoining=*/true));
+  // The rank's old connection is dead: one PeerDown, then the new life's frames only.
+  CHECK(peer_down_reason(*mesh).find("it called again to rejoin") != std::string::npos);
+  old_life->send_message(token(2));  // the earlier life, still talking
+  CHECK(old_life->hung_up(3));
+  new_life.send_message(token(3));
+  e = mesh->wait(3);
+  auto* r = std::get_if<Received>(&e);
+  REQUIRE(r != nullptr);
+  CHECK(r->from == 1);
+  CHECK(std::get<Token>(r->message.payload).iteration == 3);
+  // ...and it can go down again.
+  new_life.send(FrameType::abort, std::span<const uint8_t>());
+  CHECK(peer_down_reason(*mesh).starts_with("it stopped"));
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.2)));
+}
+
+TEST_CASE("mesh: a mesh stopped past its peers' detection hangs up, its node learns it, and it rejoins whoever "
+          "answers") {
+  auto [mesh, raw, key, digest] = mesh_and_raw(0.5);
+  mesh->stall_network(1.0);  // SIGSTOP for the network thread: ticks stop, nothing is read
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  CHECK_THROWS_WITH_AS(mesh->wait(3), doctest::Contains("rank 0 was stopped for"), CutOffFromCluster);
+  CHECK(raw->hung_up(3));  // whoever had not noticed hears it from the closed connection
+  // Rank 1 is a RawPeer at a port where nothing listens: nobody answers the call.
+  const Status s = mesh->rejoin({{"127.0.0.1", mesh->port()}, {"127.0.0.1", 9}});
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("no peer answered its call to rejoin") != std::string::npos);
+  CHECK(s.message().find("peer 1 (127.0.0.1:9)") != std::string::npos);
 }

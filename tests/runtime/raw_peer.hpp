@@ -81,14 +81,16 @@ class RawPeer {
     }
   }
 
-  // The dialer's side of the handshake, claiming `rank` and calling `target`. True when the
-  // node answered with a hello and a ready frame that verify (then frames can follow).
-  bool handshake(const ClusterKey& key, int rank, int target, int size, const ConfigDigest& digest) {
+  // The dialer's side of the handshake, claiming `rank` and calling `target` (`rejoining`:
+  // as a node back from a death). True when the node answered with a hello and a ready
+  // frame that verify (then frames can follow).
+  bool handshake(const ClusterKey& key, int rank, int target, int size, const ConfigDigest& digest,
+                 bool rejoining = false) {
     rank_ = uint32_t(rank);
     MacKey k;
     std::copy(key.bytes.begin(), key.bytes.end(), k.begin());
     std::vector<uint8_t> mine;
-    seal_frame(FrameType::hello, rank_, seq_++, encode_hello(make_hello(size, target, digest)), k, mine);
+    seal_frame(FrameType::hello, rank_, seq_++, encode_hello(make_hello(size, target, digest, rejoining)), k, mine);
     write(mine);
     auto theirs = read(kEnvelopeOverhead + kHelloBodyBytes);
     if (!theirs || !verify_frame(*theirs, k)) return false;

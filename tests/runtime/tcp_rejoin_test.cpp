@@ -86,6 +86,8 @@ TEST_CASE("rejoin: a node stopped past detection and continued rejoins over real
       CHECK(run.failures[0].cause.find("was stopped for") != std::string::npos);
       REQUIRE(run.failures[0].rejoined_at.has_value());
       CHECK(*run.failures[0].rejoined_at > run.failures[0].resumed_at);
+      // Its own clock's stop time, before its peers noticed.
+      CHECK(run.failures[0].failed_at < run.failures[0].detected_at);
       for (const auto& n : run.nodes) CHECK(!n.failed_at.has_value());  // every node alive at the end
     }
   }

@@ -32,6 +32,7 @@ NodeOutcome sample() {
   o.recoveries = {healed, admitted, own};
   o.rejoined_at = 7.5;
   o.earlier_failure = "host turned off at 2 s";
+  o.failed_at = 2.0;
   return o;
 }
 
@@ -72,6 +73,7 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(back->recoveries[2].rejoin);
   CHECK(back->rejoined_at == 7.5);
   CHECK(back->earlier_failure == "host turned off at 2 s");
+  CHECK(back->failed_at == 2.0);
 
   NodeOutcome fine;
   auto ok = decode_outcome(encode_outcome(fine));
@@ -79,6 +81,7 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(ok->status.ok());
   CHECK_FALSE(ok->max_staleness.has_value());
   CHECK_FALSE(ok->rejoined_at.has_value());
+  CHECK_FALSE(ok->failed_at.has_value());
 }
 
 TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {

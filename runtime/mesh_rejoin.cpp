@@ -29,8 +29,9 @@ bool Mesh::cut_off_if_stopped() {
 void Mesh::cut_off(double stopped_for) {
   const std::string why = fmt::format(
       "rank {} was stopped for {:.1f} s, past its peers' failure detection (failure timeout {:g} s less a "
-      "heartbeat): they count it dead",
-      rank_, stopped_for, opt_.silence_timeout);
+      "heartbeat): {}",
+      rank_, stopped_for, opt_.silence_timeout,
+      stopped_for > opt_.silence_timeout ? "they count it dead" : "some may count it dead");
   log(why + "; it hangs up on them");
   {
     std::lock_guard lock(mu_);

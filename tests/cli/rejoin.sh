@@ -4,7 +4,8 @@
 # off, hangs up, asks to rejoin and is readmitted: the run ends with every node, exit 0, one
 # failure survived with its rejoin, and the uninterrupted run's losses bit for bit (no update
 # from its earlier life applied, none lost), for the ring (1f1b, shadows), all-reduce and the
-# bsp parameter server (a worker and a server).
+# bsp parameter server (a worker and a server). And a node process killed (SIGKILL, a Pi that
+# lost power) and started again with `ringtmp node --rejoin` is readmitted the same way.
 # Usage: rejoin.sh <path-to-ringtmp>
 set -u
 
@@ -63,6 +64,53 @@ for case in "ring 1:--strategy ring --schedule 1f1b --microbatches 2 --replica-e
   grep -q '"rejoined_at": [0-9]' "$dir/summary.json" || fail "summary.json has no rejoined_at"
   [ "$(grep -c '"node": ' "$dir/summary.json")" -ge 1 ] || fail "summary.json lists no failure"
   same_losses "$whole" "$dir" || fail "the losses differ from the uninterrupted launch's"
+  # The death's time is the node's own (when it stopped), before its peers detected it.
+  grep "^survived node $victim " "$OUT" | sed -n 's/.*failing at \([0-9.]*\) s: .*detected at \([0-9.]*\) s, .*/\1 \2/p' |
+    awk '{ exit !($1 < $2) } END { exit NR != 1 }' || fail "the failure is not timed before its detection"
   echo "ok ($(grep "rejoined node" "$OUT" | head -n 1))"
 done
+
+# `ringtmp node --rejoin`: three node processes started by hand, node 1 SIGKILLed mid-run
+# and, once the others have healed its death, started again with --rejoin.
+CASE="node --rejoin: all-reduce node 1 killed, then started again"
+printf '%-60s' "$CASE"
+dir=$TMP/restarted
+mkdir -p "$dir"
+: >"$ERR"
+(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/cluster.key" && echo >>"$dir/cluster.key")
+for _ in 0 1 2; do
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print("127.0.0.1:%d" % s.getsockname()[1])'
+done >"$dir/peers.txt"
+NODE=(node "${RT[@]}" --strategy allreduce --nodes 3 --peers "$dir/peers.txt" --key-file "$dir/cluster.key" --out "$dir/nodes")
+LAST_ARGS=("${NODE[@]}" --rank 1 --rejoin)
+pids=()
+for r in 0 1 2; do
+  "$BIN" "${NODE[@]}" --rank $r >"$dir/node-$r.log" 2>&1 &
+  pids[r]=$!
+done
+for _ in $(seq 1 500); do
+  grep -q "iteration $((ITERATIONS / 10 + 1))/" "$dir/node-0.log" && break
+  sleep 0.02
+done
+kill -9 "${pids[1]}"
+{ wait "${pids[1]}"; } 2>/dev/null
+for _ in $(seq 1 300); do  # the survivors' detection (2.5 s) and recovery
+  grep -q "peer 1 is down" "$dir/node-0.log" && grep -q "peer 1 is down" "$dir/node-2.log" && break
+  sleep 0.02
+done
+"$BIN" "${NODE[@]}" --rank 1 --rejoin >"$dir/node-1-again.log" 2>&1 &
+pids[1]=$!
+for r in 0 1 2; do
+  wait "${pids[r]}"
+  RC=$?
+  [ "$RC" -eq 0 ] || { cat "$dir/node-$r.log" "$dir/node-1-again.log" >"$ERR"; fail "node $r ended with exit code $RC"; }
+done
+grep -q "peer 1 is back, asking to rejoin" "$dir/node-0.log" || { cp "$dir/node-0.log" "$ERR"; fail "node 0 never saw node 1 back"; }
+run merge "$dir/nodes" --out "$dir/run"
+[ "$RC" -eq 0 ] || fail "merge of the nodes' outcomes failed"
+grep -q "^survived node 1 (worker) failing at .*its earlier process ended; ringtmp node --rejoin started it again" "$OUT" ||
+  fail "no 'survived node 1' line naming the restart"
+grep -q "^rejoined node 1 (worker): back and training again" "$OUT" || fail "no 'rejoined node 1' line"
+same_losses "$TMP/allreduce-whole" "$dir/run" || fail "the losses differ from the uninterrupted launch's"
+echo "ok ($(grep "rejoined node" "$OUT" | head -n 1))"
 echo "all rejoin cases passed"

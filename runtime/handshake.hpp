@@ -65,7 +65,7 @@ struct HandshakeSide {
   int cluster_size = 0;   // ours
   int expected_peer = -1; // dialer: the rank we called; acceptor: -1 (any higher rank, or a rejoiner)
   ConfigDigest digest{};  // ours
-  bool rejoining = false; // ours: this node is back from a death (hello flag kHelloRejoin)
+  bool rejoining = false; // ours: back from a death, or cut off and about to be (hello flag kHelloRejoin)
 };
 
 // Config and rank checks of step 5; nullopt when the peer may join as `peer_rank`.

@@ -158,6 +158,9 @@ class Mesh {
   void cut_off(double stopped_for);
   // Whether a rejoin hello from `claimed` may come in now; else why not.
   std::string refuse_rejoin(int claimed) const;
+  // Cut off or rejoining: what this node's hellos say (kHelloRejoin), so that two such
+  // nodes calling each other both see it and keep the same call (handshake.hpp).
+  bool not_a_survivor() const { return rejoining_ || cut_off_; }
 
   // Steady state (mesh.cpp).
   void link_up(int peer, std::shared_ptr<Link> link);
@@ -187,6 +190,7 @@ class Mesh {
   // Rejoin: calls going out (until every peer answered or the deadline); the heartbeat
   // ticks' clock, whose gaps show the node was stopped.
   bool rejoining_ = false;
+  int64_t rejoin_generation_ = 0;  // counts rejoins; a dial serves the one it was started for
   std::unique_ptr<asio::steady_timer> rejoin_deadline_;
   SteadyTime last_tick_ = std::chrono::steady_clock::now();
   std::set<std::shared_ptr<Link>> handshaking_;  // closed with the mesh, so callers hear it

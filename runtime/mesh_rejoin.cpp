@@ -44,6 +44,8 @@ void Mesh::cut_off(double stopped_for) {
     p.state = PeerState::down;  // no PeerDown: the node's program ends instead
     p.link->close();
   }
+  // A handshake begun as a survivor would end in a verdict this node no longer holds to.
+  for (const auto& link : handshaking_) link->close();
   inbox_.interrupt();
 }
 
@@ -64,22 +66,31 @@ Status Mesh::rejoin(const std::vector<PeerAddress>& peers) {
   } else {
     asio::post(io_, [this] { start_rejoin(); });
   }
-  std::unique_lock lock(mu_);
-  // The network thread ends the rejoin at its deadline; the margin only guards against a bug.
-  const double deadline = opt_.silence_timeout + opt_.handshake_timeout + 10;
-  if (!cv_.wait_for(lock, steady_seconds(deadline), [&] { return rejoin_result_.has_value(); }))
-    return Status::errorf("rank {}: rejoining did not finish", rank_);
-  return *std::exchange(rejoin_result_, std::nullopt);
+  Status result;
+  {
+    std::unique_lock lock(mu_);
+    // The network thread ends the rejoin at its deadline; the margin only guards against a bug.
+    const double deadline = opt_.silence_timeout + opt_.handshake_timeout + 10;
+    result = cv_.wait_for(lock, steady_seconds(deadline), [&] { return rejoin_result_.has_value(); })
+                 ? *std::exchange(rejoin_result_, std::nullopt)
+                 : Status::errorf("rank {}: rejoining did not finish", rank_);
+  }
+  // As a failed connect: whoever had let it in hears why (the transport is no use now).
+  if (!result.ok()) close(result);
+  return result;
 }
 
 void Mesh::start_rejoin() {
+  if (closing_) return finish_rejoin(Status::errorf("rank {}: closing", rank_));
   rejoining_ = true;
+  ++rejoin_generation_;
   cut_off_ = false;
   last_tick_ = std::chrono::steady_clock::now();
   inbox_.reopen();
   for (int r = 0; r < size_; ++r) {
     Peer& p = peers_[size_t(r)];
-    if (p.state == PeerState::self) continue;
+    // A peer that said bye has finished the run: nobody to call there.
+    if (p.state == PeerState::self || p.state == PeerState::left) continue;
     if (p.state == PeerState::up) p.link->close();  // a rejoin after a death it did not see
     p.state = PeerState::waiting;
     p.last_error.clear();
@@ -94,7 +105,7 @@ void Mesh::start_rejoin() {
 }
 
 void Mesh::finish_rejoin(Status result) {
-  if (!rejoining_) return;
+  if (!rejoining_ && result.ok()) return;
   rejoining_ = false;
   if (rejoin_deadline_) rejoin_deadline_->cancel();
   const bool anyone = std::any_of(peers_.begin(), peers_.end(), [](const Peer& p) { return p.state == PeerState::up; });
@@ -120,6 +131,7 @@ void Mesh::finish_rejoin(Status result) {
 std::string Mesh::refuse_rejoin(int claimed) const {
   if (starting_) return "a rejoin during start-up";
   if (closing_) return "this node is closing";
+  if (cut_off_) return "this node is cut off itself, about to rejoin";
   switch (peers_[size_t(claimed)].state) {
     case PeerState::up:
     case PeerState::down:

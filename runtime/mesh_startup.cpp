@@ -100,6 +100,7 @@ Status Mesh::connect(const std::vector<PeerAddress>& peers) {
 }
 
 void Mesh::start_background() {
+  last_tick_ = std::chrono::steady_clock::now();  // not since listen: connect may come much later
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, heartbeats(), asio::detached);
   asio::co_spawn(io_, drop_summaries(), asio::detached);
@@ -147,7 +148,13 @@ asio::awaitable<void> Mesh::dial(int peer) {
   tcp::resolver resolver(io_);
   asio::steady_timer pause(io_);
   double backoff = 0.05;  // refused connections are retried quickly at first, then every 1 s
-  auto calling = [&] { return (starting_ || rejoining_) && peers_[size_t(peer)].state == PeerState::waiting; };
+  // A dial belongs to start-up or to one rejoin: one left over from an earlier rejoin (stuck
+  // connecting) must not call again beside the new one.
+  const int64_t generation = rejoin_generation_;
+  auto calling = [&] {
+    return (starting_ || (rejoining_ && generation == rejoin_generation_)) && !closing_ &&
+           peers_[size_t(peer)].state == PeerState::waiting;
+  };
   while (calling()) {
     tcp::socket socket(io_);
     std::string error;
@@ -159,7 +166,7 @@ asio::awaitable<void> Mesh::dial(int peer) {
     }
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
-      const HandshakeSide side{rank_, size_, peer, digest_, rejoining_};
+      const HandshakeSide side{rank_, size_, peer, digest_, not_a_survivor()};
       handshaking_.insert(link);
       auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
       handshaking_.erase(link);
@@ -235,7 +242,7 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
       if (auto l = weak.lock(); l && !ec && !l->said_hello())
         l->drop(fmt::format("it said nothing for {:g} s", kIncomingHelloSeconds));
     });
-  const HandshakeSide side{rank_, size_, -1, digest_, rejoining_};
+  const HandshakeSide side{rank_, size_, -1, digest_, not_a_survivor()};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
   hello_wait.cancel();
   handshaking_.erase(link);

@@ -3,8 +3,9 @@
 // in-process hub's mailboxes, the TCP mesh's inbox): producers push from any thread, the
 // node's thread waits. It keeps three promises of the Transport contract (transport.hpp) in
 // one place, whatever the producers race: nothing from a peer after its PeerDown, one
-// PeerDown per peer, and nothing at all once the node itself is out (close). Unbounded:
-// the strategies bound what is in flight themselves.
+// PeerDown per peer (until `revive`: a new incarnation of it, back from its death), and
+// nothing at all once the node itself is out (close; `interrupt`, then `reopen` for its
+// next life). Unbounded: the strategies bound what is in flight themselves.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -65,9 +66,11 @@ class EventQueue {
     cv_.notify_all();
   }
 
-  // The node's next life (it rejoins): empty and open, every peer live again.
+  // The node's next life (it rejoins): empty and open, every peer live again. A queue closed
+  // for good (close) stays closed.
   void reopen() {
     std::lock_guard lock(mu_);
+    if (closed_ && !interrupted_) return;
     closed_ = interrupted_ = false;
     events_.clear();
     down_.clear();

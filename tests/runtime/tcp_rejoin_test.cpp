@@ -5,6 +5,7 @@
 //   survived and the node's rejoin;
 // - well within detection, nothing happens at all;
 // - where the strategy does not readmit (asp), its death stands and the others carry on.
+#include <algorithm>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -17,14 +18,15 @@ using namespace ringtmp::testing;
 namespace {
 
 // Every node takes `pace` seconds more per compute (so that the run outlasts the stop);
-// node `victim` is stopped whole for `seconds` at its `at`-th compute.
+// the `victims` are each stopped whole for `seconds` at their `at`-th compute.
 class StoppedTcp : public ForwardingTransport<TcpTransport> {
  public:
-  StoppedTcp(TcpTransport& inner, int victim, int at, double seconds, double pace)
-      : ForwardingTransport(inner), victim_(victim), at_(at), seconds_(seconds), pace_(pace) {}
+  StoppedTcp(TcpTransport& inner, std::vector<int> victims, int at, double seconds, double pace)
+      : ForwardingTransport(inner), victims_(std::move(victims)), at_(at), seconds_(seconds), pace_(pace) {}
   template <class Fn>
   void compute(int64_t flops, Fn&& fn) {
-    if (rank() == victim_ && ++calls_ == at_) {
+    const bool victim = std::find(victims_.begin(), victims_.end(), rank()) != victims_.end();
+    if (victim && ++calls_ == at_) {
       inner_.stall_network(seconds_);
       std::this_thread::sleep_for(steady_seconds(seconds_));
     }
@@ -35,7 +37,8 @@ class StoppedTcp : public ForwardingTransport<TcpTransport> {
   double clock_at(SteadyTime t) const { return inner_.clock_at(t); }
 
  private:
-  int victim_, at_, calls_ = 0;
+  std::vector<int> victims_;
+  int at_, calls_ = 0;
   double seconds_, pace_;
 };
 
@@ -47,9 +50,9 @@ NetOptions quick_detection() {
   return o;
 }
 
-RunResult stopped_run(const RunConfig& c, int victim, double seconds) {
+RunResult stopped_run(const RunConfig& c, std::vector<int> victims, double seconds) {
   auto run = run_tcp(c, small_data(), quick_detection(),
-                     [&](TcpTransport& t) { return StoppedTcp(t, victim, 12, seconds, 0.004); });
+                     [&](TcpTransport& t) { return StoppedTcp(t, victims, 12, seconds, 0.004); });
   REQUIRE_MESSAGE(run.result.ok(), run.result.status().message());
   return std::move(*run.result);
 }
@@ -78,7 +81,7 @@ TEST_CASE("rejoin: a node stopped past detection and continued rejoins over real
     for (int victim : victims) {
       CAPTURE(to_string(c.strategy));
       CAPTURE(victim);
-      const RunResult run = stopped_run(c, victim, 2.0);
+      const RunResult run = stopped_run(c, {victim}, 2.0);
       REQUIRE(run.trace.size() == reference->trace.size());
       for (size_t i = 0; i < reference->trace.size(); ++i) CHECK(run.trace[i].loss == reference->trace[i].loss);
       REQUIRE(run.failures.size() == 1);
@@ -93,12 +96,26 @@ TEST_CASE("rejoin: a node stopped past detection and continued rejoins over real
   }
 }
 
+TEST_CASE("rejoin: two nodes stopped together rejoin together (each calls the other: one call is kept); ps: two "
+          "workers") {
+  for (const RunConfig& c : rejoining_configs()) {
+    CAPTURE(to_string(c.strategy));
+    auto reference = run_inproc(c, small_data());
+    REQUIRE(reference.ok());
+    const RunResult run = stopped_run(c, {1, 3}, 2.0);
+    REQUIRE(run.trace.size() == reference->trace.size());
+    for (size_t i = 0; i < reference->trace.size(); ++i) CHECK(run.trace[i].loss == reference->trace[i].loss);
+    REQUIRE(run.failures.size() == 2);
+    for (const auto& f : run.failures) CHECK(f.rejoined_at.has_value());
+  }
+}
+
 TEST_CASE("rejoin: a stop well within detection changes nothing") {
   for (const RunConfig& c : rejoining_configs()) {
     CAPTURE(to_string(c.strategy));
     auto reference = run_inproc(c, small_data());
     REQUIRE(reference.ok());
-    const RunResult run = stopped_run(c, 2, 0.3);
+    const RunResult run = stopped_run(c, {2}, 0.3);
     CHECK(run.failures.empty());
     REQUIRE(run.trace.size() == reference->trace.size());
     for (size_t i = 0; i < reference->trace.size(); ++i) CHECK(run.trace[i].loss == reference->trace[i].loss);
@@ -111,7 +128,7 @@ TEST_CASE("rejoin: where the strategy does not readmit, a node stopped past dete
   c.ps_mode = PsMode::asp;
   c.momentum = 0.0f;
   c.iterations = 60;
-  const RunResult run = stopped_run(c, 1, 2.0);
+  const RunResult run = stopped_run(c, {1}, 2.0);
   REQUIRE(run.failures.size() == 1);
   CHECK(run.failures[0].node == 1);
   CHECK(run.failures[0].cause.find("was stopped for") != std::string::npos);

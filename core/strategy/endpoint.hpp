@@ -210,9 +210,12 @@ class Endpoint {
         if (const auto* control = std::get_if<Control>(&r->message.payload)) {
           if (control->code == Control::Code::admit) {
             // A peer admitted joins: followed if they wait here (else it told nothing new).
-            if (classify(view(), int(r->message.epoch), r->message.view_digest) == Arrival::ahead &&
-                admits_to(int(r->message.epoch), r->message.view_digest))
-              return admit_joins(what);
+            if (classify(view(), int(r->message.epoch), r->message.view_digest) != Arrival::ahead) continue;
+            if (admits_to(int(r->message.epoch), r->message.view_digest)) return admit_joins(what);
+            // Ahead of a join not here yet (it is on its way from the joiner): kept, so that
+            // the join, when it comes, is followed (else this node, past where joins land,
+            // would hold it for ever, a view behind everyone).
+            admissions_ahead_.emplace_back(int(r->message.epoch), r->message.view_digest);
             continue;
           }
           if (control->code == Control::Code::join) {
@@ -224,7 +227,7 @@ class Endpoint {
               continue;
             }
             waiting_joins_.insert(r->from);
-            if (joins_admissible_) return admit_joins(what);
+            if (joins_admissible_ || peers_admitted()) return admit_joins(what);
             continue;
           }
         }
@@ -280,6 +283,16 @@ class Endpoint {
         }
       }
       ahead_.swap(still_ahead);
+  }
+
+  // Whether a message already here (an admission, or anything held as ahead) shows its
+  // sender admitted the waiting joins.
+  bool peers_admitted() const {
+    for (const auto& [epoch, digest] : admissions_ahead_)
+      if (admits_to(epoch, digest)) return true;
+    for (const auto& r : ahead_)
+      if (admits_to(int(r.message.epoch), r.message.view_digest)) return true;
+    return false;
   }
 
   // Whether admitting the waiting joins would give this node the view (epoch, digest).
@@ -339,6 +352,7 @@ class Endpoint {
   std::vector<int> new_joins_;
   std::set<int> waiting_joins_;  // asked to rejoin, not admitted yet
   std::set<int> early_joins_;    // asked to rejoin while still live here
+  std::vector<std::pair<int, uint64_t>> admissions_ahead_;  // admissions seen before their joins
   bool joins_admissible_ = false;
   std::deque<Event> replay_;     // a joiner's: what arrived before its admission
   std::optional<double> joined_at_;

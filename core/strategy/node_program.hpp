@@ -49,13 +49,11 @@ inline const char* node_role(const RunConfig& c, const ClusterPlan& plan, int ra
 }
 
 // Whether a node back from a death rejoins its cluster (membership.hpp; Endpoint::join):
-// all-reduce, the synchronous parameter server, and the synchronous ring refreshing its
-// shadows every iteration. The others heal a death but carry on without the node when it
-// comes back (an asynchronous parameter server's workers finish apart, and one waiting at
-// the end can miss a late admission: not readmitted until that is solved).
+// all-reduce, the parameter server (every mode), and the synchronous ring refreshing its
+// shadows every iteration. The ring with snapshots (a roll back to agree on) and the async
+// ring heal a death but carry on without the node when it comes back.
 inline bool strategy_rejoins(const RunConfig& c) {
-  return c.strategy == StrategyKind::allreduce || (c.strategy == StrategyKind::ps && ps_aggregates(c)) ||
-         ring_rejoins(c);
+  return c.strategy == StrategyKind::allreduce || c.strategy == StrategyKind::ps || ring_rejoins(c);
 }
 
 // `rejoining`: the node is a new incarnation of a rank that died, joining the running

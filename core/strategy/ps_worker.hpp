@@ -149,8 +149,9 @@ class PsWorkerNode {
     auto q = std::find_if(positions_.begin(), positions_.end(), [&](const Position& x) { return x.rank == rank; });
     return q == positions_.end() ? nullptr : &*q;
   }
+  // A position whose clocks are still asked for is not done, whatever its fallback says.
   bool all_done() const {
-    return std::all_of(positions_.begin(), positions_.end(), [&](const Position& q) { return q.done == total_; });
+    return std::all_of(positions_.begin(), positions_.end(), [&](const Position& q) { return q.placed && q.done == total_; });
   }
   bool all_placed() const {
     return std::all_of(positions_.begin(), positions_.end(), [](const Position& q) { return q.placed; });
@@ -457,7 +458,16 @@ class PsWorkerNode {
     if (r.state.has_values()) std::copy(r.state.begin(), r.state.end(), model_.params().begin());
     done_ = r.iteration;
     samples_ = done_ * c_.batch;
-    place(positions_.front(), done_);  // BSP only (strategy_rejoins): every position at done_
+    if (aggregate_) {
+      place(positions_.front(), done_);  // every position at done_
+    } else {
+      // Asynchronous: where its position stands is the shards' business, as for a position
+      // taken over (its clocks, asked in the recovery below); the player's iteration is the
+      // fallback when no shard knows.
+      auto& own = positions_.front();
+      own.placed = false;
+      own.done = own.drawn = done_;
+    }
     return {};
   }
 

@@ -4,8 +4,11 @@
 //   the strategy readmits: the run ends with every node, the fault-free trace, one failure
 //   survived and the node's rejoin;
 // - well within detection, nothing happens at all;
-// - where the strategy does not readmit (asp), its death stands and the others carry on.
+// - an asynchronous parameter server readmits it too, and keeps learning;
+// - where the strategy does not readmit (the async ring), its death stands and the others
+//   carry on.
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -122,12 +125,33 @@ TEST_CASE("rejoin: a stop well within detection changes nothing") {
   }
 }
 
+TEST_CASE("rejoin: an asynchronous parameter server readmits a worker or a server stopped past detection, and "
+          "keeps learning") {
+  for (auto [mode, staleness] : {std::pair{PsMode::asp, 0}, std::pair{PsMode::ssp, 2}})
+    for (int victim : {1, 5}) {
+      CAPTURE(to_string(mode));
+      CAPTURE(victim);
+      RunConfig c = small_cluster_config(StrategyKind::ps);
+      c.ps_mode = mode;
+      c.staleness = staleness;
+      c.momentum = 0.0f;  // each asynchronous update a whole step
+      c.iterations = 200;  // a worker's own pace: the others would finish while it is away
+      const RunResult run = stopped_run(c, {victim}, 2.0);
+      REQUIRE(run.trace.size() == size_t(c.iterations));
+      for (const auto& r : run.trace) CHECK(std::isfinite(r.loss));
+      CHECK(run.trace.back().loss < run.trace.front().loss);
+      REQUIRE(run.failures.size() == 1);
+      CHECK(run.failures[0].node == victim);
+      CAPTURE(run.failures[0].cause);
+      CHECK(run.failures[0].rejoined_at.has_value());
+    }
+}
+
 TEST_CASE("rejoin: where the strategy does not readmit, a node stopped past detection stays dead and the others "
           "finish") {
-  RunConfig c = small_cluster_config(StrategyKind::ps);
-  c.ps_mode = PsMode::asp;
-  c.momentum = 0.0f;
-  c.iterations = 60;
+  RunConfig c = small_cluster_config(StrategyKind::ring);
+  c.schedule = Schedule::async;
+  c.replica_every = 1;
   const RunResult run = stopped_run(c, {1}, 2.0);
   REQUIRE(run.failures.size() == 1);
   CHECK(run.failures[0].node == 1);

@@ -11,14 +11,14 @@ namespace ringtmp {
 using le::get_u32;
 using le::put_u32;
 
-Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining) {
+Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining, bool cut_off) {
   if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
   Hello h;
   h.cluster_size = uint32_t(cluster_size);
   h.target_rank = uint32_t(target_rank);
   randombytes_buf(h.nonce.data(), h.nonce.size());
   h.digest = digest;
-  h.flags = rejoining ? kHelloRejoin : 0;
+  h.flags = (rejoining ? kHelloRejoin : 0) | (cut_off ? kHelloCutOff : 0);
   return h;
 }
 
@@ -76,9 +76,12 @@ std::optional<HandshakeError> check_peer_hello(const HandshakeSide& self, int pe
                             "(the peers files differ)",
                             peer_rank, who, theirs.target_rank, self.rank));
   const bool peer_rejoining = theirs.flags & kHelloRejoin;
-  if (theirs.flags & ~kHelloRejoin)
+  if (theirs.flags & ~(kHelloRejoin | kHelloCutOff))
     return fail(HandshakeFailure::rank, fmt::format("peer {} ({}) sent unknown hello flags {:#x}", peer_rank, who,
                                                     theirs.flags));
+  if (self.cut_off || (theirs.flags & kHelloCutOff))
+    return fail(HandshakeFailure::not_yet,
+                fmt::format("{} cut off, not rejoining yet: call again", self.cut_off ? "this node is" : fmt::format("peer {} ({}) is", peer_rank, who)));
   if (self.expected_peer >= 0) {
     if (peer_rank != self.expected_peer)
       return fail(HandshakeFailure::rank,

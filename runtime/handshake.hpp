@@ -27,6 +27,10 @@ namespace ringtmp {
 // Hello flags. rejoin: the sender is a node back from a death (its peers counted it dead),
 // asking to be let in after start-up, whatever its rank (mesh.hpp, Mesh::rejoin).
 inline constexpr uint32_t kHelloRejoin = 1;
+// cut_off: the sender was cut off (mesh.hpp) and has not begun its rejoin: a call now would
+// reach a node whose inbox is shut, so the handshake fails at both ends and the caller
+// calls again.
+inline constexpr uint32_t kHelloCutOff = 2;
 
 struct Hello {
   uint32_t cluster_size = 0;
@@ -37,7 +41,8 @@ struct Hello {
 };
 
 // A hello with a fresh random nonce.
-Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining = false);
+Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining = false,
+                 bool cut_off = false);
 std::array<uint8_t, kHelloBodyBytes> encode_hello(const Hello& h);
 Hello decode_hello(std::span<const uint8_t, kHelloBodyBytes> body);
 
@@ -51,7 +56,8 @@ MacKey derive_session_key(const ClusterKey& key, std::span<const uint8_t> dialer
 // garbage are retried (dialer) or dropped (acceptor); after start-up everything is dropped.
 // crossed_rejoins: two nodes rejoining at once called each other; the higher rank's call is
 // the one kept, and the lower stops calling and waits for it.
-enum class HandshakeFailure { io, garbage, authentication, config, rank, crossed_rejoins };
+// not_yet: one end is cut off, not yet rejoining; the caller calls again.
+enum class HandshakeFailure { io, garbage, authentication, config, rank, crossed_rejoins, not_yet };
 
 struct HandshakeError {
   HandshakeFailure kind = HandshakeFailure::io;
@@ -65,7 +71,8 @@ struct HandshakeSide {
   int cluster_size = 0;   // ours
   int expected_peer = -1; // dialer: the rank we called; acceptor: -1 (any higher rank, or a rejoiner)
   ConfigDigest digest{};  // ours
-  bool rejoining = false; // ours: back from a death, or cut off and about to be (hello flag kHelloRejoin)
+  bool rejoining = false; // ours: back from a death, calling to rejoin (hello flag kHelloRejoin)
+  bool cut_off = false;   // ours: cut off, not rejoining yet (kHelloCutOff)
 };
 
 // Config and rank checks of step 5; nullopt when the peer may join as `peer_rank`.

@@ -158,9 +158,6 @@ class Mesh {
   void cut_off(double stopped_for);
   // Whether a rejoin hello from `claimed` may come in now; else why not.
   std::string refuse_rejoin(int claimed) const;
-  // Cut off or rejoining: what this node's hellos say (kHelloRejoin), so that two such
-  // nodes calling each other both see it and keep the same call (handshake.hpp).
-  bool not_a_survivor() const { return rejoining_ || cut_off_; }
 
   // Steady state (mesh.cpp).
   void link_up(int peer, std::shared_ptr<Link> link);

@@ -166,7 +166,7 @@ asio::awaitable<void> Mesh::dial(int peer) {
     }
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
-      const HandshakeSide side{rank_, size_, peer, digest_, not_a_survivor()};
+      const HandshakeSide side{rank_, size_, peer, digest_, rejoining_, cut_off_};
       handshaking_.insert(link);
       auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
       handshaking_.erase(link);
@@ -232,6 +232,9 @@ void Mesh::make_room_for_incoming() {
 }
 
 asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
+  // A node stopped past detection learns it before it answers: a caller accepted as if by
+  // a survivor would be hung up on a moment later, and count this node dead twice.
+  cut_off_if_stopped();
   make_room_for_incoming();
   auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
   handshaking_.insert(link);
@@ -242,7 +245,7 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
       if (auto l = weak.lock(); l && !ec && !l->said_hello())
         l->drop(fmt::format("it said nothing for {:g} s", kIncomingHelloSeconds));
     });
-  const HandshakeSide side{rank_, size_, -1, digest_, not_a_survivor()};
+  const HandshakeSide side{rank_, size_, -1, digest_, rejoining_, cut_off_};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
   hello_wait.cancel();
   handshaking_.erase(link);
@@ -251,7 +254,8 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
   const int claimed = link->peer_rank();
   const std::string caller =
       claimed >= 0 ? fmt::format("{} (claims rank {})", link->remote(), claimed) : link->remote();
-  if (bad && bad->kind == HandshakeFailure::crossed_rejoins) co_return;  // we call it
+  // We call it; or we are cut off and it calls again once we rejoin.
+  if (bad && (bad->kind == HandshakeFailure::crossed_rejoins || bad->kind == HandshakeFailure::not_yet)) co_return;
   if (bad) {
     log_dropped("connections", host_of(link->remote()), fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, bad->message));
     // During start-up a key holder with another config or ranks is that rank,

@@ -118,4 +118,19 @@ TEST_CASE("handshake: a rejoining node is let in from any other rank; two rejoin
   e = check_peer_hello(three_accepting, 1, from_one, "h:1");
   REQUIRE(e);
   CHECK(e->kind == HandshakeFailure::crossed_rejoins);
+
+  // A node cut off but not rejoining yet: no call goes through either way (its inbox is shut),
+  // and the caller calls again.
+  HandshakeSide one_cut_off = one_accepting;
+  one_cut_off.rejoining = false;
+  one_cut_off.cut_off = true;
+  e = check_peer_hello(one_cut_off, 3, from_three, "h:3");
+  REQUIRE(e);
+  CHECK(e->kind == HandshakeFailure::not_yet);
+  Hello from_cut_off = from_one;
+  from_cut_off.flags = kHelloCutOff;
+  e = check_peer_hello(three_dialing, 1, from_cut_off, "h:1");
+  REQUIRE(e);
+  CHECK(e->kind == HandshakeFailure::not_yet);
+  CHECK(e->message == "peer 1 (h:1) is cut off, not rejoining yet: call again");
 }

@@ -19,6 +19,20 @@ node_pid() {
   pgrep -f -- "node --config $1.partial-[0-9]+/nodes/run.ini --rank $2" || true
 }
 
+# training_node_pid RUN RANK PATTERN TRIES: node RANK's pid once stdout ($OUT) shows
+# PATTERN (grep), checked every 0.02 s up to TRIES times; fails the case if it never started
+# (its report on stderr: stdout is the caller's $(...); the caller adds `|| exit 1`).
+training_node_pid() {
+  local pid="" _
+  for _ in $(seq 1 "$4"); do
+    pid=$(node_pid "$1" "$2")
+    [ -n "$pid" ] && grep -q -- "$3" "$OUT" && break
+    sleep 0.02
+  done
+  [ -n "$pid" ] || fail "node $2 never started" >&2
+  echo "$pid"
+}
+
 fail() {
   echo "FAIL: $CASE: $*"
   echo "  command: ringtmp ${LAST_ARGS[*]}"

@@ -551,13 +551,7 @@ for STRATEGY_RANK in ring:1 ring-async:2 allreduce:1 ps:1 ps:3 ps-asp:1 ps-asp:3
   "$BIN" launch --strategy $STRATEGY "${MODE[@]}" --local $LOCAL --nodes 3 --dataset synthetic --layers 8,256,256,3 --batch 16 \
     --iterations 2000 --synthetic-train 256 --synthetic-test 16 --out "$RUN" >"$OUT" 2>"$ERR" &
   LAUNCH=$!
-  VICTIM=""
-  for _ in $(seq 1 100); do
-    VICTIM=$(node_pid "$RUN" "$RANK")
-    [ -n "$VICTIM" ] && grep -q "iteration" "$OUT" && break
-    sleep 0.1
-  done
-  [ -n "$VICTIM" ] || fail "node $RANK never started"
+  VICTIM=$(training_node_pid "$RUN" "$RANK" "iteration" 500) || exit 1
   kill -9 "$VICTIM"
   wait "$LAUNCH"; RC=$?
   [ "$RC" -eq 0 ] || fail "expected exit code 0"

@@ -45,13 +45,7 @@ for case in "ring 1:--strategy ring --schedule 1f1b --microbatches 2 --replica-e
   LAST_ARGS=(launch "${RT[@]}" "${args[@]}" --out "$dir")
   "$BIN" "${LAST_ARGS[@]}" >"$OUT" 2>"$ERR" &
   launch=$!
-  pid=""
-  for _ in $(seq 1 500); do
-    pid=$(node_pid "$dir" "$victim")
-    [ -n "$pid" ] && grep -q "iteration $((ITERATIONS / 10 + 1))/" "$OUT" && break
-    sleep 0.02
-  done
-  [ -n "$pid" ] || fail "node $victim never started"
+  pid=$(training_node_pid "$dir" "$victim" "iteration $((ITERATIONS / 10 + 1))/" 500) || exit 1
   kill -STOP "$pid"
   sleep 4
   kill -CONT "$pid"

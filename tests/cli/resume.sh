@@ -88,13 +88,7 @@ for strategy in "ring --schedule 1f1b --microbatches 2" "allreduce"; do
   LAST_ARGS=(launch "${RT[@]}" --strategy $strategy --nodes 3 --local 3 --out "$dir")
   "$BIN" "${LAST_ARGS[@]}" >"$OUT" 2>"$ERR" &
   launch=$!
-  victim=""
-  for _ in $(seq 1 200); do
-    victim=$(node_pid "$dir" 1)
-    [ -n "$victim" ] && grep -q "iteration 301/" "$OUT" && break
-    sleep 0.02
-  done
-  [ -n "$victim" ] || fail "node 1 never started"
+  victim=$(training_node_pid "$dir" 1 "iteration 301/" 200) || exit 1
   kill -STOP "$victim"
   sleep 1
   kill -CONT "$victim"

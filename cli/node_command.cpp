@@ -97,7 +97,7 @@ int node_command(const std::vector<std::string>& args) {
     return usage(fmt::format("invalid value for rejoin: {} (it takes no value)", quote_input(parsed->extra["rejoin"])));
   if (restarted && !strategy_rejoins(c))
     return usage(fmt::format("--rejoin: strategy {} does not readmit a node back from a death (all-reduce, the "
-                             "parameter server and the sync ring with --replica-every 1 do)", to_string(c.strategy)));
+                             "parameter server and the ring with --replica-every 1 or more do)", to_string(c.strategy)));
   auto rank_flag = int_flag("rank", parsed->extra["rank"], 0, 65535);
   if (!rank_flag.ok()) return usage(rank_flag.status().message());
   const int rank = *rank_flag;

@@ -138,6 +138,14 @@ class Mesh {
   // Start-up (mesh_startup.cpp).
   void start();
   void start_background();  // accepting, heartbeats, summaries of dropped callers
+  // The network thread: `first` runs on it, then everything posted to io_ until close.
+  template <class First>
+  void start_network_thread(First first) {
+    thread_ = std::thread([this, first = std::move(first)] {
+      asio::post(io_, first);
+      io_.run();
+    });
+  }
   Status adopt_peers(const std::vector<PeerAddress>& peers);
   asio::awaitable<void> dial(int peer);
   asio::awaitable<void> accept_loop();

@@ -56,12 +56,9 @@ Status Mesh::rejoin(const std::vector<PeerAddress>& peers) {
     if (Status s = adopt_peers(peers); !s.ok()) return s;
     if (size_ == 1) return Status::errorf("rank {}: a cluster of one has nobody to rejoin", rank_);
     starting_ = false;
-    thread_ = std::thread([this] {
-      asio::post(io_, [this] {
-        start_background();
-        start_rejoin();
-      });
-      io_.run();
+    start_network_thread([this] {
+      start_background();
+      start_rejoin();
     });
   } else {
     asio::post(io_, [this] { start_rejoin(); });

@@ -83,10 +83,7 @@ Status Mesh::adopt_peers(const std::vector<PeerAddress>& peers) {
 Status Mesh::connect(const std::vector<PeerAddress>& peers) {
   if (thread_.joinable() || closed_) return Status::errorf("rank {}: connect may be called once", rank_);
   if (Status s = adopt_peers(peers); !s.ok()) return s;
-  thread_ = std::thread([this] {
-    asio::post(io_, [this] { start(); });
-    io_.run();
-  });
+  start_network_thread([this] { start(); });
   Status result;
   {
     std::unique_lock lock(mu_);

@@ -52,14 +52,9 @@ NodeOutcome run_node_lives(T& t, const RunConfig& c, const ClusterPlan& plan, co
   outcome.failed_at = failed_at;
   outcome.earlier_failure = earlier_failure;
   if (!outcome.rejoined_at) {
-    // Turned away (the run ended first): the earlier death stands, with no figures of the
-    // brief return.
-    outcome.status = Status::errorf("node {}: {}; back, not readmitted ({})", rank, earlier_failure,
-                                    outcome.status.message());
-    outcome.metrics = NodeMetrics{};
-    outcome.role = outcome.metrics.role = node_role(c, plan, rank);
-    outcome.metrics.node = rank;
-    outcome.spans.clear();
+    keep_earlier_death(outcome, Status::errorf("node {}: {}; back, not readmitted ({})", rank, earlier_failure,
+                                               outcome.status.message()),
+                       node_role(c, plan, rank), rank);
   }
   return outcome;
 }

@@ -98,13 +98,10 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
       }
       if (rejoining && !o.rejoined_at) {
         // Not readmitted: the earlier death stands, and nobody is told again.
-        o.status = Status::errorf("node {}: {}; back at {:g} s, not readmitted ({})", r, injector->report(r),
-                                  injector->back_at(r).value_or(0), o.status.message());
-        o.role = node_role(c, *plan, r);
-        // Reported as a node that stayed dead: no figures of its brief return (its idle
-        // time over its earlier life's length would be nonsense).
-        o.metrics = NodeMetrics{};
-        o.spans.clear();
+        keep_earlier_death(o, Status::errorf("node {}: {}; back at {:g} s, not readmitted ({})", r,
+                                             injector->report(r), injector->back_at(r).value_or(0),
+                                             o.status.message()),
+                           node_role(c, *plan, r), r);
         network.withdraw(r);
       } else if (!o.status.ok()) {
         network.fail(r, fmt::format("node {} failed at {:g} s", r, s4u::Engine::get_clock()));

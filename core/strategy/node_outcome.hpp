@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/metrics/node_recorder.hpp"
@@ -90,5 +91,16 @@ struct NodeOutcome {
   std::string earlier_failure;
   OutcomeOrigin origin;
 };
+
+// A node back from a death that its survivors did not readmit (the run ended first): the
+// earlier death stands, `why`, and it is reported as a node that stayed dead, with no
+// figures of its brief return (its idle time over its earlier life's length is nonsense).
+inline void keep_earlier_death(NodeOutcome& o, Status why, std::string role, int rank) {
+  o.status = std::move(why);
+  o.metrics = NodeMetrics{};
+  o.role = o.metrics.role = std::move(role);  // metrics: what outcome files carry
+  o.metrics.node = rank;
+  o.spans.clear();
+}
 
 }  // namespace ringtmp

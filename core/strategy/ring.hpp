@@ -39,6 +39,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -82,7 +83,7 @@ template <Transport T>
 class RingNode {
  public:
   // `rejoining`: a new incarnation of a rank that died (membership.hpp), joining the running
-  // ring (ring_rejoins only) instead of starting one.
+  // ring (ring_rejoins: wherever it heals) instead of starting one.
   RingNode(T& transport, const RunConfig& c, const RingLayout& layout, std::shared_ptr<const CheckpointSet> resume,
            const Dataset& train, const ProgressFn& progress, bool rejoining = false)
       : c_(c),
@@ -142,10 +143,7 @@ class RingNode {
         return m.kind() == MessageKind::stage_replica || m.kind() == MessageKind::token;
       });
       out_.whole_losses = true;
-      auto step = [&] {
-        if (!async_) return healing_step();
-        return done_ == units() ? finish_together() : async_step();
-      };
+      auto step = [&] { return async_ ? async_healing_step() : healing_step(); };
       out_.status = run_healing(ep_, [&] { return finished_; }, step, [&] { return recover(); });
     } else {
       out_.status = async_ ? run_async() : run_sync();
@@ -392,6 +390,17 @@ class RingNode {
     while (done_ < units())
       if (Status s = async_step(); !s.ok()) return s;
     return {};
+  }
+
+  // One event of a healing async ring, or once this stage has finished every micro-batch the
+  // final wait. A node back from a death is admitted while this stage has more than an
+  // iteration's micro-batches still to finish: its recovery rolls every stage back to an
+  // iteration boundary, so there is no other boundary to wait for.
+  Status async_healing_step() {
+    ep_.set_joins_admissible(ring_rejoins(c_) && done_ + c_.microbatches < units());
+    if (done_ == units()) return finish_together();
+    if (Status s = ep_.admit_waiting_joins("a micro-batch"); !s.ok()) return s;
+    return async_step();
   }
 
   // One event of the async pipeline: a backward, an injection, or a forward.
@@ -951,7 +960,9 @@ class RingNode {
   }
 
   // Every survivor's report (sync: iterations applied, which differ by at most one; async: the
-  // fewest updates of a state it may run), the most and the fewest. Each report also
+  // fewest updates of a state it may run), the most and the fewest: a joiner's report (it
+  // holds nothing yet) counts in neither, so the run goes on from where its survivors stand,
+  // whatever the strategy reads (the most, the fewest). Each report also
   // says how many recoveries its sender completed: a death that cut a recovery short can
   // leave some survivors on the new assignment and some still on the old. Then those ahead
   // step back to the old one (they kept its shadows until their first commit, which no one
@@ -963,11 +974,19 @@ class RingNode {
     const View& view = ep_.view();
     // A joiner has applied nothing and completed no recovery: it reports -1, and a
     // generation that never holds the others back; it takes theirs.
+    constexpr int32_t kJoinerGeneration = std::numeric_limits<int32_t>::max();
     if (joining_) report = -1;
-    const int32_t generation = joining_ ? std::numeric_limits<int32_t>::max() : settled_generation_;
+    const int32_t generation = joining_ ? kJoinerGeneration : settled_generation_;
     for (int q : view.live)
       if (q != rank_) ep_.send(q, Message{Resync{report, generation, {}}});
-    Reports reports{report, report};
+    std::optional<Reports> reports;
+    auto count = [&](int32_t from_generation, int64_t applied) {
+      if (from_generation == kJoinerGeneration) return;
+      if (!reports) reports = Reports{applied, applied};
+      reports->most = std::max(reports->most, applied);
+      reports->fewest = std::min(reports->fewest, applied);
+    };
+    count(generation, report);
     int32_t oldest = generation;
     std::set<int> heard{rank_};
     while (heard.size() < view.live.size()) {
@@ -978,13 +997,16 @@ class RingNode {
       if (!got.ok()) return got.status();
       heard.insert(got->from);
       const auto& r = std::get<Resync>(got->message.payload);
-      reports.most = std::max(reports.most, r.iteration);
-      reports.fewest = std::min(reports.fewest, r.iteration);
+      count(r.part, r.iteration);
       oldest = std::min(oldest, r.part);
     }
+    // Only joiners left (their survivors died meanwhile): nobody holds a stage to hand back.
+    if (!reports)
+      return Status::errorf("node {}: every live node of {} is back from a death: nobody holds the model",
+                            rank_, view.describe(n_));
     if (joining_) {
       settled_generation_ = oldest;
-      return reports;
+      return *reports;
     }
     if (oldest < settled_generation_) {
       if (oldest + 1 != settled_generation_ || !previous_settled_)
@@ -996,7 +1018,7 @@ class RingNode {
       previous_settled_.reset();
       settled_generation_ = oldest;
     }
-    return reports;
+    return *reports;
   }
 
   // A shadow one update behind takes its refresh of t if it came (a dead stage's always has).

@@ -39,12 +39,9 @@ inline bool ring_heals(const RunConfig& c) {
   return c.strategy == StrategyKind::ring && c.replica_every > 0 && c.nodes > 1;
 }
 
-// Whether a healing ring readmits a node back from a death (core/strategy/endpoint.hpp):
-// the synchronous schedules with shadows refreshed every iteration. Snapshots (a roll back
-// to agree on) and the async ring carry on without it.
-inline bool ring_rejoins(const RunConfig& c) {
-  return ring_heals(c) && c.replica_every == 1 && c.schedule != Schedule::async;
-}
+// Whether a ring readmits a node back from a death (core/strategy/endpoint.hpp): wherever it
+// heals one, in every schedule, with shadows refreshed every iteration or snapshots.
+inline bool ring_rejoins(const RunConfig& c) { return ring_heals(c); }
 
 // Which rank runs which contiguous run of layers, in layer order (= the ring's order: the
 // activations go from stage k's rank to stage k+1's, the closing edge from the last to the

@@ -423,7 +423,7 @@ expect_error 2 "node without --rank" "--rank" -- node "${RT[@]}" --strategy ring
 expect_error 2 "node --rejoin with a value" "rejoin" "takes no value" -- \
   node "${RT[@]}" --strategy allreduce --rank 0 --peers x --key-file y --rejoin=yes
 expect_error 2 "node --rejoin under a strategy that does not readmit" "--rejoin" "does not readmit" -- \
-  node "${RT[@]}" --strategy ring --schedule async --rank 0 --peers x --key-file y --rejoin
+  node "${RT[@]}" --strategy ring --replica-every 0 --rank 0 --peers x --key-file y --rejoin
 printf '127.0.0.1:5001\nnot-an-address\n' >"$TMP/bad-peers.txt"
 expect_error 2 "node with a bad peers file" "$TMP/bad-peers.txt" -- \
   node "${RT[@]}" --strategy ring --rank 0 --peers "$TMP/bad-peers.txt" --key-file "$TMP/absent.key"

@@ -382,16 +382,24 @@ TEST_CASE("a pause its peers cannot notice is no failure: the node goes on where
   }
 }
 
-TEST_CASE("all-reduce, a bsp parameter server and the sync ring readmit a node back from a pause its peers noticed: "
-          "N nodes again, the fault-free trace") {
-  for (auto [strategy, schedule] : {std::pair{StrategyKind::allreduce, Schedule::gpipe},
-                                    std::pair{StrategyKind::ps, Schedule::gpipe},
-                                    std::pair{StrategyKind::ring, Schedule::one_f_one_b},
-                                    std::pair{StrategyKind::ring, Schedule::gpipe}}) {
+TEST_CASE("all-reduce, a bsp parameter server and the sync ring (shadows, or snapshots every K) readmit a node back "
+          "from a pause its peers noticed: N nodes again, the fault-free trace") {
+  struct Case {
+    StrategyKind strategy;
+    Schedule schedule;
+    int replica_every;
+  };
+  for (auto [strategy, schedule, replica_every] : {Case{StrategyKind::allreduce, Schedule::gpipe, 1},
+                                                   Case{StrategyKind::ps, Schedule::gpipe, 1},
+                                                   Case{StrategyKind::ring, Schedule::one_f_one_b, 1},
+                                                   Case{StrategyKind::ring, Schedule::gpipe, 1},
+                                                   Case{StrategyKind::ring, Schedule::one_f_one_b, 3}}) {
   CAPTURE(to_string(strategy));
   CAPTURE(to_string(schedule));
+  CAPTURE(replica_every);
   auto c = faulted_config(strategy, "");
   c.schedule = schedule;
+  c.replica_every = replica_every;
   // ps: two servers, chain-replicated (a server's death is then exact too), ranks 4 and 5.
   c.servers = 2;
   c.server_replicas = 1;
@@ -436,6 +444,55 @@ TEST_CASE("all-reduce, a bsp parameter server and the sync ring readmit a node b
     CHECK(r.values[2 * iterations + 4 * victims.size()] == everyone);  // every node alive at the end
   }
   }
+}
+
+TEST_CASE("the async ring readmits a node back from a pause its peers noticed, with shadows or snapshots: N "
+          "nodes again, every iteration, still learning; with lr 0 the fault-free trace") {
+  constexpr size_t kIterations = 150;
+  for (int replica_every : {1, 4})
+    for (float lr : {0.0f, 0.05f}) {
+      CAPTURE(replica_every);
+      CAPTURE(lr);
+      auto c = faulted_config(StrategyKind::ring, "");
+      c.schedule = Schedule::async;
+      c.replica_every = replica_every;
+      c.lr = lr;
+      c.iterations = kIterations;
+      c.heartbeat = 0.2;
+      c.failure_timeout = 0.5;
+      auto clean = simulate_rejoins(c);
+      REQUIRE_MESSAGE(clean.ok, clean.error);
+      REQUIRE(clean.values.size() == 2 * kIterations + 2);
+      const double end = clean.values.back();
+      const double everyone = clean.values[2 * kIterations];
+      // The data reader, one between, the loss's; then two at once that it can heal together.
+      for (const auto& victims : {std::vector<int>{0}, std::vector<int>{2}, std::vector<int>{3}, std::vector<int>{1, 3}}) {
+        const double at = end / 5, off = 1.5 * c.failure_timeout;
+        c.faults.clear();
+        for (int v : victims) c.faults += fmt::format("{}pause:{}@{:.6f}+{:.6f}", c.faults.empty() ? "" : ",", v, at, off);
+        CAPTURE(c.faults);
+        auto r = simulate_rejoins(c);
+        REQUIRE_MESSAGE(r.ok, r.error);
+        REQUIRE(r.values.size() == 2 * kIterations + 4 * victims.size() + 2);
+        for (size_t k = 0; k < victims.size(); ++k) {
+          const double* f = &r.values[2 * kIterations + 4 * k];
+          CHECK(int(f[0]) == victims[k]);
+          CHECK(f[3] >= at + off);  // back, then readmitted
+          CHECK(f[3] < r.values.back());
+        }
+        CHECK(r.values[2 * kIterations + 4 * victims.size()] == everyone);  // every node alive at the end
+        if (lr == 0.0f) {
+          // Weights that never move: every loss is its batch's alone, so a redo reads the same data.
+          for (size_t i = 0; i < kIterations; ++i) CHECK(r.values[i] == clean.values[i]);
+        } else {
+          for (size_t i = 0; i < kIterations; ++i) CHECK(std::isfinite(r.values[i]));
+          CHECK(r.values[kIterations - 1] < 0.5 * r.values[0]);
+        }
+        auto again = simulate_rejoins(c);  // the same seed and faults: the same numbers
+        REQUIRE(again.ok);
+        CHECK(again.values == r.values);
+      }
+    }
 }
 
 TEST_CASE("a node back too late is turned away (all-reduce, ring, ps): the death stands, the run ends when it "

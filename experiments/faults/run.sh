@@ -7,7 +7,7 @@
 # third of its fault-free run; a pause lasts a sixth of it (far above the 2.5 s failure
 # timeout). The ps server's fault is its own row (node 5: ps with 2 servers, rank 4 and 5).
 # Usage: run.sh [OUT] [CONFIG]   (default results/faults, config.ini). Needs a built
-# ringtmp; ~2 min. Writes OUT/runs/<strategy>-<case>/ run folders, OUT/faults.csv,
+# ringtmp; ~40 s. Writes OUT/runs/<strategy>-<case>/ run folders, OUT/faults.csv,
 # OUT/table.txt and OUT/loss.png.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,12 +20,16 @@ mkdir -p "$runs"
 
 declare -A flags=(
   [ring-1f1b]="--strategy ring --schedule 1f1b"
+  [ring-snapshots]="--strategy ring --schedule 1f1b --replica-every 10"
+  [ring-async]="--strategy ring --schedule async"
   [ps-bsp]="--strategy ps --ps-mode bsp --servers 2"
   [ps-bsp-server]="--strategy ps --ps-mode bsp --servers 2"
+  [ps-asp]="--strategy ps --ps-mode asp --servers 2 --server-replicas 0"
   [allreduce]="--strategy allreduce"
 )
-declare -A victim=([ring-1f1b]=1 [ps-bsp]=1 [ps-bsp-server]=5 [allreduce]=1)
-names=(ring-1f1b ps-bsp ps-bsp-server allreduce)
+declare -A victim=([ring-1f1b]=1 [ring-snapshots]=1 [ring-async]=1 [ps-bsp]=1 [ps-bsp-server]=5 [ps-asp]=1
+                   [allreduce]=1)
+names=(ring-1f1b ring-snapshots ring-async ps-bsp ps-bsp-server ps-asp allreduce)
 
 sim() {  # sim NAME CASE [FAULTS]
   local name=$1 case=$2 faults=${3:-}
@@ -60,10 +64,10 @@ python3 "$here/report.py" "$out" "${names[@]}" | tee "$out/table.txt"
 # rejoin as vertical lines.
 marks=$(python3 "$here/report.py" --marks "$out" "${names[@]}")
 {
-  echo 'set terminal pngcairo size 1200,900 font ",10"'
+  echo 'set terminal pngcairo size 1200,1700 font ",10"'
   echo "set output \"$out/loss.png\""
   echo 'set datafile separator ","'
-  echo 'set multiplot layout 2,2 title "4 x Raspberry Pi 4B on one 802.11n access point (simulated): a node fails at a third of the run"'
+  echo 'set multiplot layout 4,2 title "4 x Raspberry Pi 4B on one 802.11n access point (simulated): a node fails at a third of the run"'
   echo 'set xlabel "simulated seconds"; set ylabel "training loss"; set yrange [0:2.5]; set grid; set key top right'
   for name in "${names[@]}"; do
     echo "unset arrow"

@@ -763,6 +763,11 @@ class RingNode {
   // After a view change: agree on where the run stands, take over the dead stages, rebuild
   // the shadows. Another death meanwhile starts it again in the newer view.
   Status recover() {
+    // A survivor admits no join while it heals: a node back from the very death being healed
+    // would be handed a stage its shadow holder holds only as a shadow, which the hand-back
+    // (parts only) never sends. The join waits for the next step. A joiner still admits one
+    // back with it.
+    if (!joining_) ep_.set_joins_admissible(false);
     Recovery rec;
     const int64_t sent_before = ep_.recorder().metrics().bytes_sent;
     const int loss_rank_before = loss_rank();

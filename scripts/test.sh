@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: dependencies, Release build, the whole test suite in parallel
-# (first, so that a plain failure shows early); then the whole suite once more in build-asan,
+# (first, so that a plain failure shows early); then the suite once more in build-asan,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer (any finding fails its test:
-# UBSan does not recover). The fuzz targets are not repeated there: they run under both
-# sanitizers in the first pass. SANITIZE=0 skips the second pass (a quick local check).
+# UBSan does not recover). Not repeated there: the fuzz targets (they run under both
+# sanitizers in the first pass) and three long CLI scripts (below). SANITIZE=0 skips the second pass (a quick local check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each phase's wall time, so that a slow CI run says where its time went.

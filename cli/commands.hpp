@@ -13,5 +13,6 @@ int launch_command(const std::vector<std::string>& args);
 int merge_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int maxmodel_command(const std::vector<std::string>& args);
+int figures_command(const std::vector<std::string>& args);
 
 }  // namespace ringtmp::cli

@@ -32,7 +32,7 @@ void print_usage(std::FILE* to) {
       "  validate   the same config in sim and runtime, the error per metric (loopback)\n"
       "  calibrate  measure this host, write its device profile (platforms/devices/host.ini)\n"
       "  maxmodel   the largest model each strategy trains on N devices (memory plan, confirmed in sim)\n"
-      "  figures    regenerate results/ from experiments/   (not in this build yet)\n",
+      "  figures    run the study's experiments: results/<experiment>/ CSVs, figures and computed findings\n",
       ringtmp::cli::build_info().version);
   if (!ringtmp::cli::kHasSimulator)
     fmt::print(to, "\nThis build has no simulator ({}): sim, validate and maxmodel's confirmation are refused.\n",
@@ -46,7 +46,7 @@ Command find_command(const std::string& name) {
   const std::pair<const char*, Command> commands[] = {
       {"train", cli::train_command},   {"sim", cli::sim_command},           {"calibrate", cli::calibrate_command},
       {"node", cli::node_command},     {"launch", cli::launch_command},     {"validate", cli::validate_command},
-      {"maxmodel", cli::maxmodel_command}, {"merge", cli::merge_command},
+      {"maxmodel", cli::maxmodel_command}, {"merge", cli::merge_command},  {"figures", cli::figures_command},
   };
   for (const auto& [n, command] : commands)
     if (name == n) return command;
@@ -71,10 +71,6 @@ int main(int argc, char** argv) {
   }
   const std::string name = args[0];
   args.erase(args.begin());
-  if (name == "figures") {
-    fmt::print(stderr, "ringtmp: '{}' is not in this build yet (see the roadmap in DESIGN.md)\n", name);
-    return 2;
-  }
   const Command command = find_command(name);
   if (!command) {
     fmt::print(stderr, "ringtmp: unknown command {} (see ringtmp --help)\n", ringtmp::quote_input(name));

@@ -253,7 +253,8 @@ std::vector<SettingSpec> make_table() {
   t.push_back(number("epochs", &C::epochs, "epochs over the training set", at_least(1)));
   t.push_back(number("iterations", &C::iterations, "iterations; overrides --epochs when > 0",
                      at_least<int64_t>(0, "0: use epochs")));
-  t.push_back(number("eval-every", &C::eval_every, "iterations between test evaluations",
+  t.push_back(number("eval-every", &C::eval_every,
+                     "iterations between test evaluations (every strategy; evaluated off the run's clock)",
                      at_least<int64_t>(0, "0: at the end only"))
                   .default_is("0: at the end only"));
   t.push_back(number("seed", &C::seed, "random seed"));

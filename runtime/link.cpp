@@ -38,6 +38,7 @@ asio::awaitable<void> Link::read_exact(uint8_t* into, size_t n) {
 asio::awaitable<StatusOr<EnvelopeHeader>> Link::read_frame(LinkPhase phase, const MacKey& key) {
   std::array<uint8_t, kEnvelopeHeaderBytes> head;
   co_await read_exact(head.data(), head.size());
+  frame_started_ = std::chrono::steady_clock::now();
   auto h = parse_envelope_header(head, phase, limits_);
   if (!h.ok()) co_return h.status();
   // Only now, with the length checked for this type and phase, is anything allocated.

@@ -71,6 +71,8 @@ class Link : public std::enable_shared_from_this<Link> {
   bool peer_rejoining() const { return peer_rejoining_; }
   const std::string& remote() const { return remote_; }
   SteadyTime last_heard() const { return last_heard_; }
+  // When the header of the frame read last (or being read) arrived: its bytes on their way.
+  SteadyTime frame_started() const { return frame_started_; }
   bool send_idle() const { return queue_.empty(); }
   // Whether the peer has sent a whole, well-formed hello frame (its tag not yet checked):
   // a dialer sends one at once, so a connection without one is idle or a stranger's.
@@ -92,6 +94,7 @@ class Link : public std::enable_shared_from_this<Link> {
   MacKey session_{};
   uint64_t send_seq_ = 0, recv_seq_ = 0;
   SteadyTime last_heard_ = std::chrono::steady_clock::now();
+  SteadyTime frame_started_{};
   std::vector<uint8_t> frame_;  // the frame being read
   struct Pending {
     std::vector<uint8_t> bytes;

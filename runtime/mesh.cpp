@@ -84,7 +84,9 @@ Status Mesh::on_frame(int peer, Link& from, FrameType type, std::span<const uint
       // Authenticated bytes from a key holder, decoded with the same checks as any input.
       auto m = decode(body, opt_.limits);
       if (!m.ok()) return Status::errorf("undecodable message: {}", m.status().message());
-      if (current && !cut_off_if_stopped()) inbox_.push(Received{peer, std::move(*m)});
+      // Its arrival on the steady clock's own scale; the transport puts it on the node's.
+      const double on_air = std::chrono::duration<double>(from.frame_started().time_since_epoch()).count();
+      if (current && !cut_off_if_stopped()) inbox_.push(Received{peer, std::move(*m), on_air});
       return {};
     }
     case FrameType::heartbeat:

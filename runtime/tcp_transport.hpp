@@ -44,7 +44,12 @@ class TcpTransport {
 
   void send(int to, Message&& m) { mesh_->send(to, std::move(m)); }
   // Throws CutOffFromCluster once the node was stopped past its peers' failure detection.
-  Event recv(double timeout_s) { return mesh_->wait(timeout_s); }
+  Event recv(double timeout_s) {
+    Event e = mesh_->wait(timeout_s);
+    if (auto* r = std::get_if<Received>(&e))  // from the steady clock's epoch to this node's
+      r->on_air_at -= std::chrono::duration<double>(epoch_.time_since_epoch()).count();
+    return e;
+  }
   double now() const { return clock_at(std::chrono::steady_clock::now()); }
   double clock_at(SteadyTime t) const { return std::chrono::duration<double>(t - epoch_).count(); }
   template <class Fn>

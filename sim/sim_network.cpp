@@ -127,6 +127,7 @@ void SimNetwork::put(int to, Envelope* env) {
       if (air) air->end(from, to);
     }
   } on_air(crosses_air ? contention_.get() : nullptr, env->from, to);
+  env->on_air_at = s4u::Engine::get_clock();
   try {
     inboxes_[to].mailbox->put(env, uint64_t(env->bytes + (crosses_air ? air_message_bytes_ : 0)));
   } catch (const simgrid::Exception&) {
@@ -235,7 +236,7 @@ Event SimNetwork::wait(int rank, double timeout_s) {
     // delivering in arrival order keeps them in order.
     const double due = arrived + delivery_delay_s_;
     if (due > s4u::Engine::get_clock()) s4u::this_actor::sleep_until(due);
-    return Received{env->from, std::move(env->message)};
+    return Received{env->from, std::move(env->message), env->on_air_at};
   }
 }
 

@@ -134,6 +134,7 @@ class SimNetwork {
     // reported to the receiver (failures_[0, covers)).
     bool wake = false;
     size_t covers = 0;
+    double on_air_at = 0;  // when its put began (the simulated clock is every node's)
   };
   // Messages from one rank to one destination, waiting for their turn on the wire.
   struct Channel {

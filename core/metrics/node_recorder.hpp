@@ -23,6 +23,7 @@ class NodeRecorder {
     const double d = end - start;
     if (kind == SpanKind::busy) m_.busy_s += d;
     else if (kind == SpanKind::idle) m_.idle_s += d;
+    else if (kind == SpanKind::idle_network) m_.idle_s += d, m_.idle_network_s += d;
     else if (kind == SpanKind::send) m_.send_s += d;
     else m_.checkpoint_s += d;
     if (d < kMinSpanSeconds) return;  // counted above; too short to draw

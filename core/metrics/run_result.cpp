@@ -4,18 +4,26 @@
 
 namespace ringtmp {
 
-double RunResult::idle_fraction() const {
-  // A node that failed was idle, at most, for as long as it lived; one whose measures died
-  // with it (a host turned off, a process killed) has none to count.
+namespace {
+
+// A part of the nodes' time over the run's length, averaged over the nodes. A node that
+// failed was idle, at most, for as long as it lived; one whose measures died with it (a
+// host turned off, a process killed) has none to count.
+double mean_fraction(const RunResult& run, double NodeMetrics::*part) {
   double sum = 0.0;
   int counted = 0;
-  for (const auto& n : nodes) {
+  for (const auto& n : run.nodes) {
     if (n.failed_at && n.busy_s + n.idle_s + n.send_s + n.checkpoint_s == 0) continue;
-    sum += n.idle_s / std::max(n.failed_at.value_or(run_seconds()), 1e-12);
+    sum += n.*part / std::max(n.failed_at.value_or(run.run_seconds()), 1e-12);
     ++counted;
   }
   return counted ? sum / double(counted) : 0.0;
 }
+
+}  // namespace
+
+double RunResult::idle_fraction() const { return mean_fraction(*this, &NodeMetrics::idle_s); }
+double RunResult::idle_network_fraction() const { return mean_fraction(*this, &NodeMetrics::idle_network_s); }
 
 int64_t RunResult::bytes_sent_total() const {
   int64_t sum = 0;

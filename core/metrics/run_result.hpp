@@ -3,6 +3,7 @@
 // records"). Fields that do not apply to a run stay empty (std::nullopt) and are written as
 // null: never invented.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct NodeMetrics {
   std::string role;                 // "trainer", "stage", "worker", "server", ...
   double busy_s = 0;                // inside compute()
   double idle_s = 0;                // blocked waiting for a message
+  double idle_network_s = 0;        // of which: the message was on the network (a transfer under way)
   double send_s = 0;                // blocked handing a message to the transport
   double checkpoint_s = 0;          // writing checkpoints (sim: on the modelled storage)
   int64_t checkpoint_bytes = 0;     // checkpoint files written
@@ -49,9 +51,12 @@ struct EvalRecord {
   int64_t iteration = 0;
   double accuracy = 0;
   double loss = 0;
+  double time = std::numeric_limits<double>::quiet_NaN();  // on the run's clock, when the model was at `iteration`
 };
 
-enum class SpanKind { busy, idle, send, checkpoint };
+// idle: waiting for work that does not exist yet (a pipeline bubble, a barrier, a slower
+// peer); idle_network: waiting for bytes already on their way (both are idle_s).
+enum class SpanKind { busy, idle, send, checkpoint, idle_network };
 struct Span {
   int node = 0;
   SpanKind kind = SpanKind::busy;
@@ -110,6 +115,7 @@ struct RunResult {
   // Mean over nodes of idle / run_seconds (a failed node's: / failed_at; one that left no
   // measures is not counted).
   double idle_fraction() const;
+  double idle_network_fraction() const;  // the part of idle_fraction spent waiting on the network
   int64_t bytes_sent_total() const;
   int64_t peak_memory_bytes_max() const;
   std::optional<int64_t> peak_rss_bytes_max() const;  // over the nodes that have one

@@ -25,18 +25,29 @@ std::string iterations_csv(const RunResult& run) {
   return s;
 }
 
+// The test-set evaluations (--eval-every K, and the final model), each stamped with its
+// iteration and the run's clock then: time to an accuracy is a read of this file.
+std::string evaluations_csv(const RunResult& run) {
+  std::string s = "iteration,time,test_accuracy,test_loss\n";
+  for (const auto& e : run.evals)
+    s += fmt::format("{},{},{},{}\n", e.iteration, csv_num(e.time), csv_num(e.accuracy), csv_num(e.loss));
+  return s;
+}
+
 std::string nodes_csv(const RunResult& run) {
   std::string s =
       "node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv,msgs_sent,msgs_recv,"
-      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes\n";
+      "peak_memory_bytes,energy_j,peak_stash_bytes,radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes,"
+      "idle_network_s,idle_work_s\n";
   auto optional_int = [](const std::optional<int64_t>& v) { return v ? fmt::format("{}", *v) : ""; };
   for (const auto& n : run.nodes)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", n.node, n.role, csv_num(n.busy_s),
                      csv_num(n.idle_s), csv_num(n.send_s), n.bytes_sent, n.bytes_recv, n.msgs_sent,
                      n.msgs_recv, n.peak_memory_bytes, n.energy_j ? csv_num(*n.energy_j) : "",
                      n.peak_stash_bytes, n.radio_energy_j ? csv_num(*n.radio_energy_j) : "",
                      optional_int(n.planned_memory_bytes), optional_int(n.peak_rss_bytes),
-                     n.failed_at ? csv_num(*n.failed_at) : "", csv_num(n.checkpoint_s), n.checkpoint_bytes);
+                     n.failed_at ? csv_num(*n.failed_at) : "", csv_num(n.checkpoint_s), n.checkpoint_bytes,
+                     csv_num(n.idle_network_s), csv_num(n.idle_s - n.idle_network_s));
   return s;
 }
 
@@ -54,10 +65,11 @@ std::string timeline_json(const RunResult& run) {
   for (const auto& sp : run.timeline) {
     // A span without a finite start and length has no place on a time axis.
     if (!std::isfinite(sp.start) || !std::isfinite(sp.end - sp.start)) continue;
-    const char* name = sp.kind == SpanKind::busy   ? "busy"
-                       : sp.kind == SpanKind::idle ? "idle"
-                       : sp.kind == SpanKind::send ? "send"
-                                                   : "checkpoint";
+    const char* name = sp.kind == SpanKind::busy           ? "busy"
+                       : sp.kind == SpanKind::idle         ? "idle"
+                       : sp.kind == SpanKind::idle_network ? "idle (network)"
+                       : sp.kind == SpanKind::send         ? "send"
+                                                           : "checkpoint";
     add(fmt::format(R"({{"name":"{}","ph":"X","pid":0,"tid":{},"ts":{:.3f},"dur":{:.3f}}})", name,
                     sp.node, sp.start * 1e6, (sp.end - sp.start) * 1e6));
   }
@@ -122,8 +134,8 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
   const auto& c = run.config;
   std::string evals;
   for (const auto& e : run.evals)
-    evals += fmt::format("{}{{\"iteration\":{},\"accuracy\":{},\"loss\":{}}}", evals.empty() ? "" : ",",
-                         e.iteration, json_number(e.accuracy), json_number(e.loss));
+    evals += fmt::format("{}{{\"iteration\":{},\"time\":{},\"accuracy\":{},\"loss\":{}}}", evals.empty() ? "" : ",",
+                         e.iteration, json_number(e.time), json_number(e.accuracy), json_number(e.loss));
   const bool per_node = c.strategy != StrategyKind::local;
   return fmt::format(
       "{{\n"
@@ -132,7 +144,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       "  \"microbatches\": {},\n  \"lr\": {},\n  \"seed\": {},\n"
       "  \"iterations\": {},\n  \"samples\": {},\n  \"samples_per_second\": {},\n"
       "  \"wall_seconds\": {},\n  \"sim_seconds\": {},\n"
-      "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n"
+      "  \"final_loss\": {},\n  \"test_accuracy\": {},\n  \"idle_fraction\": {},\n  \"idle_network_fraction\": {},\n"
       "  \"bytes_sent_total\": {},\n  \"peak_memory_bytes_max\": {},\n  \"peak_rss_bytes_max\": {},\n"
       "  \"energy_joules\": {},\n"
       "  \"energy_per_sample_j\": {},\n  \"energy_is_estimate\": {},\n  \"platform\": {},\n  \"timing_only\": {},\n"
@@ -147,6 +159,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       json_number(c.lr), c.seed, run.iterations, run.samples, json_number(run.samples_per_second()),
       json_number(run.wall_seconds), json_number_or_null(run.sim_seconds), json_number(run.final_loss()),
       json_number_or_null(run.test_accuracy()), json_number(run.idle_fraction()),
+      json_number(run.idle_network_fraction()),
       per_node ? fmt::format("{}", run.bytes_sent_total()) : "null", run.peak_memory_bytes_max(),
       run.peak_rss_bytes_max() ? fmt::format("{}", *run.peak_rss_bytes_max()) : "null",
       json_number_or_null(run.energy_joules()), json_number_or_null(run.energy_per_sample()), run.energy_is_estimate ? "true" : "false",
@@ -169,6 +182,7 @@ Status write_run(const std::string& dir, const RunResult& run, const BuildInfo& 
   for (auto [name, text] : {std::pair{"summary.json", summary_json(run, build)},
                             std::pair{"config.ini", run_config_ini(run.config)},
                             std::pair{"iterations.csv", iterations_csv(run)},
+                            std::pair{"evaluations.csv", evaluations_csv(run)},
                             std::pair{"nodes.csv", nodes_csv(run)},
                             std::pair{"timeline.json", timeline_json(run)}})
     if (auto s = write_whole_file((d / name).string(), text); !s.ok()) return s;

@@ -53,6 +53,39 @@ void note_rejoin(FailureReport& f, const NodeOutcome& back, const std::vector<No
     }
 }
 
+// The evaluations along the way (--eval-every): each such iteration's parts, from every node
+// that kept one, assembled into `model` and evaluated, stamped with the latest part's time.
+// A part kept twice (an iteration redone after a death) is taken from whoever kept it last.
+// An iteration whose parts do not cover the model is skipped: a node that died took its
+// parts with it (its outcome never came).
+Status evaluate_snapshots(const std::vector<NodeOutcome>& outcomes, int64_t iterations, const Dataset& test,
+                          Model& model, std::vector<EvalRecord>& evals) {
+  const size_t size = model.params().size();
+  std::map<int64_t, std::vector<const ParamSnapshot*>> by_iteration;
+  for (size_t r = 0; r < outcomes.size(); ++r)
+    for (const auto& s : outcomes[r].snapshots) {
+      // Checked before anything is copied by them: a forged outcome file could claim any.
+      // (The last iteration is the final model's, never kept.)
+      if (s.offset > size || s.params.size() > size - s.offset || s.iteration < 1 || s.iteration >= iterations)
+        return Status::errorf("run failed: node {} kept parameters for evaluation at offset {} ({} of them) of "
+                              "iteration {}, outside the model's {} parameters or the run's iterations 1..{}", r,
+                              s.offset, s.params.size(), s.iteration, size, iterations - 1);
+      by_iteration[s.iteration].push_back(&s);
+    }
+  for (auto& [it, parts] : by_iteration) {
+    std::stable_sort(parts.begin(), parts.end(), [](const auto* a, const auto* b) { return a->offset < b->offset; });
+    size_t covered = 0;
+    for (const auto* s : parts)
+      if (s->offset <= covered) covered = std::max(covered, s->offset + s->params.size());
+    if (covered < size) continue;
+    std::stable_sort(parts.begin(), parts.end(), [](const auto* a, const auto* b) { return a->time < b->time; });
+    for (const auto* s : parts) std::copy(s->params.begin(), s->params.end(), model.params().begin() + ptrdiff_t(s->offset));
+    evals.push_back(evaluate(model, test, it));
+    evals.back().time = parts.back()->time;
+  }
+  return {};
+}
+
 }  // namespace
 
 StatusOr<ClusterPlan> plan_cluster(const RunConfig& c, int64_t train_samples, std::span<const StageDevice> devices,
@@ -227,12 +260,14 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   }
 
   Model model(model_layers(c));
+  if (Status s = evaluate_snapshots(outcomes, run.iterations, data.test, model, run.evals); !s.ok()) return s;
   if (params.size() != model.params().size())
     return Status::errorf("run finished but the nodes returned {} of the model's {} parameters",
                           params.size(), model.params().size());
   std::copy(params.begin(), params.end(), model.params().begin());
   note_parameters(run.divergence, run.iterations, params);
   run.evals.push_back(evaluate(model, data.test, run.iterations));
+  run.evals.back().time = run.trace.empty() ? 0 : run.trace.back().time;
   return run;
 }
 

@@ -13,6 +13,7 @@
 // program allows it (set_joins_admissible): then its join is a view change like a death,
 // and the program's recovery hands it its role. Elsewhere its join waits; at the end it is
 // turned away.
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <set>
@@ -256,12 +257,21 @@ class Endpoint {
     }
   }
 
-  // The transport's next event, metered: the wait as idle, a message's bytes as received.
+  // The transport's next event, metered: the wait as idle (for work until the message that
+  // ended it was on the network, for the network from then on), its bytes as received.
   Event receive() {
     const double start = t_.now();
     Event e = t_.recv(timeout_);
-    rec_.span(SpanKind::idle, start, t_.now());
-    if (auto* r = std::get_if<Received>(&e)) rec_.received(int64_t(encoded_size(r->message)));
+    const double end = t_.now();
+    auto* r = std::get_if<Received>(&e);
+    if (r && r->on_air_at < end) {  // false for NaN: in-process, no network
+      const double on_air = std::max(start, r->on_air_at);
+      rec_.span(SpanKind::idle, start, on_air);
+      rec_.span(SpanKind::idle_network, on_air, end);
+    } else {
+      rec_.span(SpanKind::idle, start, end);
+    }
+    if (r) rec_.received(int64_t(encoded_size(r->message)));
     return e;
   }
 

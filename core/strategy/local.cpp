@@ -29,7 +29,8 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
                           data.train.size());
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  auto now = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  double evaluating = 0;  // seconds spent evaluating along the way: off the run's clock
+  auto now = [&] { return std::chrono::duration<double>(Clock::now() - t0).count() - evaluating; };
 
   Model model(model_layers(c), 0, Storage::values, c.threads);
   model.init(c.seed);
@@ -88,8 +89,11 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
     run.samples += b.size;
     run.trace.push_back({it, end, loss, run.samples});
     note_loss(run.divergence, it, loss);
-    if (c.eval_every > 0 && it % c.eval_every == 0 && it != total)
+    if (eval_due(c.eval_every, false, it, total)) {
       run.evals.push_back(evaluate(model, data.test, it));
+      run.evals.back().time = end;
+      evaluating += now() - end;
+    }
     if (progress) progress({it, total, loss, end, run.samples});
     losses.push_back({it, end, loss_sum, b.size});
     if (checkpoints.due(it)) {
@@ -106,6 +110,7 @@ StatusOr<RunResult> run_local(const RunConfig& c, const DataSplit& data, const P
   run.wall_seconds = now();
   note_parameters(run.divergence, total, model.params());
   run.evals.push_back(evaluate(model, data.test, total));
+  run.evals.back().time = run.trace.empty() ? 0 : run.trace.back().time;
   rec.finish_into(run);
   return run;
 }

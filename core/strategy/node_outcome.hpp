@@ -22,6 +22,22 @@ struct LossRecord {
   bool operator==(const LossRecord&) const = default;  // NodeCheckpoint's == compares them
 };
 
+// A node's part of the model as of an iteration the run evaluates along the way
+// (--eval-every): the merge assembles each such iteration's parts and evaluates the model
+// off the run's clock. `time`: when the part was at that iteration, on the node's clock.
+struct ParamSnapshot {
+  int64_t iteration = 0;
+  double time = 0;
+  size_t offset = 0;  // of its first parameter in the whole model
+  FloatBuffer params;
+};
+
+// Whether a node keeps its parts of iteration `it` for an evaluation: every K-th iteration
+// (--eval-every K) but the last, which the merge evaluates from the final parameters.
+inline bool eval_due(int64_t eval_every, bool timing_only, int64_t it, int64_t total) {
+  return eval_every > 0 && !timing_only && it > 0 && it < total && it % eval_every == 0;
+}
+
 // A peer's death as this node learned it (its PeerDown), on this node's clock.
 struct Detection {
   int rank = 0;
@@ -74,6 +90,7 @@ struct NodeOutcome {
   size_t param_offset = 0;
   FloatBuffer params;
   std::optional<int64_t> max_staleness;
+  std::vector<ParamSnapshot> snapshots;  // --eval-every: this node's parts at those iterations
   // Resilient strategies: the recoveries this node made, and the messages it dropped as
   // composed in a view older than its own (they never touch a parameter).
   std::vector<Recovery> recoveries;

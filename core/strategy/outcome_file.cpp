@@ -13,7 +13,7 @@
 namespace ringtmp {
 namespace {
 
-constexpr char kMagic[4] = {'R', 'T', 'O', '7'};  // 6: rejoins; 7: failed_at (the runtime's own death)
+constexpr char kMagic[4] = {'R', 'T', 'O', '8'};  // 6: rejoins; 7: failed_at; 8: snapshots for --eval-every, idle on the network
 // Far above any cluster the settings allow (65536 nodes + 4096 servers).
 constexpr int64_t kMaxRanks = int64_t(1) << 20;
 
@@ -44,9 +44,11 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   // made the params' copy twice over (rss_plan.sh caught it).
   size_t recoveries = 0;
   for (const auto& rec : o.recoveries) recoveries += 64 + 8 * (rec.dead.size() + rec.joined.size());
+  size_t snapshots = 0;
+  for (const auto& s : o.snapshots) snapshots += 32 + s.params.size() * sizeof(float);
   w.out.reserve(512 + text.size() + o.origin.run_id.size() + o.origin.config_ini.size() + o.metrics.role.size() +
                 o.earlier_failure.size() + o.spans.size() * 25 + o.losses.size() * 32 + recoveries +
-                o.params.size() * sizeof(float));
+                snapshots + o.params.size() * sizeof(float));
   w.bytes(kMagic, sizeof kMagic);
   w.pod(int64_t(o.origin.rank));
   w.pod(int64_t(o.origin.cluster_size));
@@ -60,7 +62,7 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   const auto& m = o.metrics;
   w.pod(int64_t(m.node));
   w.text(flattened(m.role));
-  for (double v : {m.busy_s, m.idle_s, m.send_s, m.checkpoint_s}) w.pod(v);
+  for (double v : {m.busy_s, m.idle_s, m.idle_network_s, m.send_s, m.checkpoint_s}) w.pod(v);
   for (int64_t v : {m.bytes_sent, m.bytes_recv, m.msgs_sent, m.msgs_recv, m.peak_memory_bytes, m.peak_stash_bytes,
                     m.checkpoint_bytes})
     w.pod(v);
@@ -97,6 +99,14 @@ std::vector<uint8_t> encode_outcome(const NodeOutcome& o) {
   w.text(flattened(o.earlier_failure));
   w.pod(uint8_t(o.failed_at.has_value()));
   w.pod(o.failed_at.value_or(0));
+  w.pod(uint64_t(o.snapshots.size()));
+  for (const auto& s : o.snapshots) {
+    w.pod(s.iteration);
+    w.pod(s.time);
+    w.pod(uint64_t(s.offset));
+    w.pod(uint64_t(s.params.size()));
+    for (float v : s.params) w.pod(v);
+  }
   return std::move(w.out);
 }
 
@@ -125,7 +135,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   o.stopped_by_peer = flag != 0;
   auto& m = o.metrics;
   int64_t node = 0;
-  if (!r.pod(node) || !r.text(m.role) || !r.pod(m.busy_s) || !r.pod(m.idle_s) || !r.pod(m.send_s) || !r.pod(m.checkpoint_s) ||
+  if (!r.pod(node) || !r.text(m.role) || !r.pod(m.busy_s) || !r.pod(m.idle_s) || !r.pod(m.idle_network_s) || !r.pod(m.send_s) || !r.pod(m.checkpoint_s) ||
       !r.pod(m.bytes_sent) || !r.pod(m.bytes_recv) || !r.pod(m.msgs_sent) || !r.pod(m.msgs_recv) ||
       !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes) || !r.pod(m.checkpoint_bytes))
     return bad("truncated metrics");
@@ -137,7 +147,7 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   for (auto& s : o.spans) {
     int64_t sn = 0;
     uint8_t kind = 0;
-    if (!r.pod(sn) || !r.pod(kind) || !r.pod(s.start) || !r.pod(s.end) || kind > uint8_t(SpanKind::checkpoint)) return bad("bad span");
+    if (!r.pod(sn) || !r.pod(kind) || !r.pod(s.start) || !r.pod(s.end) || kind > uint8_t(SpanKind::idle_network)) return bad("bad span");
     s.node = int(sn);
     s.kind = SpanKind(kind);
   }
@@ -177,6 +187,18 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
   if (!r.pod(flag) || !r.pod(failed_at)) return bad("truncated failure time");
   if (flag && !std::isfinite(failed_at)) return bad("failure time not finite");
   if (flag) o.failed_at = failed_at;
+  // A snapshot takes at least 32 bytes: its iteration, time, offset and count.
+  if (!r.count(n, 32)) return bad("snapshot count beyond the file");
+  o.snapshots.resize(n);
+  for (auto& s : o.snapshots) {
+    uint64_t offset = 0;
+    if (!r.pod(s.iteration) || !r.pod(s.time) || !r.pod(offset) || !r.count(n, sizeof(float)))
+      return bad("truncated snapshot");
+    if (!std::isfinite(s.time)) return bad("snapshot time not finite");
+    s.offset = size_t(offset);
+    s.params.resize(n);
+    for (auto& v : s.params) r.pod(v);
+  }
   if (!r.done()) return bad("trailing bytes");
   return o;
 }

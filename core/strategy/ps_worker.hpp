@@ -257,6 +257,7 @@ class PsWorkerNode {
     for (auto& q : positions_) q.done = q.drawn;
     done_ = positions_.front().done;
     samples_ += c_.batch;
+    keep_for_eval(done_);
     out_.losses.push_back({done_, ep_.now(), whole, c_.batch});
     report_progress(done_, whole / c_.batch);
     return checkpoints_.due(done_) ? write_checkpoints() : Status{};
@@ -333,10 +334,22 @@ class PsWorkerNode {
       // its taker, and the worker that died recorded nothing for it.
       q.loss.time = ep_.now();
       out_.losses.push_back(q.loss);
+      if (&q == &positions_.front()) keep_for_eval(q.done);
       if (q.rank == ep_.rank()) report_progress(q.loss.iteration, q.loss.loss_sum / q.loss.samples);
     }
     done_ = positions_.front().done;
     return any;
+  }
+
+  // --eval-every: the model this worker installed after its iteration `it`, kept by the
+  // lowest live worker alone. Under bsp every worker's copy is the servers' model; under
+  // asp/ssp it is that worker's view of it, the model its next gradient is computed on.
+  void keep_for_eval(int64_t it) {
+    if (storage_ != Storage::values || !eval_due(c_.eval_every, c_.timing_only, it, total_)) return;
+    const auto workers = live_workers(layout_, ep_.view());
+    if (workers.empty() || workers.front() != ep_.rank()) return;
+    const auto params = model_.params();
+    out_.snapshots.push_back({it, ep_.now(), 0, FloatBuffer(params.begin(), params.end())});
   }
 
   // Shard k's values (an answer's Floats, a keeper's buffer) into this node's model.

@@ -259,6 +259,7 @@ class RingNode {
         if (!s.ok()) return s;
       }
       update();
+      keep_for_eval(it);
       if (last()) record_loss(it, loss_sum_);
       if (checkpoints_.due(it))
         if (Status s = write_checkpoints(it); !s.ok()) return s;
@@ -322,6 +323,7 @@ class RingNode {
     const int64_t it = applied_ + 1;
     update();
     applied_ = it;
+    keep_for_eval(it);
     // Everyone installed the last recovery's assignment before anyone could commit.
     previous_shadows_.clear();
     previous_settled_.reset();
@@ -1240,8 +1242,23 @@ class RingNode {
       step(part);
       part.applied = unit + 1;
       stepped = true;
+      // Each stage is evaluated as of its own M-th update: stages of an async ring stand at
+      // different versions, and that is the model it has.
+      if (part.applied % c_.microbatches == 0) keep_part_for_eval(part, part.applied / c_.microbatches);
     }
     if (stepped) ++version_;
+  }
+
+  // --eval-every: each stage this node runs, as of iteration `it`'s update (a stage taken
+  // over after a death is kept by its new holder from the iteration it redoes on).
+  void keep_for_eval(int64_t it) {
+    for (const Part& part : parts_) keep_part_for_eval(part, it);
+  }
+  void keep_part_for_eval(const Part& part, int64_t it) {
+    if (!numeric() || !eval_due(c_.eval_every, c_.timing_only, it, total_)) return;
+    const auto params = part.model.params();
+    out_.snapshots.push_back({it, ep_.now(), layout_.layer_param_offset[size_t(cut_begin(part.stage))],
+                              FloatBuffer(params.begin(), params.end())});
   }
 
   // Parameters, gradients, momentum, shadows (and snapshots) and the backward workspace: what the node holds

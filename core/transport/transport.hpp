@@ -73,6 +73,7 @@
 #include <concepts>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <variant>
 
@@ -83,6 +84,10 @@ namespace ringtmp {
 struct Received {
   int from = 0;
   Message message;
+  // When the message's bytes began to arrive (sim: its transfer started; runtime: its
+  // frame's header was read), on the receiver's clock: a wait that ends with this message
+  // was a wait for the network from then on. NaN: no network carried it (in-process).
+  double on_air_at = std::numeric_limits<double>::quiet_NaN();
 };
 struct PeerDown {
   int rank = 0;

@@ -80,6 +80,15 @@ expect_error() {
   echo "ok (exit $RC)"
 }
 
+# peak_rss FOLDER above|empty: every node's peak_rss_bytes in nodes.csv is above 1 MiB (a
+# process's, from the kernel), or empty (nodes sharing one process); found by its header.
+peak_rss() {
+  awk -F, -v want="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "peak_rss_bytes") c = i; next }
+    want == "above" && !($c > 1048576) { bad = 1 }
+    want == "empty" && $c != "" { bad = 1 }
+    END { exit bad || !c || (want == "above" && NR < 2) }' "$1/nodes.csv"
+}
+
 # summary_has FOLDER 'TEXT': summary.json holds TEXT (its writer puts one key per line).
 summary_has() {
   grep -qF -- "$2" "$1/summary.json" || fail "$1/summary.json lacks $2"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `ringtmp merge`: the outcome files of a launch's nodes, merged without the launcher, give
-# the launch's own run (loss trace, backend, each node's peak RSS), for every strategy; a
+# the launch's own run (loss trace, evaluations along the way, backend, each node's peak
+# RSS), for every strategy; a
 # set that is not one whole run is refused with one line naming the files at fault.
 # Usage: merge.sh <path-to-ringtmp>.
 set -u
@@ -13,7 +14,8 @@ trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/cli_cases.sh"
 cd "$TMP" || exit 2
 
-RT=(--dataset synthetic --layers 8,16,16,3 --iterations 12 --batch 32 --synthetic-train 512 --synthetic-test 64 --nodes 3)
+RT=(--dataset synthetic --layers 8,16,16,3 --iterations 12 --batch 32 --synthetic-train 512 --synthetic-test 64 --nodes 3
+    --eval-every 5)
 for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce"; do
   name=${strategy%% *}
   local_n=3; [ "$name" = ps ] && local_n=4
@@ -21,13 +23,17 @@ for strategy in "ring --schedule 1f1b" "ps --ps-mode bsp --servers 1" "allreduce
   expect_exit 0 "launch --local $local_n --strategy $name" -- launch "${RT[@]}" --strategy $strategy --local $local_n --out "$TMP/launch-$name"
   expect_exit 0 "merge the $name launch's nodes/" -- merge "$TMP/launch-$name/nodes" --out "$TMP/merge-$name"
   same_trace "$TMP/launch-$name" "$TMP/merge-$name" || fail "merge's loss trace differs from launch's"
+  # The model as the nodes kept it at iterations 5 and 10, and the final one.
+  [ "$(cut -d, -f1 "$TMP/launch-$name/evaluations.csv" | tr '\n' ' ')" = "iteration 5 10 12 " ] ||
+    fail "the $name launch's evaluations.csv does not hold iterations 5, 10 and 12"
+  cmp -s "$TMP/launch-$name/evaluations.csv" "$TMP/merge-$name/evaluations.csv" ||
+    fail "merge's evaluations.csv differs from launch's"
   summary_has "$TMP/merge-$name" '"backend": "runtime",'
   summary_has "$TMP/merge-$name" '"energy_is_estimate": true,'
   cmp -s <(cut -d, -f1-4 "$TMP/launch-$name/nodes.csv") <(cut -d, -f1-4 "$TMP/merge-$name/nodes.csv") ||
     fail "merge's nodes.csv differs from launch's in its first columns"
   # Each node's peak RSS, as the node process itself read it from the kernel.
-  awk -F, 'NR > 1 && !($(NF - 3) > 1048576) { bad = 1 } END { exit bad || NR < 2 }' "$TMP/merge-$name/nodes.csv" ||
-    fail "a merged node's peak_rss_bytes is not above 1 MiB"
+  peak_rss "$TMP/merge-$name" above || fail "a merged node's peak_rss_bytes is not above 1 MiB"
   [ "$(ls "$TMP/merge-$name/nodes/"node-*.outcome | wc -l)" -eq "$local_n" ] || fail "the run folder does not keep the outcome files"
 done
 

@@ -27,9 +27,8 @@ RT=(--dataset synthetic --layers 32,96,96,96,4 --synthetic-train 4096 --syntheti
 same_losses() {
   [ "$(wc -l <"$1/iterations.csv")" -eq $((ITERATIONS + 1)) ] || return 1
   cmp -s <(cut -d, -f1,3,4 "$1/iterations.csv") <(cut -d, -f1,3,4 "$2/iterations.csv") || return 1
-  local final
-  final=$(grep -o '"evaluations": \[{.*}\]' "$1/summary.json") || return 1
-  [ "$final" = "$(grep -o '"evaluations": \[{.*}\]' "$2/summary.json")" ]
+  [ -s "$1/evaluations.csv" ] || return 1
+  cmp -s <(cut -d, -f1,3,4 "$1/evaluations.csv") <(cut -d, -f1,3,4 "$2/evaluations.csv")  # the time is the run's
 }
 
 for case in "ring 1:--strategy ring --schedule 1f1b --microbatches 2 --replica-every 1 --nodes 3 --local 3" \

@@ -4,7 +4,8 @@
 // the nodes are merged as launch merges them (a file that does not decode is a node that
 // left no outcome) into a run of a 4-3-2 model: an error line, or a run with every node's
 // metrics, its iterations in increasing order and, when the slices cover the model, an
-// evaluation. (Out-of-model offsets such as 2^64-1 and 2^62 are among the seeds.)
+// evaluation of the final model, after those of the kept snapshots (--eval-every) that cover
+// it, in iteration order. (Out-of-model offsets such as 2^64-1 and 2^62 are among the seeds.)
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -28,6 +29,14 @@ NodeOutcome slice(size_t offset, size_t count) {
   o.params.assign(count, 0.5f);
   o.losses.push_back({1, 0.5, 2.0, 4});
   o.spans.push_back({0, SpanKind(0), 0.0, 0.25});
+  return o;
+}
+
+// A slice of a two-iteration run that also kept its part of iteration 1 for an evaluation.
+NodeOutcome kept(size_t offset, size_t count) {
+  NodeOutcome o = slice(offset, count);
+  o.losses.push_back({2, 1.0, 1.5, 4});
+  o.snapshots.push_back({1, 0.25, offset, FloatBuffer(count, -0.5f)});
   return o;
 }
 
@@ -65,7 +74,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
                     {nodes({slice(10, 13)}), nodes({slice(0, 23)}), nodes({NodeOutcome{}}),
                      nodes({slice(~size_t(0), 1)}), nodes({slice(0, 10), slice(10, 13)}),
                      nodes({slice(0, 12), slice(size_t(1) << 62, 11)}),
-                     nodes({slice(0, 5), slice(5, 5), slice(10, 5), slice(15, 8)})});
+                     nodes({slice(0, 5), slice(5, 5), slice(10, 5), slice(15, 8)}),
+                     nodes({kept(0, 10), kept(10, 13)}), nodes({kept(0, 23), kept(size_t(1) << 62, 2)})});
   return 0;
 }
 
@@ -96,7 +106,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::check_refusal(run.status());
     return 0;
   }
-  if (run->nodes.size() != n || run->evals.size() != 1) std::abort();
+  if (run->nodes.size() != n || run->evals.empty() || run->evals.back().iteration != run->iterations) std::abort();
+  for (size_t i = 1; i < run->evals.size(); ++i)
+    if (!(run->evals[i - 1].iteration < run->evals[i].iteration)) std::abort();
   for (size_t i = 1; i < run->trace.size(); ++i)
     if (!(run->trace[i - 1].iteration < run->trace[i].iteration)) std::abort();
   return 0;

@@ -33,8 +33,9 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   r.samples = 128;
   r.wall_seconds = 0.5;
   r.trace = {{1, 0.25, 2.0, 64}, {2, 0.5, 1.5, 128}};
-  r.evals = {{2, 0.75, 0.6}};
+  r.evals = {{2, 0.75, 0.6, 0.5}};
   r.nodes.push_back({.node = 0, .role = "trainer", .busy_s = 0.5, .peak_memory_bytes = 1000});
+  r.nodes.push_back({.node = 1, .role = "stage", .busy_s = 0.25, .idle_s = 0.25, .idle_network_s = 0.0625});
   r.timeline.push_back({0, SpanKind::busy, 0.0, 0.25});
 
   const auto dir = std::filesystem::temp_directory_path() / "ringtmp_run_writer_test";
@@ -54,7 +55,11 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.25,2,64\n2,0.5,1.5,128\n");
   const std::string nodes = read(dir / "nodes.csv");
   CHECK(nodes.rfind("node,role,busy_s,idle_s,send_s,bytes_sent,bytes_recv", 0) == 0);
-  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0,,,,,0,0\n") != std::string::npos);  // no energy, no RSS: empty
+  CHECK(nodes.find("\n0,trainer,0.5,0,0,0,0,0,0,1000,,0,,,,,0,0,0,0\n") != std::string::npos);  // no energy, no RSS: empty
+  // Idle on the network and idle for want of work, the two parts of idle_s.
+  CHECK(nodes.find("\n1,stage,0.25,0.25,0,0,0,0,0,0,,0,,,,,0,0,0.0625,0.1875\n") != std::string::npos);
+  CHECK(summary.find("\"idle_network_fraction\": 0.0625,") != std::string::npos);  // (0 + 0.125) / 2
+  CHECK(read(dir / "evaluations.csv") == "iteration,time,test_accuracy,test_loss\n2,0.5,0.75,0.6\n");
   CHECK(summary.find("\"peak_rss_bytes_max\": null,") != std::string::npos);
   const std::string timeline = read(dir / "timeline.json");
   CHECK(timeline.find("\"traceEvents\"") != std::string::npos);
@@ -78,7 +83,7 @@ TEST_CASE("a loss that does not exist (timing-only) is written as null and an em
   CHECK(summary.find("\"energy_per_sample_j\": 0.1") != std::string::npos);
   CHECK(summary.find("nan") == std::string::npos);
   CHECK(read(dir / "iterations.csv") == "iteration,time,loss,samples\n1,0.5,,64\n");
-  CHECK(read(dir / "nodes.csv").find(",6.4,0,1.5,,,,0,0\n") != std::string::npos);
+  CHECK(read(dir / "nodes.csv").find(",6.4,0,1.5,,,,0,0,0,0\n") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
@@ -91,8 +96,8 @@ TEST_CASE("a measured RSS is a column of nodes.csv and its maximum is in summary
   const auto dir = std::filesystem::temp_directory_path() / "ringtmp-writer-rss-test";
   REQUIRE(write_run(dir.string(), r).ok());
   const std::string nodes = read(dir / "nodes.csv");
-  CHECK(nodes.substr(0, nodes.find('\n')).ends_with(",radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes"));
-  CHECK(nodes.find("\n0,stage,0,0,0,0,0,0,0,1000,,0,,,7340032,,0,0\n1,stage,0,0,0,0,0,0,0,2000,,0,,,5242880,,0,0\n") != std::string::npos);
+  CHECK(nodes.substr(0, nodes.find('\n')).ends_with(",radio_energy_j,planned_memory_bytes,peak_rss_bytes,failed_at,checkpoint_s,checkpoint_bytes,idle_network_s,idle_work_s"));
+  CHECK(nodes.find("\n0,stage,0,0,0,0,0,0,0,1000,,0,,,7340032,,0,0,0,0\n1,stage,0,0,0,0,0,0,0,2000,,0,,,5242880,,0,0,0,0\n") != std::string::npos);
   CHECK(read(dir / "summary.json").find("\"peak_rss_bytes_max\": 7340032,") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

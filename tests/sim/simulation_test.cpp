@@ -28,6 +28,7 @@ RunConfig base(StrategyKind s) {
   c.iterations = 30;
   c.network = "eth";
   c.device = "unit";
+  c.eval_every = 10;
   return c;
 }
 
@@ -35,8 +36,9 @@ DataSplit data() {
   return make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 128, .seed = 3});
 }
 
-// Losses, then: sim seconds, bytes sent, messages sent, energy.
-std::vector<double> simulated(const RunConfig& c, const std::string& platforms) {
+// Losses, then: sim seconds, bytes sent, messages sent, energy; then, `with_evals`, each
+// evaluation's iteration, test loss and time.
+std::vector<double> simulated(const RunConfig& c, const std::string& platforms, bool with_evals = false) {
   sim::SimOptions o;
   o.platforms_dir = platforms;
   auto run = sim::simulate(c, data(), o);
@@ -46,23 +48,35 @@ std::vector<double> simulated(const RunConfig& c, const std::string& platforms) 
   double msgs = 0;
   for (const auto& n : run->nodes) msgs += double(n.msgs_sent);
   v.insert(v.end(), {*run->sim_seconds, double(run->bytes_sent_total()), msgs, run->energy_joules().value_or(-1)});
+  if (with_evals)
+    for (const auto& e : run->evals) v.insert(v.end(), {double(e.iteration), e.loss, e.time});
   return v;
 }
 
 }  // namespace
 
 // Runs c in-process and in the simulator: the same loss trace (within 1e-5 relative: the
-// codec's floats are the same, the arrival order may differ), the same bytes, and a clock
-// that moved. An async ring's interleaving is the transport's: there, only that it learns.
+// codec's floats are the same, the arrival order may differ), the same bytes, the same
+// evaluations along the way (on the simulated clock), and a clock that moved. An async
+// ring's interleaving is the transport's: there, only that it learns and is evaluated.
 static void check_sim_matches_inproc(const RunConfig& c, const std::string& platforms) {
   CAPTURE(to_string(c.strategy));
   CAPTURE(to_string(c.schedule));
   auto inproc = run_inproc(c, data());
   REQUIRE(inproc.ok());
-  auto sim = in_child([&] { return simulated(c, platforms); });
+  auto sim = in_child([&] { return simulated(c, platforms, true); });
   REQUIRE_MESSAGE(sim.ok, sim.error);
   const size_t n = inproc->trace.size();
-  REQUIRE(sim.values.size() == n + 4);
+  REQUIRE(sim.values.size() == n + 4 + 3 * inproc->evals.size());
+  REQUIRE(inproc->evals.size() == 3);  // iterations 10, 20 and 30
+  for (size_t e = 0; e < inproc->evals.size(); ++e) {
+    const double* got = &sim.values[n + 4 + 3 * e];
+    CHECK(got[0] == double(inproc->evals[e].iteration));
+    CHECK(got[2] > 0);
+    CHECK(got[2] <= sim.values[n]);
+    if (c.strategy != StrategyKind::ring || c.schedule != Schedule::async)
+      CHECK(std::abs(got[1] - inproc->evals[e].loss) <= 1e-5 * std::abs(inproc->evals[e].loss));
+  }
   if (c.strategy == StrategyKind::ring && c.schedule == Schedule::async) {
     CHECK(sim.values[n - 1] < sim.values[0]);
     return;
@@ -247,4 +261,50 @@ TEST_CASE("timing-only messages carry shapes, not values, and cost each node the
     REQUIRE_MESSAGE(timing.ok, timing.error);
     CHECK(timing.values == full.values);
   }
+}
+
+TEST_CASE("idle splits into waiting for the network and waiting for work") {
+  // Per node: idle seconds, then the part spent with the awaited message on the network.
+  auto idle_parts = [](const RunConfig& c, const std::string& platforms) {
+    sim::SimOptions o;
+    o.platforms_dir = platforms;
+    auto run = sim::simulate(c, data(), o);
+    if (!run.ok()) throw std::runtime_error(run.status().message());
+    std::vector<double> v;
+    for (const auto& n : run->nodes) v.insert(v.end(), {n.idle_s, n.idle_network_s});
+    return v;
+  };
+  testing::TestPlatforms platforms;
+  for (auto strategy : {StrategyKind::ring, StrategyKind::ps, StrategyKind::allreduce}) {
+    CAPTURE(to_string(strategy));
+    RunConfig c = base(strategy);
+    c.iterations = 5;
+    double share[2] = {}, network_s[2] = {};
+    for (int fast = 0; fast < 2; ++fast) {
+      c.network = fast ? "fast" : "eth";
+      auto got = in_child([&] { return idle_parts(c, platforms.dir()); });
+      REQUIRE_MESSAGE(got.ok, got.error);
+      double idle = 0, network = 0;
+      for (size_t i = 0; i < got.values.size(); i += 2) {
+        CHECK(got.values[i + 1] >= 0);
+        CHECK(got.values[i + 1] <= got.values[i] + 1e-12);
+        idle += got.values[i];
+        network += got.values[i + 1];
+      }
+      REQUIRE(idle > 0);
+      share[fast] = network / idle;
+      network_s[fast] = network;
+    }
+    // On 100 Mbit/s Ethernet much of the wait is the wire; on a network ten thousand times
+    // faster the wire's part all but vanishes (what is left, the per-message delay, may be
+    // all of a tiny wait).
+    CHECK(share[0] > 0.05);
+    CHECK(network_s[1] < network_s[0] / 100);
+  }
+  // In-process there is no network to wait for.
+  RunConfig c = base(StrategyKind::ring);
+  c.iterations = 5;
+  auto inproc = run_inproc(c, data());
+  REQUIRE(inproc.ok());
+  for (const auto& n : inproc->nodes) CHECK(n.idle_network_s == 0);
 }

@@ -1,7 +1,8 @@
 // The synchronous distributed schedules are local SGD on the same global batch: ring gpipe
 // and 1f1b, ps bsp (any number of shards, and ssp with S = 0) and all-reduce must reproduce
 // local's loss trace to floating-point reassociation (relative difference <= 1e-5, 60
-// iterations, with momentum and weight decay), on an MLP and on a small CNN.
+// iterations, with momentum and weight decay), on an MLP and on a small CNN; and local's
+// test evaluations along the way (--eval-every), from the model assembled off the nodes.
 #include <cmath>
 
 #include <doctest/doctest.h>
@@ -25,6 +26,7 @@ RunConfig base() {
   c.iterations = 60;
   c.seed = 11;
   c.peer_timeout = 20;
+  c.eval_every = 25;
   return c;
 }
 
@@ -46,6 +48,23 @@ void check_same_trace(const RunResult& ref, const RunResult& got) {
 
   CHECK(worst <= 1e-5);
   CHECK(std::abs(*got.test_accuracy() - *ref.test_accuracy()) <= 1.0 / 200 + 1e-12);
+
+  // The same evaluations (iterations 25, 50 and the last): the same models, however cut.
+  REQUIRE(got.evals.size() == ref.evals.size());
+  REQUIRE(got.evals.size() == size_t(ref.iterations / 25 + (ref.iterations % 25 != 0)));
+  double last_time = 0;
+  for (size_t i = 0; i < ref.evals.size(); ++i) {
+    const auto &a = ref.evals[i], &b = got.evals[i];
+    CAPTURE(a.iteration);
+    CHECK(b.iteration == a.iteration);
+    CHECK(std::abs(b.loss - a.loss) <= 1e-5 * std::abs(a.loss));
+    CHECK(std::abs(b.accuracy - a.accuracy) <= 1.0 / 200 + 1e-12);
+    // Stamped on the run's own clock, in order: the model was at iteration k before the
+    // next iteration's loss was known.
+    CHECK(b.time >= last_time);
+    CHECK(b.time <= got.trace[std::min(size_t(b.iteration), got.trace.size() - 1)].time);
+    last_time = b.time;
+  }
 }
 
 const RunResult& reference() {

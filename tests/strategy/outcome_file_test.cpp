@@ -17,10 +17,11 @@ NodeOutcome sample() {
   o.metrics.role = "stage";
   o.metrics.busy_s = 1.25;
   o.metrics.idle_s = 0.5;
+  o.metrics.idle_network_s = 0.125;
   o.metrics.bytes_sent = 123456789012;
   o.metrics.msgs_recv = 42;
   o.metrics.peak_stash_bytes = 7;
-  o.spans = {{2, SpanKind::idle, 0.1, 0.2}, {2, SpanKind::busy, 0.2, 0.7}};
+  o.spans = {{2, SpanKind::idle, 0.1, 0.2}, {2, SpanKind::busy, 0.2, 0.7}, {2, SpanKind::idle_network, 0.7, 0.8}};
   o.losses = {{1, 0.7, 12.5, 64}, {2, 1.4, 11.0, 64}};
   o.param_offset = 100;
   o.params.assign({1.5f, -2.25f, 3e-8f});
@@ -33,6 +34,7 @@ NodeOutcome sample() {
   o.rejoined_at = 7.5;
   o.earlier_failure = "host turned off at 2 s";
   o.failed_at = 2.0;
+  o.snapshots = {{10, 4.5, 100, FloatBuffer{0.25f, -1.0f}}, {20, 9.0, 100, FloatBuffer{0.5f, 2.0f}}};
   return o;
 }
 
@@ -48,11 +50,13 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(back->metrics.node == 2);
   CHECK(back->metrics.role == "stage");
   CHECK(back->metrics.busy_s == 1.25);
+  CHECK(back->metrics.idle_network_s == 0.125);
   CHECK(back->metrics.bytes_sent == 123456789012);
   CHECK(back->metrics.msgs_recv == 42);
   CHECK(back->metrics.peak_stash_bytes == 7);
-  REQUIRE(back->spans.size() == 2);
+  REQUIRE(back->spans.size() == 3);
   CHECK(back->spans[1].kind == SpanKind::busy);
+  CHECK(back->spans[2].kind == SpanKind::idle_network);
   CHECK(back->spans[1].end == 0.7);
   REQUIRE(back->losses.size() == 2);
   CHECK(back->losses[1].loss_sum == 11.0);
@@ -74,6 +78,12 @@ TEST_CASE("a node outcome round-trips through its encoding") {
   CHECK(back->rejoined_at == 7.5);
   CHECK(back->earlier_failure == "host turned off at 2 s");
   CHECK(back->failed_at == 2.0);
+  REQUIRE(back->snapshots.size() == 2);
+  CHECK(back->snapshots[1].iteration == 20);
+  CHECK(back->snapshots[1].time == 9.0);
+  CHECK(back->snapshots[1].offset == 100);
+  CHECK(std::vector<float>(back->snapshots[1].params.begin(), back->snapshots[1].params.end()) ==
+        std::vector<float>{0.5f, 2.0f});
 
   NodeOutcome fine;
   auto ok = decode_outcome(encode_outcome(fine));
@@ -97,7 +107,7 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   // A span count of 2^60: refused before allocating.
   auto huge = encode_outcome(NodeOutcome{});
   // magic, origin (rank, size, two empty texts, peak RSS), status, stopped_by_peer, its time, node, ...
-  const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 4 * 8 + 7 * 8;
+  const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 5 * 8 + 7 * 8;
   for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
   CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
   // A forged rank would index merge's ranks: refused.
@@ -110,6 +120,7 @@ TEST_CASE("an outcome is encoded in the buffer reserved for it: a stage's parame
   NodeOutcome o = sample();
   o.params.assign(size_t(1) << 20, 0.5f);
   for (int i = 0; i < 50; ++i) o.recoveries.push_back({{1, 2, 3}, 1.0, 2.0, 1, 64, {4, 5}, i % 2 == 0});
+  for (int i = 1; i <= 20; ++i) o.snapshots.push_back({i, double(i), 0, FloatBuffer(size_t(1) << 16, 0.25f)});
   const auto bytes = encode_outcome(o);
   // Grown past its reservation, the buffer would double: its capacity near twice its size.
   CHECK(bytes.capacity() < bytes.size() + 4096);

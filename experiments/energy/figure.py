@@ -1,0 +1,61 @@
+"""Claim (6): RingTMP uses less energy on low-power devices. Joules per training sample
+against N, per strategy, on Wi-Fi and Ethernet (every device the strategy occupies counted,
+servers included), and the radio's share of it. From the main sweep's runs (study/grid.py)."""
+from study import grid, plot, tables, verdict
+
+TITLE = "energy per training sample against N, per strategy, and the radio's share"
+SEEDS = {"tiny": 1, "quick": 2, "full": 3}
+
+
+def run(study):
+    rows = []
+    for network, name, n, seed, r in grid.run_grid(study):
+        nodes = r.nodes()
+        total = sum(float(x["energy_j"]) for x in nodes)
+        radio = sum(float(x["radio_energy_j"] or 0) for x in nodes)
+        samples = int(r.summary["samples"])
+        rows.append([network, name, n, len(nodes), seed, total / samples, radio / total, total])
+    study.write_csv("energy.csv", ["network", "strategy", "n", "devices", "seed", "joules_per_sample",
+                                   "radio_share", "joules"], rows)
+
+
+def draw(study):
+    rows = study.read_csv("energy.csv")
+    per_sample, radio = {}, {}
+    for r in rows:
+        key = (r["network"], r["strategy"], int(r["n"]))
+        per_sample.setdefault(key, []).append(float(r["joules_per_sample"]))
+        radio.setdefault(key, []).append(float(r["radio_share"]))
+    mean = {k: tables.spread(v)[1] for k, v in per_sample.items()}
+    figures, verdicts, wins = [], [], {}
+    for network in sorted({k[0] for k in per_sample}):
+        ns = sorted({k[2] for k in per_sample if k[0] == network})
+        series = [plot.Series(name, [(n, mean[(network, name, n)], min(per_sample[(network, name, n)]),
+                                      max(per_sample[(network, name, n)])) for n in ns if (network, name, n) in mean])
+                  for name in grid.NAMES]
+        png = "energy-{}.png".format(network)
+        plot.plot(study.path(png), "Energy per training sample on {} (simulated Pi 4Bs, all devices)".format(network),
+                  "devices N (workers; ps adds its servers)", "joules per sample", series, logx=True, logy=True,
+                  key="outside right top", size=(1000, 520))
+        figures.append((png, "Joules per training sample against N on {}: every device the strategy occupies, "
+                             "compute, idle and radio.".format(network)))
+        shares = [plot.Series(name, [(n, tables.spread(radio[(network, name, n)])[1]) for n in ns
+                                     if (network, name, n) in radio]) for name in grid.NAMES]
+        png = "energy-radio-share-{}.png".format(network)
+        plot.plot(study.path(png), "The radio's share of the energy, {}".format(network), "devices N",
+                  "radio joules / all joules", shares, logx=True, yrange=(0, None), key="outside right top",
+                  size=(1000, 520))
+        figures.append((png, "The network interface's share of all the energy on {}.".format(network)))
+        wins[network], sentences = grid.against_baselines(
+            {(k[1], k[2]): v for k, v in mean.items() if k[0] == network}, ns, " on " + network,
+            "uses less energy per sample than", "uses more energy per sample than")
+        verdicts += sentences
+    study.write_finding(verdicts, figures, claim=(
+        "RingTMP (1f1b) uses less energy per training sample than a parameter server (bsp) and ring all-reduce",
+        verdict.claim(wins)), notes=[
+        grid.description(study) + ".",
+        "Energy: the simulator's device model (idle and loaded watts of the profile, by the time each device "
+        "computes) plus the radio's (idle, transmit and receive watts by the bytes it carries), summed over every "
+        "device the strategy occupies: a parameter server's servers count. Joules to a target accuracy are in the "
+        "progress experiment.",
+    ])

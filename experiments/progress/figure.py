@@ -1,0 +1,166 @@
+"""Claim (2): RingTMP makes more progress per iteration. Loss against iteration and against
+simulated time, and time to a target test accuracy, each strategy with its own best batch
+size and learning rate from a small grid (no strategy runs on another's settings). Trained
+for real (numerics on), evaluated every K iterations off the simulated clock."""
+import math
+
+from study import plot, tables, verdict
+
+TITLE = "loss against iterations and time; time to a target test accuracy, each strategy at its best settings"
+SEEDS = {"tiny": 1, "quick": 1, "full": 3}
+SAME_SGD_ITERATIONS = 20
+STRATEGIES = [
+    ("ring-1f1b", {"strategy": "ring", "schedule": "1f1b"}),
+    ("ring-async", {"strategy": "ring", "schedule": "async"}),
+    ("ps-bsp", {"strategy": "ps", "ps-mode": "bsp", "servers": 1}),
+    ("ps-asp", {"strategy": "ps", "ps-mode": "asp", "servers": 1}),
+    ("allreduce", {"strategy": "allreduce"}),
+]
+
+
+def settings(study):
+    return {
+        "n": study.pick(tiny=3, quick=8, full=8),
+        "network": "wifi-n",
+        "dataset": study.pick(tiny="synthetic", quick="fashion-mnist", full="fashion-mnist"),
+        "layers": study.pick(tiny="16,32,32,4", quick="784,256,256,128,128,10", full="784,256,256,128,128,10"),
+        "batches": study.pick(tiny=[16, 32], quick=[64, 256], full=[64, 256]),
+        "lrs": study.pick(tiny=[0.05, 0.1], quick=[0.05, 0.1], full=[0.02, 0.05, 0.1]),
+        "samples": study.pick(tiny=2000, quick=60000, full=120000),  # training samples seen: equal for every batch
+        "target": study.pick(tiny=0.5, quick=0.8, full=0.8),
+        "evals": 12,  # evaluations along the way per run
+    }
+
+
+def run(study):
+    s = settings(study)
+    plans = []
+    for name, flags in STRATEGIES:
+        for batch in s["batches"]:
+            for lr in s["lrs"]:
+                for seed in study.seeds:
+                    iterations = s["samples"] // batch
+                    f = {"device": "pi4b", "network": s["network"], "nodes": s["n"], "layers": s["layers"],
+                         "batch": batch, "microbatches": 8 if batch >= 64 else 4, "lr": lr, "momentum": 0.9,
+                         "iterations": iterations, "eval-every": max(1, iterations // s["evals"]), "seed": seed,
+                         "dataset": s["dataset"], "peer-timeout": 3600, "replica-every": 0}
+                    if s["dataset"] == "synthetic":
+                        f.update({"synthetic-train": 2048, "synthetic-test": 512})
+                    f.update(flags)
+                    plans.append((name, batch, lr, seed, f))
+    results = study.runner.sims([p[4] for p in plans])
+    loss_rows, eval_rows = [], []
+    for (name, batch, lr, seed, _), r in zip(plans, results):
+        for x in r.iterations():
+            loss_rows.append([name, batch, lr, seed, int(x["iteration"]), float(x["time"]), float(x["loss"] or "nan"),
+                              int(x["samples"])])
+        for x in r.evaluations():
+            eval_rows.append([name, batch, lr, seed, int(x["iteration"]), float(x["time"]),
+                              float(x["test_accuracy"]), float(x["test_loss"])])
+    study.write_csv("losses.csv", ["strategy", "batch", "lr", "seed", "iteration", "time", "loss", "samples"],
+                    loss_rows)
+    study.write_csv("evaluations.csv", ["strategy", "batch", "lr", "seed", "iteration", "time", "test_accuracy",
+                                        "test_loss"], eval_rows)
+
+
+def time_to(evals, target):
+    """The first evaluation's time at or above the target accuracy, else inf."""
+    for e in sorted(evals, key=lambda e: e[0]):
+        if e[2] >= target:
+            return e[1]
+    return math.inf
+
+
+def draw(study):
+    s = settings(study)
+    losses, evals = {}, {}
+    for r in study.read_csv("losses.csv"):
+        key = (r["strategy"], int(r["batch"]), float(r["lr"]), int(r["seed"]))
+        losses.setdefault(key, []).append((int(r["iteration"]), float(r["time"]), float(r["loss"]), int(r["samples"])))
+    for r in study.read_csv("evaluations.csv"):
+        key = (r["strategy"], int(r["batch"]), float(r["lr"]), int(r["seed"]))
+        evals.setdefault(key, []).append((int(r["iteration"]), float(r["time"]), float(r["test_accuracy"])))
+    names = [n for n, _ in STRATEGIES]
+    grid_rows, best = [], {}
+    for name in names:
+        for batch in sorted({k[1] for k in evals if k[0] == name}):
+            for lr in sorted({k[2] for k in evals if k[0] == name and k[1] == batch}):
+                seeds = sorted(k[3] for k in evals if k[:3] == (name, batch, lr))
+                times = [time_to(evals[(name, batch, lr, sd)], s["target"]) for sd in seeds]
+                final = [max(evals[(name, batch, lr, sd)])[2] for sd in seeds]
+                lo, mean, hi = tables.spread(times)
+                grid_rows.append([name, batch, lr, len(seeds), lo, mean, hi, tables.spread(final)[1]])
+                score = (mean, -tables.spread(final)[1])
+                if name not in best or score < best[name][0]:
+                    best[name] = (score, batch, lr, (lo, mean, hi))
+    study.write_csv("time-to-target.csv", ["strategy", "batch", "lr", "seeds", "seconds_min", "seconds_mean",
+                                           "seconds_max", "final_accuracy_mean"], grid_rows)
+
+    figures, verdicts = [], []
+    for axis, column, label in (("iteration", 0, "iteration"), ("time", 1, "simulated seconds")):
+        series = []
+        for name in names:
+            if name not in best:
+                continue
+            _, batch, lr, _ = best[name]
+            seeds = sorted(k[3] for k in losses if k[:3] == (name, batch, lr))
+            trace = losses[(name, batch, lr, seeds[0])]
+            step = max(1, len(trace) // 200)
+            series.append(plot.Series("{} (batch {}, lr {:g})".format(name, batch, lr),
+                                      [(p[column], p[2]) for p in trace[::step] if not math.isnan(p[2])],
+                                      style="lines"))
+        png = "loss-{}.png".format(axis)
+        plot.plot(study.path(png), "Training loss against {} (each strategy at its best batch and lr; seed {})"
+                  .format(label, study.seeds[0]), label, "training loss", series, logx=(axis == "time"),
+                  key="top right")
+        figures.append((png, "Training loss against {}, each strategy at the settings that reach the target "
+                             "accuracy soonest.".format(label)))
+    bars = [plot.Series(name, [(i + 1, best[name][3][1], best[name][3][0], best[name][3][2])])
+            for i, name in enumerate(names) if name in best and math.isfinite(best[name][3][1])]
+    if bars:
+        png = "time-to-target.png"
+        plot.plot(study.path(png), "Simulated seconds to {:.0%} test accuracy ({} Pi 4Bs, {})".format(
+                      s["target"], s["n"], s["network"]), "strategy (1: " + ", ".join(
+                      "{}: {}".format(i + 1, n) for i, n in enumerate(names)) + ")", "seconds (bars: min..max over seeds)",
+                  bars, xrange=(0, len(names) + 1), logy=True, key="top left")
+        figures.append((png, "Time to the target accuracy per strategy, at its best settings."))
+    soonest = {name: best[name][3][1] for name in names if name in best}
+    ring = soonest.get("ring-1f1b", math.inf)
+    for other in ("ps-bsp", "ps-asp", "allreduce"):
+        if other in soonest:
+            verdicts.append(verdict.sooner("RingTMP (1f1b)", other, ring, soonest[other],
+                                           "{:.0%} test accuracy".format(s["target"]),
+                                           " on {} with {} devices".format(s["network"], s["n"])))
+    for name in names:
+        if name in best:
+            _, batch, lr, (lo, mean, hi) = best[name]
+            verdicts.append("{} reaches {:.0%} in {} (batch {}, lr {:g})".format(
+                name, s["target"], "{:.4g} s (min {:.4g}, max {:.4g})".format(mean, lo, hi) if math.isfinite(mean)
+                else "no run of the budget", batch, lr))
+    # The same SGD: at the same settings, the synchronous ring's and bsp's loss traces agree,
+    # over the first iterations (later, their different summation orders' rounding grows as
+    # training amplifies it; the CSV keeps 6 digits).
+    worst, compared = 0.0, 0
+    for key, trace in losses.items():
+        other = ("ps-bsp",) + key[1:]
+        if key[0] == "ring-1f1b" and other in losses:
+            for a, b in list(zip(trace, losses[other]))[:SAME_SGD_ITERATIONS]:
+                if not (math.isnan(a[2]) or math.isnan(b[2])):
+                    worst = max(worst, abs(a[2] - b[2]) / max(abs(b[2]), 1e-12))
+                    compared += 1
+    if compared:
+        verdicts.append("synchronous RingTMP and ps-bsp are the same SGD per iteration: at the same batch and lr "
+                        "their losses over the first {} iterations differ by at most {:.2g} (relative), so progress "
+                        "per iteration differs only through asynchrony and batch size"
+                        .format(SAME_SGD_ITERATIONS, worst))
+    others = [soonest[o] for o in ("ps-bsp", "ps-asp", "allreduce") if o in soonest]
+    wins = {"{} with {} devices".format(s["network"], s["n"]): {s["n"]: bool(others) and ring < min(others)}}
+    study.write_finding(verdicts, figures, claim=(
+        "RingTMP (1f1b) reaches {:.0%} test accuracy sooner than a parameter server and ring all-reduce, each at its "
+        "best batch and learning rate".format(s["target"]), verdict.claim(wins)), notes=[
+        "{} simulated Pi 4Bs on {}, {} on MLP {}, momentum 0.9, {} training samples per run whatever the batch; "
+        "grid: batch {} x lr {}; evaluated {} times a run off the simulated clock; target {:.0%} test accuracy."
+        .format(s["n"], s["network"], s["dataset"], s["layers"], s["samples"], s["batches"], s["lrs"], s["evals"],
+                s["target"]),
+        "Best settings: the grid point with the soonest mean time to the target (ties: the higher final accuracy).",
+    ])

@@ -1,0 +1,89 @@
+"""The study's main sweep: every strategy at every N on each network, with the same model,
+batch and seeds, timing-only (what a strategy costs in time, idleness and energy does not
+depend on the numbers it computes). The idle, scaling and energy experiments read the same
+runs (made once: runs.Runner shares run folders)."""
+from study import verdict
+
+MICROBATCHES = 8
+BATCH = 256
+
+
+def servers_k(n):
+    """The 'K servers' parameter server: one server per four workers, at least two."""
+    return max(2, n // 4)
+
+
+# name -> flags at N, and the number of devices it occupies at N.
+STRATEGIES = [
+    ("ring-gpipe", lambda n: {"strategy": "ring", "schedule": "gpipe"}, lambda n: n),
+    ("ring-1f1b", lambda n: {"strategy": "ring", "schedule": "1f1b"}, lambda n: n),
+    ("ring-async", lambda n: {"strategy": "ring", "schedule": "async"}, lambda n: n),
+    ("ps-bsp", lambda n: {"strategy": "ps", "ps-mode": "bsp", "servers": 1}, lambda n: n + 1),
+    ("ps-bsp-k", lambda n: {"strategy": "ps", "ps-mode": "bsp", "servers": servers_k(n)}, lambda n: n + servers_k(n)),
+    ("ps-asp", lambda n: {"strategy": "ps", "ps-mode": "asp", "servers": 1}, lambda n: n + 1),
+    ("allreduce", lambda n: {"strategy": "allreduce"}, lambda n: n),
+]
+NAMES = [s[0] for s in STRATEGIES]
+
+
+def model(study):
+    """An MLP deep enough for one ring stage per device at the largest N (a hidden layer is
+    two cuttable layers: dense, relu), the same at every N and for every strategy."""
+    hidden = study.pick(tiny=2, quick=8, full=32)
+    width = study.pick(tiny=64, quick=256, full=256)
+    return ",".join(["784"] + [str(width)] * hidden + ["10"])
+
+
+def ns(study):
+    return study.pick(tiny=[2, 3], quick=[2, 4, 8, 16], full=[2, 4, 8, 16, 32, 64])
+
+
+def networks(study):
+    return study.pick(tiny=["wifi-n"], quick=["wifi-n", "ethernet-1g"], full=["wifi-n", "ethernet-1g"])
+
+
+def iterations(study):
+    return study.pick(tiny=2, quick=4, full=8)
+
+
+def description(study):
+    return ("MLP {} (the same at every N), global batch {} ({} micro-batches in the ring; split over the workers "
+            "in ps and all-reduce), {} iterations, timing-only simulation of Raspberry Pi 4Bs"
+            .format(model(study), BATCH, MICROBATCHES, iterations(study)))
+
+
+def run_grid(study):
+    """Every (network, strategy, N, seed): a list of (network, name, n, seed, Run)."""
+    plans = []
+    for network in networks(study):
+        for n in ns(study):
+            for name, flags, _ in STRATEGIES:
+                for seed in study.seeds:
+                    f = {"device": "pi4b", "network": network, "nodes": n, "layers": model(study), "batch": BATCH,
+                         "microbatches": MICROBATCHES, "iterations": iterations(study), "seed": seed,
+                         "timing-only": True, "dataset": "synthetic", "peer-timeout": 3600, "replica-every": 0}
+                    f.update(flags(n))
+                    plans.append((network, name, n, seed, f))
+    results = study.runner.sims([p[4] for p in plans])
+    return [p[:4] + (r,) for p, r in zip(plans, results)]
+
+
+def workers(run):
+    """The nodes of a run that train (a parameter server's servers do not)."""
+    return [x for x in run.nodes() if "server" not in x["role"]]
+
+
+BASELINES = ("ps-bsp", "allreduce")
+
+
+def against_baselines(mean, ns, where, less, more, lower_wins=True):
+    """RingTMP (1f1b) against each baseline in one context (a network, a kind of scaling):
+    `mean` maps (strategy, n) to the figure. Returns where the ring beat both ({n: bool},
+    for verdict.claim) and a sentence per baseline (verdict.compare's `less`/`more`)."""
+    ring = "ring-1f1b"
+    both = [n for n in ns if all((s, n) in mean for s in (ring,) + BASELINES)]
+    beats = (lambda a, b: a < b) if lower_wins else (lambda a, b: a > b)
+    wins = {n: all(beats(mean[(ring, n)], mean[(o, n)]) for o in BASELINES) for n in both}
+    sentences = [verdict.compare("RingTMP (1f1b)", other, {n: (mean[(ring, n)], mean[(other, n)]) for n in both},
+                                 "N", less, more, where) for other in BASELINES]
+    return wins, sentences

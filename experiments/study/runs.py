@@ -1,0 +1,97 @@
+"""Runs of `ringtmp sim` for the experiments: each run a folder named after the binary and
+its settings (so experiments that need the same run share it, and a rebuilt binary runs it
+afresh), run at most `jobs` at a time (one simulation is one process on one core), read
+back as its summary.json, nodes.csv, iterations.csv and evaluations.csv."""
+import concurrent.futures
+import csv
+import hashlib
+import json
+import os
+import subprocess
+
+
+# The file a run folder gets last (core/metrics/run_writer.cpp): a folder without it is unfinished.
+DONE = "timeline.json"
+
+
+class RunFailed(Exception):
+    pass
+
+
+class Run:
+    """One finished run folder."""
+
+    def __init__(self, folder, flags):
+        self.folder = folder
+        self.flags = flags
+        with open(os.path.join(folder, "summary.json")) as f:
+            self.summary = json.load(f)
+
+    def rows(self, name):
+        with open(os.path.join(self.folder, name), newline="") as f:
+            return list(csv.DictReader(f))
+
+    def nodes(self):
+        return self.rows("nodes.csv")
+
+    def iterations(self):
+        return self.rows("iterations.csv")
+
+    def evaluations(self):
+        return self.rows("evaluations.csv")
+
+
+def flag_list(flags):
+    """{"nodes": 8, "timing-only": True} -> ["--nodes=8", "--timing-only=true"], in key order
+    (the = form: a boolean flag takes no separate value)."""
+    out = []
+    for key in sorted(flags):
+        value = flags[key]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        out.append("--{}={}".format(key, value))
+    return out
+
+
+class Runner:
+    """Runs an experiment's simulations into `runs_dir`, `jobs` at a time."""
+
+    def __init__(self, binary, runs_dir, jobs, log):
+        self.binary = binary
+        self.runs_dir = runs_dir
+        self.jobs = max(1, jobs)
+        self.log = log
+        self.count = 0
+        st = os.stat(binary)
+        self.identity = "{}:{}:{}".format(os.path.realpath(binary), st.st_size, st.st_mtime_ns)
+
+    def folder(self, command, flags):
+        key = json.dumps([self.identity, command, sorted(flags.items())], default=str)
+        return os.path.join(self.runs_dir, command + "-" + hashlib.sha256(key.encode()).hexdigest()[:16])
+
+    def _run(self, command, flags):
+        folder = self.folder(command, flags)
+        if os.path.exists(os.path.join(folder, DONE)):
+            return Run(folder, flags)  # made by this binary with these settings already
+        args = [self.binary, command] + flag_list(flags) + ["--out=" + folder, "--overwrite=true"]
+        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            with open(folder + ".log", "w") as f:
+                f.write(" ".join(args) + "\n" + done.stdout)
+            last = [line for line in done.stdout.splitlines() if line.strip()][-1:] or ["no output"]
+            raise RunFailed("a {} run failed (exit {}): {} (command and output: {}.log)".format(
+                command, done.returncode, last[0], folder))
+        return Run(folder, flags)
+
+    def many(self, command, flag_sets):
+        """Runs every flag set (a list of dicts); returns their Runs in the same order."""
+        os.makedirs(self.runs_dir, exist_ok=True)
+        self.count += len(flag_sets)
+        fresh = sum(not os.path.exists(os.path.join(self.folder(command, f), DONE)) for f in flag_sets)
+        self.log("  {} {} runs ({} made already), {} at a time".format(len(flag_sets), command,
+                                                                     len(flag_sets) - fresh, self.jobs))
+        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            return list(pool.map(lambda f: self._run(command, f), flag_sets))
+
+    def sims(self, flag_sets):
+        return self.many("sim", flag_sets)

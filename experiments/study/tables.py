@@ -1,0 +1,32 @@
+"""Tables over seeds: the spread of a figure (min, mean, max) and CSV files written the same
+way every time (same rows, same digits), so a figure regenerated from the same seeds is the
+same bytes."""
+import csv
+import os
+
+
+def spread(values):
+    """(min, mean, max) of a non-empty list."""
+    values = list(values)
+    return min(values), sum(values) / len(values), max(values)
+
+
+def cell(v):
+    if isinstance(v, float):
+        return "{:.6g}".format(v)
+    return str(v)
+
+
+def write_csv(path, header, rows):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow([cell(v) for v in row])
+
+
+def read_csv(path):
+    """Rows as dicts; numbers stay strings (the caller knows its columns)."""
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `ringtmp figures`: every experiment at its tiny size writes its CSVs, a PNG per figure and a
+# finding.md whose verdicts come from the CSVs (changed data, changed verdict, on --replot);
+# the same seeds give the same CSV bytes; bad flags and missing tools are one line, exit 2 or 1.
+# Usage: figures.sh <path-to-ringtmp>.
+set -u
+
+BIN=${1:?usage: figures.sh <path-to-ringtmp>}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ringtmp-figures-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=cli_cases.sh
+source "$(dirname "$0")/cli_cases.sh"
+cd "$TMP" || exit 2
+
+expect_exit 0 "figures --help" -- figures --help
+grep -qF -- "--replot" "$OUT" || fail "figures --help does not list --replot"
+expect_error 2 "figures with an unknown flag" "--frobnicate" -- figures --frobnicate
+expect_error 2 "figures --seeds 0" "--seeds" "'0'" -- figures --seeds 0 --out "$TMP/r"
+expect_error 2 "figures --seeds without a value" "--seeds needs a value" -- figures --seeds
+expect_error 2 "figures --experiment that does not exist" "unknown experiment 'nosuch'" -- \
+  figures --experiment nosuch --tiny --out "$TMP/r"
+expect_exit 0 "figures --list" -- figures --list
+mapfile -t experiments < <(awk '{ print $1 }' "$OUT")
+[ "${#experiments[@]}" -ge 1 ] || fail "figures --list names no experiment"
+printf '%-60s' "figures without gnuplot"
+mkdir "$TMP/no-tools"
+PATH=$TMP/no-tools "$BIN" figures --tiny --out "$TMP/r" >"$OUT" 2>"$ERR"
+RC=$?
+[ "$RC" -eq 1 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "gnuplot not found" "$ERR" ||
+  fail "without gnuplot on PATH: expected exit 1 and one line naming gnuplot"
+echo "ok (exit $RC)"
+
+for e in "${experiments[@]}"; do
+  expect_exit 0 "figures --experiment $e --tiny" -- figures --experiment "$e" --tiny --out "$TMP/r"
+  R=$TMP/r/$e
+  [ -s "$R/finding.md" ] || fail "$e wrote no finding.md"
+  # Every figure the finding shows exists as a PNG, and every CSV it was drawn from is there.
+  grep -o '!\[[^]]*\]([^)]*\.png)' "$R/finding.md" | sed 's/.*(\(.*\))/\1/' > "$TMP/pngs"
+  [ -s "$TMP/pngs" ] || fail "$e's finding.md shows no figure"
+  while read -r png; do
+    [ -s "$R/$png" ] || fail "$e: $png is in finding.md but not in $R"
+    [ "$(head -c 4 "$R/$png" | tail -c 3)" = "PNG" ] || fail "$e: $png is not a PNG"
+  done < "$TMP/pngs"
+  ls "$R"/*.csv >/dev/null 2>&1 || fail "$e wrote no CSV"
+  grep -q '^## Verdict' "$R/finding.md" || fail "$e's finding.md has no verdict"
+done
+
+# The verdict is computed: the idle data changed (the ring made to idle more than anyone),
+# --replot says otherwise.
+R=$TMP/r/idle
+cp "$R/finding.md" "$TMP/finding-before.md"
+grep -q "RingTMP (1f1b) idles less than ps-bsp" "$R/finding.md" ||
+  fail "idle: the tiny run's verdict is not that the ring idles less than ps-bsp (finding: $(grep -m1 RingTMP "$R/finding.md"))"
+awk -F, 'BEGIN { OFS = "," } NR > 1 && $2 == "ring-1f1b" { $6 = 0.999 } { print }' "$R/idle.csv" > "$TMP/idle.csv"
+mv "$TMP/idle.csv" "$R/idle.csv"
+expect_exit 0 "figures --experiment idle --replot (data changed)" -- figures --experiment idle --tiny --replot --out "$TMP/r"
+grep -q "RingTMP (1f1b) idles more than ps-bsp" "$R/finding.md" || fail "idle: the verdict did not follow the data"
+cmp -s "$TMP/finding-before.md" "$R/finding.md" && fail "idle: finding.md unchanged by changed data"
+rm "$R/idle.csv"
+expect_error 1 "figures --replot without the data" "idle.csv: missing" -- figures --experiment idle --tiny --replot --out "$TMP/r"
+
+# The same seeds, the same bytes.
+expect_exit 0 "figures --experiment idle --tiny (again)" -- figures --experiment idle --tiny --out "$TMP/a"
+expect_exit 0 "figures --experiment idle --tiny (and again)" -- figures --experiment idle --tiny --out "$TMP/b"
+cmp "$TMP/a/idle/idle.csv" "$TMP/b/idle/idle.csv" || fail "idle.csv differs between two runs of the same seeds"
+cmp "$TMP/a/idle/finding.md" "$TMP/b/idle/finding.md" || fail "finding.md differs between two runs of the same seeds"
+echo "figures: all cases passed"

@@ -27,11 +27,10 @@ NAMES = [s[0] for s in STRATEGIES]
 
 
 def model(study):
-    """An MLP deep enough for one ring stage per device at the largest N (a hidden layer is
-    two cuttable layers: dense, relu), the same at every N and for every strategy."""
-    hidden = study.pick(tiny=2, quick=8, full=32)
+    """An MLP deep enough for one ring stage (a dense layer at least) per device at the
+    largest N, the same at every N and for every strategy."""
     width = study.pick(tiny=64, quick=256, full=256)
-    return ",".join(["784"] + [str(width)] * hidden + ["10"])
+    return ",".join(["784"] + [str(width)] * (max(ns(study)) - 1) + ["10"])
 
 
 def ns(study):

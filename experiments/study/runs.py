@@ -78,7 +78,9 @@ class Runner:
         if done.returncode != 0:
             with open(folder + ".log", "w") as f:
                 f.write(" ".join(args) + "\n" + done.stdout)
-            last = [line for line in done.stdout.splitlines() if line.strip()][-1:] or ["no output"]
+            lines = [line for line in done.stdout.splitlines() if line.strip()]
+            # ringtmp's own error line if there is one, else the last line.
+            last = [line for line in lines if line.startswith("ringtmp ")][-1:] or lines[-1:] or ["no output"]
             raise RunFailed("a {} run failed (exit {}): {} (command and output: {}.log)".format(
                 command, done.returncode, last[0], folder))
         return Run(folder, flags)

@@ -2,6 +2,7 @@
 way every time (same rows, same digits), so a figure regenerated from the same seeds is the
 same bytes."""
 import csv
+import math
 import os
 
 
@@ -12,8 +13,10 @@ def spread(values):
 
 
 def cell(v):
+    """6 significant digits; a figure that does not exist (NaN, inf) an empty cell, as in a
+    run folder's CSVs."""
     if isinstance(v, float):
-        return "{:.6g}".format(v)
+        return "{:.6g}".format(v) if math.isfinite(v) else ""
     return str(v)
 
 
@@ -30,3 +33,9 @@ def read_csv(path):
     """Rows as dicts; numbers stay strings (the caller knows its columns)."""
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def number(cell):
+    """A CSV cell as a float: an empty cell (a figure that does not exist: a timing-only loss,
+    a diverged run's) is NaN."""
+    return float(cell) if cell != "" else float("nan")

@@ -1,0 +1,34 @@
+set terminal pngcairo size 900,520 font ',10'
+set output "cost-model-microbatch-1f1b.png"
+set title "Ring 1f1b: time per iteration as c/T is swept by the micro-batch size" noenhanced
+set xlabel "c/T (a link's time per micro-batch over a stage's compute per micro-batch)" noenhanced
+set ylabel "seconds per iteration" noenhanced
+set key top left noenhanced
+set grid
+set logscale x 2
+set logscale y
+set xrange [0.813942:1.07845]
+$s0 << EOD
+0.813942 0.659829
+0.817054 0.291968
+0.829502 0.198458
+0.879291 0.183093
+1.07845 0.207418
+EOD
+$s1 << EOD
+0.813942 0.412772
+0.817054 0.180588
+0.829502 0.122542
+0.879291 0.10803
+1.07845 0.112592
+EOD
+$s2 << EOD
+0.813942 0.748744
+0.817054 0.328138
+0.829502 0.22419
+0.879291 0.20302
+1.07845 0.216995
+EOD
+plot $s0 using 1:2 with linespoints lw 2 title "measured (simulated)", \
+     $s1 using 1:2 with lines lw 2 dt 2 title "I x max(c, T): overlap", \
+     $s2 using 1:2 with lines lw 2 title "I x (c + T): no overlap"

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/simulator.hpp"
 #include "core/parse_number.hpp"
 #include "core/quote_input.hpp"
 
@@ -97,6 +98,7 @@ int figures_command(const std::vector<std::string>& args) {
     }
   }
 
+  if (!kHasSimulator && !list) return no_simulator("figures", "the experiments simulate: run them from a full build");
   // The binary's own path: the experiments run this very build's `sim`.
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);

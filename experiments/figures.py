@@ -7,6 +7,7 @@ import importlib.util
 import os
 import sys
 import time
+import traceback
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -61,7 +62,8 @@ def main():
         command = "ringtmp figures --experiment {}{}{}".format(name, flags, " --seeds {}".format(a.seeds) if a.seeds else "")
         log = lambda text: print(text, flush=True)  # noqa: E731
         # The raw run folders, shared by the experiments (untracked: results/runs/).
-        runner = runs.Runner(a.bin, os.path.join(a.results, "runs", "figures"), a.jobs, log)
+        runner = runs.Runner(a.bin, os.path.join(a.results, "runs", "figures"), a.jobs, log,
+                             os.path.join(os.path.dirname(here), "platforms"))
         s = context.Study(name, m.TITLE, a.results, a.size, seeds, runner, log, command)
         why = m.needs(s) if hasattr(m, "needs") else None
         if why:
@@ -70,13 +72,24 @@ def main():
         start = time.time()
         print("== {}: {} ({} size, seeds {})".format(name, m.TITLE, a.size, ",".join(map(str, seeds))), flush=True)
         try:
-            if not a.replot:
-                s.clear()
+            if a.replot:
+                m.draw(s)
+            else:
+                # Made beside the old results, which stay whole until the new ones are.
+                s.begin()
                 m.run(s)
-            m.draw(s)
+                m.draw(s)
+                s.commit()
         except (runs.RunFailed, OSError, RuntimeError, ValueError, KeyError) as e:
             # One line: a gnuplot or run's full output is in the file the message names.
             failed.append("{}: {}".format(name, " ".join(str(e).split())))
+            continue
+        except Exception:  # a bug in the experiment: its traceback kept, the others still run
+            os.makedirs(a.results, exist_ok=True)
+            log_path = os.path.join(a.results, name + ".error.log")
+            with open(log_path, "w") as f:
+                f.write(traceback.format_exc())
+            failed.append("{}: the experiment stopped on an error in its code (traceback: {})".format(name, log_path))
             continue
         print("== {}: {:.0f} s, {} runs; {}".format(name, time.time() - start, runner.count,
                                                    os.path.join(s.out, "finding.md")), flush=True)

@@ -260,7 +260,9 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   }
 
   Model model(model_layers(c));
-  if (Status s = evaluate_snapshots(outcomes, run.iterations, data.test, model, run.evals); !s.ok()) return s;
+  // Bounded by the last iteration with a loss (a trace with a gap still ends at the run's last).
+  const int64_t last = run.trace.empty() ? 0 : run.trace.back().iteration;
+  if (Status s = evaluate_snapshots(outcomes, last, data.test, model, run.evals); !s.ok()) return s;
   if (params.size() != model.params().size())
     return Status::errorf("run finished but the nodes returned {} of the model's {} parameters",
                           params.size(), model.params().size());

@@ -140,6 +140,8 @@ StatusOr<NodeOutcome> decode_outcome(std::span<const uint8_t> bytes) {
       !r.pod(m.peak_memory_bytes) || !r.pod(m.peak_stash_bytes) || !r.pod(m.checkpoint_bytes))
     return bad("truncated metrics");
   if (!one_line(m.role)) return bad("role not on one line");  // a cell of nodes.csv
+  // Its part of the idle time (nodes.csv's idle_work_s is the difference).
+  if (!(m.idle_network_s >= 0 && m.idle_network_s <= m.idle_s)) return bad("idle on the network outside 0..idle");
   m.node = int(node);
   uint64_t n = 0;
   if (!r.count(n, 25)) return bad("span count beyond the file");

@@ -17,7 +17,7 @@ description = Switched Ethernet at {bps:g} bit/s, swept by experiments/cost_mode
 kind = ethernet
 bandwidth_bps = {bps:g}
 bandwidth_bps_source = swept by experiments/cost_model
-latency_s = 0.00005
+latency_s = {latency:g}
 latency_s_source = as ethernet-1g (one switched hop)
 idle_w = 0.6
 idle_w_source = as ethernet-1g
@@ -37,7 +37,7 @@ def settings(study):
         "microbatches": study.pick(tiny=[2, 8], quick=[1, 4, 16, 64, 256], full=[1, 2, 4, 8, 16, 32, 64, 128, 256]),
         "fixed_m": 8,
         "fixed_bps": 1e8,
-        "latency_s": 5e-5,  # the profiles' (NETWORK_TEMPLATE)
+        "latency_s": 5e-5,  # the swept profiles' (NETWORK_TEMPLATE), as ethernet-1g's
         "iterations": study.pick(tiny=3, quick=4, full=6),
     }
 
@@ -47,7 +47,7 @@ def network_file(study, bps):
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, "ethernet-{:g}.ini".format(bps))
     with open(path, "w") as f:
-        f.write(NETWORK_TEMPLATE.format(bps=bps))
+        f.write(NETWORK_TEMPLATE.format(bps=bps, latency=settings(study)["latency_s"]))
     return path
 
 

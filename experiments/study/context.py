@@ -38,10 +38,18 @@ class Study:
                                     .format(path, self.name))
         return tables.read_csv(path)
 
-    def clear(self):
-        """Starts the experiment's results afresh."""
+    def begin(self):
+        """Starts the experiment's results afresh, in a folder beside the old ones."""
+        self.final = self.out
+        self.out = self.final + ".partial"
         shutil.rmtree(self.out, ignore_errors=True)
-        os.makedirs(self.out, exist_ok=True)
+        os.makedirs(self.out)
+
+    def commit(self):
+        """The new results replace the old."""
+        shutil.rmtree(self.final, ignore_errors=True)
+        os.rename(self.out, self.final)
+        self.out = self.final
 
     def write_finding(self, verdicts, figures, notes=(), claim=None):
         """finding.md: the verdict sentences (computed by the caller from the CSVs), each

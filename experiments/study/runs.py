@@ -41,6 +41,22 @@ class Run:
         return self.rows("evaluations.csv")
 
 
+def file_digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def tree_digest(folder):
+    """One digest of every file below `folder` (names and contents)."""
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            h.update(os.path.relpath(path, folder).encode() + b"\0" + file_digest(path).encode())
+    return h.hexdigest()
+
+
 def flag_list(flags):
     """{"nodes": 8, "timing-only": True} -> ["--nodes=8", "--timing-only=true"], in key order
     (the = form: a boolean flag takes no separate value)."""
@@ -56,17 +72,22 @@ def flag_list(flags):
 class Runner:
     """Runs an experiment's simulations into `runs_dir`, `jobs` at a time."""
 
-    def __init__(self, binary, runs_dir, jobs, log):
+    def __init__(self, binary, runs_dir, jobs, log, platforms_dir):
         self.binary = binary
         self.runs_dir = runs_dir
         self.jobs = max(1, jobs)
         self.log = log
         self.count = 0
         st = os.stat(binary)
-        self.identity = "{}:{}:{}".format(os.path.realpath(binary), st.st_size, st.st_mtime_ns)
+        # The binary and every profile it may read: a rebuilt binary or an edited profile
+        # makes every run afresh.
+        self.identity = "{}:{}:{}:{}".format(os.path.realpath(binary), st.st_size, st.st_mtime_ns,
+                                             tree_digest(platforms_dir))
 
     def folder(self, command, flags):
-        key = json.dumps([self.identity, command, sorted(flags.items())], default=str)
+        # A flag naming a file (a network profile an experiment wrote) counts by its contents.
+        files = {k: file_digest(v) for k, v in flags.items() if isinstance(v, str) and os.path.isfile(v)}
+        key = json.dumps([self.identity, command, sorted(flags.items()), sorted(files.items())], default=str)
         return os.path.join(self.runs_dir, command + "-" + hashlib.sha256(key.encode()).hexdigest()[:16])
 
     def _run(self, command, flags):
@@ -86,14 +107,19 @@ class Runner:
         return Run(folder, flags)
 
     def many(self, command, flag_sets):
-        """Runs every flag set (a list of dicts); returns their Runs in the same order."""
+        """Runs every flag set (a list of dicts); returns their Runs in the same order. The
+        same settings asked twice are run once (two runs into one folder would collide)."""
         os.makedirs(self.runs_dir, exist_ok=True)
         self.count += len(flag_sets)
-        fresh = sum(not os.path.exists(os.path.join(self.folder(command, f), DONE)) for f in flag_sets)
-        self.log("  {} {} runs ({} made already), {} at a time".format(len(flag_sets), command,
-                                                                     len(flag_sets) - fresh, self.jobs))
+        unique = {}
+        for f in flag_sets:
+            unique.setdefault(self.folder(command, f), f)
+        fresh = sum(not os.path.exists(os.path.join(folder, DONE)) for folder in unique)
+        self.log("  {} {} runs ({} distinct, {} made already), {} at a time".format(
+            len(flag_sets), command, len(unique), len(unique) - fresh, self.jobs))
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            return list(pool.map(lambda f: self._run(command, f), flag_sets))
+            done = dict(zip(unique, pool.map(lambda f: self._run(command, f), unique.values())))
+        return [done[self.folder(command, f)] for f in flag_sets]
 
     def sims(self, flag_sets):
         return self.many("sim", flag_sets)

@@ -12,6 +12,8 @@ END = "<!-- study:end -->"
 def claims(results_dir):
     found = []
     for name in sorted(os.listdir(results_dir)):
+        if name.endswith(".partial"):  # an experiment's run that has not finished
+            continue
         path = os.path.join(results_dir, name, "claim.json")
         if os.path.isfile(path):
             with open(path) as f:

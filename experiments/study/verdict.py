@@ -1,5 +1,6 @@
 """Sentences a finding states, computed from the data, never typed: how one series compares
 with another across a swept parameter (where it is lower, where higher, where equal)."""
+import math
 
 
 def span_text(xs, all_xs, name):
@@ -34,7 +35,8 @@ def fmt(x):
 def compare(subject, other, by_x, x_name, less, more, where="", tolerance=1e-9):
     """by_x: {x: (subject's value, other's value)}. A sentence saying at which x the subject's
     value is lower ("less" phrase) or higher ("more" phrase) than the other's."""
-    xs = sorted(by_x)
+    missing = sorted(x for x, (a, b) in by_x.items() if math.isnan(a) or math.isnan(b))
+    xs = sorted(x for x in by_x if x not in missing)
     if not xs:
         return "no data: {} and {} were not both measured{}".format(subject, other, where)
     lower = [x for x in xs if by_x[x][0] < by_x[x][1] * (1 - tolerance)]
@@ -49,13 +51,17 @@ def compare(subject, other, by_x, x_name, less, more, where="", tolerance=1e-9):
     text = "{} {} {} at {}{}".format(subject, first_phrase, other, span_text(first_group, xs, x_name), where)
     for group, phrase in clauses[1:]:
         text += "; it {} it at {}".format(phrase, span_text(group, xs, x_name))
+    if missing:
+        text += " (not measured at {} = {})".format(x_name, ", ".join(fmt(x) for x in missing))
     return text
 
 
 def sooner(subject, other, subject_s, other_s, what, where=""):
     """Which of two reaches `what` sooner, with both times (inf: not reached)."""
     def t(x):
-        return "{:.4g} s".format(x) if x != float("inf") else "never in its budget"
+        return "{:.4g} s".format(x) if math.isfinite(x) else "never in its budget"
+    if not (math.isfinite(subject_s) or math.isfinite(other_s)):
+        return "neither {} nor {} reaches {} within its budget{}".format(subject, other, what, where)
     if subject_s == other_s:
         return "{} reaches {} as soon as {} ({}){}".format(subject, what, other, t(subject_s), where)
     word = "sooner" if subject_s < other_s else "later"
@@ -67,6 +73,9 @@ def claim(wins, x_name="N"):
     """A claim's verdict from where it was tested: `wins` maps a context ("wifi-n") to
     {x: whether the claim held at x}. "holds" everywhere, "does not hold" nowhere, else
     "holds only ..." naming where it did."""
+    wins = {ctx: by_x for ctx, by_x in wins.items() if by_x}
+    if not wins:
+        return "not tested (no data)"
     held = {ctx: [x for x, ok in by_x.items() if ok] for ctx, by_x in wins.items()}
     if all(len(h) == len(wins[ctx]) for ctx, h in held.items()):
         return "holds"

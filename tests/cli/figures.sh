@@ -60,9 +60,14 @@ cmp -s "$TMP/finding-before.md" "$R/finding.md" && fail "idle: finding.md unchan
 rm "$R/idle.csv"
 expect_error 1 "figures --replot without the data" "idle.csv: missing" -- figures --experiment idle --tiny --replot --out "$TMP/r"
 
-# The same seeds, the same bytes.
-expect_exit 0 "figures --experiment idle --tiny (again)" -- figures --experiment idle --tiny --out "$TMP/a"
-expect_exit 0 "figures --experiment idle --tiny (and again)" -- figures --experiment idle --tiny --out "$TMP/b"
-cmp "$TMP/a/idle/idle.csv" "$TMP/b/idle/idle.csv" || fail "idle.csv differs between two runs of the same seeds"
-cmp "$TMP/a/idle/finding.md" "$TMP/b/idle/finding.md" || fail "finding.md differs between two runs of the same seeds"
+# The same seeds, the same bytes: timing (idle) and numerics (progress: losses and the
+# evaluations along the way), each run afresh.
+for out in a b; do
+  expect_exit 0 "figures idle and progress --tiny into $out" -- \
+    figures --experiment idle --experiment progress --tiny --out "$TMP/$out"
+done
+for f in idle/idle.csv idle/finding.md progress/losses.csv progress/evaluations.csv progress/finding.md; do
+  cmp "$TMP/a/$f" "$TMP/b/$f" || fail "$f differs between two runs of the same seeds"
+done
+[ "$(wc -l < "$TMP/a/progress/evaluations.csv")" -gt 20 ] || fail "progress has too few evaluations to compare"
 echo "figures: all cases passed"

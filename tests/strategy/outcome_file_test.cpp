@@ -110,6 +110,10 @@ TEST_CASE("every truncation, a bad magic and trailing bytes are refused") {
   const size_t spans_at = 4 + 5 * 8 + 1 + 8 + 1 + 8 + 8 + 8 + 5 * 8 + 7 * 8;
   for (int i = 0; i < 8; ++i) huge[spans_at + i] = i == 7 ? 0x10 : 0;
   CHECK(decode_outcome(huge).status().message().find("span count") != std::string::npos);
+  // Idle on the network beyond the idle time (idle_work_s would be negative): refused.
+  NodeOutcome forged = sample();
+  forged.metrics.idle_network_s = 0.75;
+  CHECK(decode_outcome(encode_outcome(forged)).status().message().find("idle on the network") != std::string::npos);
   // A forged rank would index merge's ranks: refused.
   auto rank = encode_outcome(NodeOutcome{});
   for (int i = 0; i < 8; ++i) rank[4 + i] = 0x7f;

@@ -21,7 +21,9 @@ refused() {  # refused COMMAND ARGS...: exit 2, one line on stderr naming the co
 refused sim --strategy ring --nodes 2 "${TINY[@]}" --out "$TMP/sim"
 refused validate --strategy ring --nodes 2 "${TINY[@]}" --out "$TMP/validate"
 refused maxmodel --strategy ring --nodes 2 --memory-budget 64M --dataset synthetic --out "$TMP/maxmodel"
-[ -e "$TMP/sim" ] || [ -e "$TMP/validate" ] || [ -e "$TMP/maxmodel" ] && fail "a refused command left a run folder"
+refused figures --tiny --out "$TMP/figures"
+[ -e "$TMP/sim" ] || [ -e "$TMP/validate" ] || [ -e "$TMP/maxmodel" ] || [ -e "$TMP/figures" ] &&
+  fail "a refused command left a run folder"
 
 run --help || fail "--help exited $?"
 grep -q "no simulator" "$TMP/out" || fail "--help does not say the simulator is missing"
@@ -30,4 +32,4 @@ run maxmodel --strategy ring --nodes 2 --memory-budget 64M --dataset synthetic -
 run train --strategy ring --nodes 2 --microbatches 2 "${TINY[@]}" --out "$TMP/train" ||
   { cat "$TMP/err"; fail "train failed"; }
 [ "$(wc -l <"$TMP/train/iterations.csv")" -eq 4 ] || fail "train: not 3 iterations in iterations.csv"
-echo "ok: sim, validate, maxmodel's confirmation refused; maxmodel --no-confirm and train ran"
+echo "ok: sim, validate, figures, maxmodel's confirmation refused; maxmodel --no-confirm and train ran"

@@ -10,8 +10,9 @@ import os
 import subprocess
 
 
-# The file a run folder gets last (core/metrics/run_writer.cpp): a folder without it is unfinished.
-DONE = "timeline.json"
+# The file a command's folder gets last (sim: core/metrics/run_writer.cpp; maxmodel: its
+# table): a folder without it is unfinished.
+DONE = {"sim": "timeline.json", "maxmodel": "maxmodel.csv"}
 
 
 class RunFailed(Exception):
@@ -24,8 +25,10 @@ class Run:
     def __init__(self, folder, flags):
         self.folder = folder
         self.flags = flags
-        with open(os.path.join(folder, "summary.json")) as f:
-            self.summary = json.load(f)
+        self.summary = {}
+        if os.path.exists(os.path.join(folder, "summary.json")):
+            with open(os.path.join(folder, "summary.json")) as f:
+                self.summary = json.load(f)
 
     def rows(self, name):
         with open(os.path.join(self.folder, name), newline="") as f:
@@ -92,7 +95,7 @@ class Runner:
 
     def _run(self, command, flags):
         folder = self.folder(command, flags)
-        if os.path.exists(os.path.join(folder, DONE)):
+        if os.path.exists(os.path.join(folder, DONE[command])):
             return Run(folder, flags)  # made by this binary with these settings already
         args = [self.binary, command] + flag_list(flags) + ["--out=" + folder, "--overwrite=true"]
         done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -114,7 +117,7 @@ class Runner:
         unique = {}
         for f in flag_sets:
             unique.setdefault(self.folder(command, f), f)
-        fresh = sum(not os.path.exists(os.path.join(folder, DONE)) for folder in unique)
+        fresh = sum(not os.path.exists(os.path.join(folder, DONE[command])) for folder in unique)
         self.log("  {} {} runs ({} distinct, {} made already), {} at a time".format(
             len(flag_sets), command, len(unique), len(unique) - fresh, self.jobs))
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:

@@ -1,0 +1,58 @@
+set terminal pngcairo size 1000,520 font ',10'
+set output "model-size-pi4b-1GB.png"
+set title "Largest trainable MLP on pi4b-1GB against N (memory plan, confirmed in sim)" noenhanced
+set xlabel "devices N (workers; ps adds its servers)" noenhanced
+set ylabel "parameters (millions)" noenhanced
+set key outside right top noenhanced
+set grid
+set logscale x 2
+set logscale y
+set xrange [1:16]
+$s0 << EOD
+1 63.55393
+2 97.950631
+4 188.537362
+8 550.487986
+16 1274.38923
+EOD
+$s1 << EOD
+1 63.55393
+2 97.950631
+4 188.537362
+8 550.487986
+16 1274.38923
+EOD
+$s2 << EOD
+1 63.537967
+2 97.317735
+4 64.405655
+8 110.642542
+16 140.131375
+EOD
+$s3 << EOD
+1 42.495567
+2 36.795847
+4 20.44223
+8 10.823392
+16 5.560684
+EOD
+$s4 << EOD
+1 42.495567
+2 36.795847
+4 20.44223
+8 21.627577
+16 22.281553
+EOD
+$s5 << EOD
+1 63.55393
+2 51.27919
+4 57.170959
+8 60.599986
+16 62.48875
+EOD
+plot $s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
+     $s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $s2 using 1:2 with linespoints lw 2 title "ring-async", \
+     $s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
+     $s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
+     $s5 using 1:2 with linespoints lw 2 title "allreduce"

@@ -1,0 +1,58 @@
+set terminal pngcairo size 1000,520 font ',10'
+set output "model-size-pi4b-4GB.png"
+set title "Largest trainable MLP on pi4b-4GB against N (memory plan, confirmed in sim)" noenhanced
+set xlabel "devices N (workers; ps adds its servers)" noenhanced
+set ylabel "parameters (millions)" noenhanced
+set key outside right top noenhanced
+set grid
+set logscale x 2
+set logscale y
+set xrange [1:16]
+$s0 << EOD
+1 446.064982
+2 489.755562
+4 962.669749
+8 2853.44104
+16 6634.98361
+EOD
+$s1 << EOD
+1 446.064982
+2 489.755562
+4 962.669749
+8 2853.44104
+16 6634.98361
+EOD
+$s2 << EOD
+1 446.022735
+2 488.384215
+4 324.49759
+8 572.075332
+16 733.813003
+EOD
+$s3 << EOD
+1 297.714687
+2 190.474855
+4 105.808237
+8 55.998925
+16 28.853359
+EOD
+$s4 << EOD
+1 297.714687
+2 190.474855
+4 105.808237
+8 112.038415
+16 115.376684
+EOD
+$s5 << EOD
+1 446.064982
+2 358.035082
+4 398.344715
+8 421.99873
+16 434.944265
+EOD
+plot $s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
+     $s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $s2 using 1:2 with linespoints lw 2 title "ring-async", \
+     $s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
+     $s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
+     $s5 using 1:2 with linespoints lw 2 title "allreduce"

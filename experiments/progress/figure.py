@@ -142,7 +142,7 @@ def draw(study):
         plot.plot(study.path(png), "Simulated seconds to {:.0%} test accuracy ({} Pi 4Bs, {})".format(
                       s["target"], s["n"], s["network"]), "strategy (1: " + ", ".join(
                       "{}: {}".format(i + 1, n) for i, n in enumerate(names)) + ")", "seconds (bars: min..max over seeds)",
-                  bars, xrange=(0, len(names) + 1), logy=True, key="top left")
+                  bars, xrange=(0, len(names) + 1), logy=True, key="top left", xtics=1)
         figures.append((png, "Time to the target accuracy per strategy, at its best settings."))
     soonest = {name: best[name][2][1] for name in names if name in best}
     ring = soonest.get("ring-1f1b", math.inf)

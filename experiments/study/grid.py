@@ -51,18 +51,23 @@ def description(study):
             .format(model(study), BATCH, MICROBATCHES, iterations(study)))
 
 
+def flags(study, network, name, n, seed):
+    """The sweep's settings for one strategy at N."""
+    f = {"device": "pi4b", "network": network, "nodes": n, "layers": model(study), "batch": BATCH,
+         "microbatches": MICROBATCHES, "iterations": iterations(study), "seed": seed, "timing-only": True,
+         "dataset": "synthetic", "peer-timeout": 3600, "replica-every": 0}
+    f.update(dict((s[0], s[1]) for s in STRATEGIES)[name](n))
+    return f
+
+
 def run_grid(study):
     """Every (network, strategy, N, seed): a list of (network, name, n, seed, Run)."""
     plans = []
     for network in networks(study):
         for n in ns(study):
-            for name, flags, _ in STRATEGIES:
+            for name in NAMES:
                 for seed in study.seeds:
-                    f = {"device": "pi4b", "network": network, "nodes": n, "layers": model(study), "batch": BATCH,
-                         "microbatches": MICROBATCHES, "iterations": iterations(study), "seed": seed,
-                         "timing-only": True, "dataset": "synthetic", "peer-timeout": 3600, "replica-every": 0}
-                    f.update(flags(n))
-                    plans.append((network, name, n, seed, f))
+                    plans.append((network, name, n, seed, flags(study, network, name, n, seed)))
     results = study.runner.sims([p[4] for p in plans])
     return [p[:4] + (r,) for p, r in zip(plans, results)]
 

@@ -19,7 +19,7 @@ def quote(text):
 
 
 def plot(png, title, xlabel, ylabel, series, logx=False, logy=False, yrange=None, xrange=None, key="top left",
-         size=(900, 520)):
+         size=(900, 520), xtics=None):
     base = os.path.splitext(png)[0]
     lines = [
         "set terminal pngcairo size {},{} font ',10'".format(*size),
@@ -41,6 +41,8 @@ def plot(png, title, xlabel, ylabel, series, logx=False, logy=False, yrange=None
         xrange = (min(xs), max(xs)) if xs and min(xs) < max(xs) else None
     if xrange:
         lines.append("set xrange [{}:{}]".format(*["" if v is None else v for v in xrange]))
+    if xtics:
+        lines.append("set xtics {}".format(xtics))
     plots = []
     for i, s in enumerate(series):
         if not s.points:

@@ -12,7 +12,7 @@ import subprocess
 
 # The file a command's folder gets last (sim: core/metrics/run_writer.cpp; maxmodel: its
 # table): a folder without it is unfinished.
-DONE = {"sim": "timeline.json", "maxmodel": "maxmodel.csv"}
+DONE = {"sim": "timeline.json", "maxmodel": "maxmodel.csv", "validate": "validate.json"}
 
 
 class RunFailed(Exception):
@@ -109,18 +109,20 @@ class Runner:
                 command, done.returncode, last[0], folder))
         return Run(folder, flags)
 
-    def many(self, command, flag_sets):
+    def many(self, command, flag_sets, jobs=None):
         """Runs every flag set (a list of dicts); returns their Runs in the same order. The
-        same settings asked twice are run once (two runs into one folder would collide)."""
+        same settings asked twice are run once (two runs into one folder would collide).
+        `jobs`: at most this many at a time (1 for what measures this machine's clock)."""
         os.makedirs(self.runs_dir, exist_ok=True)
         self.count += len(flag_sets)
         unique = {}
         for f in flag_sets:
             unique.setdefault(self.folder(command, f), f)
         fresh = sum(not os.path.exists(os.path.join(folder, DONE[command])) for folder in unique)
+        jobs = min(self.jobs, jobs or self.jobs)
         self.log("  {} {} runs ({} distinct, {} made already), {} at a time".format(
-            len(flag_sets), command, len(unique), len(unique) - fresh, self.jobs))
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            len(flag_sets), command, len(unique), len(unique) - fresh, jobs))
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
             done = dict(zip(unique, pool.map(lambda f: self._run(command, f), unique.values())))
         return [done[self.folder(command, f)] for f in flag_sets]
 

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -16,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/simulator.hpp"
+#include "cli/subprocess.hpp"
 #include "core/parse_number.hpp"
 #include "core/quote_input.hpp"
 
@@ -42,18 +42,6 @@ std::string first_file(std::initializer_list<fs::path> candidates) {
   std::error_code ec;
   for (const auto& p : candidates)
     if (fs::is_regular_file(p, ec)) return p.string();
-  return "";
-}
-
-std::string on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  for (size_t at = 0; at <= dirs.size();) {
-    const size_t end = std::min(dirs.find(':', at), dirs.size());
-    const fs::path candidate = fs::path(dirs.substr(at, end - at)) / program;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    at = end + 1;
-  }
   return "";
 }
 
@@ -112,12 +100,12 @@ int figures_command(const std::vector<std::string>& args) {
   // Debian's Python first: a user's own python3 on PATH may lack nothing we use, but
   // /usr/bin/python3 is the one install-deps.sh put there.
   std::string python = first_file({"/usr/bin/python3"});
-  if (python.empty()) python = on_path("python3");
+  if (python.empty()) python = program_on_path("python3");
   if (python.empty()) {
     fmt::print(stderr, "ringtmp figures: python3 not found (scripts/install-deps.sh installs it)\n");
     return 1;
   }
-  if (!list && on_path("gnuplot").empty()) {
+  if (!list && program_on_path("gnuplot").empty()) {
     fmt::print(stderr, "ringtmp figures: gnuplot not found, the figures cannot be drawn (apt-get install gnuplot-nox; "
                        "scripts/install-deps.sh installs it)\n");
     return 1;

@@ -18,12 +18,7 @@ extern char** environ;
 
 namespace ringtmp::cli {
 
-namespace {
-
-// argv[0] as execvp would find it, looked up before fork: after fork only async-signal-safe
-// calls are allowed, and execvp may allocate.
-std::string find_in_path(const std::string& name) {
-  if (name.find('/') != std::string::npos) return name;
+std::string program_on_path(const std::string& name) {
   const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
   for (size_t start = 0; start <= dirs.size();) {
@@ -33,7 +28,17 @@ std::string find_in_path(const std::string& name) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     start = end + 1;
   }
-  return name;  // execve fails with ENOENT, reported below
+  return "";
+}
+
+namespace {
+
+// argv[0] as execvp would find it, looked up before fork: after fork only async-signal-safe
+// calls are allowed, and execvp may allocate.
+std::string find_in_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const std::string found = program_on_path(name);
+  return found.empty() ? name : found;  // not found: execve fails with ENOENT, reported below
 }
 
 }  // namespace

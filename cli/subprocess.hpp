@@ -12,6 +12,9 @@
 
 namespace ringtmp::cli {
 
+// Where `name` (a program without a '/') is on PATH, as execvp would find it; "" if nowhere.
+std::string program_on_path(const std::string& name);
+
 // Starts argv (argv[0] searched in PATH) with stdout and stderr on `output`. The caller
 // keeps and closes `output`; descriptors opened with O_CLOEXEC stay out of the child. The
 // child gets SIGKILL when this process dies (PR_SET_PDEATHSIG), however it dies. Call it

@@ -148,10 +148,8 @@ class AllreduceNode {
     samples_ += c_.batch;
     out_.losses.push_back({it, ep_.now(), *whole_loss, c_.batch});
     // --eval-every: every live node holds the same model; the lowest keeps it.
-    if (ep_.rank() == ep_.view().live.front() && !c_.timing_only && eval_due(c_.eval_every, false, it, total_)) {
-      const auto params = model_.params();
-      out_.snapshots.push_back({it, ep_.now(), 0, FloatBuffer(params.begin(), params.end())});
-    }
+    if (ep_.rank() == ep_.view().live.front() && eval_due(c_.eval_every, c_.timing_only, it, total_))
+      keep_for_evaluation(out_.snapshots, it, ep_.now(), 0, model_.params());
     if (ep_.rank() == ep_.view().live.front() && progress_)
       progress_({it, total_, *whole_loss / c_.batch, ep_.now(), samples_});
     return checkpoints_.due(it) ? write_checkpoints() : Status{};

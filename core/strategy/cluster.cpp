@@ -53,6 +53,10 @@ void note_rejoin(FailureReport& f, const NodeOutcome& back, const std::vector<No
     }
 }
 
+// Whether `count` parameters from `offset` lie inside a model of `size` (without the
+// overflow of offset + count: a forged outcome file may claim any offset).
+bool slice_inside(size_t offset, size_t count, size_t size) { return offset <= size && count <= size - offset; }
+
 // The evaluations along the way (--eval-every): each such iteration's parts, from every node
 // that kept one, assembled into `model` and evaluated, stamped with the latest part's time.
 // A part kept twice (an iteration redone after a death) is taken from whoever kept it last.
@@ -66,7 +70,7 @@ Status evaluate_snapshots(const std::vector<NodeOutcome>& outcomes, int64_t iter
     for (const auto& s : outcomes[r].snapshots) {
       // Checked before anything is copied by them: a forged outcome file could claim any.
       // (The last iteration is the final model's, never kept.)
-      if (s.offset > size || s.params.size() > size - s.offset || s.iteration < 1 || s.iteration >= iterations)
+      if (!slice_inside(s.offset, s.params.size(), size) || s.iteration < 1 || s.iteration >= iterations)
         return Status::errorf("run failed: node {} kept parameters for evaluation at offset {} ({} of them) of "
                               "iteration {}, outside the model's {} parameters or the run's iterations 1..{}", r,
                               s.offset, s.params.size(), s.iteration, size, iterations - 1);
@@ -207,7 +211,7 @@ StatusOr<RunResult> merge_outcomes(const RunConfig& c, const DataSplit& data,
   for (size_t r = 0; r < outcomes.size(); ++r) {
     const auto& o = outcomes[r];
     if (o.params.empty()) continue;
-    if (o.param_offset > uint64_t(model_params) || o.params.size() > uint64_t(model_params) - o.param_offset)
+    if (!slice_inside(o.param_offset, o.params.size(), size_t(model_params)))
       return Status::errorf("run failed: node {} returned parameters at offset {} ({} of them), outside the "
                             "model's {} parameters", r, o.param_offset, o.params.size(), model_params);
   }

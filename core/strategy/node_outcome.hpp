@@ -3,6 +3,7 @@
 // the loss it observed per iteration, and the slice of the final model it holds.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,12 @@ struct ParamSnapshot {
 // (--eval-every K) but the last, which the merge evaluates from the final parameters.
 inline bool eval_due(int64_t eval_every, bool timing_only, int64_t it, int64_t total) {
   return eval_every > 0 && !timing_only && it > 0 && it < total && it % eval_every == 0;
+}
+
+// Keeps a node's part of the model as of iteration `it` for the merge's evaluation.
+inline void keep_for_evaluation(std::vector<ParamSnapshot>& kept, int64_t it, double time, size_t offset,
+                                std::span<const float> params) {
+  kept.push_back({it, time, offset, FloatBuffer(params.begin(), params.end())});
 }
 
 // A peer's death as this node learned it (its PeerDown), on this node's clock.

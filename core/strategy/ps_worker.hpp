@@ -348,8 +348,7 @@ class PsWorkerNode {
     if (storage_ != Storage::values || !eval_due(c_.eval_every, c_.timing_only, it, total_)) return;
     const auto workers = live_workers(layout_, ep_.view());
     if (workers.empty() || workers.front() != ep_.rank()) return;
-    const auto params = model_.params();
-    out_.snapshots.push_back({it, ep_.now(), 0, FloatBuffer(params.begin(), params.end())});
+    keep_for_evaluation(out_.snapshots, it, ep_.now(), 0, model_.params());
   }
 
   // Shard k's values (an answer's Floats, a keeper's buffer) into this node's model.

@@ -1256,9 +1256,8 @@ class RingNode {
   }
   void keep_part_for_eval(const Part& part, int64_t it) {
     if (!numeric() || !eval_due(c_.eval_every, c_.timing_only, it, total_)) return;
-    const auto params = part.model.params();
-    out_.snapshots.push_back({it, ep_.now(), layout_.layer_param_offset[size_t(cut_begin(part.stage))],
-                              FloatBuffer(params.begin(), params.end())});
+    keep_for_evaluation(out_.snapshots, it, ep_.now(), layout_.layer_param_offset[size_t(cut_begin(part.stage))],
+                        part.model.params());
   }
 
   // Parameters, gradients, momentum, shadows (and snapshots) and the backward workspace: what the node holds

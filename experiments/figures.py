@@ -95,7 +95,7 @@ def main():
                                                    os.path.join(s.out, "finding.md")), flush=True)
     # The study's front page, from every experiment's results there (this run's and earlier).
     tree_results = os.path.join(os.path.dirname(here), "results")
-    same_tree = os.path.isdir(a.results) and os.path.samefile(a.results, tree_results) if os.path.isdir(tree_results) else False
+    same_tree = os.path.isdir(a.results) and os.path.isdir(tree_results) and os.path.samefile(a.results, tree_results)
     summary.write(a.results, os.path.join(os.path.dirname(here), "README.md") if same_tree else None)
     for f in failed:
         print("ringtmp figures: " + f, file=sys.stderr)

@@ -100,7 +100,7 @@ def draw(study):
         for r in rs:
             by_x.setdefault(float(r["c_over_T"]), []).append(r)
         points = sorted(by_x)
-        measured = [(x, tables.spread(float(r["seconds_per_iteration"]) for r in by_x[x])[1]) for x in points]
+        measured = [(x, tables.mean(float(r["seconds_per_iteration"]) for r in by_x[x])) for x in points]
         overlap = [(x, float(by_x[x][0]["overlap_prediction_s"])) for x in points]
         serial = [(x, float(by_x[x][0]["serial_prediction_s"])) for x in points]
         png = "cost-model-{}-{}.png".format(sweep, schedule)

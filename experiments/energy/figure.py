@@ -26,20 +26,19 @@ def draw(study):
         key = (r["network"], r["strategy"], int(r["n"]))
         per_sample.setdefault(key, []).append(float(r["joules_per_sample"]))
         radio.setdefault(key, []).append(float(r["radio_share"]))
-    mean = {k: tables.spread(v)[1] for k, v in per_sample.items()}
+    mean = {k: tables.mean(v) for k, v in per_sample.items()}
     figures, verdicts, wins = [], [], {}
     for network in sorted({k[0] for k in per_sample}):
         ns = sorted({k[2] for k in per_sample if k[0] == network})
-        series = [plot.Series(name, [(n, mean[(network, name, n)], min(per_sample[(network, name, n)]),
-                                      max(per_sample[(network, name, n)])) for n in ns if (network, name, n) in mean])
-                  for name in grid.NAMES]
+        series = [plot.spread_series(name, {n: per_sample[(network, name, n)] for n in ns
+                                            if (network, name, n) in per_sample}) for name in grid.NAMES]
         png = "energy-{}.png".format(network)
         plot.plot(study.path(png), "Energy per training sample on {} (simulated Pi 4Bs, all devices)".format(network),
                   "devices N (workers; ps adds its servers)", "joules per sample", series, logx=True, logy=True,
                   key="outside right top", size=(1000, 520))
         figures.append((png, "Joules per training sample against N on {}: every device the strategy occupies, "
                              "compute, idle and radio.".format(network)))
-        shares = [plot.Series(name, [(n, tables.spread(radio[(network, name, n)])[1]) for n in ns
+        shares = [plot.Series(name, [(n, tables.mean(radio[(network, name, n)])) for n in ns
                                      if (network, name, n) in radio]) for name in grid.NAMES]
         png = "energy-radio-share-{}.png".format(network)
         plot.plot(study.path(png), "The radio's share of the energy, {}".format(network), "devices N",

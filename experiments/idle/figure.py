@@ -81,22 +81,19 @@ def draw(study):
         by.setdefault(key, []).append(float(r["idle_fraction_workers"]))
         network_part.setdefault(key, []).append(float(r["idle_network_fraction_workers"]))
         devices[key] = int(r["devices"])
-    mean = {k: tables.spread(v)[1] for k, v in by.items()}
+    mean = {k: tables.mean(v) for k, v in by.items()}
     summary = []
     for key, values in sorted(by.items()):
         lo, m, hi = tables.spread(values)
-        summary.append(list(key) + [devices[key], len(values), lo, m, hi, tables.spread(network_part[key])[1]])
+        summary.append(list(key) + [devices[key], len(values), lo, m, hi, tables.mean(network_part[key])])
     study.write_csv("idle-summary.csv", ["network", "strategy", "n", "devices", "seeds", "idle_min", "idle_mean",
                                          "idle_max", "idle_network_mean"], summary)
 
     figures, verdicts, wins = [], [], {}
     for network in sorted({k[0] for k in by}):
         ns = sorted({k[2] for k in by if k[0] == network})
-        series = []
-        for name in grid.NAMES:
-            points = [(n, mean[(network, name, n)], min(by[(network, name, n)]), max(by[(network, name, n)]))
-                      for n in ns if (network, name, n) in by]
-            series.append(plot.Series(name, points))
+        series = [plot.spread_series(name, {n: by[(network, name, n)] for n in ns if (network, name, n) in by})
+                  for name in grid.NAMES]
         series.append(plot.Series("gpipe bubble (N-1)/(M+N-1), M={}".format(grid.MICROBATCHES),
                                   [(n, bubble(n)) for n in ns], style="lines", dashed=True))
         png = "idle-{}.png".format(network)
@@ -105,7 +102,7 @@ def draw(study):
                   series, logx=True, yrange=(0, 1), key="outside right top", size=(1000, 520))
         figures.append((png, "Idle fraction of the workers against N on {}.".format(network)))
 
-        share = [plot.Series(name, [(n, tables.spread(network_part[(network, name, n)])[1] /
+        share = [plot.Series(name, [(n, tables.mean(network_part[(network, name, n)]) /
                                      max(mean[(network, name, n)], 1e-12)) for n in ns if (network, name, n) in by])
                  for name in grid.NAMES]
         png = "idle-network-share-{}.png".format(network)
@@ -124,7 +121,7 @@ def draw(study):
         verdicts.append(verdict.compare("the synchronous ring's idle fraction", "the gpipe bubble", pairs, "N",
                                         "stays below", "exceeds", " on " + network))
         top = ns[-1]
-        parts = ["{} {:.0%} of {:.0%}".format(name, tables.spread(network_part[(network, name, top)])[1],
+        parts = ["{} {:.0%} of {:.0%}".format(name, tables.mean(network_part[(network, name, top)]),
                                                mean[(network, name, top)])
                  for name in grid.NAMES if (network, name, top) in by]
         verdicts.append("at N = {} on {}, the workers idle on the network for (of their idle fraction): {}"

@@ -109,8 +109,8 @@ def draw(study):
             final = [max(evals[(name, setting, sd)])[2] for sd in seeds]
             final = [a for a in final if not math.isnan(a)] or [0.0]  # diverged: nothing learnt
             lo, mean, hi = tables.spread(times)
-            grid_rows.append([name, *setting, len(seeds), lo, mean, hi, tables.spread(final)[1]])
-            score = (mean, -tables.spread(final)[1])
+            grid_rows.append([name, *setting, len(seeds), lo, mean, hi, tables.mean(final)])
+            score = (mean, -tables.mean(final))
             if name not in best or score < best[name][0]:
                 best[name] = (score, setting, (lo, mean, hi))
     study.write_csv("time-to-target.csv", ["strategy", "batch", "lr", "momentum", "seeds", "seconds_min", "seconds_mean",

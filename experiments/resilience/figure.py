@@ -4,7 +4,6 @@ all-reduce's re-formed ring) loses node 1 at a third of its fault-free run: kill
 or paused for a sixth of the run and back (it rejoins). Loss against simulated time with the
 faults; time to recover, work redone and bytes spent against N; and what resilience costs
 when nothing fails (the same run with it off)."""
-import json
 import math
 
 from study import plot, tables, verdict
@@ -90,7 +89,6 @@ def draw(study):
     for r in rows:
         by.setdefault((r["strategy"], int(r["n"]), r["case"]), []).append(r)
     ns = sorted({int(r["n"]) for r in rows})
-    mean = lambda values: tables.spread(values)[1]  # noqa: E731
 
     figures, verdicts, wins = [], [], {"kill": {}, "pause": {}}
     # Loss against time at the largest N, one figure per strategy.
@@ -119,10 +117,10 @@ def draw(study):
                 times = [float(r["resumed_at"]) - float(r["failed_at"]) for r in runs
                          if r["resumed_at"] and r["failed_at"]]
                 if times:
-                    recovery[(name, case, n)] = mean(times)
+                    recovery[(name, case, n)] = tables.mean(times)
             on, off = by.get((name, n, "fault-free")), by.get((name, n, "fault-free, resilience off"))
             if on and off:
-                overhead[(name, n)] = mean(float(r["sim_seconds"]) for r in on) / mean(
+                overhead[(name, n)] = tables.mean(float(r["sim_seconds"]) for r in on) / tables.mean(
                     float(r["sim_seconds"]) for r in off) - 1
     for case in ("kill", "pause"):
         series = [plot.Series(name, [(n, recovery[(name, case, n)]) for n in ns if (name, case, n) in recovery])

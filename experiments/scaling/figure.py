@@ -39,14 +39,13 @@ def draw(study):
     for r in rows:
         by.setdefault((r["scaling"], r["network"], r["strategy"], int(r["n"])), []).append(
             float(r["samples_per_second"]))
-    mean = {k: tables.spread(v)[1] for k, v in by.items()}
+    mean = {k: tables.mean(v) for k, v in by.items()}
     figures, verdicts, wins = [], [], {}
     for kind in ("strong", "weak"):
         for network in sorted({k[1] for k in by if k[0] == kind}):
             ns = sorted({k[3] for k in by if k[0] == kind and k[1] == network})
-            series = [plot.Series(name, [(n, mean[(kind, network, name, n)], min(by[(kind, network, name, n)]),
-                                          max(by[(kind, network, name, n)])) for n in ns
-                                         if (kind, network, name, n) in by]) for name in grid.NAMES]
+            series = [plot.spread_series(name, {n: by[(kind, network, name, n)] for n in ns
+                                                if (kind, network, name, n) in by}) for name in grid.NAMES]
             png = "scaling-{}-{}.png".format(kind, network)
             batch = ("global batch {}".format(grid.BATCH) if kind == "strong"
                      else "{} samples per device, N micro-batches".format(PER_DEVICE_BATCH))

@@ -5,6 +5,8 @@ latter drawn with the spread as an error bar (min..max over seeds)."""
 import os
 import subprocess
 
+from study import tables
+
 
 class Series:
     def __init__(self, label, points, style="linespoints", dashed=False):
@@ -12,6 +14,11 @@ class Series:
         self.points = sorted(points)
         self.style = style
         self.dashed = dashed
+
+
+def spread_series(label, values_by_x):
+    """A series of (x, mean, min, max) from each x's values over seeds: the spread drawn."""
+    return Series(label, [(x, tables.mean(v), min(v), max(v)) for x, v in values_by_x.items() if v])
 
 
 def quote(text):

@@ -6,10 +6,16 @@ import math
 import os
 
 
+def mean(values):
+    """The mean of a non-empty list (over seeds)."""
+    values = list(values)
+    return sum(values) / len(values)
+
+
 def spread(values):
     """(min, mean, max) of a non-empty list."""
     values = list(values)
-    return min(values), sum(values) / len(values), max(values)
+    return min(values), mean(values), max(values)
 
 
 def cell(v):

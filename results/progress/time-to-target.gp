@@ -7,6 +7,7 @@ set key top left noenhanced
 set grid
 set logscale y
 set xrange [0:6]
+set xtics 1
 $s0 << EOD
 1 88.4504 88.4504 88.4504
 EOD

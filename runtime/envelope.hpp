@@ -38,11 +38,11 @@ enum class FrameType : uint8_t {
 };
 const char* to_string(FrameType t);
 
-inline constexpr uint8_t kEnvelopeVersion = 3;  // 3: hello gained its flags word
+inline constexpr uint8_t kEnvelopeVersion = 4;  // 3: hello gained its flags word; 4: its sender's life
 inline constexpr size_t kEnvelopeHeaderBytes = 20;
 inline constexpr size_t kEnvelopeTagBytes = 16;
 inline constexpr size_t kEnvelopeOverhead = kEnvelopeHeaderBytes + kEnvelopeTagBytes;
-inline constexpr size_t kHelloBodyBytes = 76;
+inline constexpr size_t kHelloBodyBytes = 84;
 inline constexpr size_t kMaxAbortTextBytes = 1024;
 
 using MacKey = std::array<uint8_t, 32>;

@@ -9,9 +9,19 @@
 namespace ringtmp {
 
 using le::get_u32;
+using le::get_u64;
 using le::put_u32;
+using le::put_u64;
 
-Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining, bool cut_off) {
+uint64_t fresh_life() {
+  if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
+  uint64_t life = 0;
+  while (life == 0) randombytes_buf(&life, sizeof life);
+  return life;
+}
+
+Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining, bool cut_off,
+                 uint64_t life) {
   if (!sodium_ready()) throw std::runtime_error("libsodium cannot initialise (no entropy source)");
   Hello h;
   h.cluster_size = uint32_t(cluster_size);
@@ -19,17 +29,19 @@ Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, 
   randombytes_buf(h.nonce.data(), h.nonce.size());
   h.digest = digest;
   h.flags = (rejoining ? kHelloRejoin : 0) | (cut_off ? kHelloCutOff : 0);
+  h.life = life;
   return h;
 }
 
 std::array<uint8_t, kHelloBodyBytes> encode_hello(const Hello& h) {
-  static_assert(kHelloBodyBytes == 4 + 4 + 32 + 32 + 4);
+  static_assert(kHelloBodyBytes == 4 + 4 + 32 + 32 + 4 + 8);
   std::array<uint8_t, kHelloBodyBytes> b{};
   put_u32(b.data(), h.cluster_size);
   put_u32(b.data() + 4, h.target_rank);
   std::memcpy(b.data() + 8, h.nonce.data(), 32);
   std::memcpy(b.data() + 40, h.digest.data(), 32);
   put_u32(b.data() + 72, h.flags);
+  put_u64(b.data() + 76, h.life);
   return b;
 }
 
@@ -40,6 +52,7 @@ Hello decode_hello(std::span<const uint8_t, kHelloBodyBytes> b) {
   std::memcpy(h.nonce.data(), b.data() + 8, 32);
   std::memcpy(h.digest.data(), b.data() + 40, 32);
   h.flags = get_u32(b.data() + 72);
+  h.life = get_u64(b.data() + 76);
   return h;
 }
 

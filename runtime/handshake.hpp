@@ -38,11 +38,18 @@ struct Hello {
   std::array<uint8_t, 32> nonce{};
   ConfigDigest digest{};
   uint32_t flags = 0;
+  // The sender's life: random, new at start-up and at each rejoin. Two connections of one
+  // life are the same peer, called both ways at once (mesh.hpp: a spare link), not a
+  // death and a rebirth.
+  uint64_t life = 0;
 };
+
+// A random life for Hello::life (never 0, which names none).
+uint64_t fresh_life();
 
 // A hello with a fresh random nonce.
 Hello make_hello(int cluster_size, int target_rank, const ConfigDigest& digest, bool rejoining = false,
-                 bool cut_off = false);
+                 bool cut_off = false, uint64_t life = 0);
 std::array<uint8_t, kHelloBodyBytes> encode_hello(const Hello& h);
 Hello decode_hello(std::span<const uint8_t, kHelloBodyBytes> body);
 
@@ -73,6 +80,7 @@ struct HandshakeSide {
   ConfigDigest digest{};  // ours
   bool rejoining = false; // ours: back from a death, calling to rejoin (hello flag kHelloRejoin)
   bool cut_off = false;   // ours: cut off, not rejoining yet (kHelloCutOff)
+  uint64_t life = 0;      // ours (Hello::life)
 };
 
 // Config and rank checks of step 5; nullopt when the peer may join as `peer_rank`.

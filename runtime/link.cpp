@@ -82,7 +82,7 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
     std::vector<uint8_t> mine, theirs;
     auto send_hello = [&](int target) {
       seal_frame(FrameType::hello, uint32_t(self_rank_), send_seq_++,
-                 encode_hello(make_hello(side.cluster_size, target, side.digest, side.rejoining, side.cut_off)), cluster_key, mine);
+                 encode_hello(make_hello(side.cluster_size, target, side.digest, side.rejoining, side.cut_off, side.life)), cluster_key, mine);
       stats_.control_wire_bytes += int64_t(mine.size());
     };
     // The dialer speaks first; the acceptor answers to the rank the dialer claims, even when
@@ -125,6 +125,7 @@ asio::awaitable<std::optional<HandshakeError>> Link::handshake(const ClusterKey&
     const auto hello = decode_hello(std::span<const uint8_t, kHelloBodyBytes>(
         theirs.data() + kEnvelopeHeaderBytes, kHelloBodyBytes));
     peer_rejoining_ = hello.flags & kHelloRejoin;
+    peer_life_ = hello.life;
     if (auto bad = check_peer_hello(side, peer_rank_, hello, remote_)) {
       close();
       co_return bad;

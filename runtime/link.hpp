@@ -69,6 +69,8 @@ class Link : public std::enable_shared_from_this<Link> {
   int peer_rank() const { return peer_rank_; }
   // Its hello asked to rejoin (handshake.hpp, kHelloRejoin).
   bool peer_rejoining() const { return peer_rejoining_; }
+  // The life its hello named (handshake.hpp, Hello::life).
+  uint64_t peer_life() const { return peer_life_; }
   const std::string& remote() const { return remote_; }
   SteadyTime last_heard() const { return last_heard_; }
   // When the header of the frame read last (or being read) arrived: its bytes on their way.
@@ -93,6 +95,7 @@ class Link : public std::enable_shared_from_this<Link> {
   int peer_rank_ = -1;
   MacKey session_{};
   uint64_t send_seq_ = 0, recv_seq_ = 0;
+  uint64_t peer_life_ = 0;
   SteadyTime last_heard_ = std::chrono::steady_clock::now();
   SteadyTime frame_started_{};
   std::vector<uint8_t> frame_;  // the frame being read

@@ -17,6 +17,27 @@ Mesh::~Mesh() {
   close_sockets();
 }
 
+bool Mesh::Peer::holds(const Link* l) const {
+  return link.get() == l || std::any_of(spares.begin(), spares.end(), [l](const auto& s) { return s.get() == l; });
+}
+
+SteadyTime Mesh::Peer::last_heard() const {
+  SteadyTime heard = link->last_heard();
+  for (const auto& s : spares) heard = std::max(heard, s->last_heard());
+  return heard;
+}
+
+std::vector<Link*> Mesh::Peer::links() const {
+  std::vector<Link*> all{link.get()};
+  for (const auto& s : spares) all.push_back(s.get());
+  return all;
+}
+
+void Mesh::Peer::close_links() {
+  for (Link* l : links()) l->close();
+  spares.clear();
+}
+
 void Mesh::log(const std::string& line) const {
   if (opt_.log) {
     opt_.log(line);
@@ -51,13 +72,25 @@ void Mesh::link_up(int peer, std::shared_ptr<Link> link) {
   Peer& p = peers_[size_t(peer)];
   p.state = PeerState::up;
   p.link = link;
+  for (const auto& s : p.spares) s->close();  // an earlier life's
+  p.spares.clear();
+  p.life = link->peer_life();
   p.last_error.clear();
-  ++open_links_;
   inbox_.revive(peer);  // a new incarnation after its PeerDown, if it was down
-  asio::co_spawn(io_, run_link(peer, std::move(link)), asio::detached);
+  spawn_reader(peer, std::move(link));
   const bool all_in = std::none_of(peers_.begin(), peers_.end(), [](const Peer& q) { return q.state == PeerState::waiting; });
   if (starting_ && all_in) finish_startup({});
   if (rejoining_ && all_in) finish_rejoin({});
+}
+
+void Mesh::add_spare(int peer, std::shared_ptr<Link> link) {
+  peers_[size_t(peer)].spares.push_back(link);
+  spawn_reader(peer, std::move(link));
+}
+
+void Mesh::spawn_reader(int peer, std::shared_ptr<Link> link) {
+  ++open_links_;
+  asio::co_spawn(io_, run_link(peer, std::move(link)), asio::detached);
 }
 
 asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
@@ -66,8 +99,12 @@ asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
         return on_frame(peer, *from, type, body);
       });
   // The connection is over. Only a peer that had not said bye (or abort) is down, and only
-  // through its current connection (an old one replaced by a rejoin says nothing).
-  if (peers_[size_t(peer)].link == link) mark_down(peer, why);
+  // through a connection of its current life (an old one replaced by a rejoin says nothing).
+  Peer& p = peers_[size_t(peer)];
+  if (p.holds(link.get())) {
+    std::erase(p.spares, link);
+    mark_down(peer, why);
+  }
   --open_links_;
   if (closing_ && open_links_ == 0) {
     std::lock_guard lock(mu_);
@@ -78,15 +115,18 @@ asio::awaitable<void> Mesh::run_link(int peer, std::shared_ptr<Link> link) {
 
 Status Mesh::on_frame(int peer, Link& from, FrameType type, std::span<const uint8_t> body) {
   // Frames on a connection a rejoin replaced are from the peer's earlier life: moot.
-  const bool current = peers_[size_t(peer)].link.get() == &from && peers_[size_t(peer)].state == PeerState::up;
+  const Peer& p = peers_[size_t(peer)];
+  const bool current = p.holds(&from) && p.state == PeerState::up;
   switch (type) {
     case FrameType::data: {
+      // A bye read on one connection of a life may overtake data sent before it on another.
+      const bool delivered = p.holds(&from) && (p.state == PeerState::up || p.state == PeerState::left);
       // Authenticated bytes from a key holder, decoded with the same checks as any input.
       auto m = decode(body, opt_.limits);
       if (!m.ok()) return Status::errorf("undecodable message: {}", m.status().message());
       // Its arrival on the steady clock's own scale; the transport puts it on the node's.
       const double on_air = std::chrono::duration<double>(from.frame_started().time_since_epoch()).count();
-      if (current && !cut_off_if_stopped()) inbox_.push(Received{peer, std::move(*m), on_air});
+      if (delivered && !cut_off_if_stopped()) inbox_.push(Received{peer, std::move(*m), on_air});
       return {};
     }
     case FrameType::heartbeat:
@@ -115,7 +155,7 @@ void Mesh::mark_down(int peer, const std::string& reason) {
   // After a stop past detection every peer hangs up on us: that is our death, not theirs.
   if (cut_off_if_stopped()) return;
   p.state = PeerState::down;
-  p.link->close();  // whatever it still sends is moot; the aborting side reads our end of stream
+  p.close_links();  // whatever it still sends is moot; the aborting side reads our end of stream
   if (!closing_) log(fmt::format("rank {}: peer {} is down: {}", rank_, peer, reason));
   inbox_.push(PeerDown{peer, reason});
   if (starting_)
@@ -144,7 +184,7 @@ asio::awaitable<void> Mesh::heartbeats() {
     for (int r = 0; r < size_; ++r) {
       Peer& p = peers_[size_t(r)];
       if (p.state != PeerState::up) continue;
-      const double silent = std::chrono::duration<double>(now - p.link->last_heard()).count();
+      const double silent = std::chrono::duration<double>(now - p.last_heard()).count();
       if (silent > opt_.silence_timeout) {
         mark_down(r, fmt::format("silent for {:.1f} s (heartbeat timeout {:g} s)", silent, opt_.silence_timeout));
       } else if (beat && p.link->send_idle() && !closing_) {
@@ -163,14 +203,18 @@ void Mesh::begin_close(Status outcome) {
   for (const auto& link : handshaking_) link->close();
   if (starting_) finish_startup(outcome.ok() ? Status::error("closed during start-up") : outcome);
   for (auto& p : peers_) {
-    if (p.state == PeerState::up) {
-      if (outcome.ok()) {
-        p.link->send_control(FrameType::bye);
-      } else {
-        p.link->send_control(FrameType::abort, outcome.message());
+    if (!p.link) continue;
+    // On every connection of its life: the peer may read on any one of them first.
+    for (Link* l : p.links()) {
+      if (p.state == PeerState::up) {
+        if (outcome.ok()) {
+          l->send_control(FrameType::bye);
+        } else {
+          l->send_control(FrameType::abort, outcome.message());
+        }
       }
+      l->finish();
     }
-    if (p.link) p.link->finish();
   }
   if (open_links_ == 0) {
     std::lock_guard lock(mu_);
@@ -209,7 +253,8 @@ void Mesh::close_sockets() {
   acceptor_.close(ignored);
   for (const auto& link : handshaking_) link->close();
   for (auto& p : peers_)
-    if (p.link) p.link->close();
+    if (p.link)
+      for (Link* l : p.links()) l->close();
 }
 
 void Mesh::freeze() {

@@ -127,10 +127,23 @@ class Mesh {
 
  private:
   enum class PeerState { self, waiting, up, left, down };
+  // Two nodes rejoining at once may each take the other's call: one end's rejoin ends
+  // with the first connection up, and the second arrives after its `crossed_rejoins`
+  // check could refuse it. Both connections then belong to the same life of the peer
+  // (Hello::life); the second is kept as a spare, never closed, since the two ends may
+  // have chosen different ones as their own (closing either would cut both ends off, each
+  // seeing the other down). A node sends on `link`; it reads, hears heartbeats and byes on
+  // all of them.
   struct Peer {
     PeerState state = PeerState::waiting;
     std::shared_ptr<Link> link;
+    std::vector<std::shared_ptr<Link>> spares;
+    uint64_t life = 0;       // the life `link` named
     std::string last_error;  // why start-up has not reached it yet
+    bool holds(const Link* l) const;  // link or a spare
+    SteadyTime last_heard() const;    // on any of them
+    std::vector<Link*> links() const;  // link and the spares
+    void close_links();               // all of them; the spares forgotten
   };
 
   Mesh(int rank, const ClusterKey& key, const ConfigDigest& digest, NetOptions options);
@@ -169,6 +182,9 @@ class Mesh {
 
   // Steady state (mesh.cpp).
   void link_up(int peer, std::shared_ptr<Link> link);
+  // A second connection of the life `peer` is up with (Peer): kept beside it.
+  void add_spare(int peer, std::shared_ptr<Link> link);
+  void spawn_reader(int peer, std::shared_ptr<Link> link);
   asio::awaitable<void> run_link(int peer, std::shared_ptr<Link> link);
   Status on_frame(int peer, Link& from, FrameType type, std::span<const uint8_t> body);
   void mark_down(int peer, const std::string& reason);
@@ -192,6 +208,7 @@ class Mesh {
   std::vector<PeerAddress> addresses_;
   std::vector<Peer> peers_;
   bool starting_ = true, closing_ = false;
+  uint64_t life_ = 0;  // this node's life (Hello::life): new at start-up and at each rejoin
   // Rejoin: calls going out (until every peer answered or the deadline); the heartbeat
   // ticks' clock, whose gaps show the node was stopped.
   bool rejoining_ = false;

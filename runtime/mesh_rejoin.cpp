@@ -42,7 +42,7 @@ void Mesh::cut_off(double stopped_for) {
   for (auto& p : peers_) {
     if (p.state != PeerState::up) continue;
     p.state = PeerState::down;  // no PeerDown: the node's program ends instead
-    p.link->close();
+    p.close_links();
   }
   // A handshake begun as a survivor would end in a verdict this node no longer holds to.
   for (const auto& link : handshaking_) link->close();
@@ -81,6 +81,7 @@ void Mesh::start_rejoin() {
   if (closing_) return finish_rejoin(Status::errorf("rank {}: closing", rank_));
   rejoining_ = true;
   ++rejoin_generation_;
+  life_ = fresh_life();
   cut_off_ = false;
   last_tick_ = std::chrono::steady_clock::now();
   inbox_.reopen();
@@ -88,7 +89,7 @@ void Mesh::start_rejoin() {
     Peer& p = peers_[size_t(r)];
     // A peer that said bye has finished the run: nobody to call there.
     if (p.state == PeerState::self || p.state == PeerState::left) continue;
-    if (p.state == PeerState::up) p.link->close();  // a rejoin after a death it did not see
+    if (p.state == PeerState::up) p.close_links();  // a rejoin after a death it did not see
     p.state = PeerState::waiting;
     p.last_error.clear();
     asio::co_spawn(io_, dial(r), asio::detached);

@@ -104,6 +104,7 @@ void Mesh::start_background() {
 }
 
 void Mesh::start() {
+  life_ = fresh_life();
   if (size_ == 1) return finish_startup({});
   for (int r = 0; r < rank_; ++r) asio::co_spawn(io_, dial(r), asio::detached);
   start_background();
@@ -163,12 +164,15 @@ asio::awaitable<void> Mesh::dial(int peer) {
     }
     if (error.empty()) {
       auto link = std::make_shared<Link>(std::move(socket), rank_, opt_.limits, stats_);
-      const HandshakeSide side{rank_, size_, peer, digest_, rejoining_, cut_off_};
+      const HandshakeSide side{rank_, size_, peer, digest_, rejoining_, cut_off_, life_};
       handshaking_.insert(link);
       auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
       handshaking_.erase(link);
       if (!calling()) {  // start-up or the rejoin ended meanwhile
-        link->close();
+        const Peer& p = peers_[size_t(peer)];
+        // Its own call came in first, from the life this one reached: a spare (Peer).
+        if (!bad && !closing_ && p.state == PeerState::up && p.life == link->peer_life()) add_spare(peer, std::move(link));
+        else link->close();
         co_return;
       }
       if (!bad) {
@@ -242,7 +246,7 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
       if (auto l = weak.lock(); l && !ec && !l->said_hello())
         l->drop(fmt::format("it said nothing for {:g} s", kIncomingHelloSeconds));
     });
-  const HandshakeSide side{rank_, size_, -1, digest_, rejoining_, cut_off_};
+  const HandshakeSide side{rank_, size_, -1, digest_, rejoining_, cut_off_, life_};
   auto bad = co_await link->handshake(key_, side, opt_.handshake_timeout);
   hello_wait.cancel();
   handshaking_.erase(link);
@@ -272,6 +276,12 @@ asio::awaitable<void> Mesh::serve_incoming(tcp::socket socket) {
       log_dropped("connections", host_of(link->remote()),
                   fmt::format("rank {}: dropped a connection from {}: {}", rank_, caller, why));
       link->close();
+      co_return;
+    }
+    // The life we hold a connection with, calling too: a spare (Peer).
+    const Peer& p = peers_[size_t(claimed)];
+    if (p.state == PeerState::up && p.life == link->peer_life()) {
+      add_spare(claimed, std::move(link));
       co_return;
     }
     // Its old connection, if we still hold it, is dead: the rank is down before it is back.

@@ -108,13 +108,13 @@ TEST_CASE("envelope: headers are checked for magic, version, type, phase and len
   CHECK(error(h, LinkPhase::session) == "bad magic 47 4b (not a ringtmp peer)");
   h = header(FrameType::data, 100);
   h[2] = 9;
-  CHECK(error(h, LinkPhase::session) == "envelope version 9 (this build speaks 3)");
+  CHECK(error(h, LinkPhase::session) == "envelope version 9 (this build speaks 4)");
   h[2] = kEnvelopeVersion;
   h[3] = 77;
   CHECK(error(h, LinkPhase::session) == "unknown frame type 77");
   CHECK(error(header(FrameType::data, 100), LinkPhase::handshake) == "data frame before the handshake");
   CHECK(error(header(FrameType::hello, kHelloBodyBytes), LinkPhase::session) == "hello frame after the handshake");
-  CHECK(error(header(FrameType::hello, 10), LinkPhase::handshake) == "hello body of 10 bytes, expected 76");
+  CHECK(error(header(FrameType::hello, 10), LinkPhase::handshake) == "hello body of 10 bytes, expected 84");
   CHECK(error(header(FrameType::heartbeat, 1), LinkPhase::session) == "heartbeat body of 1 bytes, expected 0");
   // A data body holds at least a codec header: 20 bytes since wire version 2 put the view in it.
   CHECK(error(header(FrameType::data, 4), LinkPhase::session).starts_with("data body of 4 bytes outside [20, "));

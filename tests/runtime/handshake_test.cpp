@@ -28,6 +28,11 @@ TEST_CASE("handshake: hellos round-trip and carry fresh nonces") {
   CHECK(back.digest == digest(7));
   CHECK(back.flags == 0);
   CHECK(decode_hello(encode_hello(make_hello(4, 2, digest(7), /*rejoining=*/true))).flags == kHelloRejoin);
+  CHECK(back.life == 0);
+  const uint64_t life = fresh_life();
+  CHECK(life != 0);
+  CHECK(life != fresh_life());
+  CHECK(decode_hello(encode_hello(make_hello(4, 2, digest(7), false, false, life))).life == life);
 }
 
 TEST_CASE("handshake: the session key depends on the key and on both hellos, in order") {

@@ -7,6 +7,7 @@
 // a mesh stopped past its peers' detection cuts itself off.
 #include "runtime/mesh.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include <doctest/doctest.h>
@@ -189,4 +190,49 @@ TEST_CASE("mesh: a mesh stopped past its peers' detection hangs up, its node lea
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("no peer answered its call to rejoin") != std::string::npos);
   CHECK(s.message().find("peer 1 (127.0.0.1:9)") != std::string::npos);
+}
+
+TEST_CASE("mesh: a second connection from the same life (two rejoiners calling each other) is kept beside the "
+          "first: frames on either arrive, no PeerDown; a bye on one does not lose data on the other") {
+  auto [mesh, first, key, digest] = mesh_and_raw();
+  RawPeer second(mesh->port());
+  REQUIRE(second.handshake(key, 1, 0, 2, digest, /*rejoining=*/true, first->life()));
+  first->send_message(token(1));
+  second.send_message(token(2));
+  std::vector<int64_t> got;
+  for (int i = 0; i < 2; ++i) {
+    Event e = mesh->wait(3);
+    auto* r = std::get_if<Received>(&e);
+    REQUIRE(r != nullptr);
+    CHECK(r->from == 1);
+    got.push_back(std::get<Token>(r->message.payload).iteration);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<int64_t>{1, 2});
+  // The bye may be read first on its connection; the token sent before it still arrives.
+  first->send_message(token(3));
+  second.send(FrameType::bye, {});
+  Event e = mesh->wait(3);
+  auto* r = std::get_if<Received>(&e);
+  REQUIRE(r != nullptr);
+  CHECK(std::get<Token>(r->message.payload).iteration == 3);
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.2)));  // a clean finish: no PeerDown
+}
+
+TEST_CASE("mesh: a spare connection's end is the life's end: one PeerDown, every connection of it closed") {
+  auto [mesh, first, key, digest] = mesh_and_raw();
+  RawPeer second(mesh->port());
+  REQUIRE(second.handshake(key, 1, 0, 2, digest, /*rejoining=*/true, first->life()));
+  second.send(FrameType::abort, std::vector<uint8_t>{'b', 'y', 'e'});
+  CHECK(peer_down_reason(*mesh) == "it stopped: bye");
+  CHECK(first->hung_up(3));
+  CHECK(std::holds_alternative<Timeout>(mesh->wait(0.2)));
+  // A new life is let in after it.
+  RawPeer new_life(mesh->port());
+  REQUIRE(new_life.handshake(key, 1, 0, 2, digest, /*rejoining=*/true));
+  new_life.send_message(token(4));
+  Event e = mesh->wait(3);
+  auto* r = std::get_if<Received>(&e);
+  REQUIRE(r != nullptr);
+  CHECK(std::get<Token>(r->message.payload).iteration == 4);
 }

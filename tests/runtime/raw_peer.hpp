@@ -84,13 +84,14 @@ class RawPeer {
   // The dialer's side of the handshake, claiming `rank` and calling `target` (`rejoining`:
   // as a node back from a death). True when the node answered with a hello and a ready
   // frame that verify (then frames can follow).
+  // `life`: the life its hello names (Hello::life); by default this peer's own, one per RawPeer.
   bool handshake(const ClusterKey& key, int rank, int target, int size, const ConfigDigest& digest,
-                 bool rejoining = false) {
+                 bool rejoining = false, std::optional<uint64_t> life = std::nullopt) {
     rank_ = uint32_t(rank);
     MacKey k;
     std::copy(key.bytes.begin(), key.bytes.end(), k.begin());
     std::vector<uint8_t> mine;
-    seal_frame(FrameType::hello, rank_, seq_++, encode_hello(make_hello(size, target, digest, rejoining)), k, mine);
+    seal_frame(FrameType::hello, rank_, seq_++, encode_hello(make_hello(size, target, digest, rejoining, false, life.value_or(life_))), k, mine);
     write(mine);
     auto theirs = read(kEnvelopeOverhead + kHelloBodyBytes);
     if (!theirs || !verify_frame(*theirs, k)) return false;
@@ -115,9 +116,12 @@ class RawPeer {
     write(f);
   }
 
+  uint64_t life() const { return life_; }
+
  private:
   int fd_ = -1;
   uint32_t rank_ = 0;
+  const uint64_t life_ = fresh_life();
   uint64_t seq_ = 0;
   MacKey session_{};
 };

@@ -283,7 +283,7 @@ TEST_CASE("faults: hostile traffic on a node's port mid-run is dropped, logged, 
   CAPTURE(fmt::format("{}", fmt::join(logs.lines(), "\n")));
   CHECK(logs.count("rank 1: dropped a connection from 127.0.0.1:") == 8);
   CHECK(logs.count("bad magic") == 1);
-  CHECK(logs.count("hello body of 4294967295 bytes, expected 76") == 1);
+  CHECK(logs.count("hello body of 4294967295 bytes, expected 84") == 1);
   CHECK(logs.count("data frame before the handshake") == 1);
   CHECK(logs.count("authentication failed") == 1);
   CHECK(logs.count("(claims rank 99)") == 1);

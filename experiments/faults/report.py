@@ -3,11 +3,16 @@
 the node failed, was detected and rejoined, the work redone, the bytes spent recovering and
 readmitting, the throughput before, during and after, the time lost against the fault-free
 run, and whether the loss trace is the fault-free one.
-Usage: report.py OUT NAME...          (reads OUT/runs/NAME-{clean,kill,pause}/)
-       report.py --marks OUT NAME...  (per NAME: the pause's failed, detected, rejoined times)"""
+Usage: report.py OUT NAME...           (reads OUT/runs/NAME-{clean,kill,pause}/)
+       report.py --figure OUT NAME...  (OUT/loss.png: a panel per NAME, loss against time, the
+                                        pause's failure, detection and rejoin marked)"""
 import csv
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from study import plot  # noqa: E402  (the one plotting path: experiments/study/plot.py)
 
 
 def load(folder):
@@ -30,13 +35,26 @@ def throughput(rows, begin, end):
     return done / (end - begin)
 
 
-marks = sys.argv[1] == "--marks"
-out, names = (sys.argv[2], sys.argv[3:]) if marks else (sys.argv[1], sys.argv[2:])
-if marks:
+def draw(out, names):
+    panels = []
     for name in names:
+        series = []
+        for case, label in (("clean", "fault-free"), ("kill", "kill"), ("pause", "pause (rejoins)")):
+            rows = load(f"{out}/runs/{name}-{case}")[1]
+            series.append(plot.Series(label, [(t, loss) for t, loss, _ in rows[1:]], style="lines", keep_order=True))
         f = load(f"{out}/runs/{name}-pause")[0]["failures"][0]
-        print(name, f["failed_at"], f["detected_at"], f["rejoined_at"] or f["detected_at"])
+        marks = [f["failed_at"], f["detected_at"]] + ([f["rejoined_at"]] if f["rejoined_at"] else [])
+        panels.append(plot.Panel(f"{name} (node {f['node']}): dashed = pause's failure, detection, rejoin",
+                                 "simulated seconds", "training loss", series, yrange=(0, 2.5), key="top right",
+                                 marks=marks))
+    plot.figure(f"{out}/loss.png", panels, size=(1200, 1700), layout=((len(panels) + 1) // 2, 2),
+                title="4 x Raspberry Pi 4B on one 802.11n access point (simulated): a node fails at a third of the run")
+
+
+if sys.argv[1] == "--figure":
+    draw(sys.argv[2], sys.argv[3:])
     sys.exit(0)
+out, names = sys.argv[1], sys.argv[2:]
 
 table = []
 for name in names:

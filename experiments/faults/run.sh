@@ -62,25 +62,5 @@ python3 "$here/report.py" "$out" "${names[@]}" | tee "$out/table.txt"
 
 # One panel per strategy: fault-free, kill and pause; the pause's failure, detection and
 # rejoin as vertical lines.
-marks=$(python3 "$here/report.py" --marks "$out" "${names[@]}")
-{
-  echo 'set terminal pngcairo size 1200,1700 font ",10"'
-  echo "set output \"$out/loss.png\""
-  echo 'set datafile separator ","'
-  echo 'set multiplot layout 4,2 title "4 x Raspberry Pi 4B on one 802.11n access point (simulated): a node fails at a third of the run"'
-  echo 'set xlabel "simulated seconds"; set ylabel "training loss"; set yrange [0:2.5]; set grid; set key top right'
-  for name in "${names[@]}"; do
-    echo "unset arrow"
-    echo "$marks" | grep "^$name " | while read -r _ failed detected rejoined; do
-      for x in $failed $detected $rejoined; do
-        echo "set arrow from $x, graph 0 to $x, graph 1 nohead dt 2 lc rgb 'gray40'"
-      done
-    done
-    echo "set title \"$name (node ${victim[$name]}): dashed = pause's failure, detection, rejoin\""
-    echo "plot \"$runs/$name-clean/iterations.csv\" every ::1 using 2:3 with lines lw 2 title 'fault-free', \\"
-    echo "     \"$runs/$name-kill/iterations.csv\" every ::1 using 2:3 with lines lw 1.5 title 'kill', \\"
-    echo "     \"$runs/$name-pause/iterations.csv\" every ::1 using 2:3 with lines lw 1.5 title 'pause (rejoins)'"
-  done
-  echo 'unset multiplot'
-} | gnuplot
+python3 "$here/report.py" --figure "$out" "${names[@]}"
 echo "figure: $out/loss.png"

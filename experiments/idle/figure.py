@@ -60,8 +60,8 @@ def draw_runtime(study, figures):
         RUNTIME_NETWORK), "case: " + ", ".join("{} {}".format(i + 1, c) for i, c in enumerate(cases)),
         "idle fraction", series, yrange=(0, 1), xrange=(0, len(rows) + 1), key="bottom right", xtics=1)
     figures.append((png, "The runtime beside the simulator: `ringtmp validate --netns` runs each case for real (N "
-                         "processes on this machine, links shaped to {}) and in sim on this machine's profile."
-                         .format(RUNTIME_NETWORK)))
+                         "processes on this machine, links shaped to {}) and in sim on this machine's profile ({})."
+                         .format(RUNTIME_NETWORK, runtime_points.describe(study))))
     sentences = []
     for metric, what in (("idle_fraction", "idle fraction"), ("iteration_seconds", "seconds per iteration")):
         measured = [r for r in every if r["metric"] == metric]

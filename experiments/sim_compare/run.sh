@@ -47,15 +47,6 @@ for pid in $(jobs -pr); do wait "$pid" || exit 1; done
 wait || exit 1
 for name in "${names[@]}"; do [ -s "$out/$name/summary.json" ] || { echo "$name wrote no summary" >&2; exit 1; }; done
 
-python3 "$here/report.py" "$out" "${names[@]}" | tee "$out/table.txt"
-
-gnuplot <<GP
-set terminal pngcairo size 900,480 font ",10"
-set output "$out/loss.png"
-set datafile separator ","
-set title "8 x Raspberry Pi 4B on one 802.11n access point (simulated): Fashion-MNIST, $model, batch 64"
-set xlabel "simulated seconds (log scale)"; set ylabel "training loss"
-set logscale x; set yrange [0:2.5]; set key top right; set grid
-plot for [s in "${names[*]}"] "$out/".s."/iterations.csv" every ::1 using 2:3 with lines lw 2 title s
-GP
+title="8 x Raspberry Pi 4B on one 802.11n access point (simulated): Fashion-MNIST, $model, batch 64"
+python3 "$here/report.py" --title "$title" "$out" "${names[@]}" | tee "$out/table.txt"
 echo "figure: $out/loss.png"

@@ -23,15 +23,5 @@ for name in local ring-1f1b ring-async ps-bsp allreduce; do
   cp "$tmp/$name/iterations.csv" "$out/$name.csv"
   echo "$name: $(grep -o '"test_accuracy": [0-9.]*' "$tmp/$name/summary.json")"
 done
-gnuplot <<GP
-set terminal pngcairo size 900,420 font ",10"
-set output "$out/loss.png"
-set datafile separator ","
-set multiplot layout 1,2 title "Fashion-MNIST, MLP 784-256-256-128-10, batch 128, 4 nodes in-process"
-set xlabel "iteration"; set ylabel "training loss"; set yrange [0:2.5]; set key top right
-plot for [s in "local ring-1f1b ring-async ps-bsp allreduce"] "$out/".s.".csv" every ::1 using 1:3 with lines title s
-set xlabel "wall seconds"
-plot for [s in "local ring-1f1b ring-async ps-bsp allreduce"] "$out/".s.".csv" every ::1 using 2:3 with lines title s
-unset multiplot
-GP
+python3 experiments/strategies_inproc/draw.py "$out" local ring-1f1b ring-async ps-bsp allreduce
 echo "figure: $out/loss.png"

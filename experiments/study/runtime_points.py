@@ -9,6 +9,20 @@ import os
 METRICS = ("iteration_seconds", "idle_fraction")
 
 
+
+def case(study):
+    """The model and iterations of every runtime point: the same at quick and full size, since
+    the runtime spends wall-clock seconds on this machine, and the full study's model (64
+    stages deep) made one bsp iteration move 17 MB per worker over wifi-n-shaped links,
+    minutes per point. Sim and runtime run the same config either way."""
+    sixteen_layers = ",".join(["784"] + ["256"] * 15 + ["10"])
+    return study.pick(tiny=("784,64,64,10", 2), quick=(sixteen_layers, 4), full=(sixteen_layers, 4))
+
+
+def describe(study):
+    return "MLP {}, {} iterations".format(*case(study))
+
+
 def unavailable():
     """Why runtime points cannot be measured here, or None."""
     if os.geteuid() != 0:
@@ -20,12 +34,13 @@ def unavailable():
 
 def measure(study, cases):
     """cases: [(label, n, flags)] with the sim flags of the point (device and timing-only are
-    replaced: the runtime computes for real on this machine). Returns rows
+    replaced: the runtime computes for real on this machine; layers and iterations are case(study)'s). Returns rows
     [label, n, metric, sim, runtime, relative error]."""
     flag_sets = []
+    layers, iterations = case(study)
     for _, n, flags in cases:
         f = {k: v for k, v in flags.items() if k not in ("device", "timing-only")}
-        f.update({"netns": True, "repeats": 1})
+        f.update({"netns": True, "repeats": 1, "layers": layers, "iterations": iterations})
         flag_sets.append(f)
     rows = []
     for (label, n, _), r in zip(cases, study.runner.many("validate", flag_sets, jobs=1)):

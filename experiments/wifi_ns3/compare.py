@@ -7,13 +7,21 @@ Both CSVs have the columns pattern,standard,stations,bytes,round,seconds,... (on
 round). Per (pattern, standard, stations, bytes) the median round of each side is
 compared (a stream: all its messages), relative error = sim / ns-3 - 1. Writes OUT_DIR/comparison.csv (one row per
 case), OUT_DIR/table.txt (the cases, then the worst error per pattern for messages below
-and from 16 KB, the issue's two targets) and, for the figure, OUT_DIR/errors-PATTERN.dat
-(a block per standard and N) with its block titles in errors-PATTERN.titles.
+and from 16 KB, the issue's two targets) and OUT_DIR/errors.png (a panel per pattern: sim /
+ns-3 against message size, a line per standard and N).
 """
 import csv
+import os
 import statistics
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from study import plot  # noqa: E402  (the one plotting path: experiments/study/plot.py)
+
+PATTERNS = ("pingpong", "stream", "ring", "ps", "allreduce")
+# A colour per station count, solid for 802.11ac and dashed for 802.11n.
+COLOURS = {2: "#1b9e77", 4: "#d95f02", 8: "#7570b3", 16: "#e7298a"}
 
 SMALL = 16 * 1024  # the targets differ below and from here: 20% and 10%
 TARGET = {True: 0.20, False: 0.10}  # small -> allowed |error|
@@ -80,6 +88,23 @@ def size_text(b):
     return f"{b} B"
 
 
+def draw(rows, png):
+    panels = []
+    for pattern in PATTERNS:
+        lines = defaultdict(list)
+        for p, s, n, b, a, m, e in rows:
+            if p == pattern:
+                lines[(s, n)].append((b, 1 + e))
+        series = [plot.Series(f"11{s},N={n}", points, style="linespoints pt 7 ps 0.5", dashed=s == "n",
+                              color=COLOURS.get(n, "#66a61e")) for (s, n), points in sorted(lines.items())]
+        panels.append(plot.Panel(pattern, "message size", "sim / ns-3", series, logx=True, logy=True,
+                                 yrange=(0.5, 100), key="top right",
+                                 settings=['set key font ",7"', 'set format x "%.0s%cB"',
+                                           "set ytics (0.5, 0.8, 1, 1.25, 2, 5, 10, 30, 100)"]))
+    plot.figure(png, panels, layout=(2, 3), size=(1200, 760),
+                title="Simulator vs ns-3 (802.11, TCP through one access point): completion time, sim / ns-3")
+
+
 def main():
     ns3_csv, sim_csv, out = sys.argv[1:4]
     ns3, sim = medians(ns3_csv), medians(sim_csv)
@@ -92,15 +117,7 @@ def main():
         f.write("pattern,standard,stations,bytes,ns3_seconds,sim_seconds,relative_error\n")
         for p, s, n, b, a, m, e in rows:
             f.write(f"{p},{s},{n},{b},{a:.6g},{m:.6g},{e:.4f}\n")
-    for pattern in sorted({r[0] for r in rows}):  # gnuplot: a block per (standard, N)
-        blocks = defaultdict(list)
-        for p, s, n, b, a, m, e in rows:
-            if p == pattern:
-                blocks[(s, n)].append((b, e))
-        with open(f"{out}/errors-{pattern}.dat", "w") as f, open(f"{out}/errors-{pattern}.titles", "w") as t:
-            for (s, n), points in sorted(blocks.items()):
-                f.write("".join(f"{b} {100 * e:.2f}\n" for b, e in points) + "\n\n")
-                t.write(f"11{s},N={n} ")
+    draw(rows, f"{out}/errors.png")
     lines = [f"{'pattern':10}{'std':>4}{'N':>4}{'message':>9}{'ns-3 s':>11}{'sim s':>11}{'error':>9}"]
     for p, s, n, b, a, m, e in rows:
         lines.append(f"{p:10}{s:>4}{n:>4}{size_text(b):>9}{a:11.4g}{m:11.4g}{100 * e:+8.1f}%")

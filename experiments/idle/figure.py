@@ -7,8 +7,6 @@ import os
 
 from study import grid, plot, runtime_points, tables, verdict
 
-RUNTIME_NETWORK = "wifi-n"
-RUNTIME_STRATEGIES = ("ring-1f1b", "ps-bsp", "allreduce")
 
 TITLE = "idle fraction of the workers against N, per strategy, and how much of it is the network"
 SEEDS = {"tiny": 1, "quick": 2, "full": 3}
@@ -27,50 +25,11 @@ def run(study):
     study.write_csv("idle.csv", ["network", "strategy", "n", "devices", "seed", "idle_fraction_workers",
                                  "idle_network_fraction_workers", "idle_work_fraction_workers",
                                  "idle_fraction_devices"], rows)
-    # The runtime beside the simulator, at small N.
-    why = runtime_points.unavailable()
-    if why:
-        with open(study.path("runtime-unavailable.txt"), "w") as f:
-            f.write(why + "\n")
-        return
-    cases = [(name, n, grid.flags(study, RUNTIME_NETWORK, name, n, study.seeds[0]))
-             for n in study.pick(tiny=[2], quick=[2, 4], full=[2, 4]) for name in RUNTIME_STRATEGIES]
-    study.write_csv("runtime.csv", ["strategy", "n", "metric", "sim_host", "runtime", "relative_error"],
-                    runtime_points.measure(study, cases))
+    runtime_points.run(study)  # the runtime beside the simulator, at small N
 
 
 def bubble(n):
     return (n - 1) / (grid.MICROBATCHES + n - 1)
-
-
-def draw_runtime(study, figures):
-    """The runtime points' figure and sentence (or why there are none)."""
-    if os.path.exists(study.path("runtime-unavailable.txt")):
-        with open(study.path("runtime-unavailable.txt")) as f:
-            return ["no runtime points: " + f.read().strip()]
-    every = study.read_csv("runtime.csv")
-    rows = [r for r in every if r["metric"] == "idle_fraction"]
-    cases = ["{}@{}".format(r["strategy"], r["n"]) for r in rows]
-    series = [plot.Series("sim, this machine's host profile", [(i + 1, float(r["sim_host"])) for i, r in enumerate(rows)],
-                          style="points pt 7 ps 1.5"),
-              plot.Series("runtime: launch --netns, measured", [(i + 1, float(r["runtime"])) for i, r in enumerate(rows)],
-                          style="points pt 5 ps 1.5")]
-    png = "idle-runtime-{}.png".format(RUNTIME_NETWORK)
-    plot.plot(study.path(png), "Idle fraction, simulated and measured on this machine ({} shaped by tbf)".format(
-        RUNTIME_NETWORK), "case: " + ", ".join("{} {}".format(i + 1, c) for i, c in enumerate(cases)),
-        "idle fraction", series, yrange=(0, 1), xrange=(0, len(rows) + 1), key="bottom right", xtics=1)
-    figures.append((png, "The runtime beside the simulator: `ringtmp validate --netns` runs each case for real (N "
-                         "processes on this machine, links shaped to {}) and in sim on this machine's profile ({})."
-                         .format(RUNTIME_NETWORK, runtime_points.describe(study))))
-    sentences = []
-    for metric, what in (("idle_fraction", "idle fraction"), ("iteration_seconds", "seconds per iteration")):
-        measured = [r for r in every if r["metric"] == metric]
-        worst = max(measured, key=lambda r: abs(float(r["relative_error"])))
-        sentences.append("the simulator predicts the measured {} within {:.1%} (worst: {} at N = {}, sim {:.4g}, "
-                         "runtime {:.4g}) over {} cases on {}-shaped links".format(
-                             what, abs(float(worst["relative_error"])), worst["strategy"], worst["n"],
-                             float(worst["sim_host"]), float(worst["runtime"]), len(measured), RUNTIME_NETWORK))
-    return sentences
 
 
 def draw(study):
@@ -126,7 +85,9 @@ def draw(study):
                  for name in grid.NAMES if (network, name, top) in by]
         verdicts.append("at N = {} on {}, the workers idle on the network for (of their idle fraction): {}"
                         .format(top, network, "; ".join(parts)))
-    verdicts += draw_runtime(study, figures)
+    verdicts.append(runtime_points.draw(study, figures, "idle_fraction", "idle fraction", yrange=(0, 1)))
+    if os.path.exists(study.path("runtime.csv")):
+        verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "seconds per iteration"))
     spreads = [max(v) - min(v) for v in by.values()]
     verdicts.append("across seeds the idle fractions differ by at most {:.3g}: the seed moves the data and the "
                     "initial weights, not the time".format(max(spreads)))

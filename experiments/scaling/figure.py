@@ -1,7 +1,7 @@
 """Claim (3): RingTMP scales better with devices. Throughput (training samples per simulated
 second) against N, per strategy, at a fixed global batch (strong scaling, the main sweep of
 study/grid.py) and at a fixed per-device batch (weak scaling)."""
-from study import grid, plot, tables, verdict
+from study import grid, plot, runtime_points, tables, verdict
 
 TITLE = "throughput against N, per strategy: strong and weak scaling"
 SEEDS = {"tiny": 1, "quick": 2, "full": 3}
@@ -31,6 +31,7 @@ def run(study):
             rows.append([kind, network, name, n, len(r.nodes()), seed, float(r.summary["samples_per_second"])])
     study.write_csv("scaling.csv", ["scaling", "network", "strategy", "n", "devices", "seed", "samples_per_second"],
                     rows)
+    runtime_points.run(study)  # the same runs as idle's: made once
 
 
 def draw(study):
@@ -63,6 +64,8 @@ def draw(study):
                 verdicts.append("from N = {} to {} on {} ({} scaling), RingTMP (1f1b)'s throughput changes {:.2f}x "
                                 "for {:g}x the devices".format(ns[0], ns[-1], network, kind, ring[-1] / ring[0],
                                                                ns[-1] / ns[0]))
+    verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "samples per second",
+                                        convert=lambda seconds: grid.BATCH / seconds))
     study.write_finding(verdicts, figures, claim=(
         "RingTMP (1f1b) trains more samples per second than a parameter server (bsp) and ring all-reduce as devices "
         "are added", verdict.claim(wins)), notes=[

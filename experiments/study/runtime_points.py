@@ -6,7 +6,11 @@ left out and the finding says why. One validation at a time: they measure the wa
 import json
 import os
 
+from study import grid, plot
+
 METRICS = ("iteration_seconds", "idle_fraction")
+NETWORK = "wifi-n"
+STRATEGIES = ("ring-1f1b", "ps-bsp", "allreduce")
 
 
 
@@ -50,3 +54,50 @@ def measure(study, cases):
             rows.append([label, n, metric, float(v[metric]["sim"]), float(v[metric]["runtime"]),
                          float(v[metric]["relative_error"])])
     return rows
+
+
+def cases(study):
+    """Every claim's runtime points: ring, bsp and all-reduce at small N on wifi-n-shaped links
+    (the runner makes each once, whichever experiment asks first)."""
+    return [(name, n, grid.flags(study, NETWORK, name, n, study.seeds[0]))
+            for n in study.pick(tiny=[2], quick=[2, 4], full=[2, 4]) for name in STRATEGIES]
+
+
+def run(study):
+    """runtime.csv, or runtime-unavailable.txt saying why there is none."""
+    why = unavailable()
+    if why:
+        with open(study.path("runtime-unavailable.txt"), "w") as f:
+            f.write(why + "\n")
+        return
+    study.write_csv("runtime.csv", ["strategy", "n", "metric", "sim_host", "runtime", "relative_error"],
+                    measure(study, cases(study)))
+
+
+def draw(study, figures, metric, what, convert=None, yrange=None):
+    """The figure of one metric of runtime.csv (`convert` maps it to what is drawn, e.g. seconds
+    per iteration to samples per second): the simulator on this machine's host profile against
+    the runtime, per case. Returns the finding's sentence, or why there are no points."""
+    if os.path.exists(study.path("runtime-unavailable.txt")):
+        with open(study.path("runtime-unavailable.txt")) as f:
+            return "no runtime points: " + f.read().strip()
+    convert = convert or (lambda v: v)
+    rows = [r for r in study.read_csv("runtime.csv") if r["metric"] == metric]
+    points = [(r["strategy"], r["n"], convert(float(r["sim_host"])), convert(float(r["runtime"]))) for r in rows]
+    labels = ["{} {}@{}".format(i + 1, s, n) for i, (s, n, _, _) in enumerate(points)]
+    series = [plot.Series("sim, this machine's host profile", [(i + 1, p[2]) for i, p in enumerate(points)],
+                          style="points pt 7 ps 1.5"),
+              plot.Series("runtime: launch --netns, measured", [(i + 1, p[3]) for i, p in enumerate(points)],
+                          style="points pt 5 ps 1.5")]
+    png = "{}-runtime-{}.png".format(what.replace(" ", "-"), NETWORK)
+    plot.plot(study.path(png), "{}, simulated and measured on this machine ({} shaped by tbf)".format(
+        what.capitalize(), NETWORK), "case: " + ", ".join(labels), what, series, yrange=yrange,
+        xrange=(0, len(points) + 1), key="bottom right", xtics=1)
+    figures.append((png, "The runtime beside the simulator: `ringtmp validate --netns` runs each case for real (N "
+                         "processes on this machine, links shaped to {}) and in sim on this machine's profile ({})."
+                         .format(NETWORK, describe(study))))
+    errors = [(abs(sim - measured) / measured, s, n, sim, measured) for s, n, sim, measured in points]
+    worst = max(errors)
+    return ("the simulator predicts the measured {} within {:.1%} (worst: {} at N = {}, sim {:.4g}, runtime {:.4g}) "
+            "over {} cases on {}-shaped links".format(what, worst[0], worst[1], worst[2], worst[3], worst[4],
+                                                      len(points), NETWORK))

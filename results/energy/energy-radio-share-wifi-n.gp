@@ -7,53 +7,67 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set yrange [0:]
-set xrange [2:16]
-$s0 << EOD
-2 0.212443
-4 0.234288
-8 0.236166
-16 0.235035
+set xrange [2:64]
+$p0s0 << EOD
+2 0.195303
+4 0.214838
+8 0.2306
+16 0.233736
+32 0.233874
+64 0.23356
 EOD
-$s1 << EOD
-2 0.215748
-4 0.234286
-8 0.236182
-16 0.235018
+$p0s1 << EOD
+2 0.198083
+4 0.217254
+8 0.230623
+16 0.233732
+32 0.233934
+64 0.233604
 EOD
-$s2 << EOD
-2 0.21465
-4 0.234231
-8 0.236142
-16 0.234883
+$p0s2 << EOD
+2 0.195123
+4 0.214126
+8 0.230472
+16 0.233649
+32 0.234321
+64 0.234275
 EOD
-$s3 << EOD
-2 0.246212
-4 0.241258
-8 0.237225
-16 0.235017
+$p0s3 << EOD
+2 0.246163
+4 0.241246
+8 0.237223
+16 0.235016
+32 0.234378
+64 0.233766
 EOD
-$s4 << EOD
-2 0.242673
-4 0.239183
-8 0.236415
+$p0s4 << EOD
+2 0.242639
+4 0.239175
+8 0.236413
 16 0.23467
+32 0.234209
+64 0.233769
 EOD
-$s5 << EOD
-2 0.246213
-4 0.241276
-8 0.237231
-16 0.235018
+$p0s5 << EOD
+2 0.246165
+4 0.241284
+8 0.23723
+16 0.235017
+32 0.234378
+64 0.233766
 EOD
-$s6 << EOD
-2 0.250388
-4 0.243107
-8 0.237723
-16 0.23514
+$p0s6 << EOD
+2 0.250231
+4 0.243103
+8 0.237731
+16 0.235142
+32 0.235147
+64 0.234527
 EOD
-plot $s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
-     $s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
-     $s2 using 1:2 with linespoints lw 2 title "ring-async", \
-     $s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
-     $s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
-     $s5 using 1:2 with linespoints lw 2 title "ps-asp", \
-     $s6 using 1:2 with linespoints lw 2 title "allreduce"
+plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
+     $p0s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $p0s2 using 1:2 with linespoints lw 2 title "ring-async", \
+     $p0s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
+     $p0s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
+     $p0s5 using 1:2 with linespoints lw 2 title "ps-asp", \
+     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"

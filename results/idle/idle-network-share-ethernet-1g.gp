@@ -7,53 +7,67 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set yrange [0:1]
-set xrange [2:16]
-$s0 << EOD
-2 0.0378355508
-4 0.0376475471
-8 0.0579708165
-16 0.0440644794
+set xrange [2:64]
+$p0s0 << EOD
+2 0.0146538704
+4 0.0124117396
+8 0.0076993439
+16 0.00990336656
+32 0.0167723672
+64 0.0130701676
 EOD
-$s1 << EOD
-2 0.0378355508
-4 0.048316795
-8 0.0641308813
-16 0.0804389804
+$p0s1 << EOD
+2 0.0146538704
+4 0.0162950815
+8 0.0160441244
+16 0.0174522993
+32 0.0205265592
+64 0.0225130356
 EOD
-$s2 << EOD
-2 0.0536027613
-4 0.0717720827
-8 0.090879403
-16 0.148177751
+$p0s2 << EOD
+2 0.0458389371
+4 0.0438943453
+8 0.0312290311
+16 0.0467220702
+32 0.0723417241
+64 0.170664591
 EOD
-$s3 << EOD
-2 0.496397549
-4 0.497239787
-8 0.497663139
-16 0.497875207
+$p0s3 << EOD
+2 0.496357149
+4 0.49725625
+8 0.497706721
+16 0.497931742
+32 0.498045461
+64 0.498101399
 EOD
-$s4 << EOD
-2 0.496443719
-4 0.828162426
-8 0.923790869
-16 0.89549456
+$p0s4 << EOD
+2 0.496365076
+4 0.828628835
+8 0.924217496
+16 0.896154974
+32 0.883434059
+64 0.877265605
 EOD
-$s5 << EOD
-2 0.49598229
-4 0.44679269
-8 0.450870925
-16 0.456479962
+$p0s5 << EOD
+2 0.496557748
+4 0.447962571
+8 0.483068934
+16 0.475776762
+32 0.484798885
+64 0.492144184
 EOD
-$s6 << EOD
+$p0s6 << EOD
 2 1
-4 0.9999806
-8 0.999952436
-16 0.999846583
+4 0.999988531
+8 0.999974682
+16 0.999937679
+32 0.999843649
+64 0.99915685
 EOD
-plot $s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
-     $s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
-     $s2 using 1:2 with linespoints lw 2 title "ring-async", \
-     $s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
-     $s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
-     $s5 using 1:2 with linespoints lw 2 title "ps-asp", \
-     $s6 using 1:2 with linespoints lw 2 title "allreduce"
+plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
+     $p0s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $p0s2 using 1:2 with linespoints lw 2 title "ring-async", \
+     $p0s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
+     $p0s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
+     $p0s5 using 1:2 with linespoints lw 2 title "ps-asp", \
+     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"

@@ -7,52 +7,64 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set logscale y
-set xrange [1:16]
-$s0 << EOD
+set xrange [1:64]
+$p0s0 << EOD
 1 446.064982
 2 489.755562
 4 962.669749
 8 2853.44104
 16 6634.98361
+32 14198.0688
+64 29324.2391
 EOD
-$s1 << EOD
+$p0s1 << EOD
 1 446.064982
 2 489.755562
 4 962.669749
 8 2853.44104
 16 6634.98361
+32 14198.0688
+64 29324.2391
 EOD
-$s2 << EOD
+$p0s2 << EOD
 1 446.022735
 2 488.384215
 4 324.49759
 8 572.075332
 16 733.813003
+32 824.587165
+64 868.114855
 EOD
-$s3 << EOD
+$p0s3 << EOD
 1 297.714687
 2 190.474855
 4 105.808237
 8 55.998925
 16 28.853359
+32 14.641885
+64 7.372804
 EOD
-$s4 << EOD
+$p0s4 << EOD
 1 297.714687
 2 190.474855
 4 105.808237
 8 112.038415
 16 115.376684
+32 117.220555
+64 118.054669
 EOD
-$s5 << EOD
+$p0s5 << EOD
 1 446.064982
 2 358.035082
 4 398.344715
 8 421.99873
 16 434.944265
+32 441.613855
+64 444.944122
 EOD
-plot $s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
-     $s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
-     $s2 using 1:2 with linespoints lw 2 title "ring-async", \
-     $s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
-     $s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
-     $s5 using 1:2 with linespoints lw 2 title "allreduce"
+plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
+     $p0s1 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $p0s2 using 1:2 with linespoints lw 2 title "ring-async", \
+     $p0s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
+     $p0s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
+     $p0s5 using 1:2 with linespoints lw 2 title "allreduce"

@@ -8,23 +8,23 @@ set grid
 set logscale y
 set xrange [0:6]
 set xtics 1
-$s0 << EOD
-1 88.4504 88.4504 88.4504
+$p0s0 << EOD
+1 98.2782667 78.6226 117.934
 EOD
-$s1 << EOD
-2 93.6777 93.6777 93.6777
+$p0s1 << EOD
+2 124.8589 93.6777 149.804
 EOD
-$s2 << EOD
-3 1184.58 1184.58 1184.58
+$p0s2 << EOD
+3 1510.94 1269.19 1813.13
 EOD
-$s3 << EOD
-4 2614.78 2614.78 2614.78
+$p0s3 << EOD
+4 2771.44333 2711.19 2891.95
 EOD
-$s4 << EOD
-5 1046.45 1046.45 1046.45
+$p0s4 << EOD
+5 1227.91667 1121.17 1441.41
 EOD
-plot $s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-1f1b", \
-     $s1 using 1:2:3:4 with yerrorlines lw 2 title "ring-async", \
-     $s2 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
-     $s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $s4 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-1f1b", \
+     $p0s1 using 1:2:3:4 with yerrorlines lw 2 title "ring-async", \
+     $p0s2 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
+     $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
+     $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

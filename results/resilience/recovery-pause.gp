@@ -6,19 +6,22 @@ set ylabel "simulated seconds" noenhanced
 set key top left noenhanced
 set grid
 set logscale x 2
-set xrange [4:8]
-$s0 << EOD
-4 1.9226
-8 1.8596
+set xrange [4:16]
+$p0s0 << EOD
+4 2.8065
+8 2.1857
+16 2.2678
 EOD
-$s1 << EOD
-4 2.234
-8 3.087
+$p0s1 << EOD
+4 2.411
+8 5.112
+16 10.96
 EOD
-$s2 << EOD
-4 2.444
-8 2.849
+$p0s2 << EOD
+4 2.855
+8 3.352
+16 6.8
 EOD
-plot $s0 using 1:2 with linespoints lw 2 title "ring-1f1b", \
-     $s1 using 1:2 with linespoints lw 2 title "ps-bsp", \
-     $s2 using 1:2 with linespoints lw 2 title "allreduce"
+plot $p0s0 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $p0s1 using 1:2 with linespoints lw 2 title "ps-bsp", \
+     $p0s2 using 1:2 with linespoints lw 2 title "allreduce"

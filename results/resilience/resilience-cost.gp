@@ -6,19 +6,22 @@ set ylabel "% longer than the same run with it off" noenhanced
 set key top left noenhanced
 set grid
 set logscale x 2
-set xrange [4:8]
-$s0 << EOD
-4 272.170182
-8 133.939557
+set xrange [4:16]
+$p0s0 << EOD
+4 431.974662
+8 222.148669
+16 122.950225
 EOD
-$s1 << EOD
-4 11.3408062
-8 5.11740498
+$p0s1 << EOD
+4 11.1394515
+8 5.02158885
+16 2.4581485
 EOD
-$s2 << EOD
+$p0s2 << EOD
 4 0
 8 0
+16 0
 EOD
-plot $s0 using 1:2 with linespoints lw 2 title "ring-1f1b", \
-     $s1 using 1:2 with linespoints lw 2 title "ps-bsp", \
-     $s2 using 1:2 with linespoints lw 2 title "allreduce"
+plot $p0s0 using 1:2 with linespoints lw 2 title "ring-1f1b", \
+     $p0s1 using 1:2 with linespoints lw 2 title "ps-bsp", \
+     $p0s2 using 1:2 with linespoints lw 2 title "allreduce"

@@ -1,5 +1,5 @@
 set terminal pngcairo size 900,520 font ',10'
-set output "idle-runtime-wifi-n.png"
+set output "idle-fraction-runtime-wifi-n.png"
 set title "Idle fraction, simulated and measured on this machine (wifi-n shaped by tbf)" noenhanced
 set xlabel "case: 1 ring-1f1b@2, 2 ps-bsp@2, 3 allreduce@2, 4 ring-1f1b@4, 5 ps-bsp@4, 6 allreduce@4" noenhanced
 set ylabel "idle fraction" noenhanced
@@ -8,7 +8,7 @@ set grid
 set yrange [0:1]
 set xrange [0:7]
 set xtics 1
-$s0 << EOD
+$p0s0 << EOD
 1 0.635234
 2 0.993975
 3 0.964755
@@ -16,13 +16,13 @@ $s0 << EOD
 5 0.998172
 6 0.987889
 EOD
-$s1 << EOD
-1 0.763847
-2 0.996569
-3 0.985879
-4 0.89045
-5 0.997299
-6 0.987162
+$p0s1 << EOD
+1 0.790737
+2 0.994781
+3 0.98775
+4 0.914319
+5 0.996417
+6 0.983293
 EOD
-plot $s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
-     $s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"
+plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
+     $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

@@ -17,27 +17,27 @@ namespace {
 
 // SimGrid guards each actor's stack with a protected page: two kernel memory mappings per
 // actor, against a per-process limit (vm.max_map_count, 65530 by default). A run that
-// could come near it (node, egress and large-message senders, and a PeerDown notice per
-// survivor: up to about 4 actors per rank) goes without guard pages rather than abort; the
-// stacks then merge into few mappings. Must run before the first actor is created: a
-// stack is freed with the guard size it was made with.
-void fit_stack_guards(size_t ranks) {
+// could come near it (a node, an egress actor and a PeerDown notice per rank, a sender per
+// channel: a parameter server's workers x servers x 2) goes without guard pages rather than
+// abort; the stacks then merge into few mappings. Must run before the first actor is
+// created: a stack is freed with the guard size it was made with.
+void fit_stack_guards(size_t ranks, size_t channels) {
   long limit = 65530;
   std::ifstream("/proc/sys/vm/max_map_count") >> limit;
-  const size_t mappings_per_actor = 2, actors_per_rank = 4, headroom = 8192;
-  if (mappings_per_actor * actors_per_rank * ranks + headroom > size_t(limit))
+  const size_t mappings_per_actor = 2, actors_per_rank = 3, headroom = 8192;
+  if (mappings_per_actor * (actors_per_rank * ranks + channels) + headroom > size_t(limit))
     s4u::Engine::set_config("contexts/guard-size:0");
 }
 
 }  // namespace
 
-SimNetwork::SimNetwork(const Platform& platform, FailureDetection detection)
+SimNetwork::SimNetwork(const Platform& platform, FailureDetection detection, size_t channels)
     : hosts_(platform.hosts), delivery_delay_s_(platform.delivery_delay_s),
       air_message_bytes_(platform.air_message_bytes), contention_(platform.contention),
       detection_(detection), inboxes_(hosts_.size()),
       outboxes_(hosts_.size()), down_(hosts_.size(), false), silences_(hosts_.size()), air_(hosts_.size()),
       incarnation_(hosts_.size(), 0), notices_(hosts_.size()) {
-  fit_stack_guards(hosts_.size());
+  fit_stack_guards(hosts_.size(), channels ? channels : 2 * hosts_.size());
   // In maestro, when any actor ends or is killed; SimGrid's signals outlive this network.
   s4u::Actor::on_termination_cb([alive = std::weak_ptr<SimNetwork*>(self_)](const s4u::Actor& actor) {
     if (auto self = alive.lock(); self && (*self)->node_actors_.erase(actor.get_pid())) (*self)->node_ended();

@@ -59,8 +59,9 @@ inline FailureDetection failure_detection(const RunConfig& c) { return {c.heartb
 class SimNetwork {
  public:
   // Between the platform's hosts, with its delivery delay, per-message air bytes and
-  // contention count (see Platform).
-  SimNetwork(const Platform& platform, FailureDetection detection);
+  // contention count (see Platform). `channels`: how many (sender, receiver) pairs may
+  // carry large messages, each with its own sender actor (0: two per rank, a ring's).
+  SimNetwork(const Platform& platform, FailureDetection detection, size_t channels = 0);
   ~SimNetwork();
   SimNetwork(const SimNetwork&) = delete;
   SimNetwork& operator=(const SimNetwork&) = delete;

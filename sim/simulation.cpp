@@ -76,7 +76,9 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     return platform.status();
   }
   if (!platform->note.empty()) trap.say(options.abort_prefix + "note: " + platform->note);
-  SimNetwork network(*platform, failure_detection(c));
+  // A parameter server's every worker and server exchange large messages both ways.
+  const size_t channels = plan->ps ? 2 * size_t(plan->ps->workers) * size_t(plan->ps->servers) : 0;
+  SimNetwork network(*platform, failure_detection(c), channels);
   std::vector<NodeOutcome> outcomes(size_t(plan->size));
   std::vector<bool> finished(size_t(plan->size), false);
   std::unique_ptr<FaultInjector> injector;

@@ -14,15 +14,16 @@ SEEDS = {"tiny": 1, "quick": 2, "full": 3}
 
 def run(study):
     rows = []
-    for network, name, n, seed, r in grid.run_grid(study):
+    for which, network, name, n, seed, r in grid.run_grid(study):
         length = float(r.summary["sim_seconds"])
         ws = grid.workers(r)
         idle = sum(float(x["idle_s"]) for x in ws) / len(ws) / length
         on_network = sum(float(x["idle_network_s"]) for x in ws) / len(ws) / length
         nodes = r.nodes()
         idle_devices = sum(float(x["idle_s"]) for x in nodes) / len(nodes) / length
-        rows.append([network, name, n, len(nodes), seed, idle, on_network, idle - on_network, idle_devices])
-    study.write_csv("idle.csv", ["network", "strategy", "n", "devices", "seed", "idle_fraction_workers",
+        rows.append([which, network, name, n, len(nodes), seed, idle, on_network, idle - on_network,
+                     idle_devices])
+    study.write_csv("idle.csv", ["model", "network", "strategy", "n", "devices", "seed", "idle_fraction_workers",
                                  "idle_network_fraction_workers", "idle_work_fraction_workers",
                                  "idle_fraction_devices"], rows)
     runtime_points.run(study)  # the runtime beside the simulator, at small N
@@ -36,7 +37,7 @@ def draw(study):
     rows = study.read_csv("idle.csv")
     by, network_part, devices = {}, {}, {}
     for r in rows:
-        key = (r["network"], r["strategy"], int(r["n"]))
+        key = (r["model"], r["network"], r["strategy"], int(r["n"]))
         by.setdefault(key, []).append(float(r["idle_fraction_workers"]))
         network_part.setdefault(key, []).append(float(r["idle_network_fraction_workers"]))
         devices[key] = int(r["devices"])
@@ -45,46 +46,48 @@ def draw(study):
     for key, values in sorted(by.items()):
         lo, m, hi = tables.spread(values)
         summary.append(list(key) + [devices[key], len(values), lo, m, hi, tables.mean(network_part[key])])
-    study.write_csv("idle-summary.csv", ["network", "strategy", "n", "devices", "seeds", "idle_min", "idle_mean",
+    study.write_csv("idle-summary.csv", ["model", "network", "strategy", "n", "devices", "seeds", "idle_min", "idle_mean",
                                          "idle_max", "idle_network_mean"], summary)
 
     figures, verdicts, wins = [], [], {}
-    for network in sorted({k[0] for k in by}):
-        ns = sorted({k[2] for k in by if k[0] == network})
-        series = [plot.spread_series(name, {n: by[(network, name, n)] for n in ns if (network, name, n) in by})
-                  for name in grid.NAMES]
+    for which, network in grid.panels(by):
+        at = grid.where(which, network)
+        ns = sorted({k[3] for k in by if k[:2] == (which, network)})
+        series = [plot.spread_series(name, {n: by[(which, network, name, n)] for n in ns
+                                            if (which, network, name, n) in by}) for name in grid.NAMES]
         series.append(plot.Series("gpipe bubble (N-1)/(M+N-1), M={}".format(grid.MICROBATCHES),
                                   [(n, bubble(n)) for n in ns], style="lines", dashed=True))
-        png = "idle-{}.png".format(network)
-        plot.plot(study.path(png), "Idle fraction of the workers on {} (simulated Pi 4Bs)".format(network),
+        png = grid.png_name("idle", which, network)
+        plot.plot(study.path(png), "Idle fraction of the workers on {} (simulated Pi 4Bs)".format(at),
                   "devices N (workers; ps adds its servers)", "idle fraction (mean; bars: min..max over seeds)",
                   series, logx=True, yrange=(0, 1), key="outside right top", size=(1000, 520))
-        figures.append((png, "Idle fraction of the workers against N on {}.".format(network)))
+        figures.append((png, "Idle fraction of the workers against N on {}.".format(at)))
 
-        share = [plot.Series(name, [(n, tables.mean(network_part[(network, name, n)]) /
-                                     max(mean[(network, name, n)], 1e-12)) for n in ns if (network, name, n) in by])
+        share = [plot.Series(name, [(n, tables.mean(network_part[(which, network, name, n)]) /
+                                     max(mean[(which, network, name, n)], 1e-12))
+                                    for n in ns if (which, network, name, n) in by])
                  for name in grid.NAMES]
-        png = "idle-network-share-{}.png".format(network)
-        plot.plot(study.path(png), "How much of the workers' idle time is the network, {}".format(network),
+        png = grid.png_name("idle-network-share", which, network)
+        plot.plot(study.path(png), "How much of the workers' idle time is the network, {}".format(at),
                   "devices N", "idle waiting on bytes in flight / all idle", share, logx=True, yrange=(0, 1),
                   key="outside right top", size=(1000, 520))
         figures.append((png, "The part of the idle time spent waiting for bytes already on the network (the rest "
-                             "waits for work: bubble, barrier, a slower peer), on {}.".format(network)))
+                             "waits for work: bubble, barrier, a slower peer), on {}.".format(at)))
 
-        wins[network], sentences = grid.against_baselines(
-            {(k[1], k[2]): v for k, v in mean.items() if k[0] == network}, ns, " on " + network, "idles less than",
-            "idles more than")
+        wins[at], sentences = grid.against_baselines(
+            {(k[2], k[3]): v for k, v in mean.items() if k[:2] == (which, network)}, ns, " on " + at,
+            "idles less than", "idles more than")
         verdicts += sentences
-        pairs = {n: (min(mean[(network, r, n)] for r in ("ring-gpipe", "ring-1f1b")), bubble(n))
-                 for n in ns if (network, "ring-gpipe", n) in mean and (network, "ring-1f1b", n) in mean}
+        pairs = {n: (min(mean[(which, network, r, n)] for r in ("ring-gpipe", "ring-1f1b")), bubble(n))
+                 for n in ns if all((which, network, r, n) in mean for r in ("ring-gpipe", "ring-1f1b"))}
         verdicts.append(verdict.compare("the synchronous ring's idle fraction", "the gpipe bubble", pairs, "N",
-                                        "stays below", "exceeds", " on " + network))
+                                        "stays below", "exceeds", " on " + at))
         top = ns[-1]
-        parts = ["{} {:.0%} of {:.0%}".format(name, tables.mean(network_part[(network, name, top)]),
-                                               mean[(network, name, top)])
-                 for name in grid.NAMES if (network, name, top) in by]
+        parts = ["{} {:.0%} of {:.0%}".format(name, tables.mean(network_part[(which, network, name, top)]),
+                                               mean[(which, network, name, top)])
+                 for name in grid.NAMES if (which, network, name, top) in by]
         verdicts.append("at N = {} on {}, the workers idle on the network for (of their idle fraction): {}"
-                        .format(top, network, "; ".join(parts)))
+                        .format(top, at, "; ".join(parts)))
     verdicts.append(runtime_points.draw(study, figures, "idle_fraction", "idle fraction", yrange=(0, 1)))
     if os.path.exists(study.path("runtime.csv")):
         verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "seconds per iteration"))

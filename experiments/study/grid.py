@@ -1,11 +1,15 @@
 """The study's main sweep: every strategy at every N on each network, with the same model,
 batch and seeds, timing-only (what a strategy costs in time, idleness and energy does not
-depend on the numbers it computes). The idle, scaling and energy experiments read the same
-runs (made once: runs.Runner shares run folders)."""
+depend on the numbers it computes), for an MLP and for a CNN. The idle, scaling and energy
+experiments read the same runs (made once: runs.Runner shares run folders)."""
 from study import verdict
 
 MICROBATCHES = 8
 BATCH = 256
+# The CNN: small parameters, large activations (400 KB per sample), the case where a ring
+# that ships activations should lose. Its 12 layers are as many ring stages as it allows.
+CNN = "vgg-small"
+MODELS = ("mlp", "cnn")
 
 
 def servers_k(n):
@@ -33,8 +37,24 @@ def model(study):
     return ",".join(["784"] + [str(width)] * (max(ns(study)) - 1) + ["10"])
 
 
-def ns(study):
+def model_flags(study, which):
+    return {"layers": model(study)} if which == "mlp" else {"model": CNN}
+
+
+def ns(study, which="mlp"):
+    if which == "cnn":
+        return study.pick(tiny=[2, 3], quick=[2, 4, 8], full=[2, 4, 8, 12])
     return study.pick(tiny=[2, 3], quick=[2, 4, 8, 16], full=[2, 4, 8, 16, 32, 64])
+
+
+def where(which, network):
+    """A figure's context in verdicts: the network and the model."""
+    return "{} with the {}".format(network, "MLP" if which == "mlp" else "CNN ({})".format(CNN))
+
+
+def png_name(prefix, which, network):
+    """The MLP's figures keep their names; the CNN's say so: idle-wifi-n.png, idle-cnn-wifi-n.png."""
+    return "{}-{}.png".format(prefix, network if which == "mlp" else "cnn-" + network)
 
 
 def networks(study):
@@ -46,30 +66,38 @@ def iterations(study):
 
 
 def description(study):
-    return ("MLP {} (the same at every N), global batch {} ({} micro-batches in the ring; split over the workers "
-            "in ps and all-reduce), {} iterations, timing-only simulation of Raspberry Pi 4Bs"
-            .format(model(study), BATCH, MICROBATCHES, iterations(study)))
+    return ("MLP {} (the same at every N) and CNN {} (N up to its {} layers), global batch {} ({} micro-batches "
+            "in the ring; split over the workers in ps and all-reduce), {} iterations, timing-only simulation of "
+            "Raspberry Pi 4Bs".format(model(study), CNN, max(ns(study, "cnn")), BATCH, MICROBATCHES,
+                                      iterations(study)))
 
 
-def flags(study, network, name, n, seed):
+def flags(study, network, name, n, seed, which="mlp"):
     """The sweep's settings for one strategy at N."""
-    f = {"device": "pi4b", "network": network, "nodes": n, "layers": model(study), "batch": BATCH,
-         "microbatches": MICROBATCHES, "iterations": iterations(study), "seed": seed, "timing-only": True,
-         "dataset": "synthetic", "peer-timeout": 3600, "replica-every": 0}
+    f = {"device": "pi4b", "network": network, "nodes": n, "batch": BATCH, "microbatches": MICROBATCHES,
+         "iterations": iterations(study), "seed": seed, "timing-only": True, "dataset": "synthetic",
+         "peer-timeout": 3600, "replica-every": 0}
+    f.update(model_flags(study, which))
     f.update(dict((s[0], s[1]) for s in STRATEGIES)[name](n))
     return f
 
 
 def run_grid(study):
-    """Every (network, strategy, N, seed): a list of (network, name, n, seed, Run)."""
+    """Every (model, network, strategy, N, seed): a list of (model, network, name, n, seed, Run)."""
     plans = []
-    for network in networks(study):
-        for n in ns(study):
-            for name in NAMES:
-                for seed in study.seeds:
-                    plans.append((network, name, n, seed, flags(study, network, name, n, seed)))
-    results = study.runner.sims([p[4] for p in plans])
-    return [p[:4] + (r,) for p, r in zip(plans, results)]
+    for which in MODELS:
+        for network in networks(study):
+            for n in ns(study, which):
+                for name in NAMES:
+                    for seed in study.seeds:
+                        plans.append((which, network, name, n, seed, flags(study, network, name, n, seed, which)))
+    results = study.runner.sims([p[-1] for p in plans])
+    return [p[:-1] + (r,) for p, r in zip(plans, results)]
+
+
+def panels(keys):
+    """The (model, network) pairs of keys that begin with them, MLP first."""
+    return sorted({k[:2] for k in keys}, key=lambda p: (MODELS.index(p[0]), p[1]))
 
 
 def workers(run):

@@ -19,6 +19,16 @@ class RunFailed(Exception):
     pass
 
 
+class Refused:
+    """A run ringtmp refused (exit 2: bad settings, e.g. a model that does not fit the
+    devices), for callers that chart what can run and say why the rest could not."""
+
+    def __init__(self, folder, flags, reason):
+        self.folder = folder
+        self.flags = flags
+        self.reason = reason
+
+
 class Run:
     """One finished run folder."""
 
@@ -93,10 +103,14 @@ class Runner:
         key = json.dumps([self.identity, command, sorted(flags.items()), sorted(files.items())], default=str)
         return os.path.join(self.runs_dir, command + "-" + hashlib.sha256(key.encode()).hexdigest()[:16])
 
-    def _run(self, command, flags):
+    def _run(self, command, flags, refusals):
         folder = self.folder(command, flags)
         if os.path.exists(os.path.join(folder, DONE[command])):
             return Run(folder, flags)  # made by this binary with these settings already
+        refused = folder + ".refused"
+        if refusals and os.path.exists(refused):
+            with open(refused) as f:
+                return Refused(folder, flags, f.read().strip())
         args = [self.binary, command] + flag_list(flags) + ["--out=" + folder, "--overwrite=true"]
         done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if done.returncode != 0:
@@ -105,26 +119,33 @@ class Runner:
             lines = [line for line in done.stdout.splitlines() if line.strip()]
             # ringtmp's own error line if there is one, else the last line.
             last = [line for line in lines if line.startswith("ringtmp ")][-1:] or lines[-1:] or ["no output"]
+            if refusals and done.returncode == 2:
+                reason = last[0].split(": ", 1)[-1]
+                with open(refused, "w") as f:
+                    f.write(reason + "\n")
+                return Refused(folder, flags, reason)
             raise RunFailed("a {} run failed (exit {}): {} (command and output: {}.log)".format(
                 command, done.returncode, last[0], folder))
         return Run(folder, flags)
 
-    def many(self, command, flag_sets, jobs=None):
+    def many(self, command, flag_sets, jobs=None, refusals=False):
         """Runs every flag set (a list of dicts); returns their Runs in the same order. The
         same settings asked twice are run once (two runs into one folder would collide).
-        `jobs`: at most this many at a time (1 for what measures this machine's clock)."""
+        `jobs`: at most this many at a time (1 for what measures this machine's clock).
+        `refusals`: a run ringtmp refuses (exit 2) comes back as a Refused, not an error."""
         os.makedirs(self.runs_dir, exist_ok=True)
         self.count += len(flag_sets)
         unique = {}
         for f in flag_sets:
             unique.setdefault(self.folder(command, f), f)
-        fresh = sum(not os.path.exists(os.path.join(folder, DONE[command])) for folder in unique)
+        fresh = sum(not (os.path.exists(os.path.join(folder, DONE[command])) or
+                         refusals and os.path.exists(folder + ".refused")) for folder in unique)
         jobs = min(self.jobs, jobs or self.jobs)
         self.log("  {} {} runs ({} distinct, {} made already), {} at a time".format(
             len(flag_sets), command, len(unique), len(unique) - fresh, jobs))
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-            done = dict(zip(unique, pool.map(lambda f: self._run(command, f), unique.values())))
+            done = dict(zip(unique, pool.map(lambda f: self._run(command, f, refusals), unique.values())))
         return [done[self.folder(command, f)] for f in flag_sets]
 
-    def sims(self, flag_sets):
-        return self.many("sim", flag_sets)
+    def sims(self, flag_sets, refusals=False):
+        return self.many("sim", flag_sets, refusals=refusals)

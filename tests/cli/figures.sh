@@ -7,6 +7,7 @@ set -u
 
 BIN=${1:?usage: figures.sh <path-to-ringtmp>}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ringtmp-figures-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=cli_cases.sh
@@ -46,17 +47,45 @@ for e in "${experiments[@]}"; do
   grep -q '^## Verdict' "$R/finding.md" || fail "$e's finding.md has no verdict"
 done
 
-# The verdict is computed: the idle data changed (the ring made to idle more than anyone),
-# --replot says otherwise.
+# The verdict is computed: the idle data changed (the ring made to idle more than anyone
+# with the MLP), --replot says otherwise.
 R=$TMP/r/idle
 cp "$R/finding.md" "$TMP/finding-before.md"
-grep -q "RingTMP (1f1b) idles less than ps-bsp" "$R/finding.md" ||
+grep -q "RingTMP (1f1b) idles less than ps-bsp .* on wifi-n with the MLP$" "$R/finding.md" ||
   fail "idle: the tiny run's verdict is not that the ring idles less than ps-bsp (finding: $(grep -m1 RingTMP "$R/finding.md"))"
-awk -F, 'BEGIN { OFS = "," } NR > 1 && $2 == "ring-1f1b" { $6 = 0.999 } { print }' "$R/idle.csv" > "$TMP/idle.csv"
+awk -F, 'BEGIN { OFS = "," } NR > 1 && $1 == "mlp" && $3 == "ring-1f1b" { $7 = 0.999 } { print }' "$R/idle.csv" \
+  > "$TMP/idle.csv"
 mv "$TMP/idle.csv" "$R/idle.csv"
 expect_exit 0 "figures --experiment idle --replot (data changed)" -- figures --experiment idle --tiny --replot --out "$TMP/r"
-grep -q "RingTMP (1f1b) idles more than ps-bsp" "$R/finding.md" || fail "idle: the verdict did not follow the data"
+grep -q "RingTMP (1f1b) idles more than ps-bsp .* on wifi-n with the MLP$" "$R/finding.md" ||
+  fail "idle: the verdict did not follow the data"
 cmp -s "$TMP/finding-before.md" "$R/finding.md" && fail "idle: finding.md unchanged by changed data"
+
+# A run ringtmp refuses (exit 2: here a model that does not fit the memory budget) is an
+# answer where an experiment asks for refusals (the large-N sweep charts what can run and
+# says why the rest cannot), remembered for the next time; elsewhere it stops the experiment.
+printf '%-60s' "study runner: a refused run"
+PYTHONPATH=$SRC/experiments python3 - "$BIN" "$TMP/refusals" "$SRC/platforms" >"$OUT" 2>&1 <<'PY' ||
+  fail "$(cat "$OUT")"
+import os, sys
+from study import runs
+binary, folder, platforms = sys.argv[1:]
+runner = runs.Runner(binary, folder, 1, lambda line: None, platforms)
+flags = {"strategy": "ps", "servers": 1, "nodes": 2, "layers": "784,4096,4096,10", "memory-budget": "8MiB",
+         "timing-only": True, "dataset": "synthetic", "iterations": 1}
+[r] = runner.many("sim", [flags], refusals=True)
+assert isinstance(r, runs.Refused), r
+assert "needs" in r.reason and "8 MiB" in r.reason, r.reason
+assert os.path.exists(runner.folder("sim", flags) + ".refused")
+[again] = runner.many("sim", [flags], refusals=True)
+assert again.reason == r.reason
+try:
+    runner.many("sim", [flags])
+    raise AssertionError("a refused run did not stop an experiment that asks for no refusals")
+except runs.RunFailed as e:
+    assert "exit 2" in str(e), e
+PY
+echo ok
 rm "$R/idle.csv"
 expect_error 1 "figures --replot without the data" "idle.csv: missing" -- figures --experiment idle --tiny --replot --out "$TMP/r"
 

@@ -19,6 +19,16 @@
 
 namespace ringtmp::cli {
 
+Status check_simulated_settings(const RunConfig& c) {
+  const char* flag = c.timing_only                    ? "--timing-only"
+                     : !c.faults.empty()              ? "--faults"
+                     : !c.platform.empty()            ? "--platform"
+                     : c.colocate_servers             ? "--colocate-servers"
+                                                      : nullptr;
+  if (flag) return Status::errorf("{} applies to ringtmp sim only", flag);
+  return {};
+}
+
 RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
                                const std::vector<ExtraFlag>& extra) {
   RuntimeArgs r;
@@ -28,9 +38,7 @@ RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std
     if (c.strategy == StrategyKind::local)
       return Status::error("strategy local has no cluster: set --strategy (or strategy = in the config file) "
                            "to ring, ps or allreduce");
-    if (c.timing_only || !c.faults.empty() || !c.platform.empty())
-      return Status::error("--timing-only, --faults and --platform apply to ringtmp sim only");
-    return {};
+    return check_simulated_settings(c);
   };
   auto parsed = parse_run_args(command, args, extra, runtime_only);
   if (!parsed.ok()) {

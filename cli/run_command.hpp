@@ -27,6 +27,11 @@ int run_command(const RunCommand& command, const std::vector<std::string>& args)
 
 std::string describe_strategy(const RunConfig& c);
 
+// Refused unless the run is simulated: a setting that describes the simulated platform
+// (--timing-only, --faults, --platform, --colocate-servers), which any other backend would
+// silently ignore. "--faults applies to ringtmp sim only".
+Status check_simulated_settings(const RunConfig& c);
+
 // The end of every run that trained (train, sim, launch): writes the run's files into the
 // folder and commits it, prints the closing lines, and reports a divergence (one line on
 // stderr, exit 1, unless --allow-divergence). Returns the exit code; errors are one line

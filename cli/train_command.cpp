@@ -9,13 +9,7 @@ namespace ringtmp::cli {
 int train_command(const std::vector<std::string>& args) {
   RunCommand command;
   command.name = "train";
-  command.check = [](const RunConfig& c) -> Status {
-    // These describe a simulated platform; accepting them here would silently ignore them.
-    if (c.timing_only) return Status::error("--timing-only applies to ringtmp sim only");
-    if (!c.faults.empty()) return Status::error("--faults applies to ringtmp sim only");
-    if (!c.platform.empty()) return Status::error("--platform applies to ringtmp sim only");
-    return {};
-  };
+  command.check = check_simulated_settings;
   command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
     return c.strategy == StrategyKind::local ? run_local(c, data, progress) : run_inproc(c, data, progress);
   };

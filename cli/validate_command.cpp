@@ -173,17 +173,20 @@ int validate_command(const std::vector<std::string>& args) {
     // through the bridge. The matching simulation is that star at the TCP goodput the
     // shaping leaves (netns.hpp), with the veth's latency (no netem here to add the profile's).
     const NetworkProfile& profile = *network;
-    sim_network = (out / fmt::format("netns-{}.ini", profile.name)).string();
+    // A profile of platforms/networks by name, or the user's own file by its path.
+    const bool own_file = profile.name.find('/') != std::string::npos || profile.name.ends_with(".ini");
+    const std::string source = own_file ? profile.name : fmt::format("platforms/networks/{}.ini", profile.name);
+    sim_network = (out / fmt::format("netns-{}.ini", fs::path(profile.name).stem().string())).string();
     const std::string shaped_profile = fmt::format(
         "; written by ringtmp validate --netns: the shaped namespace links as the simulator sees them\n"
         "[network]\ndescription = veth pairs through a bridge, tbf at {0}'s bandwidth\nkind = ethernet\n"
-        "bandwidth_bps = {1}\nbandwidth_bps_source = derived: tbf at platforms/networks/{0}.ini's {5:g} bit/s on both veth "
+        "bandwidth_bps = {1}\nbandwidth_bps_source = derived: tbf at {0}'s {5:g} bit/s on both veth "
         "ends meters Ethernet frames; TCP carries {6} payload bytes in each {7}-byte frame\n"
         "latency_s = 0.00005\nlatency_s_source = assumed: a veth and bridge hop is tens of microseconds (netem "
         "is absent, so no latency is added)\n"
-        "idle_w = {2}\nidle_w_source = platforms/networks/{0}.ini\ntx_w = {3}\ntx_w_source = platforms/networks/{0}.ini\n"
-        "rx_w = {4}\nrx_w_source = platforms/networks/{0}.ini\n",
-        profile.name, shaped_tcp_goodput_bps(profile.bandwidth_bps), profile.idle_w, profile.tx_w,
+        "idle_w = {2}\nidle_w_source = {0}\ntx_w = {3}\ntx_w_source = {0}\n"
+        "rx_w = {4}\nrx_w_source = {0}\n",
+        source, shaped_tcp_goodput_bps(profile.bandwidth_bps), profile.idle_w, profile.tx_w,
         profile.rx_w, profile.bandwidth_bps, kTcpPayloadPerFrame, kEthernetFrameBytes);
     if (auto s = write_whole_file(sim_network, shaped_profile); !s.ok()) return say(s.message(), 1);
   }

@@ -61,6 +61,9 @@ struct RunConfig {
   PsMode ps_mode = PsMode::bsp;
   int staleness = 0;
   int servers = 1;
+  // ps: each server on a worker's device (server k on worker k x N / K) rather than on a
+  // device of its own, so ps uses the N devices the ring and all-reduce use. Simulated only.
+  bool colocate_servers = false;
   int nodes = 1;
   ShardMode shard = ShardMode::iid;
   // Ring resilience: each stage's shadow (on a neighbour) refreshed every K iterations; 0: no
@@ -135,6 +138,14 @@ struct RunConfig {
 // the servers of a parameter server.
 inline int cluster_ranks(const RunConfig& c) {
   return c.strategy == StrategyKind::ps ? c.nodes + c.servers : c.nodes;
+}
+// How many devices those ranks occupy: one each, but co-located servers share the workers'.
+inline int cluster_devices(const RunConfig& c) { return c.colocate_servers ? c.nodes : cluster_ranks(c); }
+// The device rank runs on, in [0, cluster_devices): its own, or for a co-located server k
+// the worker k x N / K's (the servers spread over the workers, one per worker at most).
+inline int device_of_rank(const RunConfig& c, int rank) {
+  if (!c.colocate_servers || rank < c.nodes) return rank;
+  return int(int64_t(rank - c.nodes) * c.nodes / c.servers);
 }
 
 // Why a failure timeout does not suit a heartbeat interval, or empty: it must exceed two

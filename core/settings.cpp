@@ -211,6 +211,10 @@ std::vector<SettingSpec> make_table() {
   t.push_back(choice("ps-mode", &C::ps_mode, kPsModeNames, "parameter server mode:"));
   t.push_back(number("staleness", &C::staleness, "ssp staleness bound S", at_least(0)));
   t.push_back(number("servers", &C::servers, "parameter server shards K", within(1, 4096)));
+  t.push_back(flag("colocate-servers", &C::colocate_servers,
+                   "ps: run server k on worker k x N / K's device rather than on a device of its own, so ps uses N "
+                   "devices as the ring and all-reduce do (simulator only)")
+                  .per_device());  // a placement: it changes no number computed
   t.push_back(number("nodes", &C::nodes, "nodes N: ring stages or workers", within(1, 65536)));
   t.push_back(choice("shard", &C::shard, kShardModeNames, "data sharding across workers:"));
   // A protocol setting (every node must agree), so inside the config digest. K = 1 refreshes

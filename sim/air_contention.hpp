@@ -22,6 +22,8 @@ class AirContention {
   void end(int from, int to) { change(from, to, -1); }
 
   int flows(int cell) const { return flows_[size_t(cell)]; }
+  int cell_of(int rank) const { return cell_of_rank_[size_t(rank)]; }
+  int cells() const { return int(flows_.size()); }
 
  private:
   void change(int from, int to, int by) {

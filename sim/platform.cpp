@@ -132,9 +132,27 @@ void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devic
   backbone->seal();
 }
 
-}  // namespace
 
-StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir) {
+// The per-device vectors, per rank.
+void place_ranks(const RunConfig& c, int ranks, Platform& p) {
+  for (int r = 0; r < ranks; ++r) p.device_of_rank.push_back(device_of_rank(c, r));
+  if (!c.colocate_servers) return;
+  auto per_rank = [&](auto& v) {
+    if (v.empty()) return;
+    for (int r = int(v.size()); r < ranks; ++r) v.push_back(v[size_t(p.device_of_rank[size_t(r)])]);
+  };
+  per_rank(p.hosts);
+  per_rank(p.devices);
+  per_rank(p.storage);
+  per_rank(p.has_power);
+  if (p.contention) {
+    std::vector<int> cell_of_rank;
+    for (int r = 0; r < ranks; ++r) cell_of_rank.push_back(p.contention->cell_of(p.device_of_rank[size_t(r)]));
+    p.contention = std::make_shared<AirContention>(std::move(cell_of_rank), p.contention->cells());
+  }
+}
+
+StatusOr<Platform> build_platform_of_devices(const RunConfig& c, int ranks, const std::string& platforms_dir) {
   if (!c.platform.empty()) {
     auto xml = load_xml_platform(c.platform, ranks);
     if (!xml.ok()) return xml.status();
@@ -189,6 +207,16 @@ StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::stri
   }
   if (p.access_points > 0)
     p.description += fmt::format(" ({} access point{})", p.access_points, p.access_points > 1 ? "s" : "");
+  return p;
+}
+
+}  // namespace
+
+StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir) {
+  auto p = build_platform_of_devices(c, c.colocate_servers ? cluster_devices(c) : ranks, platforms_dir);
+  if (!p.ok()) return p.status();
+  place_ranks(c, ranks, *p);
+  if (c.colocate_servers) p->description += fmt::format(", {} servers on workers' devices", c.servers);
   return p;
 }
 

@@ -36,6 +36,9 @@ struct Storage {
 };
 
 struct Platform {
+  // Per rank, as every vector below: a device's host is each of its ranks' (co-located
+  // parameter servers share their workers' hosts: their messages to it cross no air).
+  std::vector<int> device_of_rank;
   std::vector<simgrid::s4u::Host*> hosts;  // per rank
   std::vector<DeviceProfile> devices;       // per rank; empty for a user's XML
   std::vector<Storage> storage;             // per rank
@@ -65,6 +68,8 @@ struct Platform {
 // profile does not split it.
 inline double stack_delay_s(const NetworkProfile& n) { return 2 * (n.latency_s - n.air_latency_s.value_or(0)); }
 
+// A host per device, shared by the ranks on it (device_of_rank): one per rank, but with
+// --colocate-servers one per worker (`ranks` is then the config's cluster_ranks).
 StatusOr<Platform> build_platform(const RunConfig& c, int ranks, const std::string& platforms_dir);
 
 }  // namespace ringtmp::sim

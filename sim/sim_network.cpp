@@ -70,7 +70,7 @@ void SimNetwork::set_receiver(int rank, s4u::ActorPtr receiver, bool rejoining) 
 
 void SimNetwork::post(int from, int to, Message&& m, int64_t bytes) {
   if (down_[to] || down_[from]) return;
-  air_[from].bytes_sent += bytes;
+  if (crosses_air(from, to)) air_[from].bytes_sent += bytes;
   auto& ch = channel(from, to);
   ch.queue.push_back(make_envelope(Envelope{from, bytes, std::move(m)}));
   if (!ch.busy) dispatch(ch);
@@ -115,8 +115,8 @@ void SimNetwork::put(int to, Envelope* env) {
   // On the air from here until the put returns, fails, or its sender's host dies (the
   // actor is then unwound): the same scheduling rounds in which SimGrid's transfer starts
   // and ends.
-  // A wake-up stays on its host.
-  const bool crosses_air = env->from != to;
+  // A wake-up stays on its host, as does a message to a co-located rank.
+  const bool over_air = crosses_air(env->from, to);
   struct OnAir {
     AirContention* air;
     int from, to;
@@ -126,10 +126,12 @@ void SimNetwork::put(int to, Envelope* env) {
     ~OnAir() {
       if (air) air->end(from, to);
     }
-  } on_air(crosses_air ? contention_.get() : nullptr, env->from, to);
+  } on_air(over_air ? contention_.get() : nullptr, env->from, to);
   env->on_air_at = s4u::Engine::get_clock();
   try {
-    inboxes_[to].mailbox->put(env, uint64_t(env->bytes + (crosses_air ? air_message_bytes_ : 0)));
+    // A message between co-located ranks is a copy within the device: it takes the route's
+    // latency from the host to itself and none of a link's bandwidth (a wake-up has no bytes).
+    inboxes_[to].mailbox->put(env, over_air ? uint64_t(env->bytes + air_message_bytes_) : 0);
   } catch (const simgrid::Exception&) {
     free_envelope(env);  // the receiver's host went down: never delivered
   }
@@ -229,12 +231,13 @@ Event SimNetwork::wait(int rank, double timeout_s) {
       if (failures_.size() > notices.covered) wake(rank);  // failures after this wake-up was put
       continue;
     }
-    air_[rank].bytes_received += env->bytes;
+    const bool over_air = crosses_air(env->from, rank);
+    if (over_air) air_[rank].bytes_received += env->bytes;
     // Due a fixed delay after its bytes arrived; the messages of a burst are in flight
     // together, so one that arrived while the node was busy (or was itself waiting out an
-    // earlier message's delay) is due sooner. Every message has the same delay, so
-    // delivering in arrival order keeps them in order.
-    const double due = arrived + delivery_delay_s_;
+    // earlier message's delay) is due sooner. Every message over the air has the same
+    // delay, so delivering in arrival order keeps each sender's in order.
+    const double due = arrived + (over_air ? delivery_delay_s_ : 0);
     if (due > s4u::Engine::get_clock()) s4u::this_actor::sleep_until(due);
     return Received{env->from, std::move(env->message), env->on_air_at};
   }

@@ -174,6 +174,8 @@ class SimNetwork {
   // `ch`'s message has been put: the channel may send its next.
   void done(Channel& ch);
   void start_egress(int rank);
+  // Between two hosts: a co-located server's messages to its worker stay on the device.
+  bool crosses_air(int from, int to) const { return hosts_[from] != hosts_[to]; }
   void start_large_sender(Channel& ch);
   // Puts a wake-up into `survivor`'s mailbox from its own host (zero bytes), unless one is
   // on its way already.

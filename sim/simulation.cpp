@@ -130,6 +130,13 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const double end = s4u::Engine::get_clock();
 
+  // A device's radio carries what every rank on it sends and receives over the air.
+  std::vector<AirTime> device_air(size_t(plan->size));
+  for (int r = 0; r < plan->size; ++r) {
+    auto& air = device_air[size_t(platform->device_of_rank[size_t(r)])];
+    air.bytes_sent += network.air(r).bytes_sent;
+    air.bytes_received += network.air(r).bytes_received;
+  }
   for (int r = 0; r < plan->size; ++r) {
     auto& o = outcomes[r];
     if (!finished[r]) {
@@ -140,9 +147,15 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
       o.role = node_role(c, *plan, r);
     }
     if (!platform->has_power[r]) continue;  // no figures: no energy (the note said so)
+    // A co-located server's device is its worker's, whose row carries the device's energy.
+    if (platform->device_of_rank[size_t(r)] != r) {
+      o.metrics.energy_j = 0;
+      if (platform->network) o.metrics.radio_energy_j = 0;
+      continue;
+    }
     double joules = sg_host_get_consumed_energy(platform->hosts[r]);
     if (platform->network) {
-      const auto& air = network.air(r);
+      const auto& air = device_air[size_t(r)];
       // A host that went off has no radio on from then: idle watts only while it lived (a
       // rejoined one's radio to the end, its time off included: a slight over-count).
       const double radio_until = o.rejoined_at ? end : injector->off_at(r).value_or(end);

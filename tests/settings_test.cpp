@@ -53,7 +53,7 @@ TEST_CASE("the settings outside the digest are the per-device ones") {
   for (const auto& s : setting_table())
     if (!s.computes) outside.insert(s.key);
   CHECK(outside == std::set<std::string_view>{"data-dir", "heartbeat", "failure-timeout", "peer-timeout", "enforce-memory", "device", "network",
-                                              "platform", "timing-only", "faults", "memory-budget",
+                                              "platform", "timing-only", "faults", "memory-budget", "colocate-servers",
                                               "allow-divergence", "out", "overwrite", "checkpoint-dir", "resume"});
 }
 

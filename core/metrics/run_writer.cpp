@@ -140,7 +140,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
   return fmt::format(
       "{{\n"
       "  \"strategy\": {},\n  \"schedule\": {},\n  \"ps_mode\": {},\n  \"backend\": {},\n"
-      "  \"nodes\": {},\n  \"dataset\": {},\n  \"layers\": {},\n  \"batch\": {},\n"
+      "  \"nodes\": {},\n  \"devices\": {},\n  \"dataset\": {},\n  \"layers\": {},\n  \"batch\": {},\n"
       "  \"microbatches\": {},\n  \"lr\": {},\n  \"seed\": {},\n"
       "  \"iterations\": {},\n  \"samples\": {},\n  \"samples_per_second\": {},\n"
       "  \"wall_seconds\": {},\n  \"sim_seconds\": {},\n"
@@ -155,7 +155,7 @@ std::string summary_json(const RunResult& run, const BuildInfo& build) {
       json_quote(to_string(c.strategy)),
       c.strategy == StrategyKind::ring ? json_quote(to_string(c.schedule)) : "null",
       c.strategy == StrategyKind::ps ? json_quote(to_string(c.ps_mode)) : "null", json_quote(run.backend),
-      run.nodes.size(), json_quote(run.dataset), json_quote(model_name(c)), c.batch, c.microbatches,
+      run.nodes.size(), per_node ? cluster_devices(c) : 1, json_quote(run.dataset), json_quote(model_name(c)), c.batch, c.microbatches,
       json_number(c.lr), c.seed, run.iterations, run.samples, json_number(run.samples_per_second()),
       json_number(run.wall_seconds), json_number_or_null(run.sim_seconds), json_number(run.final_loss()),
       json_number_or_null(run.test_accuracy()), json_number(run.idle_fraction()),

@@ -16,6 +16,17 @@ Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const Stage
   return {};
 }
 
+std::vector<NodeMemory> memory_per_device(const RunConfig& c, std::span<const NodeMemory> plan) {
+  std::vector<NodeMemory> devices(plan.begin(), plan.begin() + std::min<ptrdiff_t>(cluster_devices(c), plan.size()));
+  for (size_t r = devices.size(); r < plan.size(); ++r) {
+    NodeMemory& shared = devices[size_t(device_of_rank(c, int(r)))];
+    for (size_t p = 0; p < shared.peak.bytes.size(); ++p) shared.peak.bytes[p] += plan[r].peak.bytes[p];
+    shared.role += " + " + plan[r].role;
+    shared.exact = shared.exact && plan[r].exact;
+  }
+  return devices;
+}
+
 StatusOr<std::vector<StageDevice>> stage_devices(const RunConfig& c, int ranks, const std::string& platforms_dir) {
   std::vector<StageDevice> stages;
   if (!c.platform.empty()) {  // speeds and RAM are the XML's, which states no RAM
@@ -84,7 +95,7 @@ Status check_run_fits(const RunConfig& c, const DataSplit& data, const std::stri
                       bool cut_on_devices) {
   auto m = run_memory(c, data, platforms_dir, cut_on_devices);
   if (!m.ok()) return m.status();
-  return check_memory_fits(m->plan, m->devices);
+  return check_memory_fits(memory_per_device(c, m->plan), m->devices);
 }
 
 }  // namespace ringtmp

@@ -19,6 +19,10 @@ namespace ringtmp {
 // pi3b+ leaves 766 MiB"
 Status check_memory_fits(std::span<const NodeMemory> plan, std::span<const StageDevice> devices);
 
+// The plan per device: a co-located server's parts added to its worker's (the entry keeps
+// the worker's rank and says "ps worker + server K"). The plan itself without co-location.
+std::vector<NodeMemory> memory_per_device(const RunConfig& c, std::span<const NodeMemory> plan);
+
 // What every rank runs on: each device's speed and budget (--memory-budget when set, else
 // its device's usable memory). Empty when the run has no device profiles (a user's SimGrid
 // XML) and no --memory-budget.

@@ -7,7 +7,7 @@ Ethernet from 1 Mbit/s to 10 Gbit/s) and by the micro-batch size (M micro-batche
 batch)."""
 import os
 
-from study import plot, tables, verdict
+from study import plot, runtime_points, tables, verdict
 
 TITLE = "time per iteration against I x max(c, T) and I x (c + T), as c/T is swept"
 SEEDS = {"tiny": 1, "quick": 1, "full": 3}
@@ -86,6 +86,19 @@ def run(study):
     study.write_csv("cost_model.csv", ["sweep", "schedule", "bandwidth_bps", "microbatches", "seed",
                                        "seconds_per_iteration", "T_compute_s", "c_link_s", "c_over_T",
                                        "overlap_prediction_s", "serial_prediction_s"], rows)
+    runtime_points.run(study, runtime_cases(study))
+
+
+def runtime_cases(study):
+    """The runtime beside the sweep: a 2-stage 1f1b ring for real on links shaped to two of
+    the swept bandwidths (one where the link is slow next to this machine's compute, one
+    where it is fast), against sim of the same case."""
+    s = settings(study)
+    return [("ring-1f1b {:g} Mbit/s".format(bps / 1e6), 2,
+             {"network": network_file(study, bps), "nodes": 2, "batch": BATCH, "microbatches": s["fixed_m"],
+              "strategy": "ring", "schedule": "1f1b", "seed": study.seeds[0], "dataset": "synthetic",
+              "peer-timeout": 3600, "replica-every": 0})
+            for bps in study.pick(tiny=[1e8], quick=[1e7, 1e9], full=[1e7, 1e9])]
 
 
 def draw(study):
@@ -124,6 +137,8 @@ def draw(study):
                             if near_overlap else "", tolerance, len(near_serial),
                             " (c/T from {:.2g} to {:.2g})".format(min(near_serial), max(near_serial))
                             if near_serial else " points", "; ".join(ratio)))
+    verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "seconds per iteration",
+                                        network="switched Ethernet"))
     s = settings(study)
     study.write_finding(verdicts, figures, claim=(
         "an iteration of the pipelined ring takes I x max(c, T), within {:.0%}: communication overlaps "

@@ -14,7 +14,7 @@ def run(study):
         total = sum(float(x["energy_j"]) for x in nodes)
         radio = sum(float(x["radio_energy_j"] or 0) for x in nodes)
         samples = int(r.summary["samples"])
-        rows.append([which, network, name, n, len(nodes), seed, total / samples, radio / total, total])
+        rows.append([which, network, name, n, r.devices(), seed, total / samples, radio / total, total])
     study.write_csv("energy.csv", ["model", "network", "strategy", "n", "devices", "seed", "joules_per_sample",
                                    "radio_share", "joules"], rows)
 
@@ -50,8 +50,11 @@ def draw(study):
             {(k[2], k[3]): v for k, v in mean.items() if k[:2] == (which, network)}, ns, " on " + at,
             "uses less energy per sample than", "uses more energy per sample than")
         verdicts += sentences
+    verdicts.append("no runtime point: a device's joules need a power meter on the device; a runtime run here "
+                    "would measure this x86 machine, not the Pi 4B the figures model (the energy is the profiles' "
+                    "model, see Method)")
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) uses less energy per training sample than a parameter server (bsp) and ring all-reduce",
+        "RingTMP (1f1b) uses less energy per training sample than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce",
         verdict.claim(wins)), notes=[
         grid.description(study) + ".",
         "Energy: the simulator's device model (idle and loaded watts of the profile, by the time each device "

@@ -21,7 +21,7 @@ def run(study):
         on_network = sum(float(x["idle_network_s"]) for x in ws) / len(ws) / length
         nodes = r.nodes()
         idle_devices = sum(float(x["idle_s"]) for x in nodes) / len(nodes) / length
-        rows.append([which, network, name, n, len(nodes), seed, idle, on_network, idle - on_network,
+        rows.append([which, network, name, n, r.devices(), seed, idle, on_network, idle - on_network,
                      idle_devices])
     study.write_csv("idle.csv", ["model", "network", "strategy", "n", "devices", "seed", "idle_fraction_workers",
                                  "idle_network_fraction_workers", "idle_work_fraction_workers",
@@ -95,11 +95,12 @@ def draw(study):
     verdicts.append("across seeds the idle fractions differ by at most {:.3g}: the seed moves the data and the "
                     "initial weights, not the time".format(max(spreads)))
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) leaves its workers idle less than a parameter server (bsp) and ring all-reduce",
+        "RingTMP (1f1b) leaves its workers idle less than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce",
         verdict.claim(wins)), notes=[
         grid.description(study) + ".",
         "Idle: a worker's seconds waiting for a message over the run's length, averaged over the workers; "
         "'on the network' from the moment the awaited message's transfer began. ps-bsp-k has max(2, N/4) "
-        "servers, ps-bsp and ps-asp one; the servers' own idle time and each strategy's device count are in "
+        "servers, ps-bsp and ps-asp one, each on a device of its own; ps-bsp-co has N, one on each worker's "
+        "device (--colocate-servers: the ring's N devices); the servers' own idle time and each strategy's device count are in "
         "idle.csv (idle_fraction_devices, devices).",
     ])

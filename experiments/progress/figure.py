@@ -4,7 +4,7 @@ size and learning rate from a small grid (no strategy runs on another's settings
 for real (numerics on), evaluated every K iterations off the simulated clock."""
 import math
 
-from study import plot, tables, verdict
+from study import plot, runtime_points, tables, verdict
 
 TITLE = "loss against iterations and time; time to a target test accuracy, each strategy at its best settings"
 SEEDS = {"tiny": 1, "quick": 1, "full": 3}
@@ -16,6 +16,10 @@ STRATEGIES = [
     ("ps-asp", {"strategy": "ps", "ps-mode": "asp", "servers": 1}),
     ("allreduce", {"strategy": "allreduce"}),
 ]
+# Equal hardware: every device a worker and the server of one shard (--colocate-servers),
+# added to the flags at N.
+COLOCATED = "ps-bsp-co"
+BASELINES = ("ps-bsp", COLOCATED, "ps-asp", "allreduce")
 
 
 def settings(study):
@@ -39,7 +43,9 @@ def settings(study):
 def run(study):
     s = settings(study)
     plans = []
-    for name, flags in STRATEGIES:
+    strategies = STRATEGIES + [(COLOCATED, {"strategy": "ps", "ps-mode": "bsp", "servers": s["n"],
+                                            "colocate-servers": True})]
+    for name, flags in strategies:
         for batch, lr, momentum in settings_grid(s):
             for seed in study.seeds:
                 iterations = s["samples"] // batch
@@ -67,6 +73,7 @@ def run(study):
                     loss_rows)
     study.write_csv("evaluations.csv", ["strategy", "batch", "lr", "momentum", "seed", "iteration", "time", "test_accuracy",
                                         "test_loss"], eval_rows)
+    runtime_points.run(study)
 
 
 def settings_grid(s):
@@ -100,7 +107,7 @@ def draw(study):
     for r in study.read_csv("evaluations.csv"):
         key = (r["strategy"], setting_of(r), int(r["seed"]))
         evals.setdefault(key, []).append((int(r["iteration"]), float(r["time"]), tables.number(r["test_accuracy"])))
-    names = [n for n, _ in STRATEGIES]
+    names = [n for n, _ in STRATEGIES] + [COLOCATED]
     grid_rows, best = [], {}
     for name in names:
         for setting in sorted({k[1] for k in evals if k[0] == name}):
@@ -146,7 +153,7 @@ def draw(study):
         figures.append((png, "Time to the target accuracy per strategy, at its best settings."))
     soonest = {name: best[name][2][1] for name in names if name in best}
     ring = soonest.get("ring-1f1b", math.inf)
-    for other in ("ps-bsp", "ps-asp", "allreduce"):
+    for other in BASELINES:
         if other in soonest:
             verdicts.append(verdict.sooner("RingTMP (1f1b)", other, ring, soonest[other],
                                            "{:.0%} test accuracy".format(s["target"]),
@@ -174,7 +181,10 @@ def draw(study):
                         "their losses over the first {} iterations differ by at most {:.2g} (relative), so progress "
                         "per iteration differs only through asynchrony and batch size"
                         .format(SAME_SGD_ITERATIONS, worst))
-    others = [soonest[o] for o in ("ps-bsp", "ps-asp", "allreduce") if o in soonest]
+    # The runtime beside the simulator: the same losses, iteration by iteration (idle's and
+    # scaling's runs, made once).
+    verdicts.append(runtime_points.same_losses(study))
+    others = [soonest[o] for o in BASELINES if o in soonest]
     wins = {"{} with {} devices".format(s["network"], s["n"]): {s["n"]: bool(others) and ring < min(others)}}
     study.write_finding(verdicts, figures, claim=(
         "RingTMP (1f1b) reaches {:.0%} test accuracy sooner than a parameter server and ring all-reduce, each at its "

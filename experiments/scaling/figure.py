@@ -55,13 +55,13 @@ def run(study):
         if isinstance(r, runs.Refused):
             large.append([name, n, "", study.seeds[0], "", r.reason])
         else:
-            large.append([name, n, len(r.nodes()), study.seeds[0], float(r.summary["samples_per_second"]), ""])
+            large.append([name, n, r.devices(), study.seeds[0], float(r.summary["samples_per_second"]), ""])
     study.write_csv("scaling-large.csv", ["strategy", "n", "devices", "seed", "samples_per_second", "refused"],
                     large)
     rows = []
     for kind, made in (("strong", grid.run_grid(study)), ("weak", weak_runs(study))):
         for which, network, name, n, seed, r in made:
-            rows.append([kind, which, network, name, n, len(r.nodes()), seed,
+            rows.append([kind, which, network, name, n, r.devices(), seed,
                          float(r.summary["samples_per_second"])])
     study.write_csv("scaling.csv", ["scaling", "model", "network", "strategy", "n", "devices", "seed",
                                     "samples_per_second"], rows)
@@ -132,7 +132,7 @@ def draw(study):
     verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "samples per second",
                                         convert=lambda seconds: grid.BATCH / seconds))
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) trains more samples per second than a parameter server (bsp) and ring all-reduce as devices "
+        "RingTMP (1f1b) trains more samples per second than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce as devices "
         "are added", verdict.claim(wins)), notes=[
         "Strong scaling: " + grid.description(study) + ".",
         "Weak scaling: the same model, {} samples per device (a global batch of {}N, N micro-batches in the "

@@ -47,6 +47,10 @@ class Run:
     def nodes(self):
         return self.rows("nodes.csv")
 
+    def devices(self):
+        """The devices the run occupied: its nodes, but co-located servers share theirs."""
+        return int(self.summary.get("devices", len(self.nodes())))
+
     def iterations(self):
         return self.rows("iterations.csv")
 

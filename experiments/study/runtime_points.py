@@ -39,7 +39,7 @@ def unavailable():
 def measure(study, cases):
     """cases: [(label, n, flags)] with the sim flags of the point (device and timing-only are
     replaced: the runtime computes for real on this machine; layers and iterations are case(study)'s). Returns rows
-    [label, n, metric, sim, runtime, relative error]."""
+    [label, n, metric, sim, runtime, relative error, the largest difference of an iteration's loss]."""
     flag_sets = []
     layers, iterations = case(study)
     for _, n, flags in cases:
@@ -52,7 +52,7 @@ def measure(study, cases):
             v = json.load(f)
         for metric in METRICS:
             rows.append([label, n, metric, float(v[metric]["sim"]), float(v[metric]["runtime"]),
-                         float(v[metric]["relative_error"])])
+                         float(v[metric]["relative_error"]), float(v["max_loss_difference"])])
     return rows
 
 
@@ -63,21 +63,37 @@ def cases(study):
             for n in study.pick(tiny=[2], quick=[2, 4], full=[2, 4]) for name in STRATEGIES]
 
 
-def run(study):
-    """runtime.csv, or runtime-unavailable.txt saying why there is none."""
+def run(study, points=None):
+    """runtime.csv of `points` (measure's cases; default: every claim's, cases(study)), or
+    runtime-unavailable.txt saying why there is none."""
     why = unavailable()
     if why:
         with open(study.path("runtime-unavailable.txt"), "w") as f:
             f.write(why + "\n")
         return
-    study.write_csv("runtime.csv", ["strategy", "n", "metric", "sim_host", "runtime", "relative_error"],
-                    measure(study, cases(study)))
+    study.write_csv("runtime.csv", ["strategy", "n", "metric", "sim_host", "runtime", "relative_error",
+                                    "max_loss_difference"], measure(study, points or cases(study)))
 
 
-def draw(study, figures, metric, what, convert=None, yrange=None):
+def same_losses(study):
+    """The finding's sentence on the numbers: sim and runtime train the same model the same
+    way, so every iteration's loss should agree (the runtime's arrival order may round
+    differently), or why there are no points."""
+    if os.path.exists(study.path("runtime-unavailable.txt")):
+        with open(study.path("runtime-unavailable.txt")) as f:
+            return "no runtime points: " + f.read().strip()
+    cases = {(r["strategy"], r["n"]): float(r["max_loss_difference"]) for r in study.read_csv("runtime.csv")}
+    worst = max(cases.values())
+    return ("over real sockets (validate --netns: {} at N = {}, {}), every iteration's loss is the simulator's {}"
+            .format(", ".join(sorted({s for s, _ in cases})), ", ".join(sorted({n for _, n in cases}, key=int)),
+                    describe(study), "exactly" if worst == 0 else "to within {:.2g}".format(worst)))
+
+
+def draw(study, figures, metric, what, convert=None, yrange=None, network=NETWORK):
     """The figure of one metric of runtime.csv (`convert` maps it to what is drawn, e.g. seconds
     per iteration to samples per second): the simulator on this machine's host profile against
-    the runtime, per case. Returns the finding's sentence, or why there are no points."""
+    the runtime, per case, on links shaped to `network`. Returns the finding's sentence, or
+    why there are no points."""
     if os.path.exists(study.path("runtime-unavailable.txt")):
         with open(study.path("runtime-unavailable.txt")) as f:
             return "no runtime points: " + f.read().strip()
@@ -89,15 +105,15 @@ def draw(study, figures, metric, what, convert=None, yrange=None):
                           style="points pt 7 ps 1.5"),
               plot.Series("runtime: launch --netns, measured", [(i + 1, p[3]) for i, p in enumerate(points)],
                           style="points pt 5 ps 1.5")]
-    png = "{}-runtime-{}.png".format(what.replace(" ", "-"), NETWORK)
+    png = "{}-runtime-{}.png".format(what.replace(" ", "-"), network.replace(" ", "-").lower())
     plot.plot(study.path(png), "{}, simulated and measured on this machine ({} shaped by tbf)".format(
-        what.capitalize(), NETWORK), "case: " + ", ".join(labels), what, series, yrange=yrange,
+        what.capitalize(), network), "case: " + ", ".join(labels), what, series, yrange=yrange,
         xrange=(0, len(points) + 1), key="bottom right", xtics=1)
     figures.append((png, "The runtime beside the simulator: `ringtmp validate --netns` runs each case for real (N "
                          "processes on this machine, links shaped to {}) and in sim on this machine's profile ({})."
-                         .format(NETWORK, describe(study))))
+                         .format(network, describe(study))))
     errors = [(abs(sim - measured) / measured, s, n, sim, measured) for s, n, sim, measured in points]
     worst = max(errors)
     return ("the simulator predicts the measured {} within {:.1%} (worst: {} at N = {}, sim {:.4g}, runtime {:.4g}) "
             "over {} cases on {}-shaped links".format(what, worst[0], worst[1], worst[2], worst[3], worst[4],
-                                                      len(points), NETWORK))
+                                                      len(points), network))

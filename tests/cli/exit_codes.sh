@@ -289,6 +289,10 @@ expect_error 2 "sim --server-replicas 2" "invalid value for server-replicas: 2" 
 expect_error 2 "sim --server-replicas 1 with one server" "invalid value for server-replicas: 1" "--servers 2 or more" -- \
   sim "${PS_SIM[@]}" --server-replicas 1 --out "$TMP/stray-run"
 expect_error 2 "train --faults (sim only)" "faults" -- train "${CHEAP[@]}" --faults kill:0@1
+expect_error 2 "train --colocate-servers (sim only)" "--colocate-servers applies to ringtmp sim only" -- \
+  train "${PS_SIM[@]}" --colocate-servers --out "$TMP/stray-run"
+expect_error 2 "sim --colocate-servers with the ring" "invalid value for colocate-servers" "only a parameter server" -- \
+  sim "${SIM[@]}" --colocate-servers --out "$TMP/stray-run"
 expect_error 1 "sim with a node killed, ring without shadows" "node 1: host turned off at 0 s by the fault schedule (kill:1@0)" -- \
   sim "${SIM[@]}" --replica-every 0 --faults kill:1@0 --out "$TMP/stray-run"
 # Its peer notices it as the runtime would: the last heartbeat (0 s) plus the failure timeout.
@@ -413,6 +417,8 @@ expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${
 expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
   launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
 expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+expect_error 2 "launch --colocate-servers (sim only)" "--colocate-servers applies to ringtmp sim only" -- \
+  launch "${RT[@]}" --strategy ps --local 3 --colocate-servers
 expect_error 2 "launch --device nosuch (its energy estimate)" "nosuch" -- launch "${RT[@]}" --strategy ring --local 2 --device nosuch
 expect_error 2 "launch --network nosuch" "nosuch" -- launch "${RT[@]}" --strategy ring --local 2 --network nosuch
 printf 'dataset = synthetic\nlayers = 8,16,16,3\nnodes = 8\n' >"$TMP/no-strategy.ini"

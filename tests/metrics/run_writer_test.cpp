@@ -43,7 +43,7 @@ TEST_CASE("write_run writes the four files with the contract's names") {
   REQUIRE(write_run(dir.string(), r).ok());
 
   const std::string summary = read(dir / "summary.json");
-  for (const char* key : {"strategy", "nodes", "iterations", "samples_per_second", "wall_seconds",
+  for (const char* key : {"strategy", "nodes", "devices", "iterations", "samples_per_second", "wall_seconds",
                           "final_loss", "test_accuracy", "idle_fraction", "bytes_sent_total",
                           "peak_memory_bytes_max", "energy_joules"})
     CHECK(summary.find(std::string("\"") + key + "\":") != std::string::npos);

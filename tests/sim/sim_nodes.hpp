@@ -23,21 +23,27 @@
 
 namespace ringtmp::testing {
 
+inline RunConfig unit_hosts_on_ethernet() {
+  RunConfig c;
+  c.device = "unit";
+  c.network = "eth";
+  return c;
+}
+
 // program(SimTransport&, SimNetwork&, std::vector<std::string>& broken) runs as rank
 // t.rank()'s actor and appends what broke. Returns every rank's lines in rank order, or
 // the child's error (a platform that does not build, a crash) as one line. A host turned
 // off is declared down after `detection`'s heartbeat silence (default: RunConfig's).
+// `platform`: the devices, the network and the ranks' placement.
 template <class Program>
 std::vector<std::string> run_sim_nodes(int size, const Program& program,
-                                       sim::FailureDetection detection = sim::failure_detection(RunConfig{})) {
+                                       sim::FailureDetection detection = sim::failure_detection(RunConfig{}),
+                                       const RunConfig& c = unit_hosts_on_ethernet()) {
   TestPlatforms platforms;
   auto child = in_child([&] {
     sim::SimOptions o;
     o.platforms_dir = platforms.dir();
     auto engine = sim::start_engine(o);
-    RunConfig c;
-    c.device = "unit";
-    c.network = "eth";
     auto platform = sim::build_platform(c, size, platforms.dir());
     if (!platform.ok()) throw std::runtime_error(platform.status().message());
     sim::SimNetwork network(*platform, detection);

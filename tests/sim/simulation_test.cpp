@@ -8,6 +8,7 @@
 #include "core/data/synthetic.hpp"
 #include "core/strategy/cluster.hpp"
 #include "tests/sim/in_child.hpp"
+#include "tests/sim/small_run.hpp"
 #include "tests/sim/test_platforms.hpp"
 
 using namespace ringtmp;
@@ -15,42 +16,19 @@ using ringtmp::testing::in_child;
 
 namespace {
 
-RunConfig base(StrategyKind s) {
-  RunConfig c;
-  c.strategy = s;
-  c.dataset = DatasetKind::synthetic;
-  c.layers = {32, 24, 24, 16, 8};
-  c.nodes = 4;
-  c.servers = 2;
-  c.batch = 32;
-  c.microbatches = 4;
-  c.momentum = 0.5f;
-  c.iterations = 30;
-  c.network = "eth";
-  c.device = "unit";
-  c.eval_every = 10;
-  return c;
-}
-
-DataSplit data() {
-  return make_synthetic({.features = 32, .classes = 8, .train_samples = 512, .test_samples = 128, .seed = 3});
-}
+RunConfig base(StrategyKind s) { return testing::small_run(s); }
+DataSplit data() { return testing::small_data(); }
 
 // Losses, then: sim seconds, bytes sent, messages sent, energy; then, `with_evals`, each
 // evaluation's iteration, test loss and time.
 std::vector<double> simulated(const RunConfig& c, const std::string& platforms, bool with_evals = false) {
-  sim::SimOptions o;
-  o.platforms_dir = platforms;
-  auto run = sim::simulate(c, data(), o);
-  if (!run.ok()) throw std::runtime_error(run.status().message());
-  std::vector<double> v;
-  for (const auto& r : run->trace) v.push_back(r.loss);
-  double msgs = 0;
-  for (const auto& n : run->nodes) msgs += double(n.msgs_sent);
-  v.insert(v.end(), {*run->sim_seconds, double(run->bytes_sent_total()), msgs, run->energy_joules().value_or(-1)});
-  if (with_evals)
-    for (const auto& e : run->evals) v.insert(v.end(), {double(e.iteration), e.loss, e.time});
-  return v;
+  return testing::simulated_losses(c, platforms, [&](const RunResult& run, std::vector<double>& v) {
+    double msgs = 0;
+    for (const auto& n : run.nodes) msgs += double(n.msgs_sent);
+    v.insert(v.end(), {*run.sim_seconds, double(run.bytes_sent_total()), msgs, run.energy_joules().value_or(-1)});
+    if (with_evals)
+      for (const auto& e : run.evals) v.insert(v.end(), {double(e.iteration), e.loss, e.time});
+  });
 }
 
 }  // namespace

@@ -59,6 +59,6 @@ def draw(study):
         grid.description(study) + ".",
         "Energy: the simulator's device model (idle and loaded watts of the profile, by the time each device "
         "computes) plus the radio's (idle, transmit and receive watts by the bytes it carries), summed over every "
-        "device the strategy occupies: a parameter server's servers count. Joules to a target accuracy are in the "
-        "progress experiment.",
+        "device the strategy occupies: a parameter server's servers count. Joules to a target accuracy, at N = 8 "
+        "and each strategy's best settings, are in the progress experiment.",
     ])

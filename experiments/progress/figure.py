@@ -4,7 +4,7 @@ size and learning rate from a small grid (no strategy runs on another's settings
 for real (numerics on), evaluated every K iterations off the simulated clock."""
 import math
 
-from study import plot, runtime_points, tables, verdict
+from study import grid, plot, runtime_points, tables, verdict
 
 TITLE = "loss against iterations and time; time to a target test accuracy, each strategy at its best settings"
 SEEDS = {"tiny": 1, "quick": 1, "full": 3}
@@ -25,6 +25,9 @@ BASELINES = ("ps-bsp", COLOCATED, "ps-asp", "allreduce")
 def settings(study):
     return {
         "n": study.pick(tiny=3, quick=8, full=8),
+        # Time to the target against N, at the settings best at n (the model's 8 layers allow
+        # an 8-stage ring at most).
+        "ns": study.pick(tiny=[2, 3], quick=[2, 4, 8], full=[2, 4, 8]),
         "network": "wifi-n",
         "dataset": study.pick(tiny="synthetic", quick="fashion-mnist", full="fashion-mnist"),
         # One dense layer per ring stage at least.
@@ -40,29 +43,57 @@ def settings(study):
     }
 
 
+def strategies(n):
+    """Name and flags of every strategy at N."""
+    return STRATEGIES + [(COLOCATED, {"strategy": "ps", "ps-mode": "bsp", "servers": n, "colocate-servers": True})]
+
+
+def flags(s, strategy, n, setting, seed):
+    batch, lr, momentum = setting
+    iterations = s["samples"] // batch
+    f = {"device": "pi4b", "network": s["network"], "nodes": n, "layers": s["layers"],
+         "batch": batch, "microbatches": 8 if batch >= 64 else 4, "lr": lr, "momentum": momentum,
+         "iterations": iterations, "eval-every": max(1, iterations // s["evals"]), "seed": seed,
+         "dataset": s["dataset"], "peer-timeout": 3600, "replica-every": 0,
+         # A grid point may diverge (stale gradients and a large lr): that is a
+         # result, a run that never reaches the target, not an error.
+         "allow-divergence": True}
+    if s["dataset"] == "synthetic":
+        f.update({"synthetic-train": 2048, "synthetic-test": 512})
+    f.update(strategy)
+    return f
+
+
+def by_n_runs(study, s, best):
+    """Time to the target against N: each strategy at its best settings at N = s["n"], run at
+    the other N of s["ns"] (s["n"]'s own runs are the grid's). Rows of time-to-target-by-n.csv."""
+    plans = []
+    for n in s["ns"]:
+        for name, strategy in strategies(n):
+            if name in best:
+                for seed in study.seeds:
+                    plans.append((name, n, best[name][1], seed, flags(s, strategy, n, best[name][1], seed)))
+    rows = []
+    for (name, n, setting, seed, _), r in zip(plans, study.runner.sims([p[-1] for p in plans])):
+        at = time_to([(int(x["iteration"]), float(x["time"]), tables.number(x["test_accuracy"]))
+                      for x in r.evaluations()], s["target"])
+        power = float(r.summary["energy_joules"]) / float(r.summary["sim_seconds"])
+        rows.append([name, n, r.devices(), *setting, seed, at, at * power])
+    return rows
+
+
 def run(study):
     s = settings(study)
     plans = []
-    strategies = STRATEGIES + [(COLOCATED, {"strategy": "ps", "ps-mode": "bsp", "servers": s["n"],
-                                            "colocate-servers": True})]
-    for name, flags in strategies:
-        for batch, lr, momentum in settings_grid(s):
+    for name, strategy in strategies(s["n"]):
+        for setting in settings_grid(s):
             for seed in study.seeds:
-                iterations = s["samples"] // batch
-                f = {"device": "pi4b", "network": s["network"], "nodes": s["n"], "layers": s["layers"],
-                     "batch": batch, "microbatches": 8 if batch >= 64 else 4, "lr": lr, "momentum": momentum,
-                     "iterations": iterations, "eval-every": max(1, iterations // s["evals"]), "seed": seed,
-                     "dataset": s["dataset"], "peer-timeout": 3600, "replica-every": 0,
-                     # A grid point may diverge (stale gradients and a large lr): that is a
-                     # result, a run that never reaches the target, not an error.
-                     "allow-divergence": True}
-                if s["dataset"] == "synthetic":
-                    f.update({"synthetic-train": 2048, "synthetic-test": 512})
-                f.update(flags)
-                plans.append((name, batch, lr, momentum, seed, f))
+                plans.append((name, *setting, seed, flags(s, strategy, s["n"], setting, seed)))
     results = study.runner.sims([p[5] for p in plans])
-    loss_rows, eval_rows = [], []
+    loss_rows, eval_rows, run_rows = [], [], []
     for (name, batch, lr, momentum, seed, _), r in zip(plans, results):
+        run_rows.append([name, batch, lr, momentum, seed, float(r.summary["sim_seconds"]),
+                         float(r.summary["energy_joules"]), r.devices()])
         for x in r.iterations():
             loss_rows.append([name, batch, lr, momentum, seed, int(x["iteration"]), float(x["time"]),
                               tables.number(x["loss"]), int(x["samples"])])
@@ -73,6 +104,14 @@ def run(study):
                     loss_rows)
     study.write_csv("evaluations.csv", ["strategy", "batch", "lr", "momentum", "seed", "iteration", "time", "test_accuracy",
                                         "test_loss"], eval_rows)
+    study.write_csv("runs.csv", ["strategy", "batch", "lr", "momentum", "seed", "sim_seconds", "energy_joules",
+                                 "devices"], run_rows)
+    evals = {}
+    for r in eval_rows:
+        evals.setdefault((r[0], tuple(r[1:4]), r[4]), []).append((r[5], r[6], r[7]))
+    _, best = grid_summary(s, evals, {})
+    study.write_csv("time-to-target-by-n.csv", ["strategy", "n", "devices", "batch", "lr", "momentum", "seed",
+                                                "seconds", "joules"], by_n_runs(study, s, best))
     runtime_points.run(study)
 
 
@@ -97,6 +136,53 @@ def time_to(evals, target):
     return math.inf
 
 
+def grid_summary(s, evals, power):
+    """Per strategy and grid point, over seeds: time to the target (min, mean, max), final
+    accuracy and joules until the target (`power`: each run's mean watts; nan without); and
+    each strategy's best point: {name: (score, setting, (lo, mean, hi))}."""
+    grid_rows, best = [], {}
+    for name, _ in strategies(s["n"]):
+        for setting in sorted({k[1] for k in evals if k[0] == name}):
+            seeds = sorted(k[2] for k in evals if k[:2] == (name, setting))
+            times = [time_to(evals[(name, setting, sd)], s["target"]) for sd in seeds]
+            joules = tables.mean(t * power.get((name, setting, sd), math.nan) for t, sd in zip(times, seeds))
+            final = [max(evals[(name, setting, sd)])[2] for sd in seeds]
+            final = [a for a in final if not math.isnan(a)] or [0.0]  # diverged: nothing learnt
+            lo, mean, hi = tables.spread(times)
+            grid_rows.append([name, *setting, len(seeds), lo, mean, hi, tables.mean(final), joules])
+            score = (mean, -tables.mean(final))
+            if name not in best or score < best[name][0]:
+                best[name] = (score, setting, (lo, mean, hi))
+    return grid_rows, best
+
+
+def draw_by_n(study, s, figures):
+    """Time to the target against N (strong scaling: the same global batch, split further)."""
+    seconds, joules = {}, {}
+    for r in study.read_csv("time-to-target-by-n.csv"):
+        seconds.setdefault((r["strategy"], int(r["n"])), []).append(float(r["seconds"]))
+        joules.setdefault((r["strategy"], int(r["n"])), []).append(float(r["joules"]))
+    ns = sorted({n for _, n in seconds})
+    names = [name for name, _ in strategies(s["n"]) if any((name, n) in seconds for n in ns)]
+    # A run that never reaches the target has no point (inf); its N is said in the verdicts.
+    series = [plot.spread_series(name, {n: seconds[(name, n)] for n in ns if (name, n) in seconds
+                                        and all(math.isfinite(x) for x in seconds[(name, n)])}) for name in names]
+    png = "time-to-target-by-n.png"
+    plot.plot(study.path(png), "Simulated seconds to {:.0%} test accuracy against N ({}, each strategy at its best "
+              "settings at N = {})".format(s["target"], s["network"], s["n"]), "devices N (workers; ps-bsp adds a "
+              "server)", "seconds (bars: min..max over seeds)", series, logx=True, logy=True,
+              key="outside right top", size=(1000, 520))
+    figures.append((png, "Time to the target accuracy against N: the same global batch on more devices, each "
+                         "strategy at the batch, lr and momentum best for it at N = {}.".format(s["n"])))
+    mean = {k: tables.mean(v) for k, v in seconds.items()}
+    _, sentences = grid.against_baselines(mean, ns, " on {}".format(s["network"]), "reaches {:.0%} sooner than"
+                                          .format(s["target"]), "reaches {:.0%} later than".format(s["target"]))
+    energy = {k: tables.mean(v) for k, v in joules.items()}
+    _, spent = grid.against_baselines(energy, ns, " on {}".format(s["network"]), "spends less energy to the target "
+                                      "than", "spends more energy to the target than")
+    return sentences + spent
+
+
 def draw(study):
     s = settings(study)
     losses, evals = {}, {}
@@ -107,21 +193,14 @@ def draw(study):
     for r in study.read_csv("evaluations.csv"):
         key = (r["strategy"], setting_of(r), int(r["seed"]))
         evals.setdefault(key, []).append((int(r["iteration"]), float(r["time"]), tables.number(r["test_accuracy"])))
-    names = [n for n, _ in STRATEGIES] + [COLOCATED]
-    grid_rows, best = [], {}
-    for name in names:
-        for setting in sorted({k[1] for k in evals if k[0] == name}):
-            seeds = sorted(k[2] for k in evals if k[:2] == (name, setting))
-            times = [time_to(evals[(name, setting, sd)], s["target"]) for sd in seeds]
-            final = [max(evals[(name, setting, sd)])[2] for sd in seeds]
-            final = [a for a in final if not math.isnan(a)] or [0.0]  # diverged: nothing learnt
-            lo, mean, hi = tables.spread(times)
-            grid_rows.append([name, *setting, len(seeds), lo, mean, hi, tables.mean(final)])
-            score = (mean, -tables.mean(final))
-            if name not in best or score < best[name][0]:
-                best[name] = (score, setting, (lo, mean, hi))
+    # A run's mean power (all its devices), for the joules spent until the target.
+    power = {(r["strategy"], setting_of(r), int(r["seed"])): float(r["energy_joules"]) / float(r["sim_seconds"])
+             for r in study.read_csv("runs.csv")}
+    names = [n for n, _ in strategies(s["n"])]
+    grid_rows, best = grid_summary(s, evals, power)
     study.write_csv("time-to-target.csv", ["strategy", "batch", "lr", "momentum", "seeds", "seconds_min", "seconds_mean",
-                                           "seconds_max", "final_accuracy_mean"], grid_rows)
+                                           "seconds_max", "final_accuracy_mean", "joules_to_target_mean"], grid_rows)
+    joules_to_target = {(r[0], tuple(r[1:4])): r[-1] for r in grid_rows}
 
     figures, verdicts = [], []
     for axis, column, label in (("iteration", 0, "iteration"), ("time", 1, "simulated seconds")):
@@ -161,10 +240,19 @@ def draw(study):
     for name in names:
         if name in best:
             _, setting, (lo, mean, hi) = best[name]
+            joules = joules_to_target[(name, setting)]
             verdicts.append("{} reaches {:.0%} in {} ({})".format(
-                name, s["target"], "{:.4g} s (min {:.4g}, max {:.4g} over seeds)".format(mean, lo, hi)
+                name, s["target"], "{:.4g} s (min {:.4g}, max {:.4g} over seeds), spending {:.4g} J on its devices"
+                .format(mean, lo, hi, joules)
                 if math.isfinite(mean) else "no setting of the grid, within {} samples".format(s["samples"]),
                 describe(setting)))
+    ring_joules = joules_to_target[("ring-1f1b", best["ring-1f1b"][1])] if "ring-1f1b" in best else math.inf
+    for other in BASELINES:
+        if other in best and math.isfinite(ring_joules):
+            theirs = joules_to_target[(other, best[other][1])]
+            verdicts.append("RingTMP (1f1b) spends {} energy than {} to reach {:.0%} ({:.4g} J against {})".format(
+                "less" if ring_joules < theirs else "more", other, s["target"], ring_joules,
+                "{:.4g} J".format(theirs) if math.isfinite(theirs) else "never reaching it"))
     # The same SGD: at the same settings, the synchronous ring's and bsp's loss traces agree,
     # over the first iterations (later, their different summation orders' rounding grows as
     # training amplifies it; the CSV keeps 6 digits).
@@ -181,6 +269,7 @@ def draw(study):
                         "their losses over the first {} iterations differ by at most {:.2g} (relative), so progress "
                         "per iteration differs only through asynchrony and batch size"
                         .format(SAME_SGD_ITERATIONS, worst))
+    verdicts += draw_by_n(study, s, figures)
     # The runtime beside the simulator: the same losses, iteration by iteration (idle's and
     # scaling's runs, made once).
     verdicts.append(runtime_points.same_losses(study))
@@ -194,4 +283,6 @@ def draw(study):
         "accuracy.".format(s["n"], s["network"], s["dataset"], s["layers"], s["samples"], s["batches"], s["lrs"],
                            s["momenta"], s["evals"], s["target"]),
         "Best settings: the grid point with the soonest mean time to the target (ties: the higher final accuracy).",
+        "Energy to the target: each run's mean power (its devices' joules over its simulated seconds, runs.csv) "
+        "times its time to the target; the runs are in steady state, so this is the energy spent until then.",
     ])

@@ -111,12 +111,12 @@ def workers(run):
 BASELINES = ("ps-bsp", "ps-bsp-co", "allreduce")
 
 
-def against_baselines(mean, ns, where, less, more, lower_wins=True):
+def against_baselines(mean, ns, where, less, more, lower_wins=True, baselines=BASELINES):
     """RingTMP (1f1b) against each baseline in one context (a network, a kind of scaling):
     `mean` maps (strategy, n) to the figure. Returns where the ring beat both ({n: bool},
     for verdict.claim) and a sentence per baseline (verdict.compare's `less`/`more`)."""
     ring = "ring-1f1b"
-    baselines = [b for b in BASELINES if any((b, n) in mean for n in ns)]  # those this sweep ran
+    baselines = [b for b in baselines if any((b, n) in mean for n in ns)]  # those this sweep ran
     both = [n for n in ns if all((s, n) in mean for s in [ring] + baselines)]
     beats = (lambda a, b: a < b) if lower_wins else (lambda a, b: a > b)
     wins = {n: all(beats(mean[(ring, n)], mean[(o, n)]) for o in baselines) for n in both}

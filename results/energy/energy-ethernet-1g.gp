@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "energy-ethernet-1g.png"
-set title "Energy per training sample on ethernet-1g (simulated Pi 4Bs, all devices)" noenhanced
+set title "Energy per training sample on ethernet-1g with the MLP (simulated Pi 4Bs, all devices)" noenhanced
 set xlabel "devices N (workers; ps adds its servers)" noenhanced
 set ylabel "joules per sample" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 11.4247 11.4247 11.4247
 EOD
 $p0s6 << EOD
+2 0.030515 0.030515 0.030515
+4 0.0380689 0.0380689 0.0380689
+8 0.0541416 0.0541416 0.0541416
+16 0.0898319 0.0898319 0.0898319
+32 0.161319 0.161319 0.161319
+64 0.304721 0.304721 0.304721
+EOD
+$p0s7 << EOD
 2 0.0305844 0.0305844 0.0305844
 4 0.0382964 0.0382964 0.0382964
 8 0.0546504 0.0546504 0.0546504
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

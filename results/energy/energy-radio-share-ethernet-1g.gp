@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "energy-radio-share-ethernet-1g.png"
-set title "The radio's share of the energy, ethernet-1g" noenhanced
+set title "The radio's share of the energy, ethernet-1g with the MLP" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "radio joules / all joules" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.182557
 EOD
 $p0s6 << EOD
+2 0.146918
+4 0.153806
+8 0.17653
+16 0.227994
+32 0.262396
+64 0.282331
+EOD
+$p0s7 << EOD
 2 0.146905
 4 0.153752
 8 0.174887
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
      $p0s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
      $p0s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2 with linespoints lw 2 title "ps-asp", \
-     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"
+     $p0s6 using 1:2 with linespoints lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2 with linespoints lw 2 title "allreduce"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "energy-wifi-n.png"
-set title "Energy per training sample on wifi-n (simulated Pi 4Bs, all devices)" noenhanced
+set title "Energy per training sample on wifi-n with the MLP (simulated Pi 4Bs, all devices)" noenhanced
 set xlabel "devices N (workers; ps adds its servers)" noenhanced
 set ylabel "joules per sample" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 676.528 676.528 676.528
 EOD
 $p0s6 << EOD
+2 0.398677 0.398677 0.398677
+4 2.21647 2.21647 2.21647
+8 10.1615 10.1615 10.1615
+16 43.2992 43.2992 43.2992
+32 89.5137 89.5137 89.5137
+64 250.141 250.141 250.141
+EOD
+$p0s7 << EOD
 2 0.418798 0.418798 0.418798
 4 2.40768 2.40768 2.40768
 8 12.3166 12.3166 12.3166
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

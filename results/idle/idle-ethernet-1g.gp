@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "idle-ethernet-1g.png"
-set title "Idle fraction of the workers on ethernet-1g (simulated Pi 4Bs)" noenhanced
+set title "Idle fraction of the workers on ethernet-1g with the MLP (simulated Pi 4Bs)" noenhanced
 set xlabel "devices N (workers; ps adds its servers)" noenhanced
 set ylabel "idle fraction (mean; bars: min..max over seeds)" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.998114 0.998114 0.998114
 EOD
 $p0s6 << EOD
+2 0.154742 0.154742 0.154742
+4 0.352722 0.352722 0.352722
+8 0.559106 0.559106 0.559106
+16 0.730425 0.730425 0.730425
+32 0.847343 0.847343 0.847343
+64 0.915992 0.915992 0.915992
+EOD
+$p0s7 << EOD
 2 0.152151 0.152151 0.152151
 4 0.348779 0.348779 0.348779
 8 0.552958 0.552958 0.552958
@@ -64,7 +72,7 @@ $p0s6 << EOD
 32 0.837857 0.837857 0.837857
 64 0.907312 0.907312 0.907312
 EOD
-$p0s7 << EOD
+$p0s8 << EOD
 2 0.111111111
 4 0.272727273
 8 0.466666667
@@ -78,5 +86,6 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce", \
-     $p0s7 using 1:2 with lines lw 2 dt 2 title "gpipe bubble (N-1)/(M+N-1), M=8"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce", \
+     $p0s8 using 1:2 with lines lw 2 dt 2 title "gpipe bubble (N-1)/(M+N-1), M=8"

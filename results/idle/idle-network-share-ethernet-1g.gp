@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "idle-network-share-ethernet-1g.png"
-set title "How much of the workers' idle time is the network, ethernet-1g" noenhanced
+set title "How much of the workers' idle time is the network, ethernet-1g with the MLP" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "idle waiting on bytes in flight / all idle" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.492144184
 EOD
 $p0s6 << EOD
+2 0.492786057
+4 0.496339894
+8 0.497329666
+16 0.497659582
+32 0.497676856
+64 0.497426833
+EOD
+$p0s7 << EOD
 2 1
 4 0.999988531
 8 0.999974682
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
      $p0s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
      $p0s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2 with linespoints lw 2 title "ps-asp", \
-     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"
+     $p0s6 using 1:2 with linespoints lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2 with linespoints lw 2 title "allreduce"

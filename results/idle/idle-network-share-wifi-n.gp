@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "idle-network-share-wifi-n.png"
-set title "How much of the workers' idle time is the network, wifi-n" noenhanced
+set title "How much of the workers' idle time is the network, wifi-n with the MLP" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "idle waiting on bytes in flight / all idle" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.499954998
 EOD
 $p0s6 << EOD
+2 0.49993257
+4 0.499980804
+8 0.499992483
+16 0.499995498
+32 0.499995499
+64 0.499993999
+EOD
+$p0s7 << EOD
 2 1
 4 0.999994952
 8 0.999998998
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
      $p0s3 using 1:2 with linespoints lw 2 title "ps-bsp", \
      $p0s4 using 1:2 with linespoints lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2 with linespoints lw 2 title "ps-asp", \
-     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"
+     $p0s6 using 1:2 with linespoints lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2 with linespoints lw 2 title "allreduce"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "idle-wifi-n.png"
-set title "Idle fraction of the workers on wifi-n (simulated Pi 4Bs)" noenhanced
+set title "Idle fraction of the workers on wifi-n with the MLP (simulated Pi 4Bs)" noenhanced
 set xlabel "devices N (workers; ps adds its servers)" noenhanced
 set ylabel "idle fraction (mean; bars: min..max over seeds)" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.999966 0.999966 0.999966
 EOD
 $p0s6 << EOD
+2 0.941715 0.941715 0.941715
+4 0.98978 0.98978 0.98978
+8 0.997789 0.997789 0.997789
+16 0.999481 0.999481 0.999481
+32 0.999745 0.999745 0.999745
+64 0.999904 0.999904 0.999904
+EOD
+$p0s7 << EOD
 2 0.944367 0.944367 0.944367
 4 0.9905 0.9905 0.9905
 8 0.998137 0.998137 0.998137
@@ -64,7 +72,7 @@ $p0s6 << EOD
 32 0.999794 0.999794 0.999794
 64 0.987086 0.987086 0.987086
 EOD
-$p0s7 << EOD
+$p0s8 << EOD
 2 0.111111111
 4 0.272727273
 8 0.466666667
@@ -78,5 +86,6 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce", \
-     $p0s7 using 1:2 with lines lw 2 dt 2 title "gpipe bubble (N-1)/(M+N-1), M=8"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce", \
+     $p0s8 using 1:2 with lines lw 2 dt 2 title "gpipe bubble (N-1)/(M+N-1), M=8"

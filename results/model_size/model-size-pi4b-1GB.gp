@@ -1,7 +1,7 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "model-size-pi4b-1GB.png"
 set title "Largest trainable MLP on pi4b-1GB against N (memory plan, confirmed in sim)" noenhanced
-set xlabel "devices N (workers; ps adds its servers)" noenhanced
+set xlabel "devices N (workers; ps adds its servers but when co-located)" noenhanced
 set ylabel "parameters (millions)" noenhanced
 set key outside right top noenhanced
 set grid

@@ -16,12 +16,12 @@ $p0s0 << EOD
 6 188.096988
 EOD
 $p0s1 << EOD
-1 3610.06758
-2 72.9989449
-3 258.269153
-4 1594.39967
-5 38.9110381
-6 171.835146
+1 3750.30581
+2 72.4379326
+3 259.302476
+4 1626.70852
+5 40.7972028
+6 162.756691
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "scaling-strong-ethernet-1g.png"
-set title "Strong scaling on ethernet-1g (global batch 256)" noenhanced
+set title "Strong scaling on ethernet-1g with the MLP (global batch 256)" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "training samples per simulated second" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 18.8053 18.8053 18.8053
 EOD
 $p0s6 << EOD
+2 267.665 267.665 267.665
+4 409.89 409.89 409.89
+8 558.091 558.091 558.091
+16 680.966 680.966 680.966
+32 764.492 764.492 764.492
+64 812.827 812.827 812.827
+EOD
+$p0s7 << EOD
 2 267.081 267.081 267.081
 4 407.598 407.598 407.598
 8 552.375 552.375 552.375
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

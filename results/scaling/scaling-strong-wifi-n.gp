@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "scaling-strong-wifi-n.png"
-set title "Strong scaling on wifi-n (global batch 256)" noenhanced
+set title "Strong scaling on wifi-n with the MLP (global batch 256)" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "training samples per simulated second" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 0.33856 0.33856 0.33856
 EOD
 $p0s6 << EOD
+2 18.4485 18.4485 18.4485
+4 6.46775 6.46775 6.46775
+8 2.79446 2.79446 2.79446
+16 1.30597 1.30597 1.30597
+32 1.26335 1.26335 1.26335
+64 0.903186 0.903186 0.903186
+EOD
+$p0s7 << EOD
 2 17.5251 17.5251 17.5251
 4 5.94565 5.94565 5.94565
 8 2.30213 2.30213 2.30213
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

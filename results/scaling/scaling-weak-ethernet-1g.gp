@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "scaling-weak-ethernet-1g.png"
-set title "Weak scaling on ethernet-1g (32 samples per device, N micro-batches)" noenhanced
+set title "Weak scaling on ethernet-1g with the MLP (32 samples per device, N micro-batches)" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "training samples per simulated second" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 148.53 148.53 148.53
 EOD
 $p0s6 << EOD
+2 182.791 182.791 182.791
+4 302.986 302.986 302.986
+8 558.091 558.091 558.091
+16 1073.41 1073.41 1073.41
+32 2105.11 2105.11 2105.11
+64 4164.42 4164.42 4164.42
+EOD
+$p0s7 << EOD
 2 181.706 181.706 181.706
 4 300.489 300.489 300.489
 8 552.375 552.375 552.375
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 1000,520 font ',10'
 set output "scaling-weak-wifi-n.png"
-set title "Weak scaling on wifi-n (32 samples per device, N micro-batches)" noenhanced
+set title "Weak scaling on wifi-n with the MLP (32 samples per device, N micro-batches)" noenhanced
 set xlabel "devices N" noenhanced
 set ylabel "training samples per simulated second" noenhanced
 set key outside right top noenhanced
@@ -57,6 +57,14 @@ $p0s5 << EOD
 64 2.7084 2.7084 2.7084
 EOD
 $p0s6 << EOD
+2 4.82284 4.82284 4.82284
+4 3.25047 3.25047 3.25047
+8 2.79446 2.79446 2.79446
+16 2.6106 2.6106 2.6106
+32 5.04961 5.04961 5.04961
+64 7.22098 7.22098 7.22098
+EOD
+$p0s7 << EOD
 2 4.571 4.571 4.571
 4 2.98684 2.98684 2.98684
 8 2.30213 2.30213 2.30213
@@ -70,4 +78,5 @@ plot $p0s0 using 1:2:3:4 with yerrorlines lw 2 title "ring-gpipe", \
      $p0s3 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp", \
      $p0s4 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-k", \
      $p0s5 using 1:2:3:4 with yerrorlines lw 2 title "ps-asp", \
-     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"
+     $p0s6 using 1:2:3:4 with yerrorlines lw 2 title "ps-bsp-co", \
+     $p0s7 using 1:2:3:4 with yerrorlines lw 2 title "allreduce"

@@ -1,5 +1,5 @@
 // `ringtmp maxmodel`: the largest model each strategy can train on N devices. For every
-// strategy variant (ring gpipe, 1f1b, async; ps with 1 server and with N/4 servers;
+// strategy variant (ring gpipe, 1f1b, async; ps with 1 server, N/4 servers, N co-located;
 // allreduce) and every N of --nodes, the memory plan is searched for the largest width or
 // depth of the --layers pattern that fits every node's budget (cli/maxmodel_search.hpp),
 // then each answer is confirmed by a few timing-only simulated iterations whose recorded
@@ -139,9 +139,9 @@ int maxmodel_command(const std::vector<std::string>& given) {
   for (const Variant& v : *variants) {
     for (int n : *node_counts) {
       Row row{v, n, with_variant(base, v, n), {}, {}, {}, {}};
-      const int ranks = cluster_ranks(row.config);
+      const int ranks = cluster_devices(row.config);  // co-located servers share their workers'
       auto devices = stage_devices(row.config, ranks, default_platforms_dir());
-      if (!devices.ok()) return usage(fmt::format("{} (at N = {}, {} ranks)", devices.status().message(), n, ranks));
+      if (!devices.ok()) return usage(fmt::format("{} (at N = {}, {} devices)", devices.status().message(), n, ranks));
       if (int(devices->size()) != ranks)
         return usage("a --platform XML states no RAM: give --memory-budget (or --device profiles instead)");
       row.devices = std::move(*devices);

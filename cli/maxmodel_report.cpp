@@ -49,16 +49,18 @@ std::string trend(const Row& first, const Row& last) {
 }  // namespace
 
 std::vector<Variant> variants_of(std::string_view strategy) {
-  const Variant ring_gpipe{StrategyKind::ring, Schedule::gpipe, false, "gpipe", "ring gpipe"};
-  const Variant ring_1f1b{StrategyKind::ring, Schedule::one_f_one_b, false, "1f1b", "ring 1f1b"};
-  const Variant ring_async{StrategyKind::ring, Schedule::async, false, "async", "ring async"};
-  const Variant ps_one{StrategyKind::ps, Schedule::one_f_one_b, false, "1-server", "ps (1 server)"};
-  const Variant ps_many{StrategyKind::ps, Schedule::one_f_one_b, true, "n/4-servers", "ps (N/4 servers)"};
-  const Variant allreduce{StrategyKind::allreduce, Schedule::one_f_one_b, false, "-", "allreduce"};
+  const Variant ring_gpipe{StrategyKind::ring, Schedule::gpipe, false, false, "gpipe", "ring gpipe"};
+  const Variant ring_1f1b{StrategyKind::ring, Schedule::one_f_one_b, false, false, "1f1b", "ring 1f1b"};
+  const Variant ring_async{StrategyKind::ring, Schedule::async, false, false, "async", "ring async"};
+  const Variant ps_one{StrategyKind::ps, Schedule::one_f_one_b, false, false, "1-server", "ps (1 server)"};
+  const Variant ps_many{StrategyKind::ps, Schedule::one_f_one_b, true, false, "n/4-servers", "ps (N/4 servers)"};
+  const Variant ps_colocated{StrategyKind::ps, Schedule::one_f_one_b, false, true, "co-located",
+                             "ps (N servers on the workers' devices)"};
+  const Variant allreduce{StrategyKind::allreduce, Schedule::one_f_one_b, false, false, "-", "allreduce"};
   if (strategy == "ring") return {ring_gpipe, ring_1f1b, ring_async};
-  if (strategy == "ps") return {ps_one, ps_many};
+  if (strategy == "ps") return {ps_one, ps_many, ps_colocated};
   if (strategy == "allreduce") return {allreduce};
-  if (strategy == "all") return {ring_gpipe, ring_1f1b, ring_async, ps_one, ps_many, allreduce};
+  if (strategy == "all") return {ring_gpipe, ring_1f1b, ring_async, ps_one, ps_many, ps_colocated, allreduce};
   return {};
 }
 
@@ -67,7 +69,8 @@ RunConfig with_variant(const RunConfig& base, const Variant& v, int nodes) {
   c.strategy = v.strategy;
   c.nodes = nodes;
   if (v.strategy == StrategyKind::ring) c.schedule = v.schedule;
-  if (v.strategy == StrategyKind::ps) c.servers = v.many_servers ? std::max(1, nodes / 4) : 1;
+  if (v.strategy == StrategyKind::ps) c.servers = v.colocated ? nodes : v.many_servers ? std::max(1, nodes / 4) : 1;
+  c.colocate_servers = v.colocated;
   return c;
 }
 

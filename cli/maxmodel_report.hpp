@@ -14,12 +14,13 @@ struct Variant {
   StrategyKind strategy = StrategyKind::ring;
   Schedule schedule = Schedule::one_f_one_b;  // ring
   bool many_servers = false;                  // ps: max(1, N/4) servers instead of 1
+  bool colocated = false;                     // ps: N servers, each on a worker's device
   std::string name;                           // the CSV's variant column: "1f1b", "1-server"
   std::string label;                          // "ring 1f1b", "ps (1 server)"
 };
 
-// "ring" -> gpipe, 1f1b, async; "ps" -> 1 server, N/4 servers; "allreduce"; "all" -> every
-// one of them. Empty for any other word.
+// "ring" -> gpipe, 1f1b, async; "ps" -> 1 server, N/4 servers, N servers co-located on the
+// workers' devices; "allreduce"; "all" -> every one of them. Empty for any other word.
 std::vector<Variant> variants_of(std::string_view strategy);
 
 // base with the variant's strategy, schedule and servers, at N = nodes.

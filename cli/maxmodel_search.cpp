@@ -64,7 +64,8 @@ StatusOr<Fit> fit_memory(const RunConfig& c, std::span<const StageDevice> device
     if (on_devices.ok()) cluster = std::move(on_devices);
     else f.no_cut = on_devices.status().message();
   }
-  f.plan = plan_memory(c, *cluster, data, resilience);
+  // One entry per device: a co-located server's plan is added to its worker's.
+  f.plan = memory_per_device(c, plan_memory(c, *cluster, data, resilience));
   if (f.plan.size() != devices.size())
     return Status::errorf("{} devices for {} nodes", devices.size(), f.plan.size());
   f.fits = f.no_cut.empty();

@@ -41,7 +41,7 @@ StatusOr<Growth> growth_for(std::span<const int> base, Grow grow, int nodes, boo
 std::vector<int> grown_layers(const Growth& g, int64_t size);
 
 struct Fit {
-  std::vector<NodeMemory> plan;
+  std::vector<NodeMemory> plan;  // per device (memory_fit.hpp's memory_per_device)
   int tightest = 0;  // the node with the highest peak / budget
   bool fits = false;
   std::string no_cut;  // ring: why no stage cut fits the devices (plan: the flops-balanced cut)

@@ -2,7 +2,8 @@
 (`ringtmp maxmodel`: every node's planned peak within its device's usable memory, each answer
 confirmed by a timing-only simulation whose recorded peaks equal the plan), on 1 GB and 4 GB
 Raspberry Pi 4Bs, against N. The strategies' rows: ring gpipe, 1f1b and async; ps with one
-server and with N/4 (servers are extra devices); all-reduce."""
+server and with N/4 (servers are extra devices), and with N on the workers' devices (one
+each: the memory a device holds is its worker's and its server's); all-reduce."""
 from study import plot, verdict
 
 TITLE = "largest trainable model against N per strategy, on 1 GB and 4 GB Pi 4Bs"
@@ -48,12 +49,13 @@ def draw(study):
                   for name in names]
         png = "model-size-{}.png".format(device)
         plot.plot(study.path(png), "Largest trainable MLP on {} against N (memory plan, confirmed in sim)".format(device),
-                  "devices N (workers; ps adds its servers)", "parameters (millions)", series, logx=len(nsd) > 1,
+                  "devices N (workers; ps adds its servers but when co-located)", "parameters (millions)", series, logx=len(nsd) > 1,
                   logy=True, key="outside right top", size=(1000, 520))
         figures.append((png, "The largest MLP each strategy trains on N {}s.".format(device)))
         mean = {(k[1], k[2]): v for k, v in params.items() if k[0] == device}
         ring = "ring-1f1b"
-        others = [o for o in ("ps-1-server", "ps-n/4-servers", "allreduce") if any((o, n) in mean for n in nsd)]
+        others = [o for o in ("ps-1-server", "ps-n/4-servers", "ps-co-located", "allreduce")
+                  if any((o, n) in mean for n in nsd)]
         both = [n for n in nsd if (ring, n) in mean and all((o, n) in mean for o in others)]
         # One device is no distributed run: every strategy is then the same single node.
         wins[device] = {n: all(mean[(ring, n)] > mean[(o, n)] for o in others) for n in both if n > 1}

@@ -54,6 +54,15 @@ $p0s4 << EOD
 64 22.759015
 EOD
 $p0s5 << EOD
+1 21.324831
+2 23.364106
+4 24.522214
+8 25.132957
+16 25.46149
+32 25.59376
+64 25.703597
+EOD
+$p0s6 << EOD
 1 63.55393
 2 51.27919
 4 57.170959
@@ -67,4 +76,5 @@ plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
      $p0s2 using 1:2 with linespoints lw 2 title "ring-async", \
      $p0s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
      $p0s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
-     $p0s5 using 1:2 with linespoints lw 2 title "allreduce"
+     $p0s5 using 1:2 with linespoints lw 2 title "ps-co-located", \
+     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"

@@ -54,6 +54,15 @@ $p0s4 << EOD
 64 118.054669
 EOD
 $p0s5 << EOD
+1 149.072262
+2 162.86343
+4 170.79595
+8 174.98188
+16 177.208745
+32 178.27309
+64 178.737019
+EOD
+$p0s6 << EOD
 1 446.064982
 2 358.035082
 4 398.344715
@@ -67,4 +76,5 @@ plot $p0s0 using 1:2 with linespoints lw 2 title "ring-gpipe", \
      $p0s2 using 1:2 with linespoints lw 2 title "ring-async", \
      $p0s3 using 1:2 with linespoints lw 2 title "ps-1-server", \
      $p0s4 using 1:2 with linespoints lw 2 title "ps-n/4-servers", \
-     $p0s5 using 1:2 with linespoints lw 2 title "allreduce"
+     $p0s5 using 1:2 with linespoints lw 2 title "ps-co-located", \
+     $p0s6 using 1:2 with linespoints lw 2 title "allreduce"

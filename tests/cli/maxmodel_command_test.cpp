@@ -37,7 +37,7 @@ TEST_CASE("maxmodel on a 64 MiB budget: ring and ps at N = 1, 2, 4, confirmed in
                                    "--dataset", "synthetic", "--microbatches", "2", "--out", out});
   REQUIRE(rc == 0);
   const auto rows = parse_csv(read_text(out + "/maxmodel.csv"));
-  REQUIRE(rows.size() == 15);  // (ring gpipe, 1f1b, async, ps 1 server, ps N/4 servers) x 3
+  REQUIRE(rows.size() == 18);  // (ring gpipe, 1f1b, async, ps 1 server, N/4 servers, N co-located) x 3
   int ring_rows = 0;
   for (const auto& row : rows) {
     CAPTURE(row.at("strategy"));
@@ -50,6 +50,10 @@ TEST_CASE("maxmodel on a 64 MiB budget: ring and ps at N = 1, 2, 4, confirmed in
     CHECK(row.at("confirmed") == "yes");
     CHECK(row.at("shadows") == "no");
     CHECK(row.at("capped") == "no");
+    if (row.at("variant") == "co-located") {  // one server on each worker's device: both in its budget
+      CHECK(row.at("servers") == row.at("nodes"));
+      CHECK(row.at("tightest_role").find("ps worker + ps server") != std::string::npos);
+    }
   }
   CHECK(ring_rows == 9);
   CHECK(rows.front().at("nodes") == "1");  // N in ascending order

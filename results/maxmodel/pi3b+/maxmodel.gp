@@ -55,6 +55,15 @@ $v4 << EOD
 64 24832804
 EOD
 $v5 << EOD
+1 24107082
+2 26405322
+4 27720305
+8 28428847
+16 28773005
+32 28968265
+64 28996597
+EOD
+$v6 << EOD
 1 71887750
 2 57966982
 4 64610234
@@ -63,4 +72,4 @@ $v5 << EOD
 32 71674630
 64 72301969
 EOD
-plot $v0 using 1:2 with linespoints lw 2 pt 4 title 'ring gpipe', $v1 using 1:2 with linespoints lw 2 pt 5 title 'ring 1f1b', $v2 using 1:2 with linespoints lw 2 pt 6 title 'ring async', $v3 using 1:2 with linespoints lw 2 pt 7 title 'ps (1 server)', $v4 using 1:2 with linespoints lw 2 pt 8 title 'ps (N/4 servers)', $v5 using 1:2 with linespoints lw 2 pt 9 title 'allreduce'
+plot $v0 using 1:2 with linespoints lw 2 pt 4 title 'ring gpipe', $v1 using 1:2 with linespoints lw 2 pt 5 title 'ring 1f1b', $v2 using 1:2 with linespoints lw 2 pt 6 title 'ring async', $v3 using 1:2 with linespoints lw 2 pt 7 title 'ps (1 server)', $v4 using 1:2 with linespoints lw 2 pt 8 title 'ps (N/4 servers)', $v5 using 1:2 with linespoints lw 2 pt 9 title 'ps (N servers on the workers'' devices)', $v6 using 1:2 with linespoints lw 2 pt 10 title 'allreduce'

@@ -137,7 +137,7 @@ void print_maxmodel(const MaxModelReport& r, const std::vector<Row>& rows) {
                    "stage has a weighted layer (the same pattern for every strategy at that N)"
                  : fmt::format("D hidden layers of width {} (the ring at least N-1)", c.layers.at(1)),
              c.batch, c.microbatches, c.momentum, to_string(c.dataset));
-  fmt::print("budget {}; ps: N workers plus its servers as extra devices; {}\n",
+  fmt::print("budget {}; ps: N workers plus its servers as extra devices, or co-located on theirs; {}\n",
              c.memory_budget > 0 ? fmt::format("--memory-budget {} per node", format_bytes(c.memory_budget))
                                  : fmt::format("each {} device's usable memory", c.device),
              r.shadows ? "with resilience copies (ring: the next stage's params and momentum; ps: 1 server replica "

@@ -927,7 +927,7 @@ expect_error 2 "maxmodel --layers without a hidden layer" "784,10 has no hidden 
   maxmodel --layers 784,10 --no-confirm --out "$TMP/stray-run"
 expect_exit 0 "maxmodel ring and ps on a 64 MiB budget, N = 1, 2, 4" -- maxmodel --strategy ring,ps --nodes 1,2,4 \
   --memory-budget 64M --dataset synthetic --out "$TMP/maxmodel"
-[ "$(wc -l <"$TMP/maxmodel/maxmodel.csv")" -eq 16 ] || fail "maxmodel.csv lacks its 15 rows"
+[ "$(wc -l <"$TMP/maxmodel/maxmodel.csv")" -eq 19 ] || fail "maxmodel.csv lacks its 18 rows (6 variants x 3 N)"
 grep -q "^ring 1f1b: 4 x pi4b trains up to" "$OUT" || fail "no line for ring 1f1b"
 
 echo "all CLI cases passed"

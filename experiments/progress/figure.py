@@ -159,9 +159,10 @@ def grid_summary(s, evals, power):
 def draw_by_n(study, s, figures):
     """Time to the target against N (strong scaling: the same global batch, split further)."""
     seconds, joules = {}, {}
+    never = lambda cell: float(cell) if cell != "" else math.inf  # an empty cell: the target not reached
     for r in study.read_csv("time-to-target-by-n.csv"):
-        seconds.setdefault((r["strategy"], int(r["n"])), []).append(float(r["seconds"]))
-        joules.setdefault((r["strategy"], int(r["n"])), []).append(float(r["joules"]))
+        seconds.setdefault((r["strategy"], int(r["n"])), []).append(never(r["seconds"]))
+        joules.setdefault((r["strategy"], int(r["n"])), []).append(never(r["joules"]))
     ns = sorted({n for _, n in seconds})
     names = [name for name, _ in strategies(s["n"]) if any((name, n) in seconds for n in ns)]
     # A run that never reaches the target has no point (inf); its N is said in the verdicts.

@@ -16,12 +16,12 @@ $p0s0 << EOD
 6 188.096988
 EOD
 $p0s1 << EOD
-1 3750.30581
-2 72.4379326
-3 259.302476
-4 1626.70852
-5 40.7972028
-6 162.756691
+1 3680.35538
+2 72.6193752
+3 253.329903
+4 1643.91303
+5 40.5625519
+6 175.354476
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

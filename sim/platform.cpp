@@ -132,14 +132,12 @@ void build_wifi(const NetworkProfile& n, const std::vector<DeviceProfile>& devic
   backbone->seal();
 }
 
-
 // The per-device vectors, per rank.
 void place_ranks(const RunConfig& c, int ranks, Platform& p) {
-  for (int r = 0; r < ranks; ++r) p.device_of_rank.push_back(device_of_rank(c, r));
   if (!c.colocate_servers) return;
   auto per_rank = [&](auto& v) {
     if (v.empty()) return;
-    for (int r = int(v.size()); r < ranks; ++r) v.push_back(v[size_t(p.device_of_rank[size_t(r)])]);
+    for (int r = int(v.size()); r < ranks; ++r) v.push_back(v[size_t(device_of_rank(c, r))]);
   };
   per_rank(p.hosts);
   per_rank(p.devices);
@@ -147,7 +145,7 @@ void place_ranks(const RunConfig& c, int ranks, Platform& p) {
   per_rank(p.has_power);
   if (p.contention) {
     std::vector<int> cell_of_rank;
-    for (int r = 0; r < ranks; ++r) cell_of_rank.push_back(p.contention->cell_of(p.device_of_rank[size_t(r)]));
+    for (int r = 0; r < ranks; ++r) cell_of_rank.push_back(p.contention->cell_of(device_of_rank(c, r)));
     p.contention = std::make_shared<AirContention>(std::move(cell_of_rank), p.contention->cells());
   }
 }

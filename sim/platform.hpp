@@ -37,9 +37,8 @@ struct Storage {
 
 struct Platform {
   // Per rank, as every vector below: a device's host is each of its ranks' (co-located
-  // parameter servers share their workers' hosts: their messages to it cross no air).
-  std::vector<int> device_of_rank;
-  std::vector<simgrid::s4u::Host*> hosts;  // per rank
+  // parameter servers share their workers' hosts, device_of_rank: their messages cross no air).
+  std::vector<simgrid::s4u::Host*> hosts;
   std::vector<DeviceProfile> devices;       // per rank; empty for a user's XML
   std::vector<Storage> storage;             // per rank
   std::optional<NetworkProfile> network;    // empty for a user's XML

@@ -133,7 +133,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
   // A device's radio carries what every rank on it sends and receives over the air.
   std::vector<AirTime> device_air(size_t(plan->size));
   for (int r = 0; r < plan->size; ++r) {
-    auto& air = device_air[size_t(platform->device_of_rank[size_t(r)])];
+    auto& air = device_air[size_t(device_of_rank(c, r))];
     air.bytes_sent += network.air(r).bytes_sent;
     air.bytes_received += network.air(r).bytes_received;
   }
@@ -148,7 +148,7 @@ StatusOr<RunResult> simulate(const RunConfig& c, const DataSplit& data, const Si
     }
     if (!platform->has_power[r]) continue;  // no figures: no energy (the note said so)
     // A co-located server's device is its worker's, whose row carries the device's energy.
-    if (platform->device_of_rank[size_t(r)] != r) {
+    if (device_of_rank(c, r) != r) {
       o.metrics.energy_j = 0;
       if (platform->network) o.metrics.radio_energy_j = 0;
       continue;

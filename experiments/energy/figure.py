@@ -54,7 +54,8 @@ def draw(study):
                     "would measure this x86 machine, not the Pi 4B the figures model (the energy is the profiles' "
                     "model, see Method)")
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) uses less energy per training sample than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce",
+        "RingTMP (1f1b) uses less energy per training sample than a parameter server "
+        "(bsp, on servers of its own and on the same devices) and ring all-reduce",
         verdict.claim(wins)), notes=[
         grid.description(study) + ".",
         "Energy: the simulator's device model (idle and loaded watts of the profile, by the time each device "

@@ -95,7 +95,8 @@ def draw(study):
     verdicts.append("across seeds the idle fractions differ by at most {:.3g}: the seed moves the data and the "
                     "initial weights, not the time".format(max(spreads)))
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) leaves its workers idle less than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce",
+        "RingTMP (1f1b) leaves its workers idle less than a parameter server "
+        "(bsp, on servers of its own and on the same devices) and ring all-reduce",
         verdict.claim(wins)), notes=[
         grid.description(study) + ".",
         "Idle: a worker's seconds waiting for a message over the run's length, averaged over the workers; "

@@ -18,7 +18,7 @@ def large_ns(study):
 
 
 def large_model(study):
-    return ",".join(["784"] + [str(LARGE_WIDTH)] * (max(large_ns(study)) - 1) + ["10"])
+    return grid.deep_mlp(LARGE_WIDTH, max(large_ns(study)))
 
 
 def weak_runs(study):
@@ -140,7 +140,8 @@ def draw(study):
     verdicts.append(runtime_points.draw(study, figures, "iteration_seconds", "samples per second",
                                         convert=lambda seconds: grid.BATCH / seconds))
     study.write_finding(verdicts, figures, claim=(
-        "RingTMP (1f1b) trains more samples per second than a parameter server (bsp, on servers of its own and on the same devices) and ring all-reduce as devices "
+        "RingTMP (1f1b) trains more samples per second than a parameter server "
+        "(bsp, on servers of its own and on the same devices) and ring all-reduce as devices "
         "are added", verdict.claim(wins)), notes=[
         "Strong scaling: " + grid.description(study) + ".",
         "Weak scaling: the same model, {} samples per device (a global batch of {}N, N micro-batches in the "

@@ -32,11 +32,16 @@ STRATEGIES = [
 NAMES = [s[0] for s in STRATEGIES]
 
 
+def deep_mlp(width, stages):
+    """784 inputs, hidden layers `width` wide, 10 classes: a dense layer for each of `stages`
+    ring stages."""
+    return ",".join(["784"] + [str(width)] * (stages - 1) + ["10"])
+
+
 def model(study):
     """An MLP deep enough for one ring stage (a dense layer at least) per device at the
     largest N, the same at every N and for every strategy."""
-    width = study.pick(tiny=64, quick=256, full=256)
-    return ",".join(["784"] + [str(width)] * (max(ns(study)) - 1) + ["10"])
+    return deep_mlp(study.pick(tiny=64, quick=256, full=256), max(ns(study)))
 
 
 def model_flags(study, which):

@@ -2,7 +2,8 @@
 // `ringtmp launch --local N`: N runtime nodes on this machine, one `ringtmp node` process
 // each on 127.0.0.1, with a fresh cluster key and peers file; their output is streamed as
 // one view (each line prefixed with its node), and their outcomes are merged into one run
-// folder shaped like sim's. Energy is the device profiles' power model applied to what
+// folder shaped like sim's. --faults plays sim's fault schedule on the node processes
+// (signals: cli/fault_player.hpp). Energy is the device profiles' power model applied to what
 // each node measured (busy and run time, bytes), labelled an estimate.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -12,7 +13,9 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include <fmt/format.h>
@@ -20,6 +23,7 @@
 
 #include "cli/checkpoint_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/fault_player.hpp"
 #include "cli/hosts_launch.hpp"
 #include "cli/memory_limit.hpp"
 #include "cli/netns.hpp"
@@ -83,7 +87,8 @@ int launch_command(const std::vector<std::string>& args) {
                                             {"remote", fmt::format("with --hosts: the command that runs a shell script on {{host}} "
                                                                    "(default '{}')", kDefaultRemote)},
                                             {"base-port", "ports P..P+N-1 (default: free ports)"},
-                                            {"netns", "root: one network namespace per node, links shaped to --network's bandwidth", "true"}});
+                                            {"netns", "root: one network namespace per node, links shaped to --network's bandwidth", "true"}},
+                                           /*plays_faults=*/true);
   if (!parsed_runtime.args) return parsed_runtime.exit_code;
   auto* parsed = &*parsed_runtime.args;
   auto usage = [](const std::string& message) {
@@ -96,6 +101,7 @@ int launch_command(const std::vector<std::string>& args) {
     return usage("give --local N (nodes on this machine) or --hosts FILE (one node per device of an inventory)");
   std::optional<HostsLaunch> hosts;
   if (on_hosts) {
+    if (!c.faults.empty()) return usage("--faults is for --local (on --hosts, fail the devices themselves: a pulled plug, a stopped process)");
     for (const char* local_only : {"netns", "base-port"})
       if (parsed->extra.count(local_only)) return usage(fmt::format("--{} is for --local (with --hosts, ports are in the inventory)", local_only));
     auto devices = load_inventory(parsed->extra["hosts"]);
@@ -121,6 +127,8 @@ int launch_command(const std::vector<std::string>& args) {
     base = *b;
   }
   if (base + n - 1 > 65535) return usage(fmt::format("invalid value for base-port: {} ({} nodes end past port 65535)", base, n));
+  auto faults = parse_fault_schedule(c.faults, n);
+  if (!faults.ok()) return usage(faults.status().message());
 
   auto data = load_data(c);
   if (!data.ok()) {
@@ -188,6 +196,7 @@ int launch_command(const std::vector<std::string>& args) {
   RunConfig node_config = c;
   node_config.out.clear();
   node_config.overwrite = false;
+  node_config.faults.clear();  // played on them from here, not by them
   for (auto s : {write_whole_file((dir / "peers.txt").string(), peers),
                  write_key_file((dir / "cluster.key").string(), generate_cluster_key()),
                  write_whole_file((dir / "run.ini").string(), config_ini(node_config))})
@@ -223,8 +232,10 @@ int launch_command(const std::vector<std::string>& args) {
                describe_strategy(c), (fs::path(c.out) / "nodes").string());
   install_stop_handlers();
   std::vector<NodeProcess> children;
+  FaultPlayer fault_player(*faults, [&](int rank, int signal) { ::kill(children[size_t(rank)].pid, signal); });
   // Ctrl-C reaches the nodes from the terminal too; a kill of launch reaches them here.
   const auto stop_children = [&] {
+    fault_player.release();
     for (const auto& child : children)
       if (child.pid > 0) ::kill(child.pid, SIGTERM);
   };
@@ -242,13 +253,20 @@ int launch_command(const std::vector<std::string>& args) {
     }
     children.push_back(*child);
   }
-  stream_and_wait(children, stop_children);
+  const auto started = std::chrono::steady_clock::now();
+  const auto play_faults = [&] {
+    fault_player.end_killed_if_alone([&](int rank) { return !children[size_t(rank)].closed; }, n);
+    const auto next = fault_player.play(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return next ? next : std::optional<double>(0.2);  // a killed node is ended once the others are
+  };
+  stream_and_wait(children, stop_children, faults->empty() ? std::function<std::optional<double>()>{} : play_faults);
 
   std::vector<RuntimeNode> nodes(static_cast<size_t>(n));
   for (int k = 0; k < n; ++k) {
     auto& node = nodes[size_t(k)];
     node.ended = children[size_t(k)].ended;
     node.peak_rss_bytes = children[size_t(k)].peak_rss_bytes;
+    node.killed_at = fault_player.killed_at(k);
     if (auto o = read_outcome_file((dir / fmt::format("node-{}.outcome", k)).string()); o.ok()) node.outcome = std::move(*o);
   }
   const std::string platform =

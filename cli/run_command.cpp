@@ -19,9 +19,9 @@
 
 namespace ringtmp::cli {
 
-Status check_simulated_settings(const RunConfig& c) {
+Status check_simulated_settings(const RunConfig& c, bool plays_faults) {
+  if (!c.faults.empty() && !plays_faults) return Status::error("--faults applies to ringtmp sim and launch --local only");
   const char* flag = c.timing_only                    ? "--timing-only"
-                     : !c.faults.empty()              ? "--faults"
                      : !c.platform.empty()            ? "--platform"
                      : c.colocate_servers             ? "--colocate-servers"
                                                       : nullptr;
@@ -30,15 +30,15 @@ Status check_simulated_settings(const RunConfig& c) {
 }
 
 RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
-                               const std::vector<ExtraFlag>& extra) {
+                               const std::vector<ExtraFlag>& extra, bool plays_faults) {
   RuntimeArgs r;
   // Before validation: with no strategy given, the default (local) would otherwise fail
   // validation on --nodes first, naming the wrong culprit.
-  auto runtime_only = [](const RunConfig& c) -> Status {
+  auto runtime_only = [plays_faults](const RunConfig& c) -> Status {
     if (c.strategy == StrategyKind::local)
       return Status::error("strategy local has no cluster: set --strategy (or strategy = in the config file) "
                            "to ring, ps or allreduce");
-    return check_simulated_settings(c);
+    return check_simulated_settings(c, plays_faults);
   };
   auto parsed = parse_run_args(command, args, extra, runtime_only);
   if (!parsed.ok()) {

@@ -29,8 +29,9 @@ std::string describe_strategy(const RunConfig& c);
 
 // Refused unless the run is simulated: a setting that describes the simulated platform
 // (--timing-only, --faults, --platform, --colocate-servers), which any other backend would
-// silently ignore. "--faults applies to ringtmp sim only".
-Status check_simulated_settings(const RunConfig& c);
+// silently ignore. "--platform applies to ringtmp sim only". `plays_faults`: the command
+// plays --faults itself (launch --local, cli/fault_player.hpp).
+Status check_simulated_settings(const RunConfig& c, bool plays_faults = false);
 
 // The end of every run that trained (train, sim, launch): writes the run's files into the
 // folder and commits it, prints the closing lines, and reports a divergence (one line on
@@ -44,12 +45,13 @@ void print_result(const RunResult& run);
 
 // The runtime's commands (node, launch, validate) parse their flags the same way: the
 // parsed args, or the exit code to return now (help shown: 0; a usage or config error,
-// printed as one line: 2). Strategy local and the sim-only flags are refused here.
+// printed as one line: 2). Strategy local and the sim-only flags are refused here (--faults
+// too, unless `plays_faults`).
 struct RuntimeArgs {
   std::optional<ParsedArgs> args;
   int exit_code = 0;
 };
 RuntimeArgs parse_runtime_args(const std::string& command, const std::vector<std::string>& args,
-                               const std::vector<ExtraFlag>& extra = {});
+                               const std::vector<ExtraFlag>& extra = {}, bool plays_faults = false);
 
 }  // namespace ringtmp::cli

@@ -34,7 +34,10 @@ int finish_runtime_run(const std::string& prefix, const RunConfig& c, const Data
       outcomes[size_t(k)] = std::move(*node.outcome);
       if (!node.peak_rss_bytes) node.peak_rss_bytes = outcomes[size_t(k)].origin.peak_rss_bytes;
     } else {
-      outcomes[size_t(k)].status = Status::errorf("node {}: {} and left no outcome", k, node.ended);
+      outcomes[size_t(k)].status =
+          node.killed_at ? Status::errorf("node {}: killed by the fault schedule (silent from {:.2f} s, launcher's clock)", k, *node.killed_at)
+                         : Status::errorf("node {}: {} and left no outcome", k, node.ended);
+      outcomes[size_t(k)].failed_at = node.killed_at;
       outcomes[size_t(k)].role = node_role(c, *plan, k);
     }
   }

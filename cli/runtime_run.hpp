@@ -18,6 +18,9 @@ struct RuntimeNode {
   std::optional<NodeOutcome> outcome;  // absent: the node left none
   std::string ended;                   // how its process ended, e.g. "was killed by signal 9 (Killed)"
   int64_t peak_rss_bytes = 0;          // 0: unknown
+  // launch --faults kill: when the node went silent, on the launcher's clock (its peers only
+  // know when they noticed).
+  std::optional<double> killed_at;
 };
 
 // Writes the run folder (committing `folder`) and prints the run's closing lines; returns

@@ -9,7 +9,7 @@ namespace ringtmp::cli {
 int train_command(const std::vector<std::string>& args) {
   RunCommand command;
   command.name = "train";
-  command.check = check_simulated_settings;
+  command.check = [](const RunConfig& c) { return check_simulated_settings(c); };
   command.run = [](const RunConfig& c, const DataSplit& data, const ProgressFn& progress) {
     return c.strategy == StrategyKind::local ? run_local(c, data, progress) : run_inproc(c, data, progress);
   };

@@ -121,7 +121,7 @@ struct RunConfig {
   std::string network = "wifi-n";  // a network profile name
   std::string platform;            // sim: a SimGrid XML platform instead of device/network
   bool timing_only = false;        // sim: charge flops and bytes, skip numerics and dataset
-  std::string faults;              // sim: "kill:3@120,pause:2@60+10" (see sim/fault_schedule.hpp)
+  std::string faults;              // sim, launch --local: "kill:3@120,pause:2@60+10" (core/fault_spec.hpp)
   int64_t memory_budget = 0;       // bytes every node may hold; 0: each device's usable memory
 
   bool allow_divergence = false;  // a run whose loss or parameters became NaN or infinite exits 0

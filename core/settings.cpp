@@ -306,7 +306,7 @@ std::vector<SettingSpec> make_table() {
   t.push_back(flag("timing-only", &C::timing_only,
                    "sim: charge flops and bytes, skip the numerics and the dataset (needs --iterations)")
                   .per_device());
-  t.push_back(text("faults", &C::faults, "sim: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)").per_device());
+  t.push_back(text("faults", &C::faults, "sim, launch --local: fault schedule, e.g. kill:3@120,pause:2@60+10 (seconds)").per_device());
   t.push_back(bytes("memory-budget", &C::memory_budget,
                     "bytes every node may hold (e.g. 512M, 2G), overriding each device's usable memory: "
                     "a what-if for any RAM size in sim",

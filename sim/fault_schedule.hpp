@@ -1,5 +1,5 @@
 #pragma once
-// The fault schedule of a simulated run (parsed by sim/fault_spec.*) applied to its hosts.
+// The fault schedule of a simulated run (parsed by core/fault_spec.*) applied to its hosts.
 // A host that goes off loses its actors (its node's state is gone, as on a Pi that loses
 // power); the other nodes see PeerDown when their heartbeat timeout would have noticed it
 // (SimNetwork::host_off). Strategies that heal carry on. A pause its peers noticed ends with
@@ -18,7 +18,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "core/status.hpp"
-#include "sim/fault_spec.hpp"
+#include "core/fault_spec.hpp"
 
 namespace ringtmp::sim {
 

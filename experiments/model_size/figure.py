@@ -4,7 +4,7 @@ confirmed by a timing-only simulation whose recorded peaks equal the plan), on 1
 Raspberry Pi 4Bs, against N. The strategies' rows: ring gpipe, 1f1b and async; ps with one
 server and with N/4 (servers are extra devices), and with N on the workers' devices (one
 each: the memory a device holds is its worker's and its server's); all-reduce."""
-from study import plot, verdict
+from study import memory_points, plot, verdict
 
 TITLE = "largest trainable model against N per strategy, on 1 GB and 4 GB Pi 4Bs"
 SEEDS = {"tiny": 1, "quick": 1, "full": 1}  # a memory plan has no seed: one run of each
@@ -33,6 +33,7 @@ def run(study):
                          int(x["params"]), x["tightest_role"], x["confirmed"]])
     study.write_csv("model_size.csv", ["device", "strategy", "n", "servers", "params", "tightest_role", "confirmed"],
                     rows)
+    memory_points.run(study)  # the plan behind every answer, against the kernel's count
 
 
 def draw(study):
@@ -66,6 +67,7 @@ def draw(study):
         top = nsd[-1]
         verdicts.append("at N = {} on {}: {}".format(top, device, "; ".join(
             "{} {}".format(name, parameters(mean[(name, top)])) for name in names if (name, top) in mean)))
+    verdicts.append(memory_points.draw(study, figures))
     study.write_finding(verdicts, figures, claim=(
         "RingTMP (1f1b) trains a larger model than a parameter server and all-reduce on the same devices",
         verdict.claim(wins)), notes=[

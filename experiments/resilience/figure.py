@@ -6,7 +6,7 @@ faults; time to recover, work redone and bytes spent against N; and what resilie
 when nothing fails (the same run with it off)."""
 import math
 
-from study import plot, tables, verdict
+from study import fault_points, plot, tables, verdict
 
 TITLE = "a kill and a pause-and-rejoin per strategy: loss against time, recovery against N, the fault-free cost"
 SEEDS = {"tiny": 1, "quick": 1, "full": 3}
@@ -80,6 +80,7 @@ def run(study):
                                        "detected_at", "resumed_at", "rejoined_at", "iterations_redone",
                                        "recovery_bytes"], rows)
     study.write_csv("losses.csv", ["strategy", "n", "case", "seed", "iteration", "time", "loss"], losses)
+    fault_points.run(study)  # the same faults over real sockets, at small N
 
 
 def draw(study):
@@ -146,6 +147,7 @@ def draw(study):
         costs = ["{:.0f}% at N = {}".format(100 * overhead[(name, n)], n) for n in ns if (name, n) in overhead]
         if costs:
             verdicts.append("{} with its resilience on runs longer fault-free by {}".format(name, ", ".join(costs)))
+    verdicts += fault_points.draw(study, figures)
     study.write_finding(verdicts, figures, claim=(
         "RingTMP (1f1b) survives a kill and a pause-and-rejoin of a device, finishing every iteration, as a parameter "
         "server and all-reduce do", verdict.claim(wins)), notes=[

@@ -10,9 +10,9 @@ import os
 import subprocess
 
 
-# The file a command's folder gets last (sim: core/metrics/run_writer.cpp; maxmodel: its
+# The file a command's folder gets last (sim, launch: core/metrics/run_writer.cpp; maxmodel: its
 # table): a folder without it is unfinished.
-DONE = {"sim": "timeline.json", "maxmodel": "maxmodel.csv", "validate": "validate.json"}
+DONE = {"sim": "timeline.json", "launch": "timeline.json", "maxmodel": "maxmodel.csv", "validate": "validate.json"}
 
 
 class RunFailed(Exception):

@@ -65,13 +65,27 @@ def cases(study):
             for n in study.pick(tiny=[2], quick=[2, 4], full=[2, 4]) for name in STRATEGIES]
 
 
-def run(study, points=None):
-    """runtime.csv of `points` (measure's cases; default: every claim's, cases(study)), or
-    runtime-unavailable.txt saying why there is none."""
+def note_unavailable(study):
+    """True, with runtime-unavailable.txt saying why, if runtime points cannot be measured here."""
     why = unavailable()
     if why:
         with open(study.path("runtime-unavailable.txt"), "w") as f:
             f.write(why + "\n")
+    return bool(why)
+
+
+def why_none(study):
+    """The finding's sentence when the experiment's results have no runtime points, else None."""
+    if not os.path.exists(study.path("runtime-unavailable.txt")):
+        return None
+    with open(study.path("runtime-unavailable.txt")) as f:
+        return "no runtime points: " + f.read().strip()
+
+
+def run(study, points=None):
+    """runtime.csv of `points` (measure's cases; default: every claim's, cases(study)), or
+    runtime-unavailable.txt saying why there is none."""
+    if note_unavailable(study):
         return
     study.write_csv("runtime.csv", ["strategy", "n", "metric", "sim_host", "runtime", "relative_error",
                                     "max_loss_difference"], measure(study, points or cases(study)))
@@ -81,9 +95,8 @@ def same_losses(study):
     """The finding's sentence on the numbers: sim and runtime train the same model the same
     way, so every iteration's loss should agree (the runtime's arrival order may round
     differently), or why there are no points."""
-    if os.path.exists(study.path("runtime-unavailable.txt")):
-        with open(study.path("runtime-unavailable.txt")) as f:
-            return "no runtime points: " + f.read().strip()
+    if why_none(study):
+        return why_none(study)
     cases = {(r["strategy"], r["n"]): float(r["max_loss_difference"]) for r in study.read_csv("runtime.csv")}
     worst = max(cases.values())
     return ("over real sockets (validate --netns: {} at N = {}, {}), every iteration's loss is the simulator's {}"
@@ -96,9 +109,8 @@ def draw(study, figures, metric, what, convert=None, yrange=None, network=NETWOR
     per iteration to samples per second): the simulator on this machine's host profile against
     the runtime, per case, on links shaped to `network`. Returns the finding's sentence, or
     why there are no points."""
-    if os.path.exists(study.path("runtime-unavailable.txt")):
-        with open(study.path("runtime-unavailable.txt")) as f:
-            return "no runtime points: " + f.read().strip()
+    if why_none(study):
+        return why_none(study)
     convert = convert or (lambda v: v)
     rows = [r for r in study.read_csv("runtime.csv") if r["metric"] == metric]
     points = [(r["strategy"], r["n"], convert(float(r["sim_host"])), convert(float(r["runtime"]))) for r in rows]

@@ -416,7 +416,16 @@ expect_error 2 "launch --local abc" "local" -- launch "${RT[@]}" --strategy ring
 expect_error 2 "launch --local 2x" "invalid value for local: '2x'" -- launch "${RT[@]}" --strategy ring --local 2x
 expect_error 2 "launch --base-port 65535 for 2 nodes" "invalid value for base-port: 65535" -- \
   launch "${RT[@]}" --strategy ring --local 2 --base-port 65535
-expect_error 2 "launch --faults (sim only)" "sim only" -- launch "${RT[@]}" --strategy ring --local 2 --faults kill:0@1
+# launch --local plays --faults (tests/cli/rejoin.sh runs it); a bad item, --hosts and node refuse it.
+expect_error 2 "launch --faults naming no node of the run" "kill:2@1" "outside 0..1" -- \
+  launch "${RT[@]}" --strategy ring --local 2 --faults kill:2@1
+expect_error 2 "launch --faults pause without a duration" "pause:1@1" "+duration" -- \
+  launch "${RT[@]}" --strategy ring --local 2 --faults pause:1@1
+printf '127.0.0.1:7000\n127.0.0.1:7001\n' >"$TMP/faults-hosts.txt"
+expect_error 2 "launch --hosts --faults" "--faults is for --local" -- \
+  launch "${RT[@]}" --strategy ring --hosts "$TMP/faults-hosts.txt" --faults kill:0@1
+expect_error 2 "node --faults" "--faults applies to ringtmp sim and launch --local only" -- \
+  node "${RT[@]}" --strategy ring --rank 0 --peers x --key-file y --faults kill:0@1
 expect_error 2 "launch --colocate-servers (sim only)" "--colocate-servers applies to ringtmp sim only" -- \
   launch "${RT[@]}" --strategy ps --local 3 --colocate-servers
 expect_error 2 "launch --device nosuch (its energy estimate)" "nosuch" -- launch "${RT[@]}" --strategy ring --local 2 --device nosuch
@@ -762,7 +771,7 @@ expect_exit 0 "validate --sweep (N = 2, 4, 8 on loopback)" -- \
   validate "${RT[@]/8,16,16,3/8,16,16,16,16,16,16,16,3}" --strategy ring --sweep --out "$TMP/sweep"
 [ "$(wc -l <"$TMP/sweep/sweep.csv")" -eq 4 ] || fail "sweep.csv should hold a header and N = 2, 4, 8"
 [ -s "$TMP/sweep/sweep.png" ] || fail "no sweep figure"
-expect_error 2 "validate --faults (sim only)" "sim only" -- validate "${RT[@]}" --strategy ring --faults kill:0@1
+expect_error 2 "validate --faults (sim and launch only)" "--faults applies to ringtmp sim and launch --local only" -- validate "${RT[@]}" --strategy ring --faults kill:0@1
 
 echo "== divergence: reported, exit 1 unless --allow-divergence, the folder whole and strict JSON"
 # --lr 1e20: iteration 1's loss is finite, the update makes iteration 2's NaN.

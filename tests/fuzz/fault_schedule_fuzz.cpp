@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "sim/fault_schedule.hpp"
+#include "core/fault_spec.hpp"
 #include "tests/fuzz/fuzz_seeds.hpp"
 
 using namespace ringtmp;
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const int ranks = 1 + ((data[0] | data[1] << 8) % 1024);
   const std::string spec(reinterpret_cast<const char*>(data + 2), size - 2);
-  auto faults = sim::parse_fault_schedule(spec, ranks);
+  auto faults = parse_fault_schedule(spec, ranks);
   if (!faults.ok()) {
     fuzz::check_refusal(faults.status());
     if (faults.status().message().find("faults") == std::string::npos) std::abort();
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (faults->size() != items) std::abort();
   for (const auto& f : *faults) {
     if (f.rank < 0 || f.rank >= ranks || !std::isfinite(f.at_s) || f.at_s < 0) std::abort();
-    const bool pause = f.kind == sim::Fault::Kind::pause;
+    const bool pause = f.kind == Fault::Kind::pause;
     if (pause ? !(std::isfinite(f.duration_s) && f.duration_s > 0 && std::isfinite(f.at_s + f.duration_s))
               : f.duration_s != 0)
       std::abort();

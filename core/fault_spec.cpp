@@ -1,11 +1,11 @@
-#include "sim/fault_spec.hpp"
+#include "core/fault_spec.hpp"
 
 #include <fmt/format.h>
 
 #include "core/parse_number.hpp"
 #include "core/quote_input.hpp"
 
-namespace ringtmp::sim {
+namespace ringtmp {
 namespace {
 
 constexpr double kShortest = 1e-9;  // SimGrid's default precision/timing: shorter is zero to it
@@ -67,4 +67,4 @@ StatusOr<std::vector<Fault>> parse_fault_schedule(std::string_view spec, int ran
   return faults;
 }
 
-}  // namespace ringtmp::sim
+}  // namespace ringtmp

@@ -1,17 +1,17 @@
 #pragma once
-// The text of a simulated run's fault schedule (--faults): `kill:3@120` turns node 3's host
-// off at 120 s for good; `pause:2@60+10` silences node 2 from 60 s to 70 s: noticed by its
-// peers (longer than detection) it is a failure and the node comes back with its memory gone
-// (it rejoins where its strategy readmits), else nothing (sim/fault_schedule.hpp). Items are
-// comma-separated. Parsing only (no SimGrid here, so a fuzz target can link it alone);
-// sim/fault_schedule.* drives the hosts.
+// The text of a run's fault schedule (--faults): `kill:3@120` turns node 3's device off at
+// 120 s for good; `pause:2@60+10` silences node 2 from 60 s to 70 s: noticed by its peers
+// (longer than detection) it is a failure and the node comes back with its memory gone (it
+// rejoins where its strategy readmits), else nothing. Items are comma-separated. Parsing
+// only: sim/fault_schedule.* plays it on simulated hosts, cli/fault_player.* on the node
+// processes of `launch --local`.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
 
-namespace ringtmp::sim {
+namespace ringtmp {
 
 struct Fault {
   enum class Kind { kill, pause } kind = Kind::kill;
@@ -28,4 +28,4 @@ struct Fault {
 // `ranks` bounds the node numbers.
 StatusOr<std::vector<Fault>> parse_fault_schedule(std::string_view spec, int ranks);
 
-}  // namespace ringtmp::sim
+}  // namespace ringtmp

@@ -74,4 +74,8 @@ def draw(study):
         "`ringtmp maxmodel --strategy all --grow width` per device: every hidden layer W wide with max(2, N-1) hidden "
         "layers, W the largest whose memory plan fits every node (Fashion-MNIST samples included), then confirmed by "
         "3 timing-only simulated iterations. Rings without shadows (--replica-every 0); see README 'Largest model'.",
+        "Runtime points (memory-runtime.csv): the plan is the simulator's accounting of what a node holds. Where a "
+        "launched node's RSS exceeds it by about whole copies of the model, the likely cause is the runtime's message "
+        "frames (a whole-model gradient or parameter message is encoded into a frame of its own), which the plan does "
+        "not count; maxmodel's answers for those strategies are then optimistic on a real cluster by that much.",
     ])

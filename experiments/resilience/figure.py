@@ -3,7 +3,8 @@ with its resilience on (the ring's shadows every iteration, chain-replicated ps 
 all-reduce's re-formed ring) loses node 1 at a third of its fault-free run: killed for good,
 or paused for a sixth of the run and back (it rejoins). Loss against simulated time with the
 faults; time to recover, work redone and bytes spent against N; and what resilience costs
-when nothing fails (the same run with it off)."""
+when nothing fails (the same run with it off). Beside them, the same faults over real
+sockets at N = 3 (study/fault_points.py)."""
 import math
 
 from study import fault_points, plot, tables, verdict

@@ -12,8 +12,8 @@ $p0s0 << EOD
 2 0.0409837
 EOD
 $p0s1 << EOD
-1 0.253458
-2 0.0101439
+1 0.253069
+2 0.011044
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

@@ -17,12 +17,12 @@ $p0s0 << EOD
 6 0.987889
 EOD
 $p0s1 << EOD
-1 0.804934
-2 0.995946
-3 0.987236
-4 0.92726
-5 0.99574
-6 0.991516
+1 0.818186
+2 0.996011
+3 0.988973
+4 0.879381
+5 0.997234
+6 0.992805
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

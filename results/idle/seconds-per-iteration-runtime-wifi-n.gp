@@ -16,12 +16,12 @@ $p0s0 << EOD
 6 1.361
 EOD
 $p0s1 << EOD
-1 0.0667468
-2 3.50853
-3 1.01256
-4 0.155258
-5 6.42812
-6 1.52359
+1 0.0662401
+2 3.53796
+3 0.996182
+4 0.154564
+5 6.29082
+6 1.48672
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns, measured"

@@ -23,7 +23,7 @@ FaultPlayer::FaultPlayer(const std::vector<Fault>& faults, Send send) : send_(st
 std::optional<double> FaultPlayer::play(double elapsed_s) {
   for (; next_ < steps_.size() && steps_[next_].at_s <= elapsed_s; ++next_) {
     const Step& s = steps_[next_];
-    if (std::find(killed_.begin(), killed_.end(), s.rank) != killed_.end()) continue;  // already off for good
+    if (killed_at(s.rank)) continue;  // off for good already (ended since, perhaps): nothing more to play on it
     const char* what = s.for_good                ? "killed (SIGSTOP: silent from now, as without power; SIGKILL once the others end)"
                        : s.signal == SIGSTOP     ? "paused (SIGSTOP)"
                                                  : "continued (SIGCONT)";

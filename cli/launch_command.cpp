@@ -257,9 +257,9 @@ int launch_command(const std::vector<std::string>& args) {
   const auto play_faults = [&] {
     fault_player.end_killed_if_alone([&](int rank) { return !children[size_t(rank)].closed; }, n);
     const auto next = fault_player.play(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    return next ? next : std::optional<double>(0.2);  // a killed node is ended once the others are
+    return next.value_or(0.2);  // all played: a killed node is still to be ended once the others are
   };
-  stream_and_wait(children, stop_children, faults->empty() ? std::function<std::optional<double>()>{} : play_faults);
+  stream_and_wait(children, stop_children, faults->empty() ? std::function<double()>{} : play_faults);
 
   std::vector<RuntimeNode> nodes(static_cast<size_t>(n));
   for (int k = 0; k < n; ++k) {

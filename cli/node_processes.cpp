@@ -64,7 +64,7 @@ void install_stop_handlers() {
 bool stop_requested() { return g_stop != 0; }
 
 void stream_and_wait(std::vector<NodeProcess>& nodes, const std::function<void()>& on_stop,
-                     const std::function<std::optional<double>()>& tick) {
+                     const std::function<double()>& tick) {
   std::vector<pollfd> fds;
   size_t open = 0;
   for (auto& n : nodes) {
@@ -74,12 +74,11 @@ void stream_and_wait(std::vector<NodeProcess>& nodes, const std::function<void()
   // A stop is handed on at once, and again every 5 s while some node still runs (one
   // that had not started when asked, a device that did not answer).
   std::optional<std::chrono::steady_clock::time_point> last_stop;
-  std::optional<double> tick_in = tick ? std::optional<double>(0) : std::nullopt;
+  double tick_in = 0;  // seconds until `tick` wants its next call
   while (open > 0) {
-    int wait_ms = 200;
-    if (tick_in) wait_ms = std::clamp(int(*tick_in * 1000 + 0.999), 0, wait_ms);
+    const int wait_ms = tick ? std::clamp(int(tick_in * 1000 + 0.999), 0, 200) : 200;
     if (::poll(fds.data(), fds.size(), wait_ms) < 0 && errno != EINTR) break;
-    if (tick_in) tick_in = tick();
+    if (tick) tick_in = tick();
     if (g_stop && on_stop && (!last_stop || std::chrono::steady_clock::now() - *last_stop > std::chrono::seconds(5))) {
       on_stop();
       last_stop = std::chrono::steady_clock::now();

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,9 +36,9 @@ bool stop_requested();
 
 // Forwards every node's lines, "[label] line", until all have closed their output; calls
 // `on_stop` once if a stop is requested meanwhile; then reaps them all. `tick`, if given, is
-// called at least as often as it asks (it returns the seconds to its next call, or nothing
-// when it needs none): launch's fault player.
+// called at least as often as it asks (it returns the seconds to its next call): launch's
+// fault player.
 void stream_and_wait(std::vector<NodeProcess>& nodes, const std::function<void()>& on_stop = {},
-                     const std::function<std::optional<double>()>& tick = {});
+                     const std::function<double()>& tick = {});
 
 }  // namespace ringtmp::cli

@@ -1,6 +1,6 @@
 """The resilience claim's runtime points: each strategy's kill and pause-and-rejoin over real
 sockets (`launch --netns --faults`: N processes on this machine, links shaped by tbf to
-wifi-n, the schedule played as SIGKILL, SIGSTOP and SIGCONT) beside `sim` of the same config
+wifi-n, the schedule played as signals: cli/fault_player.hpp) beside `sim` of the same config
 and schedule on this machine's host profile. Compared: whether every iteration finishes, the
 time from the failure to training again, and every iteration's loss. Needs root (network
 namespaces); one launch at a time (they measure the wall clock)."""
@@ -44,7 +44,7 @@ def base_flags(study, strategy_flags):
 
 
 def launch_flags(flags):
-    return dict(flags, netns=True, local=flags["nodes"] + flags.get("servers", 0))
+    return dict(flags, netns=True, local=runtime_points.processes(flags))
 
 
 def run(study):
@@ -110,16 +110,15 @@ def draw(study, figures):
               "detection), N = {}, wifi-n shaped by tbf".format(VICTIM, N), "case: " + ", ".join(labels), "seconds",
               series,
               xrange=(0, len(points) + 1), key="top left", xtics=1)
-    length, at, pause, detection = timing(study)
+    _, at, pause, _ = timing(study)
     figures.append((png, "The runtime beside the simulator: each strategy at N = {} over real sockets (`launch "
                          "--netns --faults`), node {} killed at {:g} s or paused {:g}..{:g} s (SIGSTOP, SIGCONT), "
                          "against `sim` of the same config and schedule on this machine's profile. A pause's recovery "
                          "counts from the pause (the node's own time of it), a kill's from its detection (a killed "
                          "node never reports when it stopped).".format(N, VICTIM, at, at, at + pause)))
-    finished = [(n, c) for n in names for c in CASES
-                if all(int(by[(n, c, w)]["iterations"]) == int(by[(n, "fault-free", w)]["iterations"])
-                       for w in ("sim", "runtime"))]
-    unfinished = ["{} {}".format(n, c) for n in names for c in CASES if (n, c) not in finished]
+    unfinished = ["{} {}".format(n, c) for n in names for c in CASES
+                  if any(int(by[(n, c, w)]["iterations"]) != int(by[(n, "fault-free", w)]["iterations"])
+                         for w in ("sim", "runtime"))]
     sentences = ["over real sockets, {}".format(
         "every strategy finishes every iteration after the kill and after the pause-and-rejoin, as in sim"
         if not unfinished else "not every run finishes: " + ", ".join(unfinished))]

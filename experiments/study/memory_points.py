@@ -4,7 +4,7 @@ simulator's own accounting. So the model-size claim carries runtime points: `lau
 of each strategy at small N, each node's peak RSS (the kernel's, from wait4) against its plan
 plus the process's baseline (the same launch of a tiny model). No root needed. One launch at a
 time: N copies of a large model must fit in this machine's memory at once."""
-from study import plot
+from study import plot, runtime_points
 
 # As maxmodel plans them: rings without shadows, ps with one server (its default replicas).
 STRATEGIES = [
@@ -31,13 +31,14 @@ def flags(n, layers, strategy_flags):
     # No fault is measured: a server busy for seconds with a 214 MB update must not be
     # declared dead (the default timeout is the Pis' 2.5 s). A small step keeps 4096-wide
     # layers from diverging (a diverged run fails).
-    return dict(strategy_flags, **{"local": n + (strategy_flags.get("servers", 0)), "nodes": n, "layers": layers,
-                                   "batch": 64, "lr": 0.001, "iterations": 3, "dataset": "synthetic",
-                                   "synthetic-train": 512, "synthetic-test": 64, "seed": 1, "failure-timeout": 30})
+    f = dict(strategy_flags, **{"nodes": n, "layers": layers, "batch": 64, "lr": 0.001, "iterations": 3,
+                                "dataset": "synthetic", "synthetic-train": 512, "synthetic-test": 64, "seed": 1,
+                                "failure-timeout": 30})
+    return dict(f, local=runtime_points.processes(f))
 
 
 def run(study):
-    """memory.csv: one row per node of every (strategy, N)."""
+    """memory-runtime.csv: one row per node of every (strategy, N)."""
     ns, layers = case(study)
     keys, big, tiny = [], [], []
     for name, strategy_flags in STRATEGIES:

@@ -23,6 +23,12 @@ def case(study):
     return study.pick(tiny=("784,64,64,10", 2), quick=(sixteen_layers, 4), full=(sixteen_layers, 4))
 
 
+def processes(flags):
+    """The processes `launch --local` starts for a run's flags: its nodes, and a parameter
+    server's servers beside its workers."""
+    return flags["nodes"] + flags.get("servers", 0)
+
+
 def describe(study):
     return "MLP {}, {} iterations".format(*case(study))
 

@@ -73,24 +73,24 @@ done
 # then SIGCONT, and the ring's losses are still the uninterrupted run's; a kill leaves the node
 # silent (as a Pi without power: its peers see no closed connection, only its silence) and
 # ends it once the others have finished without it.
-CASE="launch --faults pause:1@1+4 (ring 1f1b)"
+CASE="launch --faults pause:1@0.3+3.5 (ring 1f1b)"
 printf '%-60s' "$CASE"
 LAST_ARGS=(launch "${RT[@]}" --strategy ring --schedule 1f1b --microbatches 2 --replica-every 1 --nodes 3 --local 3
-           --faults pause:1@1+4 --out "$TMP/played-pause")
+           --faults pause:1@0.3+3.5 --out "$TMP/played-pause")
 run "${LAST_ARGS[@]}"
 [ "$RC" -eq 0 ] || fail "expected exit code 0"
-grep -q "^fault: node 1 paused (SIGSTOP) at 1.0" "$OUT" || fail "no 'fault: node 1 paused' line"
-grep -q "^fault: node 1 continued (SIGCONT) at 5.0" "$OUT" || fail "no 'fault: node 1 continued' line"
+grep -q "^fault: node 1 paused (SIGSTOP) at 0.3" "$OUT" || fail "no 'fault: node 1 paused' line"
+grep -q "^fault: node 1 continued (SIGCONT) at 3.8" "$OUT" || fail "no 'fault: node 1 continued' line"
 grep -q "rejoined node 1 " "$OUT" || fail "no 'rejoined node 1' line"
 same_losses "$TMP/ring-whole" "$TMP/played-pause" || fail "the losses or the final model differ from the uninterrupted launch's"
 echo "ok"
-CASE="launch --faults kill:1@1 (all-reduce)"
+CASE="launch --faults kill:1@0.5 (all-reduce)"
 printf '%-60s' "$CASE"
-LAST_ARGS=(launch "${RT[@]}" --strategy allreduce --nodes 3 --local 3 --faults kill:1@1 --out "$TMP/played-kill")
+LAST_ARGS=(launch "${RT[@]}" --strategy allreduce --nodes 3 --local 3 --faults kill:1@0.5 --out "$TMP/played-kill")
 run "${LAST_ARGS[@]}"
 [ "$RC" -eq 0 ] || fail "expected exit code 0"
 grep -q "peer 1 is down: silent for" "$OUT" || fail "the survivors did not find node 1 by its silence"
-grep -q "^survived node 1 (worker) failing at 1.0.*killed by the fault schedule" "$OUT" ||
+grep -q "^survived node 1 (worker) failing at 0.5.*killed by the fault schedule" "$OUT" ||
   fail "no 'survived node 1' line timed at the kill"
 [ "$(wc -l <"$TMP/played-kill/iterations.csv")" -eq $((ITERATIONS + 1)) ] || fail "not every iteration was trained"
 echo "ok"

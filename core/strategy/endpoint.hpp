@@ -253,8 +253,17 @@ class Endpoint {
         return peer_down(*d, what);
       }
       return Status::errorf("node {}: no message for {:g} s while waiting for {}, its peers alive: stopped by the "
-                            "stall guard (--peer-timeout)", rank(), timeout_, what);
+                            "stall guard (--peer-timeout){}", rank(), timeout_, what, where_stalled());
     }
+  }
+
+  // A resilient node's stall: the view it waits in and what it holds, so that a stall after a
+  // view change says which nodes disagree.
+  std::string where_stalled() const {
+    if (!resilient_) return "";
+    return fmt::format("; in {}, {} messages queued, {} ahead, joins waiting: {}", view().describe(size()),
+                       pending_.size(), ahead_.size(), waiting_joins_.empty() ? "none" : fmt::format(
+                           "{}", fmt::join(waiting_joins_, ",")));
   }
 
   // The transport's next event, metered: the wait as idle (for work until the message that

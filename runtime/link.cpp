@@ -14,6 +14,8 @@ namespace {
 // 2.5 s failure timeout: 16 KiB needs 6.5 KB/s (256 KiB needed 105 KB/s, less than what
 // each of 32 ps workers pushing through one 802.11n access point gets).
 constexpr size_t kReadChunk = size_t(16) << 10;
+// The largest read buffer a link keeps between frames (larger ones are freed once decoded).
+constexpr size_t kKeptFrameBytes = size_t(1) << 20;
 
 }  // namespace
 
@@ -154,6 +156,10 @@ asio::awaitable<std::string> Link::read_frames(FrameHandler on_frame) {
         why = s.message();
         break;
       }
+      // Decoded: a model-sized buffer kept for the next frame would be one more copy of the
+      // model per link for the whole run (a server's N workers: N copies), which the memory
+      // plan (and maxmodel) does not count. Small frames keep theirs (no allocation each).
+      if (frame_.capacity() > kKeptFrameBytes) std::vector<uint8_t>().swap(frame_);
     }
   } catch (const boost::system::system_error& e) {
     why = !write_error_.empty() ? write_error_

@@ -138,7 +138,7 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
                              "back.".format(name, model, VICTIM, VICTIM)))
 
     # Recovery (failure to training again) and the fault-free cost of resilience, against N.
-    recovery, overhead = {}, {}
+    recovery, overhead, redone, spent = {}, {}, {}, {}
     for name in NAMES:
         for n in ns:
             for case in ("kill", "pause"):
@@ -152,6 +152,9 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
                          if r["resumed_at"] and r["failed_at"]]
                 if times:
                     recovery[(name, case, n)] = tables.mean(times)
+                if runs:
+                    redone[(name, case, n)] = max(int(r["iterations_redone"]) for r in runs)
+                    spent[(name, case, n)] = tables.mean(float(r["recovery_bytes"]) for r in runs)
             on, off = by.get((name, n, "fault-free")), by.get((name, n, "fault-free, resilience off"))
             if on and off:
                 overhead[(name, n)] = tables.mean(float(r["sim_seconds"]) for r in on) / tables.mean(
@@ -169,6 +172,25 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
                      if ("ring-1f1b", case, n) in recovery and (other, case, n) in recovery}
             verdicts.append(verdict.compare("RingTMP (1f1b)", other, pairs, "N", "recovers sooner than",
                                             "recovers later than", " after a {} with {}".format(case, model)))
+    # Work redone: the iterations trained again, and the bytes sent to heal (and to readmit).
+    series = [plot.Series("{} ({})".format(name, case), [(n, spent[(name, case, n)] / 1e6) for n in ns
+                                                          if (name, case, n) in spent])
+              for name in NAMES for case in ("kill", "pause")]
+    png = "recovery-bytes{}.png".format(suffix)
+    plot.plot(study.path(png), "Megabytes sent to heal a failure (and to readmit a paused node), {}, wifi-n".format(
+        model), "devices N", "MB sent to heal (and to readmit)", series, logx=len(ns) > 1, logy=True, key="top left")
+    figures.append((png, "The work a failure costs besides the time, with {}: bytes sent to heal it (a pause's: "
+                         "to readmit the node too), against N.".format(model)))
+    for case in ("kill", "pause"):
+        most = {name: max((redone[(name, case, n)] for n in ns if (name, case, n) in redone), default=None)
+                for name in NAMES}
+        verdicts.append("after a {} with {}, iterations trained again: {}".format(case, model, ", ".join(
+            "{} at most {}".format(name, most[name]) for name in NAMES if most[name] is not None)))
+        for other in ("ps-bsp", "allreduce"):
+            pairs = {n: (spent[("ring-1f1b", case, n)], spent[(other, case, n)]) for n in ns
+                     if ("ring-1f1b", case, n) in spent and (other, case, n) in spent}
+            verdicts.append(verdict.compare("RingTMP (1f1b)", other, pairs, "N", "sends fewer bytes to heal than",
+                                            "sends more bytes to heal than", " after a {} with {}".format(case, model)))
     series = [plot.Series(name, [(n, 100 * overhead[(name, n)]) for n in ns if (name, n) in overhead])
               for name in NAMES]
     png = "resilience-cost{}.png".format(suffix)

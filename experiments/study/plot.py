@@ -56,6 +56,7 @@ def panel_lines(panel, name):
         lines.append("set logscale x {}".format(2 if panel.logx is True else panel.logx))
     if panel.logy:
         lines.append("set logscale y")
+        lines.append('set format y "%g"')  # gnuplot's default prints 100.000000
     if panel.yrange:
         lines.append("set yrange [{}:{}]".format(*["" if v is None else v for v in panel.yrange]))
     xrange = panel.xrange

@@ -94,10 +94,6 @@ Status RunConfig::validate() const {
   if (colocate_servers && servers > nodes)
     return bad("colocate-servers", "true",
                fmt::format("{} servers on {} workers' devices: give --servers at most --nodes", servers, nodes));
-  // A fault on a shared device would end two nodes, and the fault schedule ends one.
-  if (colocate_servers && !faults.empty())
-    return bad("colocate-servers", "true", "--faults on co-located servers is not built: place them on devices of "
-                                           "their own to inject faults");
   if (strategy == StrategyKind::ps && server_replicas > 0 && servers < 2)
     return bad("server-replicas", server_replicas,
                "a shard's replica lives on the next server: give --servers 2 or more (a single server's death is "

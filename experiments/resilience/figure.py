@@ -17,7 +17,11 @@ STRATEGIES = [  # name, flags with resilience on, the flags that turn it off
     ("ring-1f1b", {"strategy": "ring", "schedule": "1f1b", "replica-every": 1}, {"replica-every": 0}),
     ("ps-bsp", {"strategy": "ps", "ps-mode": "bsp", "servers": 2, "server-replicas": 1}, {"server-replicas": 0}),
     ("allreduce", {"strategy": "allreduce"}, {}),
+    # Equal hardware: a server on each worker's device; a fault takes down both (servers: N).
+    ("ps-bsp-co", {"strategy": "ps", "ps-mode": "bsp", "colocate-servers": True, "server-replicas": 1},
+     {"server-replicas": 0}),
 ]
+BASELINES = ("ps-bsp", "ps-bsp-co", "allreduce")
 NAMES = [s[0] for s in STRATEGIES]
 
 
@@ -57,6 +61,8 @@ def run(study):
             for n in settings(study, which)["ns"]:
                 for seed in study.seeds:
                     f = dict(base_flags(study, n, seed, which), **on)
+                    if on.get("colocate-servers"):
+                        f["servers"] = n
                     keys.append((which, name, n, seed, f))
                     clean.append(f)
                     bare.append(dict(f, **off))
@@ -73,14 +79,20 @@ def run(study):
     for i, ((which, name, n, seed, f), r_clean, r_bare) in enumerate(zip(keys, clean_runs, bare_runs)):
         cases = [("fault-free", r_clean), ("fault-free, resilience off", r_bare), ("kill", fault_runs[2 * i]),
                  ("pause", fault_runs[2 * i + 1])]
+        # The victim's device: its worker, and with co-located servers the server beside it
+        # (server k on device k when there are N of them): one fault, two failures.
+        victims = {VICTIM, n + VICTIM} if f.get("colocate-servers") else {VICTIM}
         for case, r in cases:
-            failure = next((x for x in r.summary.get("failures") or [] if x["node"] == VICTIM), None)
+            failures = [x for x in r.summary.get("failures") or [] if x["node"] in victims]
             iterations = r.iterations()
-            number = lambda key: float(failure[key]) if failure and failure.get(key) is not None else math.nan  # noqa
+
+            def number(key, pick=min):  # the first failure, detection; the last back
+                values = [float(x[key]) for x in failures if x.get(key) is not None]
+                return pick(values) if values else math.nan
             rows.append([which, name, n, case, seed, len(iterations), float(r.summary["sim_seconds"]),
-                         number("failed_at"), number("detected_at"), number("resumed_at"), number("rejoined_at"),
-                         int(failure["iterations_redone"]) if failure else 0,
-                         int(failure["recovery_bytes"]) + int(failure.get("rejoin_bytes") or 0) if failure else 0])
+                         number("failed_at"), number("detected_at"), number("resumed_at", max),
+                         number("rejoined_at", max), max((int(x["iterations_redone"]) for x in failures), default=0),
+                         sum(int(x["recovery_bytes"]) + int(x.get("rejoin_bytes") or 0) for x in failures)])
             if n == max(settings(study, which)["ns"]) and seed == study.seeds[0]:
                 for x in iterations:
                     losses.append([which, name, n, case, seed, int(x["iteration"]), float(x["time"]),
@@ -111,8 +123,8 @@ def draw(study):
     study.write_finding(verdicts, figures, claim=(
         "RingTMP (1f1b) survives a kill and a pause-and-rejoin of a device, finishing every iteration, as a parameter "
         "server and all-reduce do", verdict.claim(wins)), notes=notes + [
-        "Node {} (a ring stage, a ps worker, an all-reduce worker) fails at a third of the fault-free run; a pause "
-        "lasts a sixth of it.".format(VICTIM),
+        "Node {} (a ring stage, a ps worker, an all-reduce worker; in ps-bsp-co its device, with the server on it) "
+        "fails at a third of the fault-free run; a pause lasts a sixth of it.".format(VICTIM),
         "Recovery: from the failure to the survivors training again (the summary's resumed_at - failed_at), "
         "detection included. Cost: seconds of the fault-free run with resilience on over the same with it off.",
     ])
@@ -167,7 +179,7 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
             VICTIM, case, model), "devices N", "simulated seconds", series, logx=len(ns) > 1, key="top left")
         figures.append((png, "Time from the failure (the {}) to the survivors training again with {}, against N; "
                              "detection included.".format(case, model)))
-        for other in ("ps-bsp", "allreduce"):
+        for other in BASELINES:
             pairs = {n: (recovery[("ring-1f1b", case, n)], recovery[(other, case, n)]) for n in ns
                      if ("ring-1f1b", case, n) in recovery and (other, case, n) in recovery}
             verdicts.append(verdict.compare("RingTMP (1f1b)", other, pairs, "N", "recovers sooner than",
@@ -186,7 +198,7 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
                 for name in NAMES}
         verdicts.append("after a {} with {}, iterations trained again: {}".format(case, model, ", ".join(
             "{} at most {}".format(name, most[name]) for name in NAMES if most[name] is not None)))
-        for other in ("ps-bsp", "allreduce"):
+        for other in BASELINES:
             pairs = {n: (spent[("ring-1f1b", case, n)], spent[(other, case, n)]) for n in ns
                      if ("ring-1f1b", case, n) in spent and (other, case, n) in spent}
             verdicts.append(verdict.compare("RingTMP (1f1b)", other, pairs, "N", "sends fewer bytes to heal than",

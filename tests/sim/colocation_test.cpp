@@ -1,6 +1,10 @@
 // --colocate-servers: a parameter server's servers run on their workers' devices. The
 // placement changes no number computed, only where the time, the energy and the memory go.
+#include <algorithm>
+#include <cmath>
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "core/data/synthetic.hpp"
 #include "core/strategy/memory_fit.hpp"
@@ -140,9 +144,58 @@ TEST_CASE("--colocate-servers is refused where it cannot apply") {
   s = c.validate();
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("5 servers on 4 workers' devices") != std::string::npos);
-  c.servers = 2;
-  c.faults = "kill:1@1";
-  s = c.validate();
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.message().find("--faults on co-located servers") != std::string::npos);
+}
+
+// The trace's losses; per failure its node, when it failed and when it was readmitted (-1:
+// never); then the run's end.
+std::vector<double> faulted(const RunConfig& c, const std::string& platforms) {
+  return testing::simulated_losses(c, platforms, [](const RunResult& run, std::vector<double>& v) {
+    for (const auto& f : run.failures) v.insert(v.end(), {double(f.node), f.failed_at, f.rejoined_at.value_or(-1)});
+    v.push_back(*run.sim_seconds);
+  });
+}
+
+TEST_CASE("a fault takes down a device: the co-located server with its worker; replicated servers heal both, and "
+          "both rejoin after a pause") {
+  testing::TestPlatforms platforms;
+  RunConfig c = ps_config("eth");
+  c.colocate_servers = true;
+  c.server_replicas = 1;
+  c.iterations = 150;
+  c.heartbeat = 0.2;
+  c.failure_timeout = 0.5;
+  const int n = c.iterations;
+  auto clean = in_child([&] { return simulated(c, platforms.dir()); });
+  REQUIRE_MESSAGE(clean.ok, clean.error);
+  // Off for the timeout and a half: noticed, and back with much of the run to go.
+  const double at = clean.values[size_t(n)] / 5, off = 1.5 * c.failure_timeout;
+  REQUIRE(at + off + c.failure_timeout < clean.values[size_t(n)]);
+  // Device 2 holds worker 2 and server 1 (rank 5): a fault named by either rank is the same.
+  for (const std::string kind : {"kill", "pause"}) {
+    CAPTURE(kind);
+    std::vector<testing::ChildResult> runs;
+    for (int rank : {2, 5}) {
+      RunConfig f = c;
+      f.faults = kind == "kill" ? fmt::format("kill:{}@{:.6f}", rank, at)
+                                : fmt::format("pause:{}@{:.6f}+{:.6f}", rank, at, off);
+      runs.push_back(in_child([&] { return faulted(f, platforms.dir()); }));
+      REQUIRE_MESSAGE(runs.back().ok, runs.back().error);
+    }
+    CHECK(runs[0].values == runs[1].values);
+    const auto& v = runs[0].values;
+    REQUIRE(v.size() == size_t(n) + 2 * 3 + 1);  // every iteration trained, two failures
+    for (int i = 0; i < n; ++i) CHECK(std::isfinite(v[size_t(i)]));
+    std::vector<double> nodes{v[size_t(n)], v[size_t(n) + 3]};
+    std::sort(nodes.begin(), nodes.end());
+    CHECK(nodes == std::vector<double>{2, 5});
+    CHECK(v[size_t(n) + 1] == doctest::Approx(at));  // both at the fault's time
+    CHECK(v[size_t(n) + 4] == doctest::Approx(at));
+    if (kind == "kill") {
+      CHECK(v[size_t(n) + 2] == -1);
+      CHECK(v[size_t(n) + 5] == -1);
+    } else {
+      CHECK(v[size_t(n) + 2] > at + off);
+      CHECK(v[size_t(n) + 5] > at + off);
+    }
+  }
 }

@@ -37,9 +37,9 @@ def settings(study, which="mlp"):
             "momenta": [0.9],
             # 80% takes ~16k samples at batch 64, lr 0.01 (all-reduce, N = 4); --quick's
             # target is lower, so that its shorter runs still reach it.
-            "samples": study.pick(tiny=256, quick=12800, full=20480),
-            "target": study.pick(tiny=0.5, quick=0.75, full=0.8),
-            "evals": study.pick(tiny=4, quick=6, full=8),  # a CNN evaluation of 10k test samples costs ~6 s
+            "samples": study.pick(tiny=256, quick=6400, full=20480),
+            "target": study.pick(tiny=0.5, quick=0.7, full=0.8),
+            "evals": study.pick(tiny=4, quick=4, full=8),  # a CNN evaluation of 10k test samples costs ~6 s
         }
     return {
         "n": study.pick(tiny=3, quick=8, full=8),

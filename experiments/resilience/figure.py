@@ -29,7 +29,7 @@ def settings(study, which="mlp"):
     dataset = study.pick(tiny="synthetic", quick="fashion-mnist", full="fashion-mnist")
     if which == "cnn":
         return {"ns": study.pick(tiny=[3], quick=[4], full=[4, 8]), "model": grid.CNN, "dataset": dataset,
-                "iterations": study.pick(tiny=6, quick=30, full=60), "lr": 0.01}
+                "iterations": study.pick(tiny=6, quick=20, full=60), "lr": 0.01}
     ns = study.pick(tiny=[3], quick=[4, 8], full=[4, 8, 16])
     return {
         "ns": ns,

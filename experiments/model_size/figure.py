@@ -74,8 +74,10 @@ def draw(study):
         "`ringtmp maxmodel --strategy all --grow width` per device: every hidden layer W wide with max(2, N-1) hidden "
         "layers, W the largest whose memory plan fits every node (Fashion-MNIST samples included), then confirmed by "
         "3 timing-only simulated iterations. Rings without shadows (--replica-every 0); see README 'Largest model'.",
-        "Runtime points (memory-runtime.csv): the plan is the simulator's accounting of what a node holds. Where a "
-        "launched node's RSS exceeds it by about whole copies of the model, the likely cause is the runtime's message "
-        "frames (a whole-model gradient or parameter message is encoded into a frame of its own), which the plan does "
-        "not count; maxmodel's answers for those strategies are then optimistic on a real cluster by that much.",
+        "Runtime points (memory-runtime.csv): the plan is the simulator's accounting of what a node holds. The "
+        "runtime also holds a message's frame beside the message while it is sealed and sent, or read and decoded "
+        "(a link frees a read buffer over 1 MiB once decoded): up to about one copy of a node's largest messages, "
+        "which the plan does not count. Where those are whole-model (a ps worker's push and reply) or half-model "
+        "(all-reduce's chunks at N = 2) messages, maxmodel's answers are optimistic on a real cluster by that much; "
+        "a ring stage's are activations.",
     ])

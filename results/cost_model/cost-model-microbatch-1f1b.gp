@@ -7,6 +7,7 @@ set key top left noenhanced
 set grid
 set logscale x 2
 set logscale y
+set format y "%g"
 set xrange [0.813942:1.07845]
 $p0s0 << EOD
 0.813942 0.659829

@@ -7,6 +7,7 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set logscale y
+set format y "%g"
 set xrange [1:64]
 $p0s0 << EOD
 1 63.55393

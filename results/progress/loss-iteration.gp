@@ -1,6 +1,6 @@
 set terminal pngcairo size 900,520 font ',10'
 set output "loss-iteration.png"
-set title "Training loss against iteration (each strategy at its best batch and lr; seed 1)" noenhanced
+set title "Training loss against iteration, the MLP (each strategy at its best batch and lr; seed 1)" noenhanced
 set xlabel "iteration" noenhanced
 set ylabel "training loss" noenhanced
 set key top right noenhanced

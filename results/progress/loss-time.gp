@@ -1,6 +1,6 @@
 set terminal pngcairo size 900,520 font ',10'
 set output "loss-time.png"
-set title "Training loss against simulated seconds (each strategy at its best batch and lr; seed 1)" noenhanced
+set title "Training loss against simulated seconds, the MLP (each strategy at its best batch and lr; seed 1)" noenhanced
 set xlabel "simulated seconds" noenhanced
 set ylabel "training loss" noenhanced
 set key top right noenhanced

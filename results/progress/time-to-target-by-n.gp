@@ -7,6 +7,7 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set logscale y
+set format y "%g"
 set xrange [2:8]
 $p0s0 << EOD
 2 28.9033333 23.1227 34.684

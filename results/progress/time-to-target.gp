@@ -1,11 +1,12 @@
 set terminal pngcairo size 900,520 font ',10'
 set output "time-to-target.png"
-set title "Simulated seconds to 80% test accuracy (8 Pi 4Bs, wifi-n)" noenhanced
+set title "Simulated seconds to 80% test accuracy, the MLP (8 Pi 4Bs, wifi-n)" noenhanced
 set xlabel "strategy (1: 1: ring-1f1b, 2: ring-async, 3: ps-bsp, 4: ps-asp, 5: allreduce, 6: ps-bsp-co)" noenhanced
 set ylabel "seconds (bars: min..max over seeds)" noenhanced
 set key top left noenhanced
 set grid
 set logscale y
+set format y "%g"
 set xrange [0:7]
 set xtics 1
 $p0s0 << EOD

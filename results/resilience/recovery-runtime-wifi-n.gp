@@ -16,12 +16,12 @@ $p0s0 << EOD
 6 2.50631
 EOD
 $p0s1 << EOD
-1 0.742285
-2 3.06339
-3 0.287156
-4 2.26067
-5 0.710304
-6 2.65078
+1 0.554012
+2 3.08399
+3 0.00827375
+4 2.42333
+5 1.50708
+6 2.90573
 EOD
 plot $p0s0 using 1:2 with points pt 7 ps 1.5 lw 2 title "sim, this machine's host profile", \
      $p0s1 using 1:2 with points pt 5 ps 1.5 lw 2 title "runtime: launch --netns --faults, measured"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 900,520 font ',10'
 set output "resilience-loss-ps-bsp.png"
-set title "ps-bsp: node 1 fails at a third of the run (16 simulated Pi 4Bs, wifi-n)" noenhanced
+set title "ps-bsp, the MLP: node 1 fails at a third of the run (16 simulated Pi 4Bs, wifi-n)" noenhanced
 set xlabel "simulated seconds" noenhanced
 set ylabel "training loss" noenhanced
 set key top right noenhanced

@@ -1,6 +1,6 @@
 set terminal pngcairo size 900,520 font ',10'
 set output "resilience-loss-ring-1f1b.png"
-set title "ring-1f1b: node 1 fails at a third of the run (16 simulated Pi 4Bs, wifi-n)" noenhanced
+set title "ring-1f1b, the MLP: node 1 fails at a third of the run (16 simulated Pi 4Bs, wifi-n)" noenhanced
 set xlabel "simulated seconds" noenhanced
 set ylabel "training loss" noenhanced
 set key top right noenhanced

@@ -7,6 +7,7 @@ set key outside right top noenhanced
 set grid
 set logscale x 2
 set logscale y
+set format y "%g"
 set xrange [2:12]
 $p0s0 << EOD
 2 22.8188 22.8188 22.8188

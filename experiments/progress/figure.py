@@ -267,10 +267,9 @@ def draw_model(study, which, s, losses, evals, power, figures, verdicts):
     names = [n for n, _ in strategies(s["n"])]
     grid_rows, best = grid_summary(s, evals, power)
     joules_to_target = {(r[0], tuple(r[1:4])): r[-1] for r in grid_rows}
-    at = " on {} with {} devices{}".format(s["network"], s["n"], "" if which == "mlp" else " with the CNN ({})"
-                                           .format(grid.CNN))
-    suffix = "" if which == "mlp" else "-cnn"
-    model = "the MLP" if which == "mlp" else "the CNN ({})".format(grid.CNN)
+    suffix = grid.suffix(which)
+    model = "the " + grid.model_name(which)
+    at = " on {} with {} devices{}".format(s["network"], s["n"], "" if which == "mlp" else " with " + model)
     for axis, column, label in (("iteration", 0, "iteration"), ("time", 1, "simulated seconds")):
         series = []
         for name in names:

@@ -137,8 +137,8 @@ def draw_model(study, which, rows, curves, figures, verdicts, wins):
     for r in rows:
         by.setdefault((r["strategy"], int(r["n"]), r["case"]), []).append(r)
     ns = sorted({int(r["n"]) for r in rows})
-    suffix = "" if which == "mlp" else "-cnn"
-    model = "the MLP" if which == "mlp" else "the CNN ({})".format(grid.CNN)
+    suffix = grid.suffix(which)
+    model = "the " + grid.model_name(which)
     # Loss against time at the largest N, one figure per strategy.
     for name in NAMES:
         series = [plot.Series(case, [p for p in curves.get((name, case), []) if not math.isnan(p[1])], style="lines")

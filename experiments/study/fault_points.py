@@ -16,18 +16,18 @@ STRATEGIES = [  # the resilience experiment's, at N = 3: a ring of 3 stages, 3 p
     ("allreduce", {"strategy": "allreduce"}),
 ]
 CASES = ("fault-free", "kill", "pause")
-
-
-def strategies(study):
-    """Every strategy, but at --quick size not ps-bsp: its runs are the longest on the wall
-    clock (20 iterations take a minute over the shaped sockets), and --quick has 15 minutes."""
-    return [s for s in STRATEGIES if study.size != "quick" or s[0] != "ps-bsp"]
 COLUMNS = ["strategy", "n", "case", "world", "iterations", "seconds", "failed_at", "detected_at", "resumed_at",
            "rejoined_at", "iterations_redone", "recovery_seconds", "max_loss_difference"]
 # A recovery, from what to training again: a paused node reports when it stopped on its own
 # clock, but a killed one never speaks again, and launch's time of the kill runs ahead of the
 # nodes' clocks by their start-up (loading the data); so a kill's is timed from its detection.
 RECOVERY_FROM = {"pause": "failed_at", "kill": "detected_at"}
+
+
+def strategies(study):
+    """Every strategy, but at --quick size not ps-bsp: its runs are the longest on the wall
+    clock (20 iterations take a minute over the shaped sockets), and --quick has 15 minutes."""
+    return [s for s in STRATEGIES if study.size != "quick" or s[0] != "ps-bsp"]
 
 
 def timing(study):

@@ -54,9 +54,19 @@ def ns(study, which="mlp"):
     return study.pick(tiny=[2, 3], quick=[2, 4, 8, 16], full=[2, 4, 8, 16, 32, 64])
 
 
+def model_name(which):
+    """The model in sentences: "MLP", "CNN (vgg-small)"."""
+    return "MLP" if which == "mlp" else "CNN ({})".format(CNN)
+
+
+def suffix(which):
+    """The MLP's file names keep their form; the CNN's end in -cnn."""
+    return "" if which == "mlp" else "-cnn"
+
+
 def where(which, network):
     """A figure's context in verdicts: the network and the model."""
-    return "{} with the {}".format(network, "MLP" if which == "mlp" else "CNN ({})".format(CNN))
+    return "{} with the {}".format(network, model_name(which))
 
 
 def png_name(prefix, which, network):
